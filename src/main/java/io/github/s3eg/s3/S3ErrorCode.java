@@ -1,0 +1,60 @@
+package io.github.s3eg.s3;
+
+/**
+ * The S3 error codes the gateway can answer with, each with the HTTP status S3 uses for it. Names
+ * and statuses follow the S3 API reference ("Error responses").
+ */
+public enum S3ErrorCode {
+  ACCESS_DENIED("AccessDenied", 403),
+  BAD_DIGEST("BadDigest", 400),
+  BUCKET_ALREADY_OWNED_BY_YOU("BucketAlreadyOwnedByYou", 409),
+  BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409),
+  BUCKET_NOT_EMPTY("BucketNotEmpty", 409),
+  ENTITY_TOO_LARGE("EntityTooLarge", 400),
+  ENTITY_TOO_SMALL("EntityTooSmall", 400),
+  EXPIRED_TOKEN("ExpiredToken", 400),
+  INCOMPLETE_BODY("IncompleteBody", 400),
+  INTERNAL_ERROR("InternalError", 500),
+  INVALID_ACCESS_KEY_ID("InvalidAccessKeyId", 403),
+  INVALID_ARGUMENT("InvalidArgument", 400),
+  INVALID_BUCKET_NAME("InvalidBucketName", 400),
+  INVALID_DIGEST("InvalidDigest", 400),
+  INVALID_PART("InvalidPart", 400),
+  INVALID_PART_ORDER("InvalidPartOrder", 400),
+  INVALID_RANGE("InvalidRange", 416),
+  INVALID_REQUEST("InvalidRequest", 400),
+  KEY_TOO_LONG("KeyTooLongError", 400),
+  MALFORMED_XML("MalformedXML", 400),
+  METADATA_TOO_LARGE("MetadataTooLarge", 400),
+  METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
+  MISSING_CONTENT_LENGTH("MissingContentLength", 411),
+  NO_SUCH_BUCKET("NoSuchBucket", 404),
+  NO_SUCH_KEY("NoSuchKey", 404),
+  NO_SUCH_UPLOAD("NoSuchUpload", 404),
+  NOT_IMPLEMENTED("NotImplemented", 501),
+  NOT_MODIFIED("NotModified", 304),
+  PRECONDITION_FAILED("PreconditionFailed", 412),
+  REQUEST_TIME_TOO_SKEWED("RequestTimeTooSkewed", 403),
+  REQUEST_TIMEOUT("RequestTimeout", 400),
+  SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
+  SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
+  SLOW_DOWN("SlowDown", 503),
+  X_AMZ_CONTENT_SHA256_MISMATCH("XAmzContentSHA256Mismatch", 400);
+
+  private final String code;
+  private final int httpStatus;
+
+  S3ErrorCode(String code, int httpStatus) {
+    this.code = code;
+    this.httpStatus = httpStatus;
+  }
+
+  /** The value of {@code <Code>} in the XML error body. */
+  public String code() {
+    return code;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+}
