@@ -1,0 +1,123 @@
+package io.github.s3eg;
+
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.http.GatewayHttpServer;
+import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.pipeline.BucketOperations;
+import io.github.s3eg.pipeline.CopyOperation;
+import io.github.s3eg.pipeline.DeleteObjectsOperation;
+import io.github.s3eg.pipeline.ListOperations;
+import io.github.s3eg.pipeline.MethodNotAllowed;
+import io.github.s3eg.pipeline.ObjectOperations;
+import io.github.s3eg.pipeline.ParseRequest;
+import io.github.s3eg.pipeline.ReadRequestBody;
+import io.github.s3eg.pipeline.RejectUnsupported;
+import io.github.s3eg.pipeline.SendError;
+import io.github.s3eg.pipeline.SendResponse;
+import io.github.s3eg.s3.S3RequestParser;
+import java.net.URI;
+import java.util.Set;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the backend (configured or embedded), the beans the YAML routes name, the
+ * Camel context with those routes, and the HTTP server in front. {@link GatewayMain} runs one until
+ * the process is stopped; tests start and stop them in-process.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  /** How long the client may leave the request body or the response without progress. */
+  static final long IO_IDLE_TIMEOUT_MILLIS = 120_000;
+
+  private final Main main;
+  private final GatewayHttpServer server;
+  private final BackendClients backend;
+  private final EmbeddedBackend embedded;
+
+  private Gateway(Main main, GatewayHttpServer server, BackendClients backend, EmbeddedBackend embedded) {
+    this.main = main;
+    this.server = server;
+    this.backend = backend;
+    this.embedded = embedded;
+  }
+
+  public static Gateway start(GatewayConfig config) throws Exception {
+    EmbeddedBackend embedded = null;
+    URI endpoint;
+    BackendClients backend;
+    if (config.backend().embedded()) {
+      embedded = EmbeddedBackend.start(config.backend().dataDir());
+      endpoint = embedded.endpoint();
+      backend = BackendClients.create(config.backend(), endpoint, embedded.credentials());
+      LOG.warn(
+          "No BACKEND_ENDPOINT configured: serving from the embedded local S3 store in {} (for trying the gateway out, not for production)",
+          config.backend().dataDir().toAbsolutePath());
+    } else {
+      endpoint = config.backend().endpoint().get();
+      backend = BackendClients.create(config.backend(), endpoint, BackendClients.credentials(config.backend()));
+    }
+
+    GatewayHttpServer server = new GatewayHttpServer(config);
+    Main main = new Main();
+    ResponseSender sender = new ResponseSender(IO_IDLE_TIMEOUT_MILLIS);
+    main.bind("backendS3", backend.s3());
+    main.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
+    main.bind("rejectUnsupported", new RejectUnsupported(Set.of("uploads", "uploadId")));
+    main.bind("methodNotAllowed", new MethodNotAllowed());
+    main.bind("sendResponse", new SendResponse(sender));
+    main.bind("sendError", new SendError(sender));
+    main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS, new io.github.s3eg.pipeline.PlainBodyDecoder()));
+    main.bind("objectOperations", new ObjectOperations(backend));
+    main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
+    main.bind("listOperations", new ListOperations(backend));
+    main.bind("copyOperation", new CopyOperation());
+    main.bind("deleteObjectsOperation", new DeleteObjectsOperation());
+    server.routerBindings().forEach(main::bind);
+    try {
+      main.start();
+      server.start();
+    } catch (Exception e) {
+      main.stop();
+      server.close();
+      backend.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+    LOG.info("s3-encryption-gateway listening on {}:{} (backend {})", config.listen().host(), server.port(), endpoint);
+    return new Gateway(main, server, backend, embedded);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** The backend endpoint this gateway uses (the embedded one's when no backend is configured). */
+  public URI backendEndpoint() {
+    return embedded != null ? embedded.endpoint() : null;
+  }
+
+  public Main main() {
+    return main;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.close();
+    } finally {
+      main.stop();
+      backend.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

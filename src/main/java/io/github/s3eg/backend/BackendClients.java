@@ -1,0 +1,107 @@
+package io.github.s3eg.backend;
+
+import io.github.s3eg.config.BackendConfig;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * The two S3 clients the gateway talks to its backend with, sharing one HTTP connection pool.
+ *
+ * <ul>
+ *   <li>{@link #s3()} retries idempotent calls (GET, HEAD, LIST, DELETE, copy, complete) with
+ *       backoff within a bounded budget.
+ *   <li>{@link #uploads()} never retries: its request bodies are live client streams that cannot
+ *       be replayed, and an SDK retry would only hide the first error behind "cannot reset".
+ * </ul>
+ *
+ * <p>Checksum trailers are sent only to backends known to accept them (see {@code
+ * BACKEND_PROVIDER}); S3Proxy 2.9.0 and older Ceph refuse aws-chunked bodies with trailers.
+ */
+public final class BackendClients implements AutoCloseable {
+
+  private final SdkHttpClient httpClient;
+  private final S3Client s3;
+  private final S3Client uploads;
+
+  private BackendClients(SdkHttpClient httpClient, S3Client s3, S3Client uploads) {
+    this.httpClient = httpClient;
+    this.s3 = s3;
+    this.uploads = uploads;
+  }
+
+  /** Builds clients for {@code config}, reaching {@code endpoint} (the embedded one if configured so). */
+  public static BackendClients create(BackendConfig config, URI endpoint, AwsCredentialsProvider credentials) {
+    SdkHttpClient http =
+        ApacheHttpClient.builder()
+            .maxConnections(config.maxConnections())
+            .connectionTimeout(config.connectTimeout())
+            .socketTimeout(config.requestTimeout())
+            .connectionAcquisitionTimeout(config.connectTimeout())
+            .expectContinueEnabled(false)
+            .build();
+    RetryStrategy retrying =
+        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(config.maxRetries() + 1).build();
+    S3Client s3 = builder(config, endpoint, credentials, http).overrideConfiguration(o -> o.retryStrategy(retrying)).build();
+    S3Client uploads =
+        builder(config, endpoint, credentials, http)
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
+    return new BackendClients(http, s3, uploads);
+  }
+
+  /** Credentials from the configuration, else the SDK's default chain (environment, profile, IMDS). */
+  public static AwsCredentialsProvider credentials(BackendConfig config) {
+    if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().get()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  private static S3ClientBuilder builder(
+      BackendConfig config, URI endpoint, AwsCredentialsProvider credentials, SdkHttpClient http) {
+    boolean trailers = !config.embedded() && config.provider().acceptsChecksumTrailers();
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(config.region()))
+        .credentialsProvider(credentials)
+        .forcePathStyle(config.pathStyle())
+        .httpClient(http)
+        .requestChecksumCalculation(
+            trailers ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public S3Client uploads() {
+    return uploads;
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+    uploads.close();
+    httpClient.close();
+  }
+
+  static {
+    // Keep the SDK's legacy retry mode from overriding the strategies above via the environment.
+    System.setProperty("aws.retryMode", RetryMode.STANDARD.name().toLowerCase(java.util.Locale.ROOT));
+  }
+}

@@ -1,0 +1,105 @@
+package io.github.s3eg.backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Properties;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * An in-process S3 server (S3Proxy over a directory) that the gateway uses as its backend when no
+ * {@code BACKEND_ENDPOINT} is configured, so that {@code java -jar} works on a fresh machine.
+ *
+ * <p>It listens on a free loopback port only, with credentials generated for this run, so nothing
+ * but the gateway itself can reach it.
+ */
+public final class EmbeddedBackend implements AutoCloseable {
+
+  private final BlobStoreContext blobStoreContext;
+  private final S3Proxy server;
+  private final URI endpoint;
+  private final AwsCredentialsProvider credentials;
+
+  private EmbeddedBackend(BlobStoreContext context, S3Proxy server, URI endpoint, AwsCredentialsProvider credentials) {
+    this.blobStoreContext = context;
+    this.server = server;
+    this.endpoint = endpoint;
+    this.credentials = credentials;
+  }
+
+  public static EmbeddedBackend start(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      Properties properties = new Properties();
+      properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
+      BlobStoreContext context =
+          ContextBuilder.newBuilder("filesystem-nio2")
+              .credentials("embedded", "embedded")
+              .overrides(properties)
+              .build(BlobStoreContext.class);
+      String identity = "embedded-" + randomHex(8);
+      String credential = randomHex(24);
+      S3Proxy server =
+          S3Proxy.builder()
+              .blobStore(context.getBlobStore())
+              .endpoint(URI.create("http://127.0.0.1:0"))
+              .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
+              .build();
+      server.start();
+      while (!AbstractLifeCycle.STARTED.equals(server.getState())) {
+        if (AbstractLifeCycle.FAILED.equals(server.getState())) {
+          throw new IllegalStateException("embedded S3 backend failed to start");
+        }
+        Thread.sleep(10);
+      }
+      URI endpoint = URI.create("http://127.0.0.1:" + server.getPort());
+      return new EmbeddedBackend(
+          context, server, endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create(identity, credential)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create DATA_DIR " + dataDir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the embedded S3 backend", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded S3 backend failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public AwsCredentialsProvider credentials() {
+    return credentials;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // Stopping at shutdown: nothing useful to do with a failure here.
+    } finally {
+      blobStoreContext.close();
+    }
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}

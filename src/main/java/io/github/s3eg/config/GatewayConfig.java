@@ -1,0 +1,42 @@
+package io.github.s3eg.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Every gateway setting, read once at start-up from {@link Settings} and validated; a bad value
+ * fails start-up with one line naming the setting. {@code docs/configuration.md} lists them all.
+ */
+public record GatewayConfig(
+    ListenAddress listen,
+    String logLevel,
+    Optional<String> serverDomain,
+    int maxConcurrentRequests,
+    int maxRequestLineBytes,
+    int maxHeaderBytes,
+    BackendConfig backend) {
+
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  public static GatewayConfig from(Map<String, String> environment, Properties properties) {
+    return from(new Settings(environment, properties));
+  }
+
+  public static GatewayConfig from(Settings s) {
+    String logLevel = s.get("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(logLevel)) {
+      throw new ConfigurationException("LOG_LEVEL", "must be one of " + LOG_LEVELS + ", was '" + logLevel + "'");
+    }
+    return new GatewayConfig(
+        ListenAddress.parse(s.get("LISTEN_ADDR", ":8080")),
+        logLevel,
+        s.get("SERVER_DOMAIN").map(d -> d.toLowerCase(Locale.ROOT)),
+        s.getInt("SERVER_MAX_CONCURRENT_REQUESTS", 512, 1, 100_000),
+        s.getInt("SERVER_MAX_REQUEST_LINE", 64 * 1024, 4096, 1024 * 1024),
+        s.getInt("SERVER_MAX_HEADER_SIZE", 64 * 1024, 8192, 1024 * 1024),
+        BackendConfig.from(s));
+  }
+}

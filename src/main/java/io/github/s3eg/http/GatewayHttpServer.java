@@ -1,0 +1,93 @@
+package io.github.s3eg.http;
+
+import io.github.s3eg.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * The gateway's HTTP server: Vert.x, with the options an S3 endpoint needs, serving the router that
+ * the {@code platform-http} routes attach to.
+ *
+ * <p>camel-platform-http-vertx hard-codes its server options; S3 needs others: no h2c upgrade (it
+ * hangs requests with bodies), request lines long enough for presigned URLs, and a worker pool
+ * large enough that every streaming transfer can hold a thread for its whole duration. So the
+ * gateway creates the server itself and registers its router under the name the platform-http
+ * consumers look up.
+ */
+public final class GatewayHttpServer implements AutoCloseable {
+
+  private final GatewayConfig config;
+  private final Vertx vertx;
+  private final Router router;
+  private HttpServer server;
+
+  public GatewayHttpServer(GatewayConfig config) {
+    this.config = config;
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                // One worker per in-flight request: a transfer blocks its worker while streaming.
+                .setWorkerPoolSize(config.maxConcurrentRequests())
+                // Long transfers are normal here, not "blocked threads".
+                .setMaxWorkerExecuteTime(7)
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS)
+                .setWarningExceptionTime(7)
+                .setWarningExceptionTimeUnit(TimeUnit.DAYS));
+    this.router = Router.router(vertx);
+  }
+
+  /**
+   * Registry entries that make the router visible to platform-http consumers; bind them before the
+   * routes start. The consumers look a router up by the engine's port, which the engine cannot
+   * know for a server it did not create, and fall back to the "-0" name: bind both.
+   */
+  public java.util.Map<String, Object> routerBindings() {
+    String name = VertxPlatformHttpRouter.getRouterNameFromPort(config.listen().port());
+    VertxPlatformHttpRouter platformRouter = new VertxPlatformHttpRouter(null, vertx, router, name);
+    java.util.Map<String, Object> bindings = new java.util.LinkedHashMap<>();
+    bindings.put(name, platformRouter);
+    bindings.put(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO, platformRouter);
+    return bindings;
+  }
+
+  /** Starts accepting connections; call after the routes have started. */
+  public void start() throws Exception {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.listen().host())
+            .setPort(config.listen().port())
+            .setHttp2ClearTextEnabled(false)
+            .setMaxInitialLineLength(config.maxRequestLineBytes())
+            .setMaxHeaderSize(config.maxHeaderBytes())
+            .setCompressionSupported(false)
+            .setDecompressionSupported(false)
+            .setHandle100ContinueAutomatically(false)
+            .setTcpNoDelay(true)
+            .setIdleTimeout(300)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  public int port() {
+    return server == null ? config.listen().port() : server.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (server != null) {
+      server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      server = null;
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,100 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.xml.XmlReader;
+import io.github.s3eg.s3.xml.XmlWriter;
+import java.io.IOException;
+import java.util.List;
+import org.apache.camel.Exchange;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.DeleteBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+
+/**
+ * Service- and bucket-level verbs: ListBuckets, CreateBucket, DeleteBucket, HeadBucket and
+ * GetBucketLocation. ListBuckets, CreateBucket and DeleteBucket go through camel-aws2-s3 (see the
+ * routes); HeadBucket and GetBucketLocation call the backend client here, because the component
+ * turns a missing bucket into a header instead of an error and has no location operation.
+ */
+public final class BucketOperations {
+
+  /** The owner S3 clients see in listings; the gateway hides the backend account. */
+  static final String OWNER_ID = "s3-encryption-gateway";
+
+  private final BackendClients backend;
+  private final String region;
+
+  public BucketOperations(BackendClients backend, String region) {
+    this.backend = backend;
+    this.region = region;
+  }
+
+  @SuppressWarnings("unchecked")
+  public void listBucketsResponse(Exchange exchange) {
+    List<Bucket> buckets = exchange.getIn().getBody(List.class);
+    XmlWriter xml = new XmlWriter().root("ListAllMyBucketsResult");
+    xml.start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
+    xml.start("Buckets");
+    for (Bucket b : buckets) {
+      xml.start("Bucket").element("Name", b.name()).element("CreationDate", ObjectHeaders.xmlDate(b.creationDate())).end();
+    }
+    xml.end();
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  /** Reads the optional CreateBucketConfiguration body (LocationConstraint) into the SDK request. */
+  public void createBucketRequest(Exchange exchange) throws IOException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
+    java.io.InputStream body = exchange.getIn().getBody(java.io.InputStream.class);
+    if (body != null) {
+      byte[] bytes = body.readNBytes(XmlReader.MAX_BYTES + 1);
+      if (bytes.length > 0) {
+        XmlReader.Element config = XmlReader.parse(bytes);
+        if (!config.name().equals("CreateBucketConfiguration")) {
+          throw new S3Exception(S3ErrorCode.MALFORMED_XML, "Expected CreateBucketConfiguration");
+        }
+        String location = config.childText("LocationConstraint");
+        if (location != null && !location.isBlank() && !location.equals(region)) {
+          b.createBucketConfiguration(CreateBucketConfiguration.builder().locationConstraint(location).build());
+        }
+      }
+    }
+    exchange.getIn().setBody(b.build());
+  }
+
+  public void createBucketResponse(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("Location", "/" + s3.bucket()));
+  }
+
+  public void deleteBucketRequest(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    exchange.getIn().setBody(DeleteBucketRequest.builder().bucket(s3.bucket()).build());
+  }
+
+  public void deleteBucketResponse(Exchange exchange) {
+    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+  }
+
+  public void headBucket(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
+    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("x-amz-bucket-region", region));
+  }
+
+  public void getBucketLocation(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
+    // S3 answers an empty constraint for us-east-1.
+    byte[] doc = new XmlWriter().root("LocationConstraint").text(region.equals("us-east-1") ? "" : region).toBytes();
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, doc));
+  }
+}

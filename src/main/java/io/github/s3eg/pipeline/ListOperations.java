@@ -1,0 +1,165 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.xml.XmlWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.camel.Exchange;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * ListObjects (v1) and ListObjectsV2. camel-aws2-s3 has no ListObjectsV2 and would hide the
+ * paging fields, so these call the backend client and write S3's XML themselves. Exactly one
+ * backend request per client request: no HEAD per listed key.
+ */
+public final class ListOperations {
+
+  private static final int MAX_KEYS = 1000;
+
+  private final BackendClients backend;
+
+  public ListOperations(BackendClients backend) {
+    this.backend = backend;
+  }
+
+  public void listObjectsV2(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    boolean urlEncode = urlEncoding(s3);
+    ListObjectsV2Request.Builder b =
+        ListObjectsV2Request.builder()
+            .bucket(s3.bucket())
+            .prefix(s3.param("prefix"))
+            .delimiter(emptyToNull(s3.param("delimiter")))
+            .continuationToken(emptyToNull(s3.param("continuation-token")))
+            .startAfter(emptyToNull(s3.param("start-after")))
+            .maxKeys(maxKeys(s3))
+            .fetchOwner("true".equals(s3.param("fetch-owner")));
+    ListObjectsV2Response r = backend.s3().listObjectsV2(b.build());
+    UnaryOperator<String> enc = urlEncode ? ListOperations::urlEncode : UnaryOperator.identity();
+
+    XmlWriter xml = new XmlWriter().root("ListBucketResult");
+    xml.element("Name", s3.bucket())
+        .element("Prefix", enc.apply(nullToEmpty(s3.param("prefix"))))
+        .element("Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
+        .element("MaxKeys", maxKeys(s3))
+        .element("EncodingType", urlEncode ? "url" : null)
+        .element("KeyCount", r.keyCount())
+        .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
+        .element("ContinuationToken", s3.param("continuation-token"))
+        .element("NextContinuationToken", r.nextContinuationToken())
+        .element("StartAfter", s3.param("start-after") == null ? null : enc.apply(s3.param("start-after")));
+    writeContents(xml, r.contents(), enc, "true".equals(s3.param("fetch-owner")));
+    writePrefixes(xml, r.commonPrefixes(), enc);
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  public void listObjects(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    boolean urlEncode = urlEncoding(s3);
+    ListObjectsRequest.Builder b =
+        ListObjectsRequest.builder()
+            .bucket(s3.bucket())
+            .prefix(s3.param("prefix"))
+            .delimiter(emptyToNull(s3.param("delimiter")))
+            .marker(emptyToNull(s3.param("marker")))
+            .maxKeys(maxKeys(s3));
+    ListObjectsResponse r = backend.s3().listObjects(b.build());
+    UnaryOperator<String> enc = urlEncode ? ListOperations::urlEncode : UnaryOperator.identity();
+    boolean truncated = Boolean.TRUE.equals(r.isTruncated());
+    String nextMarker = r.nextMarker();
+    if (truncated && nextMarker == null && s3.param("delimiter") != null) {
+      // S3 returns NextMarker only with a delimiter; compute it from the last entry like S3 does.
+      String lastKey = r.contents().isEmpty() ? null : r.contents().get(r.contents().size() - 1).key();
+      String lastPrefix = r.commonPrefixes().isEmpty() ? null : r.commonPrefixes().get(r.commonPrefixes().size() - 1).prefix();
+      nextMarker = lastKey == null ? lastPrefix : lastPrefix == null || lastKey.compareTo(lastPrefix) > 0 ? lastKey : lastPrefix;
+    }
+
+    XmlWriter xml = new XmlWriter().root("ListBucketResult");
+    xml.element("Name", s3.bucket())
+        .element("Prefix", enc.apply(nullToEmpty(s3.param("prefix"))))
+        .element("Marker", enc.apply(nullToEmpty(s3.param("marker"))))
+        .element("NextMarker", nextMarker == null || s3.param("delimiter") == null ? null : enc.apply(nextMarker))
+        .element("MaxKeys", maxKeys(s3))
+        .element("Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
+        .element("EncodingType", urlEncode ? "url" : null)
+        .element("IsTruncated", truncated);
+    writeContents(xml, r.contents(), enc, true);
+    writePrefixes(xml, r.commonPrefixes(), enc);
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  private static void writeContents(XmlWriter xml, List<S3Object> contents, UnaryOperator<String> enc, boolean owner) {
+    for (S3Object o : contents) {
+      xml.start("Contents")
+          .element("Key", enc.apply(o.key()))
+          .element("LastModified", ObjectHeaders.xmlDate(o.lastModified()))
+          .element("ETag", o.eTag())
+          .element("Size", o.size())
+          .element("StorageClass", o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString());
+      if (owner) {
+        xml.start("Owner").element("ID", BucketOperations.OWNER_ID).element("DisplayName", BucketOperations.OWNER_ID).end();
+      }
+      xml.end();
+    }
+  }
+
+  private static void writePrefixes(XmlWriter xml, List<CommonPrefix> prefixes, UnaryOperator<String> enc) {
+    for (CommonPrefix p : prefixes) {
+      xml.start("CommonPrefixes").element("Prefix", enc.apply(p.prefix())).end();
+    }
+  }
+
+  private static boolean urlEncoding(S3Request s3) {
+    String type = s3.param("encoding-type");
+    if (type == null) {
+      return false;
+    }
+    if (!type.equals("url")) {
+      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
+          .with("ArgumentName", "encoding-type");
+    }
+    return true;
+  }
+
+  private static int maxKeys(S3Request s3) {
+    String v = s3.param("max-keys");
+    if (v == null || v.isEmpty()) {
+      return MAX_KEYS;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return Math.min(n, MAX_KEYS);
+    } catch (NumberFormatException e) {
+      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Provided max-keys not an integer or within integer range")
+          .with("ArgumentName", "max-keys");
+    }
+  }
+
+  /** S3's {@code encoding-type=url}: form encoding, which every SDK decodes. */
+  static String urlEncode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

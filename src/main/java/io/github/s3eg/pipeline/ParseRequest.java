@@ -1,0 +1,53 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3RequestParser;
+import io.vertx.core.http.HttpServerRequest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/**
+ * First step of every S3 request: parse bucket, key and query from the raw request line into an
+ * {@link S3Request}, and clear the Camel headers that platform-http copied from the HTTP request,
+ * so that nothing the client sent can leak into backend calls or back into the response.
+ */
+public final class ParseRequest implements Processor {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final S3RequestParser parser;
+
+  public ParseRequest(S3RequestParser parser) {
+    this.parser = parser;
+  }
+
+  @Override
+  public void process(Exchange exchange) {
+    HttpMessage message = exchange.getIn(HttpMessage.class);
+    HttpServerRequest request = message.getRequest();
+    String requestId = newRequestId();
+    exchange.setProperty(HttpExchange.PROPERTY, new HttpExchange(request, message.getResponse(), requestId, System.nanoTime()));
+    exchange.getIn().removeHeaders("*");
+    exchange.getIn().setBody(null);
+
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    request.headers().forEach(e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue()));
+    String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    S3Request s3 = parser.parse(requestId, request.method().name(), request.uri(), headers, client);
+    exchange.setProperty(S3Request.PROPERTY, s3);
+  }
+
+  /** Sixteen upper-case hex digits, like S3's request ids. */
+  static String newRequestId() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().withUpperCase().formatHex(b);
+  }
+}

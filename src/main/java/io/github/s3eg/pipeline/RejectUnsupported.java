@@ -1,0 +1,42 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
+ * them to the backend unchecked: an ACL, policy, lifecycle or tagging call carried through with the
+ * gateway's backend credentials would bypass the gateway's own rules, and a versioned read would
+ * bypass decryption checks.
+ */
+public final class RejectUnsupported implements Processor {
+
+  static final Set<String> UNSUPPORTED =
+      Set.of(
+          "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
+          "legal-hold", "lifecycle", "logging", "metrics", "notification", "object-lock", "ownershipControls",
+          "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention",
+          "select", "tagging", "torrent", "versionId", "versioning", "versions", "website");
+
+  private final Set<String> alsoUnsupported;
+
+  /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
+  public RejectUnsupported(Set<String> alsoUnsupported) {
+    this.alsoUnsupported = Set.copyOf(alsoUnsupported);
+  }
+
+  @Override
+  public void process(Exchange exchange) {
+    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
+    for (String parameter : s3.query().keySet()) {
+      if (UNSUPPORTED.contains(parameter) || alsoUnsupported.contains(parameter)) {
+        throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The gateway does not support the '" + parameter + "' sub-resource.")
+            .with("Resource", "?" + parameter);
+      }
+    }
+  }
+}

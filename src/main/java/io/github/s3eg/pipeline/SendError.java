@@ -1,0 +1,154 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.BackendErrors;
+import io.github.s3eg.http.RequestBodyStream;
+import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.xml.XmlWriter;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The error route's step: turns whatever failed into the S3 error the client expects ({@code
+ * <Error><Code>…}, right status, request id), logs unexpected failures with the request id, and
+ * makes sure a half-read request body cannot hang the client. If the response had already started,
+ * the connection is reset instead: a client must never mistake a broken transfer for a complete
+ * one.
+ */
+public final class SendError implements Processor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SendError.class);
+
+  /** Exchange property that a step sets when it has begun to read the request body. */
+  public static final String BODY_PROPERTY = "s3RequestBody";
+
+  /** Unread request bodies up to this size are drained so the connection can be reused. */
+  private static final long DRAIN_LIMIT = 1 << 20;
+
+  private final ResponseSender sender;
+
+  public SendError(ResponseSender sender) {
+    this.sender = sender;
+  }
+
+  @Override
+  public void process(Exchange exchange) throws Exception {
+    Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
+    S3Request request = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
+    if (http == null) {
+      LOG.error("request failed before it was parsed", failure);
+      return;
+    }
+    S3Exception error = toS3Exception(failure, request, http.requestId());
+    HttpServerResponse response = http.response();
+    if (response.headWritten() || response.ended()) {
+      LOG.warn("request {} failed after the response started; connection reset: {}", http.requestId(), describe(failure));
+      ResponseSender.abort(response);
+      return;
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    SendResponse.commonHeaders(http.requestId()).forEach((k, v) -> headers.put(k, List.of(v)));
+    if (!requestBodyConsumed(exchange, http)) {
+      headers.put("Connection", List.of("close"));
+    }
+    int status = error.errorCode().httpStatus();
+    try {
+      if (error instanceof Preconditions.NotModified notModified) {
+        if (notModified.etag() != null) {
+          headers.put("ETag", List.of(notModified.etag()));
+        }
+        sender.sendHeaders(response, status, headers);
+      } else if (request != null && "HEAD".equals(request.method())) {
+        headers.put("Content-Length", List.of("0"));
+        sender.sendHeaders(response, status, headers);
+      } else {
+        headers.put("Content-Type", List.of("application/xml"));
+        sender.sendBytes(response, status, headers, errorDocument(error, request, http.requestId()));
+      }
+    } finally {
+      SendResponse.logAccess(http, request, status, 0);
+    }
+  }
+
+  static S3Exception toS3Exception(Throwable failure, S3Request request, String requestId) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof S3Exception s3) {
+        return s3;
+      }
+      S3Exception mapped = BackendErrors.map(t, request == null ? null : request.bucket(), request == null ? null : request.key());
+      if (mapped != null) {
+        if (mapped.errorCode().httpStatus() >= 500) {
+          LOG.warn("request {}: backend failure: {}", requestId, describe(t));
+        }
+        return mapped;
+      }
+      if (t instanceof RequestBodyStream.RequestBodyTimeoutException) {
+        return new S3Exception(
+            S3ErrorCode.REQUEST_TIMEOUT,
+            "Your socket connection to the server was not read from or written to within the timeout period.");
+      }
+    }
+    LOG.error("request {} failed unexpectedly", requestId, failure);
+    return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
+  }
+
+  static byte[] errorDocument(S3Exception error, S3Request request, String requestId) {
+    XmlWriter xml = new XmlWriter().start("Error");
+    xml.element("Code", error.errorCode().code()).element("Message", error.getMessage());
+    Map<String, String> extra = error.extraElements();
+    if (request != null) {
+      if (request.bucket() != null && !extra.containsKey("BucketName") && request.key() == null) {
+        xml.element("BucketName", request.bucket());
+      }
+      if (request.key() != null && !extra.containsKey("Key")) {
+        xml.element("Key", request.key());
+      }
+    }
+    extra.forEach(xml::element);
+    xml.element("RequestId", requestId).element("HostId", requestId);
+    return xml.toBytes();
+  }
+
+  /**
+   * True when the client has nothing left to send. Otherwise a small rest is drained (so the
+   * connection can be reused) and a large one makes the answer close the connection.
+   */
+  private static boolean requestBodyConsumed(Exchange exchange, HttpExchange http) {
+    RequestBodyStream body = exchange.getProperty(BODY_PROPERTY, RequestBodyStream.class);
+    if (body != null) {
+      return body.fullyReceived() && body.available() == 0;
+    }
+    if (http.request().isEnded()) {
+      return true;
+    }
+    String length = http.request().getHeader("Content-Length");
+    long declared;
+    try {
+      declared = length == null ? -1 : Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      declared = -1;
+    }
+    if (declared == 0 && http.request().getHeader("Transfer-Encoding") == null) {
+      return true;
+    }
+    if (declared > 0 && declared <= DRAIN_LIMIT && http.request().getHeader("Expect") == null) {
+      http.request().handler(b -> {}).resume();
+      return true;
+    }
+    return false;
+  }
+
+  private static String describe(Throwable t) {
+    return t == null ? "unknown" : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}
