@@ -40,7 +40,8 @@ public final class Gateway implements AutoCloseable {
   private final BackendClients backend;
   private final EmbeddedBackend embedded;
 
-  private Gateway(Main main, GatewayHttpServer server, BackendClients backend, EmbeddedBackend embedded) {
+  private Gateway(
+      Main main, GatewayHttpServer server, BackendClients backend, EmbeddedBackend embedded) {
     this.main = main;
     this.server = server;
     this.backend = backend;
@@ -60,7 +61,9 @@ public final class Gateway implements AutoCloseable {
           config.backend().dataDir().toAbsolutePath());
     } else {
       endpoint = config.backend().endpoint().get();
-      backend = BackendClients.create(config.backend(), endpoint, BackendClients.credentials(config.backend()));
+      backend =
+          BackendClients.create(
+              config.backend(), endpoint, BackendClients.credentials(config.backend()));
     }
 
     GatewayHttpServer server = new GatewayHttpServer(config);
@@ -72,7 +75,10 @@ public final class Gateway implements AutoCloseable {
     main.bind("methodNotAllowed", new MethodNotAllowed());
     main.bind("sendResponse", new SendResponse(sender));
     main.bind("sendError", new SendError(sender));
-    main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS, new io.github.s3eg.pipeline.PlainBodyDecoder()));
+    main.bind(
+        "readRequestBody",
+        new ReadRequestBody(
+            IO_IDLE_TIMEOUT_MILLIS, new io.github.s3eg.pipeline.PlainBodyDecoder()));
     main.bind("objectOperations", new ObjectOperations(backend));
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     main.bind("listOperations", new ListOperations(backend));
@@ -91,7 +97,11 @@ public final class Gateway implements AutoCloseable {
       }
       throw e;
     }
-    LOG.info("s3-encryption-gateway listening on {}:{} (backend {})", config.listen().host(), server.port(), endpoint);
+    LOG.info(
+        "s3-encryption-gateway listening on {}:{} (backend {})",
+        config.listen().host(),
+        server.port(),
+        endpoint);
     return new Gateway(main, server, backend, embedded);
   }
 

@@ -34,7 +34,8 @@ public final class GatewayMain {
                   try {
                     gateway.close();
                   } catch (Exception e) {
-                    System.err.println("s3-encryption-gateway: error while stopping: " + e.getMessage());
+                    System.err.println(
+                        "s3-encryption-gateway: error while stopping: " + e.getMessage());
                   } finally {
                     stopped.countDown();
                   }
@@ -46,7 +47,8 @@ public final class GatewayMain {
   /** application.properties from the classpath, overridden by system properties. */
   static Properties defaultProperties() throws IOException {
     Properties properties = new Properties();
-    try (InputStream in = GatewayMain.class.getClassLoader().getResourceAsStream("application.properties")) {
+    try (InputStream in =
+        GatewayMain.class.getClassLoader().getResourceAsStream("application.properties")) {
       if (in != null) {
         properties.load(in);
       }

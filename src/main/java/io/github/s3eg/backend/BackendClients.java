@@ -6,13 +6,13 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * <ul>
  *   <li>{@link #s3()} retries idempotent calls (GET, HEAD, LIST, DELETE, copy, complete) with
  *       backoff within a bounded budget.
- *   <li>{@link #uploads()} never retries: its request bodies are live client streams that cannot
- *       be replayed, and an SDK retry would only hide the first error behind "cannot reset".
+ *   <li>{@link #uploads()} never retries: its request bodies are live client streams that cannot be
+ *       replayed, and an SDK retry would only hide the first error behind "cannot reset".
  * </ul>
  *
  * <p>Checksum trailers are sent only to backends known to accept them (see {@code
@@ -42,8 +42,12 @@ public final class BackendClients implements AutoCloseable {
     this.uploads = uploads;
   }
 
-  /** Builds clients for {@code config}, reaching {@code endpoint} (the embedded one if configured so). */
-  public static BackendClients create(BackendConfig config, URI endpoint, AwsCredentialsProvider credentials) {
+  /**
+   * Builds clients for {@code config}, reaching {@code endpoint} (the embedded one if configured
+   * so).
+   */
+  public static BackendClients create(
+      BackendConfig config, URI endpoint, AwsCredentialsProvider credentials) {
     SdkHttpClient http =
         ApacheHttpClient.builder()
             .maxConnections(config.maxConnections())
@@ -53,8 +57,13 @@ public final class BackendClients implements AutoCloseable {
             .expectContinueEnabled(false)
             .build();
     RetryStrategy retrying =
-        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(config.maxRetries() + 1).build();
-    S3Client s3 = builder(config, endpoint, credentials, http).overrideConfiguration(o -> o.retryStrategy(retrying)).build();
+        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(config.maxRetries() + 1)
+            .build();
+    S3Client s3 =
+        builder(config, endpoint, credentials, http)
+            .overrideConfiguration(o -> o.retryStrategy(retrying))
+            .build();
     S3Client uploads =
         builder(config, endpoint, credentials, http)
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
@@ -62,7 +71,9 @@ public final class BackendClients implements AutoCloseable {
     return new BackendClients(http, s3, uploads);
   }
 
-  /** Credentials from the configuration, else the SDK's default chain (environment, profile, IMDS). */
+  /**
+   * Credentials from the configuration, else the SDK's default chain (environment, profile, IMDS).
+   */
   public static AwsCredentialsProvider credentials(BackendConfig config) {
     if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
       return StaticCredentialsProvider.create(
@@ -81,7 +92,9 @@ public final class BackendClients implements AutoCloseable {
         .forcePathStyle(config.pathStyle())
         .httpClient(http)
         .requestChecksumCalculation(
-            trailers ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
+            trailers
+                ? RequestChecksumCalculation.WHEN_SUPPORTED
+                : RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
   }
 
@@ -102,6 +115,7 @@ public final class BackendClients implements AutoCloseable {
 
   static {
     // Keep the SDK's legacy retry mode from overriding the strategies above via the environment.
-    System.setProperty("aws.retryMode", RetryMode.STANDARD.name().toLowerCase(java.util.Locale.ROOT));
+    System.setProperty(
+        "aws.retryMode", RetryMode.STANDARD.name().toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -63,15 +63,26 @@ public final class BackendErrors {
         }
       }
       if (mapped != null) {
-        return new S3Exception(mapped, messageFor(mapped), t).with("BucketName", bucket).with("Key", key);
+        return new S3Exception(mapped, messageFor(mapped), t)
+            .with("BucketName", bucket)
+            .with("Key", key);
       }
       if (status >= 500) {
-        return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The storage backend is unavailable; please retry.", t);
+        return new S3Exception(
+            S3ErrorCode.SERVICE_UNAVAILABLE,
+            "The storage backend is unavailable; please retry.",
+            t);
       }
-      return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The storage backend refused the request (" + status + ").", t);
+      return new S3Exception(
+          S3ErrorCode.INTERNAL_ERROR,
+          "The storage backend refused the request (" + status + ").",
+          t);
     }
     if (t instanceof SdkClientException) {
-      return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The storage backend cannot be reached; please retry.", t);
+      return new S3Exception(
+          S3ErrorCode.SERVICE_UNAVAILABLE,
+          "The storage backend cannot be reached; please retry.",
+          t);
     }
     return null;
   }
@@ -82,7 +93,8 @@ public final class BackendErrors {
       case NO_SUCH_BUCKET -> "The specified bucket does not exist";
       case NO_SUCH_UPLOAD -> "The specified multipart upload does not exist.";
       case BUCKET_NOT_EMPTY -> "The bucket you tried to delete is not empty";
-      case BUCKET_ALREADY_OWNED_BY_YOU -> "Your previous request to create the named bucket succeeded and you already own it.";
+      case BUCKET_ALREADY_OWNED_BY_YOU ->
+          "Your previous request to create the named bucket succeeded and you already own it.";
       case BUCKET_ALREADY_EXISTS -> "The requested bucket name is not available.";
       case INVALID_RANGE -> "The requested range is not satisfiable";
       case PRECONDITION_FAILED -> "At least one of the pre-conditions you specified did not hold";

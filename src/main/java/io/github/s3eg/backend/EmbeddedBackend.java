@@ -31,7 +31,8 @@ public final class EmbeddedBackend implements AutoCloseable {
   private final URI endpoint;
   private final AwsCredentialsProvider credentials;
 
-  private EmbeddedBackend(BlobStoreContext context, S3Proxy server, URI endpoint, AwsCredentialsProvider credentials) {
+  private EmbeddedBackend(
+      BlobStoreContext context, S3Proxy server, URI endpoint, AwsCredentialsProvider credentials) {
     this.blobStoreContext = context;
     this.server = server;
     this.endpoint = endpoint;
@@ -65,7 +66,10 @@ public final class EmbeddedBackend implements AutoCloseable {
       }
       URI endpoint = URI.create("http://127.0.0.1:" + server.getPort());
       return new EmbeddedBackend(
-          context, server, endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create(identity, credential)));
+          context,
+          server,
+          endpoint,
+          StaticCredentialsProvider.create(AwsBasicCredentials.create(identity, credential)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create DATA_DIR " + dataDir, e);
     } catch (InterruptedException e) {

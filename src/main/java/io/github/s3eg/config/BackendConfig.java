@@ -29,8 +29,15 @@ public record BackendConfig(
   @Override
   public String toString() {
     // Never print the secret key.
-    return "BackendConfig[endpoint=" + endpoint.map(URI::toString).orElse("(embedded)") + ", region=" + region
-        + ", provider=" + provider + ", pathStyle=" + pathStyle + "]";
+    return "BackendConfig[endpoint="
+        + endpoint.map(URI::toString).orElse("(embedded)")
+        + ", region="
+        + region
+        + ", provider="
+        + provider
+        + ", pathStyle="
+        + pathStyle
+        + "]";
   }
 
   static BackendConfig from(Settings s) {
@@ -41,7 +48,8 @@ public record BackendConfig(
     if (endpoint.isPresent() && accessKey.isPresent() != secretKey.isPresent()) {
       throw new ConfigurationException(
           accessKey.isPresent() ? "BACKEND_SECRET_KEY" : "BACKEND_ACCESS_KEY",
-          "must be set together with " + (accessKey.isPresent() ? "BACKEND_ACCESS_KEY" : "BACKEND_SECRET_KEY"));
+          "must be set together with "
+              + (accessKey.isPresent() ? "BACKEND_ACCESS_KEY" : "BACKEND_SECRET_KEY"));
     }
     return new BackendConfig(
         endpoint,
@@ -60,14 +68,16 @@ public record BackendConfig(
   private static URI parseEndpoint(String text) {
     try {
       URI uri = URI.create(text);
-      if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+      if (uri.getScheme() == null
+          || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
           || uri.getHost() == null) {
         throw new IllegalArgumentException();
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("BACKEND_ENDPOINT", "must be an http(s) URL such as https://s3.example.com, was '"
-          + text + "'");
+      throw new ConfigurationException(
+          "BACKEND_ENDPOINT",
+          "must be an http(s) URL such as https://s3.example.com, was '" + text + "'");
     }
   }
 }

@@ -42,7 +42,8 @@ public enum BackendProvider {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(
-          "BACKEND_PROVIDER", "must be one of aws, minio, wasabi, hetzner, ceph, generic; was '" + text + "'");
+          "BACKEND_PROVIDER",
+          "must be one of aws, minio, wasabi, hetzner, ceph, generic; was '" + text + "'");
     }
   }
 }

@@ -19,7 +19,8 @@ public record GatewayConfig(
     int maxHeaderBytes,
     BackendConfig backend) {
 
-  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+  private static final Set<String> LOG_LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   public static GatewayConfig from(Map<String, String> environment, Properties properties) {
     return from(new Settings(environment, properties));
@@ -28,7 +29,8 @@ public record GatewayConfig(
   public static GatewayConfig from(Settings s) {
     String logLevel = s.get("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(logLevel)) {
-      throw new ConfigurationException("LOG_LEVEL", "must be one of " + LOG_LEVELS + ", was '" + logLevel + "'");
+      throw new ConfigurationException(
+          "LOG_LEVEL", "must be one of " + LOG_LEVELS + ", was '" + logLevel + "'");
     }
     return new GatewayConfig(
         ListenAddress.parse(s.get("LISTEN_ADDR", ":8080")),

@@ -9,7 +9,8 @@ public record ListenAddress(String host, int port) {
   public static ListenAddress parse(String text) {
     int colon = text.lastIndexOf(':');
     if (colon < 0) {
-      throw new ConfigurationException("LISTEN_ADDR", "must look like ':8080' or '127.0.0.1:8080', was '" + text + "'");
+      throw new ConfigurationException(
+          "LISTEN_ADDR", "must look like ':8080' or '127.0.0.1:8080', was '" + text + "'");
     }
     String host = text.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {

@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Where a setting's value comes from, in order: the environment variable ({@code BACKEND_ENDPOINT}),
- * then the property of the same name in dotted lower case ({@code backend.endpoint}) from system
- * properties or {@code application.properties}, then the default in code.
+ * Where a setting's value comes from, in order: the environment variable ({@code
+ * BACKEND_ENDPOINT}), then the property of the same name in dotted lower case ({@code
+ * backend.endpoint}) from system properties or {@code application.properties}, then the default in
+ * code.
  *
  * <p>Every lookup is by the environment name, so {@code docs/configuration.md} needs one table.
  */
@@ -50,7 +51,9 @@ public final class Settings {
     return switch (value.get().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off" -> false;
-      default -> throw new ConfigurationException(envName, "must be true or false, was '" + value.get() + "'");
+      default ->
+          throw new ConfigurationException(
+              envName, "must be true or false, was '" + value.get() + "'");
     };
   }
 
@@ -62,11 +65,13 @@ public final class Settings {
     try {
       int parsed = Integer.parseInt(value.get());
       if (parsed < min || parsed > max) {
-        throw new ConfigurationException(envName, "must be between " + min + " and " + max + ", was " + parsed);
+        throw new ConfigurationException(
+            envName, "must be between " + min + " and " + max + ", was " + parsed);
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(envName, "must be a whole number, was '" + value.get() + "'");
+      throw new ConfigurationException(
+          envName, "must be a whole number, was '" + value.get() + "'");
     }
   }
 
@@ -78,7 +83,8 @@ public final class Settings {
     }
     long parsed = parseSize(envName, value.get());
     if (parsed < min || parsed > max) {
-      throw new ConfigurationException(envName, "must be between " + min + " and " + max + " bytes, was " + parsed);
+      throw new ConfigurationException(
+          envName, "must be between " + min + " and " + max + " bytes, was " + parsed);
     }
     return parsed;
   }
@@ -87,8 +93,15 @@ public final class Settings {
     String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
     long unit = 1;
     for (String[] suffix :
-        new String[][] {{"GIB", "1073741824"}, {"MIB", "1048576"}, {"KIB", "1024"}, {"GB", "1000000000"},
-          {"MB", "1000000"}, {"KB", "1000"}, {"B", "1"}}) {
+        new String[][] {
+          {"GIB", "1073741824"},
+          {"MIB", "1048576"},
+          {"KIB", "1024"},
+          {"GB", "1000000000"},
+          {"MB", "1000000"},
+          {"KB", "1000"},
+          {"B", "1"}
+        }) {
       if (t.endsWith(suffix[0])) {
         unit = Long.parseLong(suffix[1]);
         t = t.substring(0, t.length() - suffix[0].length());
@@ -98,7 +111,8 @@ public final class Settings {
     try {
       return Math.multiplyExact(Long.parseLong(t), unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new ConfigurationException(envName, "must be a size such as 65536, 64KiB or 8MiB, was '" + text + "'");
+      throw new ConfigurationException(
+          envName, "must be a size such as 65536, 64KiB or 8MiB, was '" + text + "'");
     }
   }
 }

@@ -43,8 +43,8 @@ public final class GatewayHttpServer implements AutoCloseable {
 
   /**
    * Registry entries that make the router visible to platform-http consumers; bind them before the
-   * routes start. The consumers look a router up by the engine's port, which the engine cannot
-   * know for a server it did not create, and fall back to the "-0" name: bind both.
+   * routes start. The consumers look a router up by the engine's port, which the engine cannot know
+   * for a server it did not create, and fall back to the "-0" name: bind both.
    */
   public java.util.Map<String, Object> routerBindings() {
     String name = VertxPlatformHttpRouter.getRouterNameFromPort(config.listen().port());

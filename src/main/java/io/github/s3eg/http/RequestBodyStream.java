@@ -15,10 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams the body to the backend.
  *
  * <p>Flow control is by demand: the stream asks Vert.x for a fixed number of buffers ({@link
- * #WINDOW}) and asks for one more each time the reader takes one, so at most {@code WINDOW}
- * buffers are held and Netty stops reading the socket when the reader is slow. Demand is only ever
- * added ({@code fetch}), never toggled with pause/resume, so no interleaving of the event loop and
- * the reader can leave the request paused with an empty queue. Vert.x is never called while this
+ * #WINDOW}) and asks for one more each time the reader takes one, so at most {@code WINDOW} buffers
+ * are held and Netty stops reading the socket when the reader is slow. Demand is only ever added
+ * ({@code fetch}), never toggled with pause/resume, so no interleaving of the event loop and the
+ * reader can leave the request paused with an empty queue. Vert.x is never called while this
  * stream's lock is held (Vert.x takes the connection's monitor, and the event loop holds that
  * monitor while it calls {@link #onData}).
  *
@@ -112,7 +112,8 @@ public final class RequestBodyStream extends InputStream {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
       while (queue.isEmpty()) {
         if (failure != null) {
-          throw new IOException("client connection failed while sending the body: " + failure.getMessage(), failure);
+          throw new IOException(
+              "client connection failed while sending the body: " + failure.getMessage(), failure);
         }
         if (ended) {
           return false;

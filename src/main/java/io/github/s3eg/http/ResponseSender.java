@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
  * pieces, waiting for the connection to drain whenever Vert.x's write queue is full. So a slow
  * client slows the backend read instead of filling the heap.
  *
- * <p>A failure after the headers went out cannot become an error response any more: the
- * connection is reset so that the client sees a broken transfer, never a clean short body.
+ * <p>A failure after the headers went out cannot become an error response any more: the connection
+ * is reset so that the client sees a broken transfer, never a clean short body.
  */
 public final class ResponseSender {
 
@@ -33,14 +33,16 @@ public final class ResponseSender {
   }
 
   /** Sends headers only (HEAD, 204, 304, …): {@code Content-Length} is whatever the caller set. */
-  public void sendHeaders(HttpServerResponse response, int status, Map<String, List<String>> headers)
+  public void sendHeaders(
+      HttpServerResponse response, int status, Map<String, List<String>> headers)
       throws IOException {
     writeHead(response, status, headers);
     await(response.end());
   }
 
   /** Sends a small in-memory body (XML documents). */
-  public void sendBytes(HttpServerResponse response, int status, Map<String, List<String>> headers, byte[] body)
+  public void sendBytes(
+      HttpServerResponse response, int status, Map<String, List<String>> headers, byte[] body)
       throws IOException {
     writeHead(response, status, headers);
     response.putHeader("Content-Length", Integer.toString(body.length));
@@ -53,7 +55,11 @@ public final class ResponseSender {
    * then been reset.
    */
   public void sendStream(
-      HttpServerResponse response, int status, Map<String, List<String>> headers, InputStream body, long length)
+      HttpServerResponse response,
+      int status,
+      Map<String, List<String>> headers,
+      InputStream body,
+      long length)
       throws IOException {
     writeHead(response, status, headers);
     response.putHeader("Content-Length", Long.toString(length));
@@ -68,7 +74,8 @@ public final class ResponseSender {
         if (response.closed()) {
           throw new ClientGoneException();
         }
-        response.write(Buffer.buffer(n == chunk.length ? chunk.clone() : java.util.Arrays.copyOf(chunk, n)));
+        response.write(
+            Buffer.buffer(n == chunk.length ? chunk.clone() : java.util.Arrays.copyOf(chunk, n)));
         sent += n;
         awaitDrain(response);
       }
@@ -90,7 +97,8 @@ public final class ResponseSender {
     }
   }
 
-  private void writeHead(HttpServerResponse response, int status, Map<String, List<String>> headers) {
+  private void writeHead(
+      HttpServerResponse response, int status, Map<String, List<String>> headers) {
     response.setStatusCode(status);
     headers.forEach((name, values) -> response.putHeader(name, values));
   }
@@ -119,9 +127,13 @@ public final class ResponseSender {
 
   private void await(Future<Void> future) throws IOException {
     try {
-      future.toCompletionStage().toCompletableFuture().get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
+      future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IOException("sending the response failed: " + e.getCause().getMessage(), e.getCause());
+      throw new IOException(
+          "sending the response failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new IOException("client did not read the response for " + drainTimeoutMillis + " ms");
     } catch (InterruptedException e) {

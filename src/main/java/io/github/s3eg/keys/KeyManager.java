@@ -25,8 +25,8 @@ public interface KeyManager extends AutoCloseable {
   /**
    * Opens a wrapped DEK. Fails with {@link KeyManagerException.KeyNotFound} when the named KEK
    * version is unknown or outside the dual-read window, {@link KeyManagerException.UnwrapFailed}
-   * when the wrap or its associated data were altered, and {@link
-   * KeyManagerException.Unavailable} when the key service cannot be reached.
+   * when the wrap or its associated data were altered, and {@link KeyManagerException.Unavailable}
+   * when the key service cannot be reached.
    */
   byte[] unwrap(WrappedKey wrapped, byte[] associatedData) throws KeyManagerException;
 

@@ -2,8 +2,8 @@ package io.github.s3eg.keys;
 
 /**
  * Typed failures of a {@link KeyManager}; the S3 layer maps them to responses (unavailable → 503
- * ServiceUnavailable, the others → 500 InternalError with a clear message). Messages never carry key
- * material.
+ * ServiceUnavailable, the others → 500 InternalError with a clear message). Messages never carry
+ * key material.
  */
 public abstract sealed class KeyManagerException extends Exception {
 

@@ -18,7 +18,9 @@ public record WrappedKey(KeyReference kek, byte[] ciphertext) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WrappedKey w && kek.equals(w.kek) && Arrays.equals(ciphertext, w.ciphertext);
+    return o instanceof WrappedKey w
+        && kek.equals(w.kek)
+        && Arrays.equals(ciphertext, w.ciphertext);
   }
 
   @Override

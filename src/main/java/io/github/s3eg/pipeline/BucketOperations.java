@@ -43,13 +43,18 @@ public final class BucketOperations {
     xml.start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
     xml.start("Buckets");
     for (Bucket b : buckets) {
-      xml.start("Bucket").element("Name", b.name()).element("CreationDate", ObjectHeaders.xmlDate(b.creationDate())).end();
+      xml.start("Bucket")
+          .element("Name", b.name())
+          .element("CreationDate", ObjectHeaders.xmlDate(b.creationDate()))
+          .end();
     }
     xml.end();
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
-  /** Reads the optional CreateBucketConfiguration body (LocationConstraint) into the SDK request. */
+  /**
+   * Reads the optional CreateBucketConfiguration body (LocationConstraint) into the SDK request.
+   */
   public void createBucketRequest(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
@@ -63,7 +68,8 @@ public final class BucketOperations {
         }
         String location = config.childText("LocationConstraint");
         if (location != null && !location.isBlank() && !location.equals(region)) {
-          b.createBucketConfiguration(CreateBucketConfiguration.builder().locationConstraint(location).build());
+          b.createBucketConfiguration(
+              CreateBucketConfiguration.builder().locationConstraint(location).build());
         }
       }
     }
@@ -72,7 +78,8 @@ public final class BucketOperations {
 
   public void createBucketResponse(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("Location", "/" + s3.bucket()));
+    exchange.setProperty(
+        S3Response.PROPERTY, S3Response.status(200).header("Location", "/" + s3.bucket()));
   }
 
   public void deleteBucketRequest(Exchange exchange) {
@@ -87,14 +94,19 @@ public final class BucketOperations {
   public void headBucket(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("x-amz-bucket-region", region));
+    exchange.setProperty(
+        S3Response.PROPERTY, S3Response.status(200).header("x-amz-bucket-region", region));
   }
 
   public void getBucketLocation(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
     // S3 answers an empty constraint for us-east-1.
-    byte[] doc = new XmlWriter().root("LocationConstraint").text(region.equals("us-east-1") ? "" : region).toBytes();
+    byte[] doc =
+        new XmlWriter()
+            .root("LocationConstraint")
+            .text(region.equals("us-east-1") ? "" : region)
+            .toBytes();
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, doc));
   }
 }

@@ -26,15 +26,19 @@ public final class CopyOperation {
     public static CopySource parse(String header) {
       String value = header.trim();
       if (value.contains("?versionId=")) {
-        throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
+        throw new S3Exception(
+            S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
       }
-      String decoded = io.github.s3eg.s3.S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
+      String decoded =
+          io.github.s3eg.s3.S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
       if (decoded.startsWith("/")) {
         decoded = decoded.substring(1);
       }
       int slash = decoded.indexOf('/');
       if (slash <= 0 || slash == decoded.length() - 1) {
-        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT,
+                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
             .with("ArgumentName", "x-amz-copy-source");
       }
       return new CopySource(decoded.substring(0, slash), decoded.substring(slash + 1));
@@ -45,7 +49,8 @@ public final class CopyOperation {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
     String directive = s3.header("x-amz-metadata-directive");
-    boolean replace = directive != null && directive.trim().toUpperCase(Locale.ROOT).equals("REPLACE");
+    boolean replace =
+        directive != null && directive.trim().toUpperCase(Locale.ROOT).equals("REPLACE");
     if (directive != null && !replace && !directive.trim().equalsIgnoreCase("COPY")) {
       throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown metadata directive.")
           .with("ArgumentName", "x-amz-metadata-directive");
@@ -64,8 +69,10 @@ public final class CopyOperation {
             .metadataDirective(replace ? MetadataDirective.REPLACE : MetadataDirective.COPY)
             .copySourceIfMatch(s3.header("x-amz-copy-source-if-match"))
             .copySourceIfNoneMatch(s3.header("x-amz-copy-source-if-none-match"))
-            .copySourceIfModifiedSince(Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-modified-since")))
-            .copySourceIfUnmodifiedSince(Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-unmodified-since")));
+            .copySourceIfModifiedSince(
+                Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-modified-since")))
+            .copySourceIfUnmodifiedSince(
+                Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-unmodified-since")));
     if (replace) {
       ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
       b.contentType(headers.contentType())

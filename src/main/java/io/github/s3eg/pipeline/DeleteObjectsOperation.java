@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
- * DeleteObjects ({@code POST ?delete}): reads the client's {@code <Delete>} document (at most
- * 1,000 keys, as on S3), deletes through camel-aws2-s3, and answers S3's {@code DeleteResult}
- * (only errors in quiet mode).
+ * DeleteObjects ({@code POST ?delete}): reads the client's {@code <Delete>} document (at most 1,000
+ * keys, as on S3), deletes through camel-aws2-s3, and answers S3's {@code DeleteResult} (only
+ * errors in quiet mode).
  */
 public final class DeleteObjectsOperation {
 
@@ -42,23 +42,27 @@ public final class DeleteObjectsOperation {
     }
     List<XmlReader.Element> objects = delete.all("Object");
     if (objects.isEmpty() || objects.size() > MAX_KEYS) {
-      throw new S3Exception(S3ErrorCode.MALFORMED_XML, "A Delete document names between 1 and 1000 objects.");
+      throw new S3Exception(
+          S3ErrorCode.MALFORMED_XML, "A Delete document names between 1 and 1000 objects.");
     }
     List<ObjectIdentifier> ids = new ArrayList<>(objects.size());
     for (XmlReader.Element o : objects) {
       String key = o.childText("Key");
       if (key == null || key.isEmpty()) {
-        throw new S3Exception(S3ErrorCode.MALFORMED_XML, "Every Object in a Delete document needs a Key.");
+        throw new S3Exception(
+            S3ErrorCode.MALFORMED_XML, "Every Object in a Delete document needs a Key.");
       }
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
     exchange.setProperty(QUIET, quiet);
-    exchange.getIn().setBody(
-        DeleteObjectsRequest.builder()
-            .bucket(s3.bucket())
-            .delete(Delete.builder().objects(ids).quiet(quiet).build())
-            .build());
+    exchange
+        .getIn()
+        .setBody(
+            DeleteObjectsRequest.builder()
+                .bucket(s3.bucket())
+                .delete(Delete.builder().objects(ids).quiet(quiet).build())
+                .build());
   }
 
   public void deleteObjectsResponse(Exchange exchange) {
@@ -71,7 +75,11 @@ public final class DeleteObjectsOperation {
       }
     }
     for (S3Error e : r.errors()) {
-      xml.start("Error").element("Key", e.key()).element("Code", e.code()).element("Message", e.message()).end();
+      xml.start("Error")
+          .element("Key", e.key())
+          .element("Code", e.code())
+          .element("Message", e.message())
+          .end();
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }

@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * ListObjects (v1) and ListObjectsV2. camel-aws2-s3 has no ListObjectsV2 and would hide the
- * paging fields, so these call the backend client and write S3's XML themselves. Exactly one
- * backend request per client request: no HEAD per listed key.
+ * ListObjects (v1) and ListObjectsV2. camel-aws2-s3 has no ListObjectsV2 and would hide the paging
+ * fields, so these call the backend client and write S3's XML themselves. Exactly one backend
+ * request per client request: no HEAD per listed key.
  */
 public final class ListOperations {
 
@@ -52,14 +52,17 @@ public final class ListOperations {
     XmlWriter xml = new XmlWriter().root("ListBucketResult");
     xml.element("Name", s3.bucket())
         .element("Prefix", enc.apply(nullToEmpty(s3.param("prefix"))))
-        .element("Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
+        .element(
+            "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
         .element("MaxKeys", maxKeys(s3))
         .element("EncodingType", urlEncode ? "url" : null)
         .element("KeyCount", r.keyCount())
         .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
         .element("ContinuationToken", s3.param("continuation-token"))
         .element("NextContinuationToken", r.nextContinuationToken())
-        .element("StartAfter", s3.param("start-after") == null ? null : enc.apply(s3.param("start-after")));
+        .element(
+            "StartAfter",
+            s3.param("start-after") == null ? null : enc.apply(s3.param("start-after")));
     writeContents(xml, r.contents(), enc, "true".equals(s3.param("fetch-owner")));
     writePrefixes(xml, r.commonPrefixes(), enc);
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
@@ -81,18 +84,28 @@ public final class ListOperations {
     String nextMarker = r.nextMarker();
     if (truncated && nextMarker == null && s3.param("delimiter") != null) {
       // S3 returns NextMarker only with a delimiter; compute it from the last entry like S3 does.
-      String lastKey = r.contents().isEmpty() ? null : r.contents().get(r.contents().size() - 1).key();
-      String lastPrefix = r.commonPrefixes().isEmpty() ? null : r.commonPrefixes().get(r.commonPrefixes().size() - 1).prefix();
-      nextMarker = lastKey == null ? lastPrefix : lastPrefix == null || lastKey.compareTo(lastPrefix) > 0 ? lastKey : lastPrefix;
+      String lastKey =
+          r.contents().isEmpty() ? null : r.contents().get(r.contents().size() - 1).key();
+      String lastPrefix =
+          r.commonPrefixes().isEmpty()
+              ? null
+              : r.commonPrefixes().get(r.commonPrefixes().size() - 1).prefix();
+      nextMarker =
+          lastKey == null
+              ? lastPrefix
+              : lastPrefix == null || lastKey.compareTo(lastPrefix) > 0 ? lastKey : lastPrefix;
     }
 
     XmlWriter xml = new XmlWriter().root("ListBucketResult");
     xml.element("Name", s3.bucket())
         .element("Prefix", enc.apply(nullToEmpty(s3.param("prefix"))))
         .element("Marker", enc.apply(nullToEmpty(s3.param("marker"))))
-        .element("NextMarker", nextMarker == null || s3.param("delimiter") == null ? null : enc.apply(nextMarker))
+        .element(
+            "NextMarker",
+            nextMarker == null || s3.param("delimiter") == null ? null : enc.apply(nextMarker))
         .element("MaxKeys", maxKeys(s3))
-        .element("Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
+        .element(
+            "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
         .element("EncodingType", urlEncode ? "url" : null)
         .element("IsTruncated", truncated);
     writeContents(xml, r.contents(), enc, true);
@@ -100,22 +113,29 @@ public final class ListOperations {
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
-  private static void writeContents(XmlWriter xml, List<S3Object> contents, UnaryOperator<String> enc, boolean owner) {
+  private static void writeContents(
+      XmlWriter xml, List<S3Object> contents, UnaryOperator<String> enc, boolean owner) {
     for (S3Object o : contents) {
       xml.start("Contents")
           .element("Key", enc.apply(o.key()))
           .element("LastModified", ObjectHeaders.xmlDate(o.lastModified()))
           .element("ETag", o.eTag())
           .element("Size", o.size())
-          .element("StorageClass", o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString());
+          .element(
+              "StorageClass",
+              o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString());
       if (owner) {
-        xml.start("Owner").element("ID", BucketOperations.OWNER_ID).element("DisplayName", BucketOperations.OWNER_ID).end();
+        xml.start("Owner")
+            .element("ID", BucketOperations.OWNER_ID)
+            .element("DisplayName", BucketOperations.OWNER_ID)
+            .end();
       }
       xml.end();
     }
   }
 
-  private static void writePrefixes(XmlWriter xml, List<CommonPrefix> prefixes, UnaryOperator<String> enc) {
+  private static void writePrefixes(
+      XmlWriter xml, List<CommonPrefix> prefixes, UnaryOperator<String> enc) {
     for (CommonPrefix p : prefixes) {
       xml.start("CommonPrefixes").element("Prefix", enc.apply(p.prefix())).end();
     }
@@ -127,7 +147,8 @@ public final class ListOperations {
       return false;
     }
     if (!type.equals("url")) {
-      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
+      throw new S3Exception(
+              S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
           .with("ArgumentName", "encoding-type");
     }
     return true;
@@ -145,7 +166,9 @@ public final class ListOperations {
       }
       return Math.min(n, MAX_KEYS);
     } catch (NumberFormatException e) {
-      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Provided max-keys not an integer or within integer range")
+      throw new S3Exception(
+              S3ErrorCode.INVALID_ARGUMENT,
+              "Provided max-keys not an integer or within integer range")
           .with("ArgumentName", "max-keys");
     }
   }

@@ -12,7 +12,9 @@ public final class MethodNotAllowed implements Processor {
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED, "The specified method is not allowed against this resource.")
+    throw new S3Exception(
+            S3ErrorCode.METHOD_NOT_ALLOWED,
+            "The specified method is not allowed against this resource.")
         .with("Method", s3.method())
         .with("ResourceType", s3.level().toUpperCase(java.util.Locale.ROOT));
   }

@@ -58,7 +58,8 @@ public final class ObjectOperations {
   @SuppressWarnings("unchecked")
   public void getObjectResponse(Exchange exchange) {
     S3Request s3 = request(exchange);
-    ResponseInputStream<GetObjectResponse> body = exchange.getIn().getBody(ResponseInputStream.class);
+    ResponseInputStream<GetObjectResponse> body =
+        exchange.getIn().getBody(ResponseInputStream.class);
     GetObjectResponse r = body.response();
     try {
       Preconditions.check(s3, r.eTag(), r.lastModified());
@@ -68,8 +69,14 @@ public final class ObjectOperations {
     }
     boolean partial = r.contentRange() != null;
     S3Response response = S3Response.status(partial ? 206 : 200);
-    objectHeaders(r.contentType(), r.contentEncoding(), r.contentDisposition(), r.contentLanguage(), r.cacheControl(),
-            r.expiresString(), r.metadata())
+    objectHeaders(
+            r.contentType(),
+            r.contentEncoding(),
+            r.contentDisposition(),
+            r.contentLanguage(),
+            r.cacheControl(),
+            r.expiresString(),
+            r.metadata())
         .writeTo(response, s3);
     response
         .header("ETag", r.eTag())
@@ -83,7 +90,8 @@ public final class ObjectOperations {
   }
 
   /** A fully read stream goes back to the pool; a partly read one is aborted, not drained. */
-  static void releaseBackendStream(ResponseInputStream<?> body, boolean fullyRead) throws IOException {
+  static void releaseBackendStream(ResponseInputStream<?> body, boolean fullyRead)
+      throws IOException {
     if (fullyRead) {
       body.close();
     } else {
@@ -95,11 +103,20 @@ public final class ObjectOperations {
 
   public void headObject(Exchange exchange) {
     S3Request s3 = request(exchange);
-    HeadObjectResponse r = backend.s3().headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+    HeadObjectResponse r =
+        backend
+            .s3()
+            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
     Preconditions.check(s3, r.eTag(), r.lastModified());
     S3Response response = S3Response.status(200);
-    objectHeaders(r.contentType(), r.contentEncoding(), r.contentDisposition(), r.contentLanguage(), r.cacheControl(),
-            r.expiresString(), r.metadata())
+    objectHeaders(
+            r.contentType(),
+            r.contentEncoding(),
+            r.contentDisposition(),
+            r.contentLanguage(),
+            r.cacheControl(),
+            r.expiresString(),
+            r.metadata())
         .writeTo(response, s3);
     response
         .header("ETag", r.eTag())
@@ -135,13 +152,14 @@ public final class ObjectOperations {
     if (md5 != null) {
       b.contentMD5(md5);
     }
-    PutObjectResponse r = backend.uploads().putObject(b.build(), oneShot(body, length, headers.contentType()));
+    PutObjectResponse r =
+        backend.uploads().putObject(b.build(), oneShot(body, length, headers.contentType()));
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("ETag", r.eTag()));
   }
 
   /**
-   * A request body the SDK can read once. A second read (a retry) fails loudly instead of sending
-   * a partial or empty body.
+   * A request body the SDK can read once. A second read (a retry) fails loudly instead of sending a
+   * partial or empty body.
    */
   static RequestBody oneShot(InputStream body, long length, String contentType) {
     AtomicBoolean used = new AtomicBoolean();
@@ -160,7 +178,9 @@ public final class ObjectOperations {
 
   public void deleteObjectRequest(Exchange exchange) {
     S3Request s3 = request(exchange);
-    exchange.getIn().setBody(DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+    exchange
+        .getIn()
+        .setBody(DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
   }
 
   public void deleteObjectResponse(Exchange exchange) {
@@ -170,12 +190,22 @@ public final class ObjectOperations {
   // ---- helpers
 
   static ObjectHeaders objectHeaders(
-      String contentType, String contentEncoding, String contentDisposition, String contentLanguage, String cacheControl,
-      String expires, java.util.Map<String, String> metadata) {
+      String contentType,
+      String contentEncoding,
+      String contentDisposition,
+      String contentLanguage,
+      String cacheControl,
+      String expires,
+      java.util.Map<String, String> metadata) {
     // Some backends (S3Proxy) store the "aws-chunked" framing marker of the gateway's own upload.
     return new ObjectHeaders(
-        contentType, ObjectHeaders.stripAwsChunked(contentEncoding), contentDisposition, contentLanguage, cacheControl,
-        expires, metadata);
+        contentType,
+        ObjectHeaders.stripAwsChunked(contentEncoding),
+        contentDisposition,
+        contentLanguage,
+        cacheControl,
+        expires,
+        metadata);
   }
 
   static S3Request request(Exchange exchange) {

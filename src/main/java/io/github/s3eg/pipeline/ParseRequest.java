@@ -33,13 +33,19 @@ public final class ParseRequest implements Processor {
     HttpMessage message = exchange.getIn(HttpMessage.class);
     HttpServerRequest request = message.getRequest();
     String requestId = newRequestId();
-    exchange.setProperty(HttpExchange.PROPERTY, new HttpExchange(request, message.getResponse(), requestId, System.nanoTime()));
+    exchange.setProperty(
+        HttpExchange.PROPERTY,
+        new HttpExchange(request, message.getResponse(), requestId, System.nanoTime()));
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(null);
 
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    request.headers().forEach(e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue()));
-    String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    request
+        .headers()
+        .forEach(
+            e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue()));
+    String client =
+        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     S3Request s3 = parser.parse(requestId, request.method().name(), request.uri(), headers, client);
     exchange.setProperty(S3Request.PROPERTY, s3);
   }

@@ -12,7 +12,8 @@ public final class PlainBodyDecoder implements ReadRequestBody.BodyDecoder {
   @Override
   public InputStream decode(S3Request request, InputStream wire, Exchange exchange) {
     if (ReadRequestBody.isAwsChunked(request)) {
-      throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "aws-chunked bodies are not accepted by this decoder");
+      throw new S3Exception(
+          S3ErrorCode.NOT_IMPLEMENTED, "aws-chunked bodies are not accepted by this decoder");
     }
     return wire;
   }

@@ -12,8 +12,8 @@ import org.apache.camel.Processor;
 /**
  * Opens the request body as a blocking stream for the steps that need it (PUT, POST). Removes the
  * transfer framing S3 clients use ({@code aws-chunked}), so later steps see the object bytes, and
- * records their exact length: the backend must be told the length up front, or the body would
- * have to be buffered.
+ * records their exact length: the backend must be told the length up front, or the body would have
+ * to be buffered.
  *
  * <p>Reading starts here, so {@code Expect: 100-continue} is answered only once the request got
  * this far (after authentication).
@@ -44,16 +44,22 @@ public final class ReadRequestBody implements Processor {
     exchange.getIn().setBody(decoder.decode(s3, wire, exchange));
   }
 
-  /** The object's length: {@code x-amz-decoded-content-length} for aws-chunked, else Content-Length. */
+  /**
+   * The object's length: {@code x-amz-decoded-content-length} for aws-chunked, else Content-Length.
+   */
   static long decodedLength(S3Request s3) {
     boolean chunked = isAwsChunked(s3);
-    String header = chunked ? s3.header("x-amz-decoded-content-length") : s3.header("Content-Length");
+    String header =
+        chunked ? s3.header("x-amz-decoded-content-length") : s3.header("Content-Length");
     if (header == null) {
       if (s3.header("Transfer-Encoding") != null && !chunked) {
-        throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
+        throw new S3Exception(
+            S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
       }
       if (chunked) {
-        throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the x-amz-decoded-content-length header.");
+        throw new S3Exception(
+            S3ErrorCode.MISSING_CONTENT_LENGTH,
+            "You must provide the x-amz-decoded-content-length header.");
       }
       return 0;
     }

@@ -17,10 +17,35 @@ public final class RejectUnsupported implements Processor {
 
   static final Set<String> UNSUPPORTED =
       Set.of(
-          "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
-          "legal-hold", "lifecycle", "logging", "metrics", "notification", "object-lock", "ownershipControls",
-          "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention",
-          "select", "tagging", "torrent", "versionId", "versioning", "versions", "website");
+          "accelerate",
+          "acl",
+          "analytics",
+          "attributes",
+          "cors",
+          "encryption",
+          "intelligent-tiering",
+          "inventory",
+          "legal-hold",
+          "lifecycle",
+          "logging",
+          "metrics",
+          "notification",
+          "object-lock",
+          "ownershipControls",
+          "policy",
+          "policyStatus",
+          "publicAccessBlock",
+          "replication",
+          "requestPayment",
+          "restore",
+          "retention",
+          "select",
+          "tagging",
+          "torrent",
+          "versionId",
+          "versioning",
+          "versions",
+          "website");
 
   private final Set<String> alsoUnsupported;
 
@@ -34,7 +59,9 @@ public final class RejectUnsupported implements Processor {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
     for (String parameter : s3.query().keySet()) {
       if (UNSUPPORTED.contains(parameter) || alsoUnsupported.contains(parameter)) {
-        throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "The gateway does not support the '" + parameter + "' sub-resource.")
+        throw new S3Exception(
+                S3ErrorCode.NOT_IMPLEMENTED,
+                "The gateway does not support the '" + parameter + "' sub-resource.")
             .with("Resource", "?" + parameter);
       }
     }

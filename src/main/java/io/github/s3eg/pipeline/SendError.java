@@ -52,7 +52,10 @@ public final class SendError implements Processor {
     S3Exception error = toS3Exception(failure, request, http.requestId());
     HttpServerResponse response = http.response();
     if (response.headWritten() || response.ended()) {
-      LOG.warn("request {} failed after the response started; connection reset: {}", http.requestId(), describe(failure));
+      LOG.warn(
+          "request {} failed after the response started; connection reset: {}",
+          http.requestId(),
+          describe(failure));
       ResponseSender.abort(response);
       return;
     }
@@ -73,7 +76,8 @@ public final class SendError implements Processor {
         sender.sendHeaders(response, status, headers);
       } else {
         headers.put("Content-Type", List.of("application/xml"));
-        sender.sendBytes(response, status, headers, errorDocument(error, request, http.requestId()));
+        sender.sendBytes(
+            response, status, headers, errorDocument(error, request, http.requestId()));
       }
     } finally {
       SendResponse.logAccess(http, request, status, 0);
@@ -85,7 +89,9 @@ public final class SendError implements Processor {
       if (t instanceof S3Exception s3) {
         return s3;
       }
-      S3Exception mapped = BackendErrors.map(t, request == null ? null : request.bucket(), request == null ? null : request.key());
+      S3Exception mapped =
+          BackendErrors.map(
+              t, request == null ? null : request.bucket(), request == null ? null : request.key());
       if (mapped != null) {
         if (mapped.errorCode().httpStatus() >= 500) {
           LOG.warn("request {}: backend failure: {}", requestId, describe(t));
@@ -99,7 +105,8 @@ public final class SendError implements Processor {
       }
     }
     LOG.error("request {} failed unexpectedly", requestId, failure);
-    return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
+    return new S3Exception(
+        S3ErrorCode.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
   }
 
   static byte[] errorDocument(S3Exception error, S3Request request, String requestId) {

@@ -45,7 +45,12 @@ public final class SendResponse implements Processor {
     long bytes = 0;
     try {
       if (response.stream() != null && !head) {
-        sender.sendStream(http.response(), response.status(), headers, response.stream(), response.streamLength());
+        sender.sendStream(
+            http.response(),
+            response.status(),
+            headers,
+            response.stream(),
+            response.streamLength());
         bytes = response.streamLength();
       } else if (response.bytes() != null && !head) {
         sender.sendBytes(http.response(), response.status(), headers, response.bytes());
@@ -67,10 +72,14 @@ public final class SendResponse implements Processor {
 
   static Map<String, String> commonHeaders(String requestId) {
     return Map.of(
-        "x-amz-request-id", requestId,
-        "x-amz-id-2", requestId,
-        "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)),
-        "Server", "s3-encryption-gateway");
+        "x-amz-request-id",
+        requestId,
+        "x-amz-id-2",
+        requestId,
+        "Date",
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)),
+        "Server",
+        "s3-encryption-gateway");
   }
 
   static void logAccess(HttpExchange http, S3Request request, int status, long bytes) {

@@ -19,9 +19,9 @@ public record ByteRange(long first, long last, long total) {
 
   /**
    * Resolves a {@code Range} header against the object size, as S3 does: a header that is not a
-   * single {@code bytes=} range is ignored (empty result, full object); {@code bytes=N-},
-   * {@code bytes=-N} and ranges past the end are clamped; a range that starts at or after the end
-   * is unsatisfiable (416 InvalidRange).
+   * single {@code bytes=} range is ignored (empty result, full object); {@code bytes=N-}, {@code
+   * bytes=-N} and ranges past the end are clamped; a range that starts at or after the end is
+   * unsatisfiable (416 InvalidRange).
    */
   public static Optional<ByteRange> resolve(String header, long total) {
     if (header == null) {

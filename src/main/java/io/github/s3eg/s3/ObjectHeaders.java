@@ -37,11 +37,15 @@ public record ObjectHeaders(
         String shortName = name.substring(META_PREFIX.length());
         String value = String.join(",", e.getValue());
         meta.put(shortName, value);
-        size += shortName.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length;
+        size +=
+            shortName.getBytes(StandardCharsets.UTF_8).length
+                + value.getBytes(StandardCharsets.UTF_8).length;
       }
     }
     if (size > MAX_USER_METADATA_BYTES) {
-      throw new S3Exception(S3ErrorCode.METADATA_TOO_LARGE, "Your metadata headers exceed the maximum allowed metadata size")
+      throw new S3Exception(
+              S3ErrorCode.METADATA_TOO_LARGE,
+              "Your metadata headers exceed the maximum allowed metadata size")
           .with("Size", Integer.toString(size))
           .with("MaxSizeAllowed", Integer.toString(MAX_USER_METADATA_BYTES));
     }
@@ -72,10 +76,19 @@ public record ObjectHeaders(
 
   /** Adds these headers to a response, applying {@code response-*} overrides from a GET's query. */
   public void writeTo(S3Response response, S3Request request) {
-    response.header("Content-Type", override(request, "response-content-type", contentType == null ? "binary/octet-stream" : contentType));
-    response.header("Content-Encoding", override(request, "response-content-encoding", contentEncoding));
-    response.header("Content-Disposition", override(request, "response-content-disposition", contentDisposition));
-    response.header("Content-Language", override(request, "response-content-language", contentLanguage));
+    response.header(
+        "Content-Type",
+        override(
+            request,
+            "response-content-type",
+            contentType == null ? "binary/octet-stream" : contentType));
+    response.header(
+        "Content-Encoding", override(request, "response-content-encoding", contentEncoding));
+    response.header(
+        "Content-Disposition",
+        override(request, "response-content-disposition", contentDisposition));
+    response.header(
+        "Content-Language", override(request, "response-content-language", contentLanguage));
     response.header("Cache-Control", override(request, "response-cache-control", cacheControl));
     response.header("Expires", override(request, "response-expires", expires));
     userMetadata.forEach((k, v) -> response.header(META_PREFIX + k, v));
@@ -87,11 +100,16 @@ public record ObjectHeaders(
   }
 
   public static String httpDate(Instant instant) {
-    return instant == null ? null : DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
+    return instant == null
+        ? null
+        : DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
   }
 
   /** ISO-8601 with milliseconds, as S3 writes dates in XML. */
   public static String xmlDate(Instant instant) {
-    return instant == null ? null : DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").format(instant.atOffset(ZoneOffset.UTC));
+    return instant == null
+        ? null
+        : DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .format(instant.atOffset(ZoneOffset.UTC));
   }
 }

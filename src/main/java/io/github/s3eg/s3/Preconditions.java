@@ -25,11 +25,15 @@ public final class Preconditions {
 
     if (ifMatch != null) {
       if (!matches(ifMatch, etag)) {
-        throw new S3Exception(S3ErrorCode.PRECONDITION_FAILED, "At least one of the pre-conditions you specified did not hold")
+        throw new S3Exception(
+                S3ErrorCode.PRECONDITION_FAILED,
+                "At least one of the pre-conditions you specified did not hold")
             .with("Condition", "If-Match");
       }
     } else if (ifUnmodifiedSince != null && modifiedSeconds > ifUnmodifiedSince.getEpochSecond()) {
-      throw new S3Exception(S3ErrorCode.PRECONDITION_FAILED, "At least one of the pre-conditions you specified did not hold")
+      throw new S3Exception(
+              S3ErrorCode.PRECONDITION_FAILED,
+              "At least one of the pre-conditions you specified did not hold")
           .with("Condition", "If-Unmodified-Since");
     }
     if (ifNoneMatch != null) {
@@ -60,7 +64,9 @@ public final class Preconditions {
       return "";
     }
     String t = s.trim();
-    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")
+        ? t.substring(1, t.length() - 1)
+        : t;
   }
 
   /** An HTTP date, or null when absent or unparseable. */

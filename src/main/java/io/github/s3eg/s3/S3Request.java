@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * One S3 request as the client sent it: method, bucket and key taken from the raw request URI (not
  * Vert.x's normalised path, which would turn {@code a//b} into {@code a/b}), the decoded query
- * parameters, and a case-insensitive copy of the headers. Immutable; the routes read it through
- * the exchange property {@value #PROPERTY}.
+ * parameters, and a case-insensitive copy of the headers. Immutable; the routes read it through the
+ * exchange property {@value #PROPERTY}.
  *
  * <p>The YAML routes match S3 operations with it, for example {@code ${exchangeProperty.s3.method}
  * == 'PUT' && ${exchangeProperty.s3.level} == 'object' && ${exchangeProperty.s3.query[partNumber]}

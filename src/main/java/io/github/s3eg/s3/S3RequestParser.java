@@ -1,10 +1,10 @@
 package io.github.s3eg.s3;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +68,8 @@ public final class S3RequestParser {
     if (key != null) {
       validateKey(key);
     }
-    return new S3Request(requestId, method, rawPath, rawQuery, bucket, key, query, headers, clientAddress);
+    return new S3Request(
+        requestId, method, rawPath, rawQuery, bucket, key, query, headers, clientAddress);
   }
 
   private String virtualHostBucket(Map<String, List<String>> headers) {
@@ -107,7 +108,8 @@ public final class S3RequestParser {
     for (int i = 0; i < key.length(); i++) {
       if (key.charAt(i) == 0) {
         // S3 would store it; most backends (and file systems behind them) cannot.
-        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Object keys must not contain NUL characters");
+        throw new S3Exception(
+            S3ErrorCode.INVALID_ARGUMENT, "Object keys must not contain NUL characters");
       }
     }
   }
@@ -135,8 +137,8 @@ public final class S3RequestParser {
   }
 
   /**
-   * Percent-decodes UTF-8. In the path {@code +} is a literal plus (as S3 and the SDKs treat it); in
-   * the query it stands for a space (form encoding).
+   * Percent-decodes UTF-8. In the path {@code +} is a literal plus (as S3 and the SDKs treat it);
+   * in the query it stands for a space (form encoding).
    */
   static String decode(String raw, boolean plusIsSpace) {
     if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {

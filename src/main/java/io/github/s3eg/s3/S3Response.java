@@ -40,8 +40,8 @@ public final class S3Response {
   }
 
   /**
-   * A streamed body of exactly {@code length} bytes. {@code release} runs when sending ends, with or
-   * without success (close the source, or abort it so the backend connection is not drained).
+   * A streamed body of exactly {@code length} bytes. {@code release} runs when sending ends, with
+   * or without success (close the source, or abort it so the backend connection is not drained).
    */
   public S3Response stream(InputStream body, long length, AutoCloseable release) {
     this.stream = body;

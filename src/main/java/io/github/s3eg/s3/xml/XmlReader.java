@@ -79,7 +79,8 @@ public final class XmlReader {
       if (e instanceof S3Exception s3) {
         throw s3;
       }
-      throw malformed("The XML you provided was not well-formed or did not validate against our published schema.");
+      throw malformed(
+          "The XML you provided was not well-formed or did not validate against our published schema.");
     }
   }
 
@@ -94,11 +95,16 @@ public final class XmlReader {
       int event = reader.next();
       switch (event) {
         case XMLStreamConstants.START_ELEMENT -> children.add(readElement(reader, depth + 1));
-        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> text.append(reader.getText());
+        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+            text.append(reader.getText());
         case XMLStreamConstants.END_ELEMENT -> {
-          return new Element(name, children.isEmpty() ? text.toString() : text.toString().strip(), List.copyOf(children));
+          return new Element(
+              name,
+              children.isEmpty() ? text.toString() : text.toString().strip(),
+              List.copyOf(children));
         }
-        case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE -> throw malformed("Entities are not allowed.");
+        case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE ->
+            throw malformed("Entities are not allowed.");
         default -> {}
       }
     }

@@ -1,0 +1,177 @@
+package io.github.s3eg.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Non-negotiable 3: a 1 GiB object goes up and comes back down, byte-exact, through a gateway in
+ * its own JVM limited to {@code -Xmx256m}. The gateway exits on OutOfMemoryError, so buffering a
+ * body whole would fail this test rather than pass slowly.
+ */
+class LargeObjectStreamingTest {
+
+  static final long SIZE = 1L << 30;
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
+  void oneGibUpAndDownThroughA256MibHeap() throws Exception {
+    try (TestBackend backend = TestBackend.start();
+        ChildGateway gateway = ChildGateway.start(backend, "-Xmx256m");
+        S3Client s3 = gateway.client()) {
+      s3.createBucket(b -> b.bucket("big"));
+      DeterministicStream upload = new DeterministicStream(SIZE, 42);
+      s3.putObject(b -> b.bucket("big").key("one-gib.bin"), RequestBody.fromContentProvider(() -> upload, SIZE, "application/octet-stream"));
+      byte[] sent = upload.sha256();
+
+      MessageDigest received = MessageDigest.getInstance("SHA-256");
+      long count = 0;
+      try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket("big").key("one-gib.bin"))) {
+        assertThat(in.response().contentLength()).isEqualTo(SIZE);
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          received.update(buf, 0, n);
+          count += n;
+        }
+      }
+      assertThat(count).isEqualTo(SIZE);
+      assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(sent));
+      assertThat(gateway.isAlive()).as("gateway survived with -Xmx256m").isTrue();
+    }
+  }
+
+  /** Pseudo-random bytes of a fixed length from a seed, hashed as they are read. */
+  static final class DeterministicStream extends InputStream {
+    private final long size;
+    private long position;
+    private long state;
+    private final MessageDigest digest;
+
+    DeterministicStream(long size, long seed) throws Exception {
+      this.size = size;
+      this.state = seed | 1;
+      this.digest = MessageDigest.getInstance("SHA-256");
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(len, size - position);
+      for (int i = 0; i < n; i++) {
+        state ^= state << 13;
+        state ^= state >>> 7;
+        state ^= state << 17;
+        b[off + i] = (byte) state;
+      }
+      digest.update(b, off, n);
+      position += n;
+      return n;
+    }
+
+    byte[] sha256() {
+      return digest.digest();
+    }
+  }
+
+  /** The gateway as a separate process (its own heap limit), on the test's classpath. */
+  static final class ChildGateway implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+    private final Process process;
+    private final int port;
+
+    private ChildGateway(Process process, int port) {
+      this.process = process;
+      this.port = port;
+    }
+
+    static ChildGateway start(TestBackend backend, String... jvmOptions) throws Exception {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(List.of(jvmOptions));
+      command.add("-XX:+ExitOnOutOfMemoryError");
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add("io.github.s3eg.GatewayMain");
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().putAll(GatewayFixture.baseSettings(backend));
+      pb.environment().put("DATA_DIR", Files.createTempDirectory("s3eg-child").toString());
+      Process process = pb.start();
+      CompletableFuture<Integer> port = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                      port.complete(Integer.parseInt(m.group(1)));
+                    }
+                    if (line.contains("OutOfMemoryError") || line.contains("Exception")) {
+                      System.err.println("[child gateway] " + line);
+                    }
+                  }
+                } catch (IOException e) {
+                  port.completeExceptionally(e);
+                }
+                port.completeExceptionally(new IllegalStateException("gateway exited before listening"));
+              },
+              "child-gateway-output");
+      reader.setDaemon(true);
+      reader.start();
+      return new ChildGateway(process, port.get(60, TimeUnit.SECONDS));
+    }
+
+    S3Client client() {
+      return S3Client.builder()
+          .endpointOverride(java.net.URI.create("http://127.0.0.1:" + port))
+          .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+          .credentialsProvider(
+              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                      GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
+          .forcePathStyle(true)
+          .overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofMinutes(8)))
+          .build();
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}

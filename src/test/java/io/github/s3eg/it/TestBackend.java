@@ -1,0 +1,87 @@
+package io.github.s3eg.it;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3 server for tests: S3Proxy over a temporary directory, on a free loopback port, with its
+ * own credentials. Tests read the backend directly through {@link #directClient()} to see what the
+ * gateway really stored.
+ */
+public final class TestBackend implements AutoCloseable {
+
+  public static final String ACCESS_KEY = "backend-access";
+  public static final String SECRET_KEY = "backend-secret-0123456789";
+
+  private final Path dir;
+  private final BlobStoreContext context;
+  private final S3Proxy proxy;
+
+  private TestBackend(Path dir, BlobStoreContext context, S3Proxy proxy) {
+    this.dir = dir;
+    this.context = context;
+    this.proxy = proxy;
+  }
+
+  public static TestBackend start() throws Exception {
+    Path dir = Files.createTempDirectory("s3eg-backend");
+    Properties p = new Properties();
+    p.setProperty("jclouds.filesystem.basedir", dir.toString());
+    BlobStoreContext context =
+        ContextBuilder.newBuilder("filesystem-nio2")
+            .credentials("x", "y")
+            .overrides(p)
+            .build(BlobStoreContext.class);
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .build();
+    proxy.start();
+    while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
+      Thread.sleep(5);
+    }
+    return new TestBackend(dir, context, proxy);
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + proxy.getPort());
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** A client that talks to the backend itself, bypassing the gateway. */
+  public S3Client directClient() {
+    return S3Client.builder()
+        .endpointOverride(endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .build();
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.stop();
+    context.close();
+  }
+}
