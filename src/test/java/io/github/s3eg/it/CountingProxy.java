@@ -1,0 +1,182 @@
+package io.github.s3eg.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A backend-side probe: a TCP proxy in front of the test backend that parses the HTTP/1.1 requests
+ * passing through (request line, headers, and body length to find the next request) and counts the
+ * bytes the backend sends back. Tests point the gateway at it to prove how many backend requests an
+ * operation costs and how many bytes it reads, without trusting the gateway's own logs.
+ */
+public final class CountingProxy implements AutoCloseable {
+
+  /** One request as seen on the wire: method, target, and the Range header if any. */
+  public record SeenRequest(String method, String target, String range) {}
+
+  private final ServerSocket server;
+  private final URI target;
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<SeenRequest> requests = new CopyOnWriteArrayList<>();
+  private final AtomicLong responseBytes = new AtomicLong();
+
+  private CountingProxy(ServerSocket server, URI target) {
+    this.server = server;
+    this.target = target;
+  }
+
+  public static CountingProxy start(URI target) throws IOException {
+    ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    CountingProxy proxy = new CountingProxy(server, target);
+    proxy.threads.submit(proxy::acceptLoop);
+    return proxy;
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+  }
+
+  public List<SeenRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Bytes the backend sent back (status lines, headers and bodies). */
+  public long responseBytes() {
+    return responseBytes.get();
+  }
+
+  public void reset() {
+    requests.clear();
+    responseBytes.set(0);
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Socket backend = new Socket();
+        backend.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
+        threads.submit(() -> pumpRequests(client, backend));
+        threads.submit(() -> pumpResponses(backend, client));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pumpRequests(Socket client, Socket backend) {
+    try (client;
+        backend) {
+      InputStream in = client.getInputStream();
+      OutputStream out = backend.getOutputStream();
+      while (true) {
+        byte[] head = readHead(in);
+        if (head == null) {
+          return;
+        }
+        out.write(head);
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r\n");
+        String[] requestLine = lines[0].split(" ");
+        long length = 0;
+        boolean chunked = false;
+        String range = null;
+        for (String line : lines) {
+          int colon = line.indexOf(':');
+          if (colon <= 0) {
+            continue;
+          }
+          String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+          String value = line.substring(colon + 1).trim();
+          switch (name) {
+            case "content-length" -> length = Long.parseLong(value);
+            case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+            case "range" -> range = value;
+            default -> {}
+          }
+        }
+        requests.add(new SeenRequest(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", range));
+        if (chunked) {
+          throw new IOException("chunked request bodies are not supported by the probe");
+        }
+        copy(in, out, length);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // Connection closed by either side.
+    }
+  }
+
+  private void pumpResponses(Socket backend, Socket client) {
+    try {
+      InputStream in = backend.getInputStream();
+      OutputStream out = client.getOutputStream();
+      byte[] buf = new byte[65536];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        responseBytes.addAndGet(n);
+        out.write(buf, 0, n);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // Connection closed by either side.
+    } finally {
+      try {
+        client.close();
+        backend.close();
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+    }
+  }
+
+  /** Reads up to and including the blank line that ends the headers; null at end of stream. */
+  private static byte[] readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+    int state = 0;
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      head.write(b);
+      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : (b == '\r' ? 1 : 0);
+      if (head.size() > 1 << 20) {
+        throw new IOException("request head too large");
+      }
+    }
+    return head.toByteArray();
+  }
+
+  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+    byte[] buf = new byte[65536];
+    long left = length;
+    while (left > 0) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (n < 0) {
+        throw new IOException("client closed mid-body");
+      }
+      out.write(buf, 0, n);
+      left -= n;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    threads.shutdownNow();
+  }
+}
