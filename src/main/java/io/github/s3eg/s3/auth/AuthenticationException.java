@@ -4,8 +4,8 @@ import io.github.s3eg.s3.S3Exception;
 import java.util.Optional;
 
 /**
- * A request failed authentication. It is an {@link S3Exception}, so the error route renders it
- * like any other S3 error; in addition it tells the audit log which access key was claimed (if the
+ * A request failed authentication. It is an {@link S3Exception}, so the error route renders it like
+ * any other S3 error; in addition it tells the audit log which access key was claimed (if the
  * request got that far) and which scheme was tried. The message is the client-facing reason and is
  * safe to log: it never contains a secret.
  */

@@ -22,8 +22,8 @@ public final class ClientCredential {
   /**
    * Validates and builds a credential.
    *
-   * @param accessKey 1–128 printable ASCII characters without space, {@code /}, {@code :} or
-   *     {@code ,} (they delimit the key in SigV4 and SigV2 headers)
+   * @param accessKey 1–128 printable ASCII characters without space, {@code /}, {@code :} or {@code
+   *     ,} (they delimit the key in SigV4 and SigV2 headers)
    * @param secretKey the shared secret, non-empty
    * @param permission what the key may do
    * @param buckets exact bucket names, or just {@code *} for all buckets

@@ -16,7 +16,8 @@ record CredentialScope(String accessKey, String date, String region, String serv
     String[] parts = credential.split("/", -1);
     if (parts.length != 5) {
       throw new IllegalArgumentException(
-          "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"");
+          "the Credential is mal-formed; expecting"
+              + " \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"");
     }
     if (parts[0].isEmpty()) {
       throw new IllegalArgumentException("the Credential has an empty access key");
@@ -34,7 +35,9 @@ record CredentialScope(String accessKey, String date, String region, String serv
     }
     if (!SigV4Signing.TERMINATOR.equals(parts[4])) {
       throw new IllegalArgumentException(
-          "the Credential has an incorrect terminal \"" + parts[4] + "\"; expecting \"aws4_request\"");
+          "the Credential has an incorrect terminal \""
+              + parts[4]
+              + "\"; expecting \"aws4_request\"");
     }
     return new CredentialScope(parts[0], parts[1], parts[2], parts[3]);
   }

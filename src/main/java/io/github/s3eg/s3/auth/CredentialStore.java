@@ -54,8 +54,8 @@ public final class CredentialStore {
   }
 
   /**
-   * Reads the configuration variables through {@code lookup} (for example {@code System::getenv}
-   * or a Camel property resolver; it returns {@code null} for unset names).
+   * Reads the configuration variables through {@code lookup} (for example {@code System::getenv} or
+   * a Camel property resolver; it returns {@code null} for unset names).
    *
    * @throws CredentialsConfigException if the variables are incomplete, the file is invalid, or no
    *     key is configured

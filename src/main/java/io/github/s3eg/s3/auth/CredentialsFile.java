@@ -94,7 +94,10 @@ public final class CredentialsFile {
     for (Object key : map.keySet()) {
       if (!FIELDS.contains(key)) {
         throw new CredentialsConfigException(
-            where + ": unknown key '" + key + "' (allowed: accessKey, secretKey, buckets, permission)");
+            where
+                + ": unknown key '"
+                + key
+                + "' (allowed: accessKey, secretKey, buckets, permission)");
       }
     }
     String accessKey = string(map, "accessKey", where);

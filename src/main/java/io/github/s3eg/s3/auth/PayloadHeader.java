@@ -11,8 +11,8 @@ final class PayloadHeader {
   private PayloadHeader() {}
 
   /**
-   * The payload mode a header value names: a 64-hex digest, {@code UNSIGNED-PAYLOAD}, or one of
-   * the three {@code STREAMING-…} values; empty for anything else.
+   * The payload mode a header value names: a 64-hex digest, {@code UNSIGNED-PAYLOAD}, or one of the
+   * three {@code STREAMING-…} values; empty for anything else.
    */
   static Optional<PayloadMode> classify(String value) {
     if (PayloadMode.UNSIGNED_PAYLOAD.equals(value)) {

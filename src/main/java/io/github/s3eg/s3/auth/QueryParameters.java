@@ -60,14 +60,14 @@ final class QueryParameters {
 
   /**
    * The SigV4 canonical query string: every parameter (except {@code excluded}) as {@code
-   * encode(name)=encode(value)}, sorted by encoded name and then encoded value, joined by {@code &}.
+   * encode(name)=encode(value)}, sorted by encoded name and then encoded value, joined by {@code
+   * &}.
    */
   String canonical(String excluded) {
     return parameters.stream()
         .filter(p -> !p.name().equals(excluded))
         .map(p -> new String[] {UriEncoding.encode(p.name()), UriEncoding.encode(p.value())})
-        .sorted(
-            Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]))
+        .sorted(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]))
         .map(p -> p[0] + "=" + p[1])
         .collect(Collectors.joining("&"));
   }

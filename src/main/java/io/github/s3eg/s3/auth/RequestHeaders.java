@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * An immutable, case-insensitive, multi-valued view of request headers. Names are compared
- * ignoring ASCII case; values keep their order of arrival, which matters when the same header is
- * sent twice (SigV4 joins such values with commas in that order).
+ * An immutable, case-insensitive, multi-valued view of request headers. Names are compared ignoring
+ * ASCII case; values keep their order of arrival, which matters when the same header is sent twice
+ * (SigV4 joins such values with commas in that order).
  */
 public final class RequestHeaders {
 

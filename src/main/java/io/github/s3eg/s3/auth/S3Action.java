@@ -10,7 +10,9 @@ import java.util.Locale;
 public enum S3Action {
   /** GET and HEAD of objects, buckets and their sub-resources; ListBuckets, ListObjects. */
   READ,
-  /** PUT, POST and DELETE of objects and multipart uploads, DeleteObjects ({@code POST ?delete}). */
+  /**
+   * PUT, POST and DELETE of objects and multipart uploads, DeleteObjects ({@code POST ?delete}).
+   */
   WRITE,
   /** Bucket creation and deletion, bucket configuration, and the gateway's admin endpoints. */
   ADMIN;

@@ -41,7 +41,8 @@ final class SigV2Authenticator {
     int colon = credentials.lastIndexOf(':');
     if (colon <= 0 || colon == credentials.length() - 1) {
       throw new S3Exception(
-          S3ErrorCode.INVALID_ARGUMENT, "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
+          S3ErrorCode.INVALID_ARGUMENT,
+          "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
     }
     String accessKey = credentials.substring(0, colon);
     String signature = credentials.substring(colon + 1);
@@ -91,7 +92,8 @@ final class SigV2Authenticator {
     try {
       expiresEpoch = Long.parseLong(expires);
     } catch (NumberFormatException e) {
-      throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
+      throw new S3Exception(
+          S3ErrorCode.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
     }
     Instant now = clock.instant();
     if (now.getEpochSecond() > expiresEpoch) {
@@ -125,8 +127,8 @@ final class SigV2Authenticator {
   }
 
   /**
-   * The body of a SigV2 request is only protected by Content-MD5 (checked by the body stream);
-   * an {@code x-amz-content-sha256} digest, if a client sends one, is checked too.
+   * The body of a SigV2 request is only protected by Content-MD5 (checked by the body stream); an
+   * {@code x-amz-content-sha256} digest, if a client sends one, is checked too.
    */
   private static AuthResult result(
       ClientCredential credential, SignedRequest request, AuthMethod method) {

@@ -50,7 +50,8 @@ final class SigV4Authenticator {
         context);
   }
 
-  AuthResult authenticatePresigned(SignedRequest request, QueryParameters query, AuthAttempt attempt) {
+  AuthResult authenticatePresigned(
+      SignedRequest request, QueryParameters query, AuthAttempt attempt) {
     SigV4QueryParser.Presigned presigned = SigV4QueryParser.parse(query);
     SigV4Request claims = presigned.claims();
     attempt.accessKey = claims.credential().accessKey();
@@ -76,9 +77,7 @@ final class SigV4Authenticator {
   }
 
   private ClientCredential lookup(SigV4Request claims) {
-    return store
-        .find(claims.credential().accessKey())
-        .orElseThrow(Authenticator::unknownAccessKey);
+    return store.find(claims.credential().accessKey()).orElseThrow(Authenticator::unknownAccessKey);
   }
 
   private void checkSkew(Instant requestTime) {
@@ -110,9 +109,8 @@ final class SigV4Authenticator {
   }
 
   /**
-   * S3 refuses {@code x-amz-*} headers that are present but not signed: they change what a
-   * request does (copy source, metadata, checksums), so an intermediary must not be able to add
-   * them.
+   * S3 refuses {@code x-amz-*} headers that are present but not signed: they change what a request
+   * does (copy source, metadata, checksums), so an intermediary must not be able to add them.
    */
   static void checkAmzHeadersSigned(SignedRequest request, List<String> signedHeaders) {
     List<String> unsigned =

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Parses {@code Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…} and
- * the request date into {@link SigV4Request} claims. Only shape is checked here; whether the claims
- * are true is {@link SigV4Verifier}'s job.
+ * Parses {@code Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…} and the
+ * request date into {@link SigV4Request} claims. Only shape is checked here; whether the claims are
+ * true is {@link SigV4Verifier}'s job.
  */
 final class SigV4HeaderParser {
 
@@ -85,8 +85,8 @@ final class SigV4HeaderParser {
   }
 
   /**
-   * The {@code x-amz-content-sha256} value, which S3 requires with header authentication and
-   * which is the hashed-payload line of the canonical request.
+   * The {@code x-amz-content-sha256} value, which S3 requires with header authentication and which
+   * is the hashed-payload line of the canonical request.
    */
   private static String payloadHash(SignedRequest request) {
     List<String> values = request.headers().all("x-amz-content-sha256");

@@ -9,8 +9,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The SigV4 primitives: signing-key derivation, HMAC-SHA256, SHA-256 and the header string to
- * sign. Shared by header, presigned and chunk verification so that all three hash the same way.
+ * The SigV4 primitives: signing-key derivation, HMAC-SHA256, SHA-256 and the header string to sign.
+ * Shared by header, presigned and chunk verification so that all three hash the same way.
  */
 public final class SigV4Signing {
 

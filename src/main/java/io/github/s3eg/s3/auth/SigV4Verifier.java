@@ -25,8 +25,7 @@ final class SigV4Verifier {
     String stringToSign =
         SigV4Signing.stringToSign(claims.timestamp(), scope.scope(), canonicalRequest);
     byte[] signingKey =
-        SigV4Signing.signingKey(
-            credential.secret(), scope.date(), scope.region(), scope.service());
+        SigV4Signing.signingKey(credential.secret(), scope.date(), scope.region(), scope.service());
     byte[] expected = SigV4Signing.hmac(signingKey, stringToSign);
     if (!MessageDigest.isEqual(expected, claims.signature())) {
       throw new S3Exception(

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param headers all request headers; for HTTP/2 the lead must supply {@code host} from {@code
  *     :authority}
  */
-public record SignedRequest(String method, String rawPath, String rawQuery, RequestHeaders headers) {
+public record SignedRequest(
+    String method, String rawPath, String rawQuery, RequestHeaders headers) {
 
   public SignedRequest {
     method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -25,8 +26,8 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Requ
   }
 
   /**
-   * Splits a raw request-target (path plus optional query, as in Vert.x {@code request.uri()}).
-   * A fragment is not part of a request-target and is not expected.
+   * Splits a raw request-target (path plus optional query, as in Vert.x {@code request.uri()}). A
+   * fragment is not part of a request-target and is not expected.
    */
   public static SignedRequest of(String method, String rawUri, RequestHeaders headers) {
     int q = rawUri.indexOf('?');

@@ -40,10 +40,7 @@ public final class SigningContext {
     }
     byte[] key =
         SigV4Signing.signingKey(
-            secretKey.getBytes(StandardCharsets.UTF_8),
-            parts[0],
-            parts[1],
-            parts[2]);
+            secretKey.getBytes(StandardCharsets.UTF_8), parts[0], parts[1], parts[2]);
     return new SigningContext(key, scope, timestamp, seedSignature);
   }
 

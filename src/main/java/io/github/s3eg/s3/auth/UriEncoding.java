@@ -68,9 +68,7 @@ public final class UriEncoding {
     return new String(decode(raw, plusIsSpace), StandardCharsets.UTF_8);
   }
 
-  /**
-   * Encodes octets; unreserved characters stay, and {@code /} stays if {@code keepSlash}.
-   */
+  /** Encodes octets; unreserved characters stay, and {@code /} stays if {@code keepSlash}. */
   public static String encode(byte[] octets, boolean keepSlash) {
     StringBuilder sb = new StringBuilder(octets.length + 16);
     for (byte b : octets) {

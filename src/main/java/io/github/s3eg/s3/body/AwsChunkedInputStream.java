@@ -31,17 +31,18 @@ import java.util.Objects;
  * {@link ChunkSigner}) before any of its bytes are handed to the reader; one chunk is buffered for
  * that, and chunks larger than {@link #MAX_CHUNK_SIZE} are refused to bound memory. In the trailer
  * modes the checksum named by {@code x-amz-trailer} is computed over the decoded data and compared
- * with the trailer, whose own signature is verified in {@link PayloadMode#STREAMING_SIGNED_TRAILER}.
- * The decoded length must equal {@code x-amz-decoded-content-length}.
+ * with the trailer, whose own signature is verified in {@link
+ * PayloadMode#STREAMING_SIGNED_TRAILER}. The decoded length must equal {@code
+ * x-amz-decoded-content-length}.
  *
  * <p><b>Contract for the caller.</b> A bad chunk fails the read that would have returned it, so
  * earlier, verified chunks may already have been consumed (and sent to the backend). Checks that
  * need the whole body — trailer checksum, trailer signature, decoded length, final chunk — run
  * before the <em>last</em> data chunk is released: a reader that stops after exactly the decoded
- * length still gets them. Either way the failure is a {@link BodyVerificationException} (an
- * {@code IOException}) carrying the S3 error, and the caller must then abort the backend upload
- * (abort the multipart upload / cancel the PUT) so that no object is created from an unverified
- * body. After a failure every further read throws the same exception.
+ * length still gets them. Either way the failure is a {@link BodyVerificationException} (an {@code
+ * IOException}) carrying the S3 error, and the caller must then abort the backend upload (abort the
+ * multipart upload / cancel the PUT) so that no object is created from an unverified body. After a
+ * failure every further read throws the same exception.
  *
  * <p>Not thread-safe, like any stream.
  */
@@ -376,7 +377,8 @@ public final class AwsChunkedInputStream extends InputStream {
       throw malformedTrailer("x-amz-trailer-signature must be 64 hexadecimal characters");
     }
     StringBuilder canonical = new StringBuilder();
-    trailers.forEach((name, value) -> canonical.append(name).append(':').append(value).append('\n'));
+    trailers.forEach(
+        (name, value) -> canonical.append(name).append(':').append(value).append('\n'));
     byte[] hash =
         SigV4Signing.sha256().digest(canonical.toString().getBytes(StandardCharsets.ISO_8859_1));
     byte[] expected = signer.trailerSignature(previousSignature, hash);

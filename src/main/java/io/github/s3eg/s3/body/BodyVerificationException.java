@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * A request body failed verification or decoding. It is an {@link IOException} so it travels
- * through {@code InputStream} consumers (the AWS SDK, Camel, copy loops) unchanged; the S3 error
- * to send is its cause. When the failure surfaces somewhere up the stack, {@link #find(Throwable)}
+ * through {@code InputStream} consumers (the AWS SDK, Camel, copy loops) unchanged; the S3 error to
+ * send is its cause. When the failure surfaces somewhere up the stack, {@link #find(Throwable)}
  * recovers that S3 error from whatever wrapped it.
  */
 public final class BodyVerificationException extends IOException {

@@ -4,7 +4,6 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A buffered reader of an {@code aws-chunked} byte stream that knows two things: CRLF-terminated
@@ -82,7 +81,9 @@ final class FramedInput {
   void expectCrlf(String what) throws IOException {
     for (byte expected : new byte[] {'\r', '\n'}) {
       if (pos == limit && !fill()) {
-        throw fail(S3ErrorCode.INCOMPLETE_BODY, "The request body ended before the CRLF after " + what + ".");
+        throw fail(
+            S3ErrorCode.INCOMPLETE_BODY,
+            "The request body ended before the CRLF after " + what + ".");
       }
       if (buffer[pos++] != expected) {
         throw malformed(what + " is not followed by CRLF");

@@ -45,7 +45,11 @@ public record PayloadExpectations(
 
   public PayloadExpectations withSha256Hex(String hex) {
     return new PayloadExpectations(
-        length, HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT)), md5, checksumAlgorithm, checksum);
+        length,
+        HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT)),
+        md5,
+        checksumAlgorithm,
+        checksum);
   }
 
   public PayloadExpectations withMd5(byte[] md5) {

@@ -12,17 +12,17 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Verifies a plain request body against its headers while it streams: the byte count against
- * {@code Content-Length}, SHA-256 against {@code x-amz-content-sha256}, MD5 against {@code
- * Content-MD5}, and an {@code x-amz-checksum-*} header. Memory use is constant.
+ * Verifies a plain request body against its headers while it streams: the byte count against {@code
+ * Content-Length}, SHA-256 against {@code x-amz-content-sha256}, MD5 against {@code Content-MD5},
+ * and an {@code x-amz-checksum-*} header. Memory use is constant.
  *
- * <p><b>Contract for the caller.</b> The digests can only be compared when the body is complete,
- * so failures surface at the end: in the read that would return the final bytes when the length
- * is known (those bytes are then held back, and a reader that stops after exactly {@code length}
- * bytes still gets the check), otherwise at end of stream. By then earlier bytes have been passed
- * on — to the backend, typically — so on a {@link BodyVerificationException} the caller must abort
- * the backend upload (abort the multipart upload / cancel the PUT) so that no object is created.
- * After a failure every further read throws the same exception.
+ * <p><b>Contract for the caller.</b> The digests can only be compared when the body is complete, so
+ * failures surface at the end: in the read that would return the final bytes when the length is
+ * known (those bytes are then held back, and a reader that stops after exactly {@code length} bytes
+ * still gets the check), otherwise at end of stream. By then earlier bytes have been passed on — to
+ * the backend, typically — so on a {@link BodyVerificationException} the caller must abort the
+ * backend upload (abort the multipart upload / cancel the PUT) so that no object is created. After
+ * a failure every further read throws the same exception.
  *
  * <p>Errors: fewer bytes than declared → IncompleteBody; more → IncompleteBody as well (S3 reads
  * exactly Content-Length bytes); MD5 → BadDigest; SHA-256 → XAmzContentSHA256Mismatch; checksum
@@ -124,7 +124,8 @@ public final class PayloadVerifyingInputStream extends FilterInputStream {
               + ").");
     }
     if (md5 != null && !MessageDigest.isEqual(md5.digest(), expected.md5())) {
-      throw fail(S3ErrorCode.BAD_DIGEST, "The Content-MD5 you specified did not match what we received.");
+      throw fail(
+          S3ErrorCode.BAD_DIGEST, "The Content-MD5 you specified did not match what we received.");
     }
     if (sha256 != null) {
       byte[] actual = sha256.digest();

@@ -72,7 +72,8 @@ public final class RequestBodies {
       PayloadExpectations expectations = PayloadExpectations.length(decodedLength).withMd5(md5);
       if (headerChecksum.isPresent()) {
         expectations =
-            expectations.withChecksum(headerChecksum.get().algorithm(), headerChecksum.get().value());
+            expectations.withChecksum(
+                headerChecksum.get().algorithm(), headerChecksum.get().value());
       }
       return new VerifiedBody(
           new PayloadVerifyingInputStream(decoded, expectations), decodedLength, storedEncoding);

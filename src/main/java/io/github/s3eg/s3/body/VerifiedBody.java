@@ -11,7 +11,8 @@ import java.util.Optional;
  *     backend upload if it throws
  * @param contentLength the decoded length ({@code x-amz-decoded-content-length} or {@code
  *     Content-Length}), or -1 if the client sent neither
- * @param contentEncoding the {@code Content-Encoding} to store with the object: the client's
- *     value without {@code aws-chunked}, empty if nothing remains
+ * @param contentEncoding the {@code Content-Encoding} to store with the object: the client's value
+ *     without {@code aws-chunked}, empty if nothing remains
  */
-public record VerifiedBody(InputStream stream, long contentLength, Optional<String> contentEncoding) {}
+public record VerifiedBody(
+    InputStream stream, long contentLength, Optional<String> contentEncoding) {}

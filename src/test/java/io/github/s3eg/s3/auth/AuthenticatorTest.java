@@ -44,7 +44,8 @@ class AuthenticatorTest {
   @Test
   void twoAuthorizationHeadersAreRefused() {
     RequestHeaders twice =
-        RequestHeaders.ofMap(Map.of("Authorization", List.of("AWS4-HMAC-SHA256 a", "AWS4-HMAC-SHA256 b")));
+        RequestHeaders.ofMap(
+            Map.of("Authorization", List.of("AWS4-HMAC-SHA256 a", "AWS4-HMAC-SHA256 b")));
     assertS3Error(
         () -> auth.authenticate(SignedRequest.of("GET", "/b/k", twice)),
         S3ErrorCode.INVALID_ARGUMENT);
@@ -73,9 +74,9 @@ class AuthenticatorTest {
                 "x-amz-date", "20130524T000000Z",
                 "x-amz-content-sha256", "UNSIGNED-PAYLOAD",
                 "authorization",
-                    "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
-                        + " SignedHeaders=host;x-amz-content-sha256;x-amz-date,"
-                        + " Signature="
+                    "AWS4-HMAC-SHA256"
+                        + " Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
+                        + " SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature="
                         + "0".repeat(64)));
 
     AuthenticationException e =
@@ -86,8 +87,7 @@ class AuthenticatorTest {
     assertThat(e.accessKeyId()).contains(DocExamples.ACCESS_KEY);
     assertThat(e.auditReason())
         .isEqualTo(
-            "SignatureDoesNotMatch (SIGV4_HEADER, key AKIAIOSFODNN7EXAMPLE): "
-                + e.getMessage());
+            "SignatureDoesNotMatch (SIGV4_HEADER, key AKIAIOSFODNN7EXAMPLE): " + e.getMessage());
     assertThat(e.toString()).doesNotContain(DocExamples.SECRET_KEY);
   }
 

@@ -37,14 +37,18 @@ class AwsDocumentedExamplesTest {
             "GET",
             "/test.txt",
             "",
-            "host", "examplebucket.s3.amazonaws.com",
-            "range", "bytes=0-9",
-            "x-amz-content-sha256", EMPTY_SHA256,
-            "x-amz-date", "20130524T000000Z",
+            "host",
+            "examplebucket.s3.amazonaws.com",
+            "range",
+            "bytes=0-9",
+            "x-amz-content-sha256",
+            EMPTY_SHA256,
+            "x-amz-date",
+            "20130524T000000Z",
             "authorization",
-                CREDENTIAL
-                    + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"
-                    + "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+            CREDENTIAL
+                + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"
+                + "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
 
     AuthResult result = auth.authenticate(request);
 
@@ -64,21 +68,25 @@ class AwsDocumentedExamplesTest {
             "PUT",
             "/test$file.text",
             "",
-            "host", "examplebucket.s3.amazonaws.com",
-            "date", "Fri, 24 May 2013 00:00:00 GMT",
-            "x-amz-date", "20130524T000000Z",
-            "x-amz-storage-class", "REDUCED_REDUNDANCY",
+            "host",
+            "examplebucket.s3.amazonaws.com",
+            "date",
+            "Fri, 24 May 2013 00:00:00 GMT",
+            "x-amz-date",
+            "20130524T000000Z",
+            "x-amz-storage-class",
+            "REDUCED_REDUNDANCY",
             "x-amz-content-sha256",
-                "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072",
-            "content-length", "21",
+            "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072",
+            "content-length",
+            "21",
             "authorization",
-                CREDENTIAL
-                    + "SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class,"
-                    + "Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+            CREDENTIAL
+                + "SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class,"
+                + "Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
 
     AuthResult result = auth.authenticate(request);
-    VerifiedBody verified =
-        RequestBodies.open(result, request, new ByteArrayInputStream(body));
+    VerifiedBody verified = RequestBodies.open(result, request, new ByteArrayInputStream(body));
 
     assertThat(verified.stream().readAllBytes()).isEqualTo(body);
     assertThat(verified.contentLength()).isEqualTo(21);
@@ -91,13 +99,16 @@ class AwsDocumentedExamplesTest {
             "GET",
             "/",
             "lifecycle",
-            "host", "examplebucket.s3.amazonaws.com",
-            "x-amz-date", "20130524T000000Z",
-            "x-amz-content-sha256", EMPTY_SHA256,
+            "host",
+            "examplebucket.s3.amazonaws.com",
+            "x-amz-date",
+            "20130524T000000Z",
+            "x-amz-content-sha256",
+            EMPTY_SHA256,
             "authorization",
-                CREDENTIAL
-                    + "SignedHeaders=host;x-amz-content-sha256;x-amz-date,"
-                    + "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+            CREDENTIAL
+                + "SignedHeaders=host;x-amz-content-sha256;x-amz-date,"
+                + "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
 
     assertThat(auth.authenticate(request).method()).isEqualTo(AuthMethod.SIGV4_HEADER);
   }
@@ -110,13 +121,16 @@ class AwsDocumentedExamplesTest {
               "GET",
               "/",
               query,
-              "host", "examplebucket.s3.amazonaws.com",
-              "x-amz-date", "20130524T000000Z",
-              "x-amz-content-sha256", EMPTY_SHA256,
+              "host",
+              "examplebucket.s3.amazonaws.com",
+              "x-amz-date",
+              "20130524T000000Z",
+              "x-amz-content-sha256",
+              EMPTY_SHA256,
               "authorization",
-                  CREDENTIAL
-                      + "SignedHeaders=host;x-amz-content-sha256;x-amz-date,"
-                      + "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
+              CREDENTIAL
+                  + "SignedHeaders=host;x-amz-content-sha256;x-amz-date,"
+                  + "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
 
       assertThat(auth.authenticate(request).principal().accessKey())
           .isEqualTo(DocExamples.ACCESS_KEY);
@@ -136,7 +150,8 @@ class AwsDocumentedExamplesTest {
 
     // Valid for its whole day, including well beyond the 15-minute window of header signatures.
     for (Duration later : List.of(Duration.ZERO, Duration.ofHours(23), Duration.ofSeconds(86400))) {
-      AuthResult result = DocExamples.authenticator(DocExamples.TIME.plus(later)).authenticate(request);
+      AuthResult result =
+          DocExamples.authenticator(DocExamples.TIME.plus(later)).authenticate(request);
       assertThat(result.method()).isEqualTo(AuthMethod.SIGV4_PRESIGNED);
       assertThat(result.payloadMode()).isEqualTo(PayloadMode.UNSIGNED);
     }
@@ -160,13 +175,19 @@ class AwsDocumentedExamplesTest {
             "GET",
             "/test.txt",
             "",
-            "host", "examplebucket.s3.amazonaws.com",
-            "range", "bytes=0-10",
-            "x-amz-content-sha256", EMPTY_SHA256,
-            "x-amz-date", "20130524T000000Z",
-            "authorization", authorization);
+            "host",
+            "examplebucket.s3.amazonaws.com",
+            "range",
+            "bytes=0-10",
+            "x-amz-content-sha256",
+            EMPTY_SHA256,
+            "x-amz-date",
+            "20130524T000000Z",
+            "authorization",
+            authorization);
 
-    S3Exception e = assertS3Error(() -> auth.authenticate(otherRange), S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+    S3Exception e =
+        assertS3Error(() -> auth.authenticate(otherRange), S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
 
     assertThat(e.extraElements())
         .containsEntry("AWSAccessKeyId", DocExamples.ACCESS_KEY)

@@ -95,19 +95,22 @@ class CredentialsFileTest {
             () ->
                 CredentialsFile.parse(
                     "credentials:\n"
-                        + "  - {accessKey: a, secretKey: 12345678, buckets: [x], permission: read}\n",
+                        + "  - {accessKey: a, secretKey: 12345678, buckets: [x], permission:"
+                        + " read}\n",
                     "f"))
         .hasMessageContaining("'secretKey' must be a string");
     assertThatThrownBy(
             () ->
                 CredentialsFile.parse(
-                    "credentials:\n  - {accessKey: a, secretKey: s, buckets: x, permission: read}\n",
+                    "credentials:\n"
+                        + "  - {accessKey: a, secretKey: s, buckets: x, permission: read}\n",
                     "f"))
         .hasMessageContaining("'buckets' must be a list");
     assertThatThrownBy(
             () ->
                 CredentialsFile.parse(
-                    "credentials:\n  - {accessKey: a, secretKey: s, buckets: [x], permission: root}\n",
+                    "credentials:\n"
+                        + "  - {accessKey: a, secretKey: s, buckets: [x], permission: root}\n",
                     "f"))
         .hasMessageContaining("unknown permission 'root'");
     assertThatThrownBy(() -> CredentialsFile.parse("credentials: []\n", "f"))
@@ -131,7 +134,8 @@ class CredentialsFileTest {
             () ->
                 CredentialsFile.parse(
                     "credentials:\n"
-                        + "  - {accessKey: \"a/b\", secretKey: s, buckets: [x], permission: read}\n",
+                        + "  - {accessKey: \"a/b\", secretKey: s, buckets: [x], permission:"
+                        + " read}\n",
                     "f"))
         .hasMessageContaining("not allowed");
     List<ClientCredential> twice =
@@ -199,8 +203,7 @@ class CredentialsFileTest {
     assertThatThrownBy(() -> CredentialStore.fromEnvironment(Map.<String, String>of()::get))
         .isInstanceOf(CredentialsConfigException.class)
         .hasMessageContaining("no client credentials configured");
-    assertThatThrownBy(
-            () -> CredentialStore.fromEnvironment(Map.of("AUTH_ACCESS_KEY", "x")::get))
+    assertThatThrownBy(() -> CredentialStore.fromEnvironment(Map.of("AUTH_ACCESS_KEY", "x")::get))
         .hasMessageContaining("must be set together");
     assertThatThrownBy(
             () ->

@@ -29,7 +29,8 @@ class PresignedUrlTest {
 
   @BeforeAll
   static void presigner() {
-    presigner = SdkClients.presigner("http://localhost:9000", SdkClients.ACCESS_KEY, SdkClients.SECRET_KEY);
+    presigner =
+        SdkClients.presigner("http://localhost:9000", SdkClients.ACCESS_KEY, SdkClients.SECRET_KEY);
   }
 
   @AfterAll
@@ -69,7 +70,8 @@ class PresignedUrlTest {
 
     assertThat(TestGateway.at(signedAt.plus(Duration.ofDays(7))).authenticate(request)).isNotNull();
     assertS3Error(
-        () -> TestGateway.at(signedAt.plus(Duration.ofDays(7)).plusSeconds(1)).authenticate(request),
+        () ->
+            TestGateway.at(signedAt.plus(Duration.ofDays(7)).plusSeconds(1)).authenticate(request),
         S3ErrorCode.ACCESS_DENIED);
   }
 
@@ -108,8 +110,7 @@ class PresignedUrlTest {
 
     assertThat(result.payloadMode()).isEqualTo(PayloadMode.UNSIGNED);
     assertThat(
-            RequestBodies.open(result, request, new ByteArrayInputStream(body))
-                .stream()
+            RequestBodies.open(result, request, new ByteArrayInputStream(body)).stream()
                 .readAllBytes())
         .isEqualTo(body);
   }
@@ -162,7 +163,9 @@ class PresignedUrlTest {
         SdkClients.presigner("http://localhost:9000", "AKIDSTRANGER", "whatever")) {
       PresignedGetObjectRequest url =
           stranger.presignGetObject(
-              p -> p.signatureDuration(Duration.ofMinutes(5)).getObjectRequest(r -> r.bucket("b").key("k")));
+              p ->
+                  p.signatureDuration(Duration.ofMinutes(5))
+                      .getObjectRequest(r -> r.bucket("b").key("k")));
       assertS3Error(
           () ->
               TestGateway.at(signedAt(url.url()))

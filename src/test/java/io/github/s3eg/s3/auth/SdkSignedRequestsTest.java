@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 
 /**
  * Header-signed requests produced by the real AWS SDK for Java v2 {@code S3Client} (its own
@@ -82,10 +82,12 @@ class SdkSignedRequestsTest {
   @ParameterizedTest
   @MethodSource("oddKeys")
   void getWithOddKey(String key) {
-    s3.getObject(r -> r.bucket("bucket").key(key).range("bytes=0-9"), ResponseTransformer.toBytes());
+    s3.getObject(
+        r -> r.bucket("bucket").key(key).range("bytes=0-9"), ResponseTransformer.toBytes());
     CapturedRequest captured = http.last();
 
-    AuthResult result = TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest());
+    AuthResult result =
+        TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest());
 
     assertThat(result.principal().accessKey()).isEqualTo(SdkClients.ACCESS_KEY);
     assertThat(result.method()).isEqualTo(AuthMethod.SIGV4_HEADER);
@@ -98,12 +100,12 @@ class SdkSignedRequestsTest {
     s3HexSha.putObject(r -> r.bucket("bucket").key(key), RequestBody.fromBytes(data));
     CapturedRequest captured = http.last();
 
-    AuthResult result = TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest());
+    AuthResult result =
+        TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest());
 
     assertThat(result.payloadMode()).isEqualTo(PayloadMode.SHA256);
     assertThat(
-            RequestBodies.open(result, captured.signedRequest(), captured.bodyStream())
-                .stream()
+            RequestBodies.open(result, captured.signedRequest(), captured.bodyStream()).stream()
                 .readAllBytes())
         .isEqualTo(data);
   }
@@ -115,12 +117,12 @@ class SdkSignedRequestsTest {
     s3.putObject(r -> r.bucket("bucket").key(key), RequestBody.fromBytes(data));
     CapturedRequest captured = http.last();
 
-    AuthResult result = TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest());
+    AuthResult result =
+        TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest());
 
     assertThat(result.payloadMode()).isEqualTo(PayloadMode.STREAMING_SIGNED_TRAILER);
     assertThat(
-            RequestBodies.open(result, captured.signedRequest(), captured.bodyStream())
-                .stream()
+            RequestBodies.open(result, captured.signedRequest(), captured.bodyStream()).stream()
                 .readAllBytes())
         .isEqualTo(data);
   }
@@ -172,7 +174,8 @@ class SdkSignedRequestsTest {
   @Test
   void wrongSecretIsSignatureDoesNotMatchWithDiagnostics() {
     try (S3Client wrong =
-        SdkClients.s3(http, "http://localhost:9000", SdkClients.ACCESS_KEY, "not-the-secret", b -> {})) {
+        SdkClients.s3(
+            http, "http://localhost:9000", SdkClients.ACCESS_KEY, "not-the-secret", b -> {})) {
       wrong.getObject(r -> r.bucket("bucket").key("k"), ResponseTransformer.toBytes());
     }
     CapturedRequest captured = http.last();
@@ -194,7 +197,8 @@ class SdkSignedRequestsTest {
   @Test
   void unknownAccessKeyIsInvalidAccessKeyId() {
     try (S3Client stranger =
-        SdkClients.s3(http, "http://localhost:9000", "AKIDSTRANGER", SdkClients.SECRET_KEY, b -> {})) {
+        SdkClients.s3(
+            http, "http://localhost:9000", "AKIDSTRANGER", SdkClients.SECRET_KEY, b -> {})) {
       stranger.getObject(r -> r.bucket("bucket").key("k"), ResponseTransformer.toBytes());
     }
     CapturedRequest captured = http.last();
@@ -211,7 +215,8 @@ class SdkSignedRequestsTest {
 
   @Test
   void tamperingWithAnySignedPartIsDetected() {
-    s3.getObject(r -> r.bucket("bucket").key("a/b").range("bytes=1-2"), ResponseTransformer.toBytes());
+    s3.getObject(
+        r -> r.bucket("bucket").key("a/b").range("bytes=1-2"), ResponseTransformer.toBytes());
     CapturedRequest original = http.last();
     Authenticator auth = TestGateway.atSigningTimeOf(original);
 
@@ -260,7 +265,9 @@ class SdkSignedRequestsTest {
   void unsignedOrdinaryHeadersAreAllowed() {
     s3.getObject(r -> r.bucket("bucket").key("k"), ResponseTransformer.toBytes());
     CapturedRequest captured =
-        http.last().withHeader("Connection", "keep-alive").withHeader("X-Forwarded-For", "10.0.0.1");
+        http.last()
+            .withHeader("Connection", "keep-alive")
+            .withHeader("X-Forwarded-For", "10.0.0.1");
 
     assertThat(TestGateway.atSigningTimeOf(captured).authenticate(captured.signedRequest()))
         .isNotNull();
@@ -289,7 +296,8 @@ class SdkSignedRequestsTest {
     CapturedRequest captured = http.last();
     SignedRequest request = captured.signedRequest();
 
-    for (Duration ok : List.of(Duration.ofMinutes(14), Duration.ofMinutes(-14), Duration.ofMinutes(15))) {
+    for (Duration ok :
+        List.of(Duration.ofMinutes(14), Duration.ofMinutes(-14), Duration.ofMinutes(15))) {
       assertThat(TestGateway.at(captured.signedAt().plus(ok)).authenticate(request)).isNotNull();
     }
     for (Duration skew : List.of(Duration.ofMinutes(16), Duration.ofMinutes(-16))) {
@@ -320,7 +328,9 @@ class SdkSignedRequestsTest {
             good.replaceAll("Credential=[^,]+,", "Credential=onlykey,"));
     for (String authorization : malformed) {
       assertS3Error(
-          () -> auth.authenticate(captured.withHeader("Authorization", authorization).signedRequest()),
+          () ->
+              auth.authenticate(
+                  captured.withHeader("Authorization", authorization).signedRequest()),
           S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED);
     }
     assertS3Error(

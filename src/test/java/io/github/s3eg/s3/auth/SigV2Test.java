@@ -40,9 +40,12 @@ class SigV2Test {
             "GET",
             "/photos/puppy.jpg",
             "",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 19:36:42 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
 
     AuthResult result = sigV2(MARCH_27_2007).authenticate(request);
     assertThat(result.method()).isEqualTo(AuthMethod.SIGV2_HEADER);
@@ -62,11 +65,16 @@ class SigV2Test {
             "PUT",
             "/photos/puppy.jpg",
             "",
-            "Content-Type", "image/jpeg",
-            "Content-Length", "94328",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 21:15:45 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+            "Content-Type",
+            "image/jpeg",
+            "Content-Length",
+            "94328",
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 21:15:45 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
 
     assertThat(sigV2(Instant.parse("2007-03-27T21:15:45Z")).authenticate(request)).isNotNull();
   }
@@ -81,9 +89,12 @@ class SigV2Test {
             "GET",
             "/",
             "prefix=photos&max-keys=50&marker=puppy",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 19:42:41 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 19:42:41 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
 
     assertThat(sigV2(Instant.parse("2007-03-27T19:42:41Z")).authenticate(request)).isNotNull();
   }
@@ -99,15 +110,16 @@ class SigV2Test {
             "GET",
             "/",
             "acl",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 19:44:46 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 19:44:46 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
 
     assertThat(auth.authenticate(request)).isNotNull();
     assertS3Error(
-        () ->
-            auth.authenticate(
-                new SignedRequest("GET", "/", "policy", request.headers())),
+        () -> auth.authenticate(new SignedRequest("GET", "/", "policy", request.headers())),
         S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
   }
 
@@ -122,9 +134,12 @@ class SigV2Test {
             "GET",
             path,
             "",
-            "Host", "s3.us-west-1.amazonaws.com",
-            "Date", "Wed, 28 Mar 2007 01:49:49 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+            "Host",
+            "s3.us-west-1.amazonaws.com",
+            "Date",
+            "Wed, 28 Mar 2007 01:49:49 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
 
     assertThat(sigV2(Instant.parse("2007-03-28T01:49:49Z")).authenticate(request)).isNotNull();
   }
@@ -190,9 +205,12 @@ class SigV2Test {
             "GET",
             "/photos/puppy.jpg",
             "",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 19:36:42 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
     SignedRequest query =
         SignedRequest.of(
             "GET",
@@ -214,9 +232,12 @@ class SigV2Test {
             "GET",
             "/photos/puppy.jpg",
             "",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:AAAAs1WEIj+Ydj0vQ697zp+IXMU=");
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 19:36:42 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:AAAAs1WEIj+Ydj0vQ697zp+IXMU=");
 
     S3Exception e =
         assertS3Error(
@@ -234,9 +255,12 @@ class SigV2Test {
             "GET",
             "/photos/puppy.jpg",
             "",
-            "Host", "johnsmith.s3.amazonaws.com",
-            "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-            "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+            "Host",
+            "johnsmith.s3.amazonaws.com",
+            "Date",
+            "Tue, 27 Mar 2007 19:36:42 +0000",
+            "Authorization",
+            "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 
     assertS3Error(
         () -> sigV2(MARCH_27_2007.plusSeconds(16 * 60)).authenticate(request),
@@ -249,8 +273,10 @@ class SigV2Test {
                         "GET",
                         "/photos/puppy.jpg",
                         "",
-                        "Host", "johnsmith.s3.amazonaws.com",
-                        "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=")),
+                        "Host",
+                        "johnsmith.s3.amazonaws.com",
+                        "Authorization",
+                        "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=")),
         S3ErrorCode.ACCESS_DENIED);
   }
 
@@ -264,8 +290,10 @@ class SigV2Test {
                         "GET",
                         "/x",
                         "",
-                        "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                        "Authorization", "AWS NOBODY:bWq2s1WEIj+Ydj0vQ697zp+IXMU=")),
+                        "Date",
+                        "Tue, 27 Mar 2007 19:36:42 +0000",
+                        "Authorization",
+                        "AWS NOBODY:bWq2s1WEIj+Ydj0vQ697zp+IXMU=")),
         S3ErrorCode.INVALID_ACCESS_KEY_ID);
     assertS3Error(
         () ->

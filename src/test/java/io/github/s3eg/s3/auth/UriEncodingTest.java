@@ -12,7 +12,9 @@ class UriEncodingTest {
   void canonicalPathDecodesOnceAndEncodesOnce() {
     assertThat(UriEncoding.canonicalPath("/b/test$file.text")).isEqualTo("/b/test%24file.text");
     assertThat(UriEncoding.canonicalPath("/b/a%20b")).isEqualTo("/b/a%20b");
-    assertThat(UriEncoding.canonicalPath("/b/a+b")).as("+ is literal in paths").isEqualTo("/b/a%2Bb");
+    assertThat(UriEncoding.canonicalPath("/b/a+b"))
+        .as("+ is literal in paths")
+        .isEqualTo("/b/a%2Bb");
     assertThat(UriEncoding.canonicalPath("/b/100%25")).isEqualTo("/b/100%25");
     assertThat(UriEncoding.canonicalPath("/b/%7e%2d")).isEqualTo("/b/~-");
     assertThat(UriEncoding.canonicalPath("/b/%c3%a9")).isEqualTo("/b/%C3%A9");

@@ -13,7 +13,11 @@ import java.util.Map;
 
 /** A request as an AWS SDK client put it on the wire: request line, headers and encoded body. */
 public record CapturedRequest(
-    String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    String method,
+    String rawPath,
+    String rawQuery,
+    Map<String, List<String>> headers,
+    byte[] body) {
 
   public SignedRequest signedRequest() {
     return new SignedRequest(method, rawPath, rawQuery, RequestHeaders.ofMap(headers));
@@ -30,7 +34,8 @@ public record CapturedRequest(
   /** The request timestamp the SDK signed. */
   public Instant signedAt() {
     return Instant.from(
-        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC)
             .parse(header("x-amz-date")));
   }
 

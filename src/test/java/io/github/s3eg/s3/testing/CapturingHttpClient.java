@@ -61,13 +61,13 @@ public final class CapturingHttpClient implements SdkHttpClient {
     Map<String, List<String>> headers = new LinkedHashMap<>(http.headers());
     if (http.headers().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("host"))) {
       // The HTTP client adds Host from the URI; the signer signed that value.
-      boolean standardPort =
-          http.port() == SdkHttpUtils.standardPort(http.protocol());
+      boolean standardPort = http.port() == SdkHttpUtils.standardPort(http.protocol());
       headers.put("Host", List.of(standardPort ? http.host() : http.host() + ":" + http.port()));
     }
     String rawQuery =
         SdkHttpUtils.encodeAndFlattenQueryParameters(http.rawQueryParameters()).orElse("");
-    requests.add(new CapturedRequest(http.method().name(), http.encodedPath(), rawQuery, headers, body));
+    requests.add(
+        new CapturedRequest(http.method().name(), http.encodedPath(), rawQuery, headers, body));
   }
 
   /** The most recent request. */
