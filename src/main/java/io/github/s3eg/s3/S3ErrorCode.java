@@ -6,6 +6,8 @@ package io.github.s3eg.s3;
  */
 public enum S3ErrorCode {
   ACCESS_DENIED("AccessDenied", 403),
+  AUTHORIZATION_HEADER_MALFORMED("AuthorizationHeaderMalformed", 400),
+  AUTHORIZATION_QUERY_PARAMETERS_ERROR("AuthorizationQueryParametersError", 400),
   BAD_DIGEST("BadDigest", 400),
   BUCKET_ALREADY_OWNED_BY_YOU("BucketAlreadyOwnedByYou", 409),
   BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409),
@@ -23,7 +25,9 @@ public enum S3ErrorCode {
   INVALID_PART_ORDER("InvalidPartOrder", 400),
   INVALID_RANGE("InvalidRange", 416),
   INVALID_REQUEST("InvalidRequest", 400),
+  INVALID_URI("InvalidURI", 400),
   KEY_TOO_LONG("KeyTooLongError", 400),
+  MALFORMED_TRAILER_ERROR("MalformedTrailerError", 400),
   MALFORMED_XML("MalformedXML", 400),
   METADATA_TOO_LARGE("MetadataTooLarge", 400),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405),

@@ -1,0 +1,13 @@
+package io.github.s3eg.s3.auth;
+
+/** How a request proved who sent it; recorded in the audit log. */
+public enum AuthMethod {
+  /** {@code Authorization: AWS4-HMAC-SHA256 …}. */
+  SIGV4_HEADER,
+  /** {@code ?X-Amz-Algorithm=AWS4-HMAC-SHA256&…} (presigned URL). */
+  SIGV4_PRESIGNED,
+  /** {@code Authorization: AWS <key>:<signature>} (legacy, off unless enabled). */
+  SIGV2_HEADER,
+  /** {@code ?AWSAccessKeyId=…&Expires=…&Signature=…} (legacy presigned, off unless enabled). */
+  SIGV2_QUERY
+}
