@@ -61,7 +61,7 @@ final class SigV4Authenticator {
     checkAmzHeadersSigned(request, claims.signedHeaders());
     PayloadMode mode = PayloadMode.UNSIGNED;
     String digest = null;
-    Optional<String> header = request.headers().first("x-amz-content-sha256");
+    Optional<String> header = request.headers().first("x-amz-content-sha256").map(String::trim);
     if (header.isPresent()) {
       // Signed (checked above), so the client bound itself to it: honour it.
       mode = PayloadHeader.classify(header.get()).orElseThrow(PayloadHeader::invalid);

@@ -95,10 +95,10 @@ final class SigV4HeaderParser {
           S3ErrorCode.INVALID_REQUEST,
           "Missing required header for this request: x-amz-content-sha256");
     }
-    if (values.size() > 1 || PayloadHeader.classify(values.get(0)).isEmpty()) {
+    if (values.size() > 1 || PayloadHeader.classify(values.get(0).trim()).isEmpty()) {
       throw PayloadHeader.invalid();
     }
-    return values.get(0);
+    return values.get(0).trim();
   }
 
   private static String require(Map<String, String> fields, String name) {

@@ -72,7 +72,7 @@ public final class SigV4Signing {
   }
 
   /** Decodes 64 hex characters (either case) to 32 bytes, or returns null if it is not that. */
-  static byte[] parseSignature(String hex) {
+  public static byte[] parseSignature(String hex) {
     if (hex == null || hex.length() != 64) {
       return null;
     }

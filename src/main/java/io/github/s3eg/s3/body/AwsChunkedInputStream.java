@@ -1,7 +1,6 @@
 package io.github.s3eg.s3.body;
 
 import io.github.s3eg.s3.S3ErrorCode;
-import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.auth.ChunkSigner;
 import io.github.s3eg.s3.auth.PayloadMode;
 import io.github.s3eg.s3.auth.SigV4Signing;
@@ -9,12 +8,8 @@ import io.github.s3eg.s3.auth.SigningContext;
 import io.github.s3eg.s3.body.ChecksumAlgorithm.RunningChecksum;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,10 +47,8 @@ public final class AwsChunkedInputStream extends InputStream {
   public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
 
   static final int MAX_LINE_LENGTH = 4096;
-  static final int MAX_TRAILER_LINES = 16;
 
   private static final String CHUNK_SIGNATURE = "chunk-signature";
-  private static final String TRAILER_SIGNATURE = "x-amz-trailer-signature";
   private static final HexFormat HEX = HexFormat.of();
 
   private final FramedInput in;
@@ -237,13 +230,15 @@ public final class AwsChunkedInputStream extends InputStream {
 
   private static int parseSize(String hex) throws BodyVerificationException {
     if (hex.isEmpty() || hex.length() > 8) {
-      throw FramedInput.malformed("chunk size '" + clip(hex) + "' is not a hexadecimal number");
+      throw FramedInput.malformed(
+          "chunk size '" + FramedInput.clip(hex) + "' is not a hexadecimal number");
     }
     long size = 0;
     for (int i = 0; i < hex.length(); i++) {
       int digit = Character.digit(hex.charAt(i), 16);
       if (digit < 0) {
-        throw FramedInput.malformed("chunk size '" + clip(hex) + "' is not a hexadecimal number");
+        throw FramedInput.malformed(
+            "chunk size '" + FramedInput.clip(hex) + "' is not a hexadecimal number");
       }
       size = size << 4 | digit;
     }
@@ -273,7 +268,7 @@ public final class AwsChunkedInputStream extends InputStream {
 
   private void verifyChunkSignature(String signatureHex, int size)
       throws BodyVerificationException {
-    byte[] provided = parseHex64(signatureHex);
+    byte[] provided = SigV4Signing.parseSignature(signatureHex);
     if (provided == null) {
       throw FramedInput.malformed("chunk-signature must be 64 hexadecimal characters");
     }
@@ -290,7 +285,7 @@ public final class AwsChunkedInputStream extends InputStream {
   }
 
   private void finishBody() throws IOException {
-    Map<String, String> trailers = readTrailers();
+    ChunkedTrailer trailer = ChunkedTrailer.read(in, MAX_LINE_LENGTH);
     if (decoded != decodedLength) {
       throw FramedInput.fail(
           S3ErrorCode.INCOMPLETE_BODY,
@@ -301,113 +296,10 @@ public final class AwsChunkedInputStream extends InputStream {
               + decodedLength
               + ").");
     }
-    String trailerSignature = trailers.remove(TRAILER_SIGNATURE);
-    if (!mode.hasTrailer() && (!trailers.isEmpty() || trailerSignature != null)) {
-      throw malformedTrailer("trailing headers are not allowed without x-amz-trailer");
-    }
-    if (mode == PayloadMode.STREAMING_SIGNED_TRAILER) {
-      verifyTrailerSignature(trailers, trailerSignature);
-    } else if (trailerSignature != null) {
-      throw malformedTrailer("x-amz-trailer-signature is only allowed in signed trailers");
-    }
-    for (String name : trailers.keySet()) {
-      if (trailerChecksum == null || !trailerChecksum.headerName().equals(name)) {
-        throw malformedTrailer("the trailing header " + clip(name) + " was not declared");
-      }
-    }
-    if (trailerChecksum != null) {
-      String value = trailers.get(trailerChecksum.headerName());
-      if (value == null) {
-        throw malformedTrailer(
-            "x-amz-trailer declares " + trailerChecksum.headerName() + " but it was not sent");
-      }
-      byte[] expected;
-      try {
-        expected = trailerChecksum.decode(value, "trailing header");
-      } catch (S3Exception e) {
-        throw new BodyVerificationException(e);
-      }
-      if (!MessageDigest.isEqual(expected, checksum.finish())) {
-        throw new BodyVerificationException(trailerChecksum.mismatch());
-      }
-    }
+    trailer.verify(mode, signer, previousSignature, trailerChecksum, checksum);
     if (!in.atEnd()) {
       throw FramedInput.malformed("there is data after the end of the body");
     }
     ended = true;
-  }
-
-  /** Reads trailer lines up to the empty line; names lower-cased, values trimmed. */
-  private Map<String, String> readTrailers() throws IOException {
-    Map<String, String> trailers = new LinkedHashMap<>();
-    for (int lines = 0; ; lines++) {
-      String line = in.readLine(MAX_LINE_LENGTH, "the trailer");
-      if (line == null) {
-        throw FramedInput.fail(
-            S3ErrorCode.INCOMPLETE_BODY, "The request body ended before the end of the trailer.");
-      }
-      if (line.isEmpty()) {
-        return trailers;
-      }
-      if (lines >= MAX_TRAILER_LINES) {
-        throw malformedTrailer("too many trailing headers");
-      }
-      int colon = line.indexOf(':');
-      if (colon <= 0) {
-        throw malformedTrailer("a trailing header is not name:value");
-      }
-      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      if (trailers.put(name, line.substring(colon + 1).trim()) != null) {
-        throw malformedTrailer("the trailing header " + clip(name) + " is repeated");
-      }
-    }
-  }
-
-  /**
-   * The trailer signature covers the canonical trailer, {@code name:value\n} per trailing header,
-   * chained from the final chunk's signature.
-   */
-  private void verifyTrailerSignature(Map<String, String> trailers, String signatureHex)
-      throws BodyVerificationException {
-    if (signatureHex == null) {
-      throw malformedTrailer("the signed trailer has no x-amz-trailer-signature");
-    }
-    byte[] provided = parseHex64(signatureHex);
-    if (provided == null) {
-      throw malformedTrailer("x-amz-trailer-signature must be 64 hexadecimal characters");
-    }
-    StringBuilder canonical = new StringBuilder();
-    trailers.forEach(
-        (name, value) -> canonical.append(name).append(':').append(value).append('\n'));
-    byte[] hash =
-        SigV4Signing.sha256().digest(canonical.toString().getBytes(StandardCharsets.ISO_8859_1));
-    byte[] expected = signer.trailerSignature(previousSignature, hash);
-    if (!MessageDigest.isEqual(expected, provided)) {
-      throw FramedInput.fail(
-          S3ErrorCode.SIGNATURE_DOES_NOT_MATCH,
-          "The trailer signature we calculated does not match the signature you provided.");
-    }
-  }
-
-  private static byte[] parseHex64(String hex) {
-    if (hex == null || hex.length() != 64) {
-      return null;
-    }
-    try {
-      return HEX.parseHex(hex);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static BodyVerificationException malformedTrailer(String detail) {
-    return FramedInput.fail(
-        S3ErrorCode.MALFORMED_TRAILER_ERROR,
-        "The request contained trailing data that was not well-formed: " + detail + ".");
-  }
-
-  /** Client text in an error message, cut short. */
-  private static String clip(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
   }
 }

@@ -127,4 +127,9 @@ final class FramedInput {
   static BodyVerificationException fail(S3ErrorCode code, String message) {
     return new BodyVerificationException(new S3Exception(code, message));
   }
+
+  /** Client text in an error message, cut short. */
+  static String clip(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
 }
