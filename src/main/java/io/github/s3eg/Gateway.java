@@ -5,6 +5,7 @@ import io.github.s3eg.backend.EmbeddedBackend;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.CopyOperation;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
@@ -17,7 +18,9 @@ import io.github.s3eg.pipeline.RejectUnsupported;
 import io.github.s3eg.pipeline.SendError;
 import io.github.s3eg.pipeline.SendResponse;
 import io.github.s3eg.s3.S3RequestParser;
+import io.github.s3eg.s3.auth.Authenticator;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Set;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -49,6 +52,11 @@ public final class Gateway implements AutoCloseable {
   }
 
   public static Gateway start(GatewayConfig config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** {@code clock}: the time signatures are checked against (tests move it). */
+  public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
     EmbeddedBackend embedded = null;
     URI endpoint;
     BackendClients backend;
@@ -75,15 +83,13 @@ public final class Gateway implements AutoCloseable {
     main.bind("methodNotAllowed", new MethodNotAllowed());
     main.bind("sendResponse", new SendResponse(sender));
     main.bind("sendError", new SendError(sender));
-    main.bind(
-        "readRequestBody",
-        new ReadRequestBody(
-            IO_IDLE_TIMEOUT_MILLIS, new io.github.s3eg.pipeline.PlainBodyDecoder()));
+    main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
+    main.bind("authenticate", new Authenticate(authenticator(config, clock)));
     main.bind("objectOperations", new ObjectOperations(backend));
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     main.bind("listOperations", new ListOperations(backend));
-    main.bind("copyOperation", new CopyOperation());
-    main.bind("deleteObjectsOperation", new DeleteObjectsOperation());
+    main.bind("copyOperation", new CopyOperation(backend));
+    main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
     server.routerBindings().forEach(main::bind);
     try {
       main.start();
@@ -103,6 +109,29 @@ public final class Gateway implements AutoCloseable {
         server.port(),
         endpoint);
     return new Gateway(main, server, backend, embedded);
+  }
+
+  private static Authenticator authenticator(GatewayConfig config, Clock clock) {
+    if (!config.auth().enabled()) {
+      LOG.warn(
+          "AUTH_ENABLED=false: requests are NOT authenticated; anything that can reach {} can use the backend",
+          config.listen());
+      return null;
+    }
+    config
+        .auth()
+        .generatedCredentialsFile()
+        .ifPresent(
+            f ->
+                LOG.warn(
+                    "No client credentials configured (AUTH_ACCESS_KEY/AUTH_SECRET_KEY or AUTH_CREDENTIALS_FILE): "
+                        + "using the generated ones in {}",
+                    f.toAbsolutePath()));
+    return Authenticator.builder(config.auth().credentials())
+        .clock(clock)
+        .allowSigV2(config.auth().allowSigV2())
+        .virtualHostDomains(config.serverDomain().map(Set::of).orElse(Set.of()))
+        .build();
   }
 
   public int port() {

@@ -36,7 +36,11 @@ public final class BackendClients implements AutoCloseable {
   private final S3Client s3;
   private final S3Client uploads;
 
-  private BackendClients(SdkHttpClient httpClient, S3Client s3, S3Client uploads) {
+  private final boolean acceptsChecksumHeaders;
+
+  private BackendClients(
+      SdkHttpClient httpClient, S3Client s3, S3Client uploads, boolean acceptsChecksumHeaders) {
+    this.acceptsChecksumHeaders = acceptsChecksumHeaders;
     this.httpClient = httpClient;
     this.s3 = s3;
     this.uploads = uploads;
@@ -68,7 +72,8 @@ public final class BackendClients implements AutoCloseable {
         builder(config, endpoint, credentials, http)
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
-    return new BackendClients(http, s3, uploads);
+    return new BackendClients(
+        http, s3, uploads, !config.embedded() && config.provider().acceptsChecksumTrailers());
   }
 
   /**
@@ -100,6 +105,15 @@ public final class BackendClients implements AutoCloseable {
 
   public S3Client s3() {
     return s3;
+  }
+
+  /**
+   * Whether the backend accepts {@code x-amz-checksum-*} headers. The SDK adds one to operations
+   * that S3 requires a checksum for (DeleteObjects) even when told to send checksums only when
+   * required; S3Proxy 2.9 and older Ceph answer 501 to it.
+   */
+  public boolean acceptsChecksumHeaders() {
+    return acceptsChecksumHeaders;
   }
 
   public S3Client uploads() {

@@ -17,7 +17,8 @@ public record GatewayConfig(
     int maxConcurrentRequests,
     int maxRequestLineBytes,
     int maxHeaderBytes,
-    BackendConfig backend) {
+    BackendConfig backend,
+    AuthConfig auth) {
 
   private static final Set<String> LOG_LEVELS =
       Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
@@ -32,13 +33,16 @@ public record GatewayConfig(
       throw new ConfigurationException(
           "LOG_LEVEL", "must be one of " + LOG_LEVELS + ", was '" + logLevel + "'");
     }
+    ListenAddress listen = ListenAddress.parse(s.get("LISTEN_ADDR", ":8080"));
+    BackendConfig backend = BackendConfig.from(s);
     return new GatewayConfig(
-        ListenAddress.parse(s.get("LISTEN_ADDR", ":8080")),
+        listen,
         logLevel,
         s.get("SERVER_DOMAIN").map(d -> d.toLowerCase(Locale.ROOT)),
         s.getInt("SERVER_MAX_CONCURRENT_REQUESTS", 512, 1, 100_000),
         s.getInt("SERVER_MAX_REQUEST_LINE", 64 * 1024, 4096, 1024 * 1024),
         s.getInt("SERVER_MAX_HEADER_SIZE", 64 * 1024, 8192, 1024 * 1024),
-        BackendConfig.from(s));
+        backend,
+        AuthConfig.from(s, listen, backend.dataDir()));
   }
 }

@@ -112,8 +112,7 @@ public final class RequestBodyStream extends InputStream {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
       while (queue.isEmpty()) {
         if (failure != null) {
-          throw new IOException(
-              "client connection failed while sending the body: " + failure.getMessage(), failure);
+          throw new ClientDisconnectedException(failure);
         }
         if (ended) {
           return false;
@@ -218,6 +217,13 @@ public final class RequestBodyStream extends InputStream {
       queue.clear();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The client's connection failed or closed before the whole body arrived. */
+  public static final class ClientDisconnectedException extends IOException {
+    ClientDisconnectedException(Throwable cause) {
+      super("client connection failed while sending the body: " + cause.getMessage(), cause);
     }
   }
 

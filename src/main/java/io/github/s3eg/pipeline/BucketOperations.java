@@ -39,10 +39,15 @@ public final class BucketOperations {
   @SuppressWarnings("unchecked")
   public void listBucketsResponse(Exchange exchange) {
     List<Bucket> buckets = exchange.getIn().getBody(List.class);
+    io.github.s3eg.s3.auth.AuthResult auth =
+        exchange.getProperty(Authenticate.RESULT, io.github.s3eg.s3.auth.AuthResult.class);
     XmlWriter xml = new XmlWriter().root("ListAllMyBucketsResult");
     xml.start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
     xml.start("Buckets");
     for (Bucket b : buckets) {
+      if (!auth.principal().canSee(b.name())) {
+        continue;
+      }
       xml.start("Bucket")
           .element("Name", b.name())
           .element("CreationDate", ObjectHeaders.xmlDate(b.creationDate()))

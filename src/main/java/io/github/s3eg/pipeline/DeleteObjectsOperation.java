@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -27,10 +28,16 @@ public final class DeleteObjectsOperation {
 
   static final int MAX_KEYS = 1000;
 
-  /** Exchange property: whether the client asked for quiet mode. */
-  static final String QUIET = "s3DeleteQuiet";
+  /** Concurrent single deletes when the backend cannot take a batch. */
+  static final int PARALLEL = 16;
 
-  public void deleteObjectsRequest(Exchange exchange) throws IOException {
+  private final BackendClients backend;
+
+  public DeleteObjectsOperation(BackendClients backend) {
+    this.backend = backend;
+  }
+
+  public void deleteObjects(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     InputStream body = exchange.getIn().getBody(InputStream.class);
     if (body == null) {
@@ -55,19 +62,62 @@ public final class DeleteObjectsOperation {
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
-    exchange.setProperty(QUIET, quiet);
-    exchange
-        .getIn()
-        .setBody(
-            DeleteObjectsRequest.builder()
-                .bucket(s3.bucket())
-                .delete(Delete.builder().objects(ids).quiet(quiet).build())
-                .build());
+    DeleteObjectsResponse r =
+        backend.acceptsChecksumHeaders()
+            ? backend
+                .s3()
+                .deleteObjects(
+                    DeleteObjectsRequest.builder()
+                        .bucket(s3.bucket())
+                        .delete(Delete.builder().objects(ids).quiet(quiet).build())
+                        .build())
+            : deleteOneByOne(s3.bucket(), ids);
+    respond(exchange, r, quiet);
   }
 
-  public void deleteObjectsResponse(Exchange exchange) {
-    DeleteObjectsResponse r = exchange.getIn().getBody(DeleteObjectsResponse.class);
-    boolean quiet = Boolean.TRUE.equals(exchange.getProperty(QUIET, Boolean.class));
+  /**
+   * DeleteObjects as individual deletes, for backends that refuse the checksum header the SDK puts
+   * on a batch delete. Same per-key outcome; {@link #PARALLEL} deletes at a time.
+   */
+  private DeleteObjectsResponse deleteOneByOne(String bucket, List<ObjectIdentifier> ids) {
+    List<DeletedObject> deleted = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<S3Error> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL);
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ObjectIdentifier id : ids) {
+        slots.acquireUninterruptibly();
+        executor.submit(
+            () -> {
+              try {
+                backend.s3().deleteObject(b -> b.bucket(bucket).key(id.key()));
+                deleted.add(DeletedObject.builder().key(id.key()).build());
+              } catch (RuntimeException e) {
+                io.github.s3eg.s3.S3Exception mapped =
+                    io.github.s3eg.backend.BackendErrors.map(e, bucket, id.key());
+                if (mapped != null && mapped.errorCode() == S3ErrorCode.NO_SUCH_BUCKET) {
+                  throw e;
+                }
+                errors.add(
+                    S3Error.builder()
+                        .key(id.key())
+                        .code(mapped == null ? "InternalError" : mapped.errorCode().code())
+                        .message(
+                            mapped == null
+                                ? "We encountered an internal error."
+                                : mapped.getMessage())
+                        .build());
+              } finally {
+                slots.release();
+              }
+            });
+      }
+    }
+    List<DeletedObject> ordered = new ArrayList<>(deleted);
+    ordered.sort(java.util.Comparator.comparing(DeletedObject::key));
+    return DeleteObjectsResponse.builder().deleted(ordered).errors(errors).build();
+  }
+
+  private static void respond(Exchange exchange, DeleteObjectsResponse r, boolean quiet) {
     XmlWriter xml = new XmlWriter().root("DeleteResult");
     if (!quiet) {
       for (DeletedObject d : r.deleted()) {

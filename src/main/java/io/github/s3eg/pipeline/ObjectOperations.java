@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
@@ -152,8 +153,15 @@ public final class ObjectOperations {
     if (md5 != null) {
       b.contentMD5(md5);
     }
+    if (length == 0) {
+      // Nothing will be read for the upload: verify the (empty) body and its framing first.
+      ReadRequestBody.readToEnd(body);
+    }
     PutObjectResponse r =
         backend.uploads().putObject(b.build(), oneShot(body, length, headers.contentType()));
+    // The backend took exactly `length` bytes; consume the framing after them (final chunk,
+    // trailer) so that the connection stays usable.
+    ReadRequestBody.readToEnd(body);
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("ETag", r.eTag()));
   }
 
@@ -181,6 +189,8 @@ public final class ObjectOperations {
     exchange
         .getIn()
         .setBody(DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+    // camel-aws2-s3 reads the key header before it looks at the typed request.
+    exchange.getIn().setHeader(AWS2S3Constants.KEY, s3.key());
   }
 
   public void deleteObjectResponse(Exchange exchange) {

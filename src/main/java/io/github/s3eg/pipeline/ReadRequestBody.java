@@ -3,17 +3,22 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.http.RequestBodyStream;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.AuthResult;
+import io.github.s3eg.s3.auth.SignedRequest;
+import io.github.s3eg.s3.body.RequestBodies;
+import io.github.s3eg.s3.body.VerifiedBody;
+import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
+import java.io.UncheckedIOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Opens the request body as a blocking stream for the steps that need it (PUT, POST). Removes the
- * transfer framing S3 clients use ({@code aws-chunked}), so later steps see the object bytes, and
- * records their exact length: the backend must be told the length up front, or the body would have
- * to be buffered.
+ * Opens the request body as a blocking stream for the steps that need it (PUT, POST): the transfer
+ * framing ({@code aws-chunked}) is removed and everything the client declared is verified while
+ * streaming (chunk and trailer signatures, payload SHA-256, Content-MD5, checksums, length). A
+ * failed check surfaces as an exception from {@code read} before the last byte is released, so the
+ * backend upload it feeds never completes and no object is created.
  *
  * <p>Reading starts here, so {@code Expect: 100-continue} is answered only once the request got
  * this far (after authentication).
@@ -21,63 +26,37 @@ import org.apache.camel.Processor;
 public final class ReadRequestBody implements Processor {
 
   private final long idleTimeoutMillis;
-  private final BodyDecoder decoder;
 
-  /** Turns the wire body into object bytes; see {@link ChunkedBodyDecoder}. */
-  public interface BodyDecoder {
-    InputStream decode(S3Request request, InputStream wire, Exchange exchange);
+  public ReadRequestBody(long idleTimeoutMillis) {
+    this.idleTimeoutMillis = idleTimeoutMillis;
   }
 
-  public ReadRequestBody(long idleTimeoutMillis, BodyDecoder decoder) {
-    this.idleTimeoutMillis = idleTimeoutMillis;
-    this.decoder = decoder;
+  /**
+   * Reads a verified body to its end. It must hold nothing more: the verifying streams fail if the
+   * client sent more than it declared, and for an empty body this is where its framing and
+   * checksums are checked.
+   */
+  public static void readToEnd(InputStream body) {
+    try {
+      if (body.read() >= 0) {
+        throw new S3Exception(
+            S3ErrorCode.INCOMPLETE_BODY, "The request body is longer than its declared length.");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
   public void process(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
     HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    long length = decodedLength(s3);
+    AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
+    SignedRequest signed = exchange.getProperty(Authenticate.SIGNED_REQUEST, SignedRequest.class);
     RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
     exchange.setProperty(SendError.BODY_PROPERTY, wire);
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, length);
-    exchange.getIn().setBody(decoder.decode(s3, wire, exchange));
-  }
-
-  /**
-   * The object's length: {@code x-amz-decoded-content-length} for aws-chunked, else Content-Length.
-   */
-  static long decodedLength(S3Request s3) {
-    boolean chunked = isAwsChunked(s3);
-    String header =
-        chunked ? s3.header("x-amz-decoded-content-length") : s3.header("Content-Length");
-    if (header == null) {
-      if (s3.header("Transfer-Encoding") != null && !chunked) {
-        throw new S3Exception(
-            S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
-      }
-      if (chunked) {
-        throw new S3Exception(
-            S3ErrorCode.MISSING_CONTENT_LENGTH,
-            "You must provide the x-amz-decoded-content-length header.");
-      }
-      return 0;
-    }
-    try {
-      long n = Long.parseLong(header.trim());
-      if (n < 0) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid content length: " + header);
-    }
-  }
-
-  static boolean isAwsChunked(S3Request s3) {
-    String sha = s3.header("x-amz-content-sha256");
-    String encoding = s3.header("Content-Encoding");
-    return (sha != null && sha.startsWith("STREAMING-"))
-        || (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("aws-chunked"));
+    VerifiedBody body = RequestBodies.open(auth, signed, wire);
+    exchange.setProperty(
+        ObjectOperations.BODY_LENGTH, body.contentLength() < 0 ? 0L : body.contentLength());
+    exchange.getIn().setBody(body.stream());
   }
 }

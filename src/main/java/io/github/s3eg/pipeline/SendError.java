@@ -7,6 +7,7 @@ import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.body.BodyVerificationException;
 import io.github.s3eg.s3.xml.XmlWriter;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.LinkedHashMap;
@@ -84,11 +85,33 @@ public final class SendError implements Processor {
     }
   }
 
+  /**
+   * The client-facing error for a failure. The gateway's own verdicts win over what they caused
+   * further down: a body that failed verification also breaks the backend upload it was feeding,
+   * and the client must hear about the body, not about the backend.
+   */
   static S3Exception toS3Exception(Throwable failure, S3Request request, String requestId) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof S3Exception s3) {
         return s3;
       }
+    }
+    java.util.Optional<S3Exception> body = BodyVerificationException.find(failure);
+    if (body.isPresent()) {
+      return body.get();
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RequestBodyStream.RequestBodyTimeoutException) {
+        return new S3Exception(
+            S3ErrorCode.REQUEST_TIMEOUT,
+            "Your socket connection to the server was not read from or written to within the timeout period.");
+      }
+      if (t instanceof RequestBodyStream.ClientDisconnectedException) {
+        return new S3Exception(
+            S3ErrorCode.INCOMPLETE_BODY, "The client closed the connection mid-body.");
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       S3Exception mapped =
           BackendErrors.map(
               t, request == null ? null : request.bucket(), request == null ? null : request.key());
@@ -97,11 +120,6 @@ public final class SendError implements Processor {
           LOG.warn("request {}: backend failure: {}", requestId, describe(t));
         }
         return mapped;
-      }
-      if (t instanceof RequestBodyStream.RequestBodyTimeoutException) {
-        return new S3Exception(
-            S3ErrorCode.REQUEST_TIMEOUT,
-            "Your socket connection to the server was not read from or written to within the timeout period.");
       }
     }
     LOG.error("request {} failed unexpectedly", requestId, failure);

@@ -104,12 +104,14 @@ public final class CountingProxy implements AutoCloseable {
           String value = line.substring(colon + 1).trim();
           switch (name) {
             case "content-length" -> length = Long.parseLong(value);
-            case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+            case "transfer-encoding" ->
+                chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
             case "range" -> range = value;
             default -> {}
           }
         }
-        requests.add(new SeenRequest(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", range));
+        requests.add(
+            new SeenRequest(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", range));
         if (chunked) {
           throw new IOException("chunked request bodies are not supported by the probe");
         }
@@ -153,7 +155,10 @@ public final class CountingProxy implements AutoCloseable {
         return null;
       }
       head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : (b == '\r' ? 1 : 0);
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : (b == '\r' ? 1 : 0);
       if (head.size() > 1 << 20) {
         throw new IOException("request head too large");
       }

@@ -3,6 +3,7 @@ package io.github.s3eg.it;
 import io.github.s3eg.Gateway;
 import io.github.s3eg.config.GatewayConfig;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,25 +22,46 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  */
 public final class GatewayFixture implements AutoCloseable {
 
-  /** Client credentials; the gateway does not check them until authentication is configured. */
+  /** The client credentials the fixture's gateway accepts (admin on every bucket). */
   public static final String CLIENT_KEY = "client-access";
 
   public static final String CLIENT_SECRET = "client-secret-0123456789";
 
   private final TestBackend backend;
+  private final CountingProxy probe;
   private final Gateway gateway;
 
-  private GatewayFixture(TestBackend backend, Gateway gateway) {
+  private GatewayFixture(TestBackend backend, CountingProxy probe, Gateway gateway) {
     this.backend = backend;
+    this.probe = probe;
     this.gateway = gateway;
   }
 
   public static GatewayFixture start(Map<String, String> extraSettings) throws Exception {
+    return start(extraSettings, Clock.systemUTC());
+  }
+
+  /** {@code clock}: the gateway's clock for signature checks (tests move it forward). */
+  public static GatewayFixture start(Map<String, String> extraSettings, Clock clock)
+      throws Exception {
     TestBackend backend = TestBackend.start();
+    CountingProxy probe = CountingProxy.start(backend.endpoint());
+    try {
+      Map<String, String> settings = new HashMap<>(extraSettings);
+      settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
+      return new GatewayFixture(backend, probe, Gateway.start(config(backend, settings), clock));
+    } catch (Exception | Error e) {
+      probe.close();
+      backend.close();
+      throw e;
+    }
+  }
+
+  /** The configuration a fixture's gateway gets: {@link #baseSettings} plus {@code extra}. */
+  public static GatewayConfig config(TestBackend backend, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(baseSettings(backend));
-    env.putAll(extraSettings);
-    Gateway gateway = Gateway.start(GatewayConfig.from(env, new Properties()));
-    return new GatewayFixture(backend, gateway);
+    env.putAll(extra);
+    return GatewayConfig.from(env, new Properties());
   }
 
   public static Map<String, String> baseSettings(TestBackend backend) {
@@ -53,7 +75,11 @@ public final class GatewayFixture implements AutoCloseable {
         "BACKEND_SECRET_KEY",
         TestBackend.SECRET_KEY,
         "BACKEND_PROVIDER",
-        "generic");
+        "generic",
+        "AUTH_ACCESS_KEY",
+        CLIENT_KEY,
+        "AUTH_SECRET_KEY",
+        CLIENT_SECRET);
   }
 
   public URI endpoint() {
@@ -62,6 +88,11 @@ public final class GatewayFixture implements AutoCloseable {
 
   public TestBackend backend() {
     return backend;
+  }
+
+  /** The probe between gateway and backend: what really reached the backend. */
+  public CountingProxy probe() {
+    return probe;
   }
 
   public Gateway gateway() {
@@ -96,6 +127,7 @@ public final class GatewayFixture implements AutoCloseable {
     try {
       gateway.close();
     } finally {
+      probe.close();
       backend.close();
     }
   }

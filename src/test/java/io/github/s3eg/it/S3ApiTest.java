@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * The S3 API through the gateway, driven by the AWS SDK for Java v2 in both of its body modes
@@ -134,12 +135,6 @@ class S3ApiTest {
             "plus+sign",
             "percent%20literal",
             "ünïcödé/✓/ファイル",
-            "a//double//slash",
-            "./dot-segment",
-            "../parent",
-            "x/../y",
-            "x/./y",
-            "trailing/",
             "semi;colon=eq&amp",
             "tilde~(paren)",
             "quote'\"",
@@ -160,6 +155,31 @@ class S3ApiTest {
             .map(S3Object::key)
             .toList();
     assertThat(listedV1).containsExactlyInAnyOrderElementsOf(keys);
+  }
+
+  /**
+   * S3Proxy (the test backend) cannot store keys with {@code //} or {@code ..} segments (its HTTP
+   * layer normalises the path; {@code ./} segments vanish from its listings), nor a key ending in
+   * {@code /} (its file store makes it a directory); AWS S3 can. What the gateway owes is to pass
+   * such keys on exactly: the backend-side probe shows the request target the backend received.
+   */
+  @Test
+  void keysWithEmptyAndDotDotSegmentsReachTheBackendUnchanged() {
+    S3Client s3 = defaultClient;
+    String bucket = bucket(s3, "segment-keys");
+    for (String key :
+        List.of("a//double//slash", "../parent", "x/../y", "./dot", "x/./y", "trailing/")) {
+      fixture.probe().reset();
+      try {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x"));
+      } catch (S3Exception backendRefused) {
+        assertThat(backendRefused.statusCode()).isGreaterThanOrEqualTo(500);
+      }
+      // The SDK writes "//" as "/%2F" so that no HTTP layer merges the slashes; S3 decodes it.
+      assertThat(fixture.probe().requests())
+          .extracting(r -> SdkHttpUtils.urlDecode(r.target()))
+          .contains("/" + bucket + "/" + key);
+    }
   }
 
   @Test

@@ -9,5 +9,10 @@ public enum AuthMethod {
   /** {@code Authorization: AWS <key>:<signature>} (legacy, off unless enabled). */
   SIGV2_HEADER,
   /** {@code ?AWSAccessKeyId=…&Expires=…&Signature=…} (legacy presigned, off unless enabled). */
-  SIGV2_QUERY
+  SIGV2_QUERY,
+  /**
+   * Not checked: authentication was switched off by configuration ({@code AUTH_ENABLED=false}), for
+   * deployments that authenticate in front of the gateway.
+   */
+  NONE
 }

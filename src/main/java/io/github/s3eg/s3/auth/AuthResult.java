@@ -29,9 +29,32 @@ public final class AuthResult {
     if (payloadMode == PayloadMode.SHA256 && payloadSha256 == null) {
       throw new IllegalArgumentException("SHA256 payload mode needs the expected digest");
     }
-    if (payloadMode.hasChunkSignatures() && signingContext == null) {
+    if (payloadMode.hasChunkSignatures() && signingContext == null && method != AuthMethod.NONE) {
       throw new IllegalArgumentException("signed chunks need a signing context");
     }
+  }
+
+  /** The principal of every request when authentication is switched off. */
+  public static final Principal UNAUTHENTICATED =
+      new Principal("anonymous", Permission.ADMIN, java.util.Set.of(Principal.ALL_BUCKETS));
+
+  /**
+   * The result for a request whose signature is not checked ({@code AUTH_ENABLED=false}): the body
+   * is still decoded and its digests, lengths and trailer checksums still verified, but chunk
+   * signatures cannot be (there is no secret to check them with).
+   */
+  public static AuthResult unauthenticated(SignedRequest request) {
+    String value = request.headers().first("x-amz-content-sha256").orElse(null);
+    PayloadMode mode =
+        value == null
+            ? PayloadMode.UNSIGNED
+            : PayloadHeader.classify(value).orElseThrow(PayloadHeader::invalid);
+    return new AuthResult(
+        UNAUTHENTICATED,
+        AuthMethod.NONE,
+        mode,
+        mode == PayloadMode.SHA256 ? PayloadHeader.digest(value) : null,
+        null);
   }
 
   public Principal principal() {

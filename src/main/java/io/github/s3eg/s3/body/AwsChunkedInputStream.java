@@ -87,9 +87,8 @@ public final class AwsChunkedInputStream extends InputStream {
     if (!mode.isStreaming()) {
       throw new IllegalArgumentException(mode + " is not an aws-chunked mode");
     }
-    if (mode.hasChunkSignatures() && signing == null) {
-      throw new IllegalArgumentException(mode + " needs the signing context");
-    }
+    // A null signing context in a signed mode comes only from AuthResult.unauthenticated
+    // (authentication switched off): the framing is decoded, the signatures cannot be checked.
     if (decodedLength < 0) {
       throw new IllegalArgumentException("decodedLength must not be negative");
     }
@@ -98,9 +97,10 @@ public final class AwsChunkedInputStream extends InputStream {
     }
     this.in = new FramedInput(raw);
     this.mode = mode;
-    this.signer = mode.hasChunkSignatures() ? signing.newChunkSigner() : null;
-    this.previousSignature = mode.hasChunkSignatures() ? signing.seedSignature() : null;
-    this.chunkDigest = mode.hasChunkSignatures() ? SigV4Signing.sha256() : null;
+    boolean verify = mode.hasChunkSignatures() && signing != null;
+    this.signer = verify ? signing.newChunkSigner() : null;
+    this.previousSignature = verify ? signing.seedSignature() : null;
+    this.chunkDigest = verify ? SigV4Signing.sha256() : null;
     this.decodedLength = decodedLength;
     this.trailerChecksum = trailerChecksum;
     this.checksum = trailerChecksum == null ? null : trailerChecksum.newChecksum();

@@ -78,7 +78,7 @@ final class ChunkedTrailer {
     if (!mode.hasTrailer() && (!headers.isEmpty() || signature != null)) {
       throw malformed("trailing headers are not allowed without x-amz-trailer");
     }
-    if (mode == PayloadMode.STREAMING_SIGNED_TRAILER) {
+    if (mode == PayloadMode.STREAMING_SIGNED_TRAILER && signer != null) {
       verifySignature(signer, previousSignature);
     } else if (signature != null) {
       throw malformed(SIGNATURE + " is only allowed in signed trailers");

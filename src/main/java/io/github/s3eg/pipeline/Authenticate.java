@@ -1,0 +1,50 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.AuthResult;
+import io.github.s3eg.s3.auth.Authenticator;
+import io.github.s3eg.s3.auth.RequestHeaders;
+import io.github.s3eg.s3.auth.S3Action;
+import io.github.s3eg.s3.auth.SignedRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Every S3 request passes here before anything reaches the backend: the SigV4 (or, if enabled,
+ * SigV2) signature is verified against the gateway's client credentials, then the principal's
+ * permission for the operation and bucket is checked. The outcome stays on the exchange for body
+ * verification ({@link ReadRequestBody}) and the audit log.
+ */
+public final class Authenticate implements Processor {
+
+  /** Exchange property: the {@link AuthResult}. */
+  public static final String RESULT = "s3Auth";
+
+  /** Exchange property: the {@link SignedRequest} view of the HTTP request. */
+  public static final String SIGNED_REQUEST = "s3SignedRequest";
+
+  private final Authenticator authenticator;
+
+  /** {@code authenticator} null means authentication is switched off by configuration. */
+  public Authenticate(Authenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public void process(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
+    SignedRequest signed =
+        SignedRequest.of(
+            s3.method(), http.request().uri(), RequestHeaders.of(http.request().headers()));
+    exchange.setProperty(SIGNED_REQUEST, signed);
+    AuthResult result =
+        authenticator == null
+            ? AuthResult.unauthenticated(signed)
+            : authenticator.authenticate(signed);
+    exchange.setProperty(RESULT, result);
+    result
+        .principal()
+        .authorize(S3Action.classify(s3.method(), s3.bucket(), s3.key()), s3.bucket());
+  }
+}
