@@ -1,5 +1,6 @@
 package io.github.s3eg.keys.tls;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -7,8 +8,10 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -36,6 +39,23 @@ public final class MutualTls {
   /** A context trusting {@code caCert}'s certificates, with no client certificate. */
   public static SSLContext trustOnly(Path caCert) throws GeneralSecurityException {
     return build(trustManagers(caCert), null);
+  }
+
+  /**
+   * For HTTPS services that may use a public CA: trusts {@code caCert} if given, else the JDK's
+   * roots; presents a client certificate if both {@code clientCert} and {@code clientKey} are
+   * given.
+   */
+  public static SSLContext context(
+      Optional<Path> caCert, Optional<Path> clientCert, Optional<Path> clientKey)
+      throws GeneralSecurityException {
+    if (clientCert.isPresent() != clientKey.isPresent()) {
+      throw new IllegalArgumentException("a client certificate needs its key and vice versa");
+    }
+    TrustManager[] trust = caCert.isPresent() ? trustManagers(caCert.get()) : null;
+    KeyManager[] keys =
+        clientCert.isPresent() ? keyManagers(clientCert.get(), clientKey.get()) : null;
+    return build(trust, keys);
   }
 
   private static SSLContext build(TrustManager[] trust, KeyManager[] keys)
@@ -70,7 +90,7 @@ public final class MutualTls {
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(keyStore, password);
-    java.util.Arrays.fill(password, '\0');
+    Arrays.fill(password, '\0');
     return factory.getKeyManagers();
   }
 
@@ -78,7 +98,7 @@ public final class MutualTls {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try {
       store.load(null, null);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new GeneralSecurityException("cannot create an in-memory key store", e);
     }
     return store;
