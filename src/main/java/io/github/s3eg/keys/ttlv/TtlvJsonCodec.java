@@ -31,7 +31,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -167,8 +166,8 @@ public final class TtlvJsonCodec {
     if (!node.isObject()) {
       throw new TtlvException("a TTLV item must be a JSON object");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      String key = it.next().getKey();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
       if (!KEYS.contains(key)) {
         throw new TtlvException("unexpected key '" + printable(key) + "' in a TTLV item");
       }
