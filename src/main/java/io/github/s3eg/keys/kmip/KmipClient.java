@@ -57,7 +57,12 @@ public final class KmipClient implements AutoCloseable {
             .getSocketFactory();
     this.pool =
         new KmipConnectionPool(
-            timeout -> KmipConnection.open(factory, config.host(), config.port(), timeout),
+            timeout ->
+                KmipConnection.open(
+                    factory,
+                    config.host(),
+                    config.port(),
+                    shorter(timeout, config.connectTimeout())),
             config.maxConnections(),
             MAX_IDLE);
     this.version = config.protocolVersion().orElse(null);
@@ -179,6 +184,10 @@ public final class KmipClient implements AutoCloseable {
 
   private Duration timeout() {
     return config.readTimeout();
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private KmipVersion negotiate(Duration timeout) throws KmipException {
