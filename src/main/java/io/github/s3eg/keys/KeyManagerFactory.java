@@ -109,8 +109,13 @@ public final class KeyManagerFactory {
           case "cosmian" -> cached(s, cosmian(s));
           default -> keyring(s);
         };
-    KeyManager fallback = passwordManager == null ? null : passwordManager.get();
-    return fallback == null ? primary : new FallbackKeyManager(primary, fallback);
+    try {
+      KeyManager fallback = passwordManager == null ? null : passwordManager.get();
+      return fallback == null ? primary : new FallbackKeyManager(primary, fallback);
+    } catch (RuntimeException e) {
+      primary.close();
+      throw e;
+    }
   }
 
   private static KeyManager password(Supplier<KeyManager> supplier, String setting, String why) {

@@ -159,7 +159,7 @@ public final class KeyringKeyManager implements KeyManager, KeyOwnership {
    */
   @Override
   public Health health() {
-    return lastFailedStampIsCurrent()
+    return hasBrokenFile()
         ? new Health(true, "keyring: file changed but is invalid; still using the previous keyring")
         : Health.up();
   }
@@ -226,7 +226,7 @@ public final class KeyringKeyManager implements KeyManager, KeyOwnership {
     return false;
   }
 
-  private synchronized boolean lastFailedStampIsCurrent() {
+  private synchronized boolean hasBrokenFile() {
     return lastFailedStamp != null;
   }
 

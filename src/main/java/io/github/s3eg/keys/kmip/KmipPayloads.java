@@ -31,9 +31,10 @@ import java.util.List;
  */
 final class KmipPayloads {
 
-  /** AES-256, usable for Encrypt and Decrypt only (KMIP Cryptographic Usage Mask bits 0x4|0x8). */
+  /** KEKs are AES-256. */
   static final int KEY_BITS = 256;
 
+  /** Cryptographic Usage Mask Encrypt (0x4) | Decrypt (0x8): the KEK can do nothing else. */
   static final int USAGE_ENCRYPT_DECRYPT = 0x04 | 0x08;
 
   private static final Tag PAYLOAD = Tags.REQUEST_PAYLOAD;

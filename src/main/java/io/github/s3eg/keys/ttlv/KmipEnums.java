@@ -12,7 +12,7 @@ import java.util.OptionalInt;
  */
 public final class KmipEnums {
 
-  /** The operations of KMIP 1.x/2.0 that requests name or servers list in Query answers. */
+  /** KMIP operations: those our requests name and those a Query answer may list. */
   public enum Operation implements KmipEnumeration {
     CREATE(0x01, "Create"),
     CREATE_KEY_PAIR(0x02, "CreateKeyPair"),
