@@ -2,20 +2,15 @@ package io.github.s3eg.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -106,7 +101,6 @@ class LargeObjectStreamingTest {
 
   /** The gateway as a separate process (its own heap limit), on the test's classpath. */
   static final class ChildGateway implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
     private final Process process;
     private final int port;
 
@@ -116,6 +110,10 @@ class LargeObjectStreamingTest {
     }
 
     static ChildGateway start(TestBackend backend, String... jvmOptions) throws Exception {
+      int port;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(List.of(jvmOptions));
@@ -123,35 +121,26 @@ class LargeObjectStreamingTest {
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add("io.github.s3eg.GatewayMain");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      Path log = Files.createTempFile("s3eg-child", ".log");
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(GatewayFixture.baseSettings(backend));
+      pb.environment().put("LISTEN_ADDR", "127.0.0.1:" + port);
       pb.environment().put("DATA_DIR", Files.createTempDirectory("s3eg-child").toString());
       Process process = pb.start();
-      CompletableFuture<Integer> port = new CompletableFuture<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(process.getInputStream()))) {
-                  for (String line; (line = r.readLine()) != null; ) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                      port.complete(Integer.parseInt(m.group(1)));
-                    }
-                    if (line.contains("OutOfMemoryError") || line.contains("Exception")) {
-                      System.err.println("[child gateway] " + line);
-                    }
-                  }
-                } catch (IOException e) {
-                  port.completeExceptionally(e);
-                }
-                port.completeExceptionally(
-                    new IllegalStateException("gateway exited before listening"));
-              },
-              "child-gateway-output");
-      reader.setDaemon(true);
-      reader.start();
-      return new ChildGateway(process, port.get(60, TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("gateway exited: " + Files.readString(log));
+        }
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+          return new ChildGateway(process, port);
+        } catch (IOException notYet) {
+          Thread.sleep(200);
+        }
+      }
+      process.destroyForcibly();
+      throw new IllegalStateException("gateway did not listen within 90 s: " + Files.readString(log));
     }
 
     S3Client client() {
