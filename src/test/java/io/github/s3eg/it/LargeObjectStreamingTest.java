@@ -140,7 +140,8 @@ class LargeObjectStreamingTest {
         }
       }
       process.destroyForcibly();
-      throw new IllegalStateException("gateway did not listen within 90 s: " + Files.readString(log));
+      throw new IllegalStateException(
+          "gateway did not listen within 90 s: " + Files.readString(log));
     }
 
     S3Client client() {
