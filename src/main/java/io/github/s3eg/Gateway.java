@@ -5,6 +5,8 @@ import io.github.s3eg.backend.EmbeddedBackend;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.ops.BackendHealthCheck;
+import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.CopyOperation;
@@ -90,9 +92,11 @@ public final class Gateway implements AutoCloseable {
     main.bind("listOperations", new ListOperations(backend));
     main.bind("copyOperation", new CopyOperation(backend));
     main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
+    main.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(main::bind);
     try {
       main.start();
+      registerHealthChecks(main.getCamelContext(), backend);
       server.start();
     } catch (Exception e) {
       main.stop();
@@ -132,6 +136,16 @@ public final class Gateway implements AutoCloseable {
         .allowSigV2(config.auth().allowSigV2())
         .virtualHostDomains(config.serverDomain().map(Set::of).orElse(Set.of()))
         .build();
+  }
+
+  /** Readiness checks beyond Camel's own (context, routes), registered before traffic arrives. */
+  private static void registerHealthChecks(
+      org.apache.camel.CamelContext context, BackendClients backend) {
+    org.apache.camel.health.HealthCheckRegistry registry =
+        org.apache.camel.health.HealthCheckRegistry.get(context);
+    BackendHealthCheck check = new BackendHealthCheck(backend);
+    check.setCamelContext(context);
+    registry.register(check);
   }
 
   public int port() {

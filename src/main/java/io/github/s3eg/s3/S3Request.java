@@ -64,6 +64,23 @@ public record S3Request(
     return query.get(name);
   }
 
+  /**
+   * The operations probe this request asks for ({@code health}, {@code ready}, {@code live}), or
+   * null: only {@code GET} or {@code HEAD} of exactly that path, without a query. Anything else on
+   * those paths is an S3 request like any other and is authenticated.
+   */
+  public String probe() {
+    if (!(method.equals("GET") || method.equals("HEAD")) || !rawQuery.isEmpty()) {
+      return null;
+    }
+    return switch (rawPath) {
+      case "/health" -> "health";
+      case "/ready" -> "ready";
+      case "/live" -> "live";
+      default -> null;
+    };
+  }
+
   /** Object or bucket path for messages and audit: {@code bucket/key}. */
   public String resource() {
     if (bucket == null) {

@@ -33,6 +33,8 @@ public final class CountingProxy implements AutoCloseable {
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<SeenRequest> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong responseBytes = new AtomicLong();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile boolean outage;
 
   private CountingProxy(ServerSocket server, URI target) {
     this.server = server;
@@ -59,6 +61,23 @@ public final class CountingProxy implements AutoCloseable {
     return responseBytes.get();
   }
 
+  /** Simulates a backend outage: open connections are cut and new ones are closed at once. */
+  public void startOutage() {
+    outage = true;
+    for (Socket s : open) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+    }
+    open.clear();
+  }
+
+  public void endOutage() {
+    outage = false;
+  }
+
   public void reset() {
     requests.clear();
     responseBytes.set(0);
@@ -68,7 +87,13 @@ public final class CountingProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (outage) {
+          client.close();
+          continue;
+        }
         Socket backend = new Socket();
+        open.add(client);
+        open.add(backend);
         backend.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
         threads.submit(() -> pumpRequests(client, backend));
         threads.submit(() -> pumpResponses(backend, client));
