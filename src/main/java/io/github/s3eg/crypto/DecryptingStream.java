@@ -28,6 +28,10 @@ import javax.crypto.AEADBadTagException;
  *       damage without the size and is reported as {@link CryptoException.TamperedSegment}.
  * </ul>
  *
+ * <p>A segment's plaintext is decrypted straight into the reader's buffer when it fits there whole;
+ * if the tag then fails, that region is zeroed before the failure is thrown (the JDK's AES-GCM does
+ * the same), so a reader never sees unverified bytes either way.
+ *
  * <p>Failures are thrown as {@link CryptoIOException}; after one, every read repeats it.
  */
 final class DecryptingStream extends InputStream {
@@ -151,7 +155,10 @@ final class DecryptingStream extends InputStream {
         return -1;
       }
       try {
-        openNextSegment();
+        int direct = openNextSegment(b, off, len);
+        if (direct > 0) {
+          return direct;
+        }
       } catch (CryptoException e) {
         failure = e.asIOException();
         outPos = outLimit = 0;
@@ -169,7 +176,13 @@ final class DecryptingStream extends InputStream {
     return outLimit - outPos;
   }
 
-  private void openNextSegment() throws IOException, CryptoException {
+  /**
+   * Reads, verifies and decrypts the next segment. When the reader's buffer takes the whole segment
+   * plaintext (and the range neither skips nor cuts into it), the plaintext is decrypted straight
+   * into it and the count returned; otherwise it goes to the internal buffer and the result is -1.
+   */
+  private int openNextSegment(byte[] target, int targetOff, int targetLen)
+      throws IOException, CryptoException {
     if (headerPending) {
       readHeader();
     }
@@ -217,7 +230,15 @@ final class DecryptingStream extends InputStream {
             "the ciphertext ends inside segment " + index + " (" + length + " bytes)");
       }
     }
-    int opened = open(index, last, length);
+    int plaintextLength = length - SegmentLayout.TAG_SIZE;
+    if (toSkip == 0 && plaintextLength <= targetLen && plaintextLength <= toDeliver) {
+      open(index, last, length, target, targetOff);
+      toDeliver -= plaintextLength;
+      nextSegment = index + 1;
+      done = last || index == lastSegment;
+      return plaintextLength;
+    }
+    int opened = open(index, last, length, plaintext, 0);
     outPos = 0;
     outLimit = opened;
     if (toSkip > 0) {
@@ -228,12 +249,16 @@ final class DecryptingStream extends InputStream {
     toDeliver -= outLimit - outPos;
     nextSegment = index + 1;
     done = last || index == lastSegment;
+    return -1;
   }
 
-  private int open(long index, boolean last, int length) throws IOException, CryptoException {
+  /** Opens the segment in {@code ciphertext} into {@code out}; zeroes {@code out} on failure. */
+  private int open(long index, boolean last, int length, byte[] out, int outOff)
+      throws IOException, CryptoException {
     try {
-      return cipher.open(index, last, ciphertext, 0, length, plaintext, 0);
+      return cipher.open(index, last, ciphertext, 0, length, out, outOff);
     } catch (AEADBadTagException e) {
+      Arrays.fill(out, outOff, outOff + length - SegmentLayout.TAG_SIZE, (byte) 0);
       if (length == layout.ciphertextCapacityOfSegment(index) && opensAs(index, !last, length)) {
         Arrays.fill(plaintext, (byte) 0);
         if (last) {

@@ -13,8 +13,11 @@ import javax.crypto.spec.SecretKeySpec;
  * noncePrefix(7) || uint32_be(i) || (last ? 0x01 : 0x00)}, built by {@link #setNonce} only.
  *
  * <p>One instance per stream, not thread-safe: it reuses one {@link Cipher} and one nonce buffer,
- * re-initialising the cipher for each segment. Nonce uniqueness under the key follows from the
- * per-object random salt (a fresh key per body) and the distinct segment indices.
+ * re-initialising the cipher for each segment. Sealing is incremental ({@link #beginSeal}, {@link
+ * #sealUpdate}, {@link #sealFinal}) so that ciphertext can be written straight into a reader's
+ * buffer; opening is one call, because plaintext must not leave before the tag is checked. Nonce
+ * uniqueness under the key follows from the per-object random salt (a fresh key per body) and the
+ * distinct segment indices.
  */
 final class SegmentCipher {
 
@@ -47,17 +50,30 @@ final class SegmentCipher {
   }
 
   /**
-   * Encrypts {@code len} bytes into {@code out}; returns the ciphertext length ({@code len+16}).
+   * Starts sealing segment {@code index}: the only place where an encryption nonce is chosen.
+   * Continue with {@link #sealUpdate} (optional, any number of times) and {@link #sealFinal}.
    */
-  int seal(long index, boolean last, byte[] in, int inOff, int len, byte[] out, int outOff)
-      throws GeneralSecurityException {
+  void beginSeal(long index, boolean last) throws GeneralSecurityException {
     setNonce(index, last);
     cipher.init(Cipher.ENCRYPT_MODE, key, algorithm.parametersFor(nonce));
+  }
+
+  /** Encrypts part of the segment; returns the ciphertext bytes written to {@code out}. */
+  int sealUpdate(byte[] in, int inOff, int len, byte[] out, int outOff)
+      throws GeneralSecurityException {
+    return cipher.update(in, inOff, len, out, outOff);
+  }
+
+  /** Encrypts the rest of the segment and appends the tag; returns the bytes written. */
+  int sealFinal(byte[] in, int inOff, int len, byte[] out, int outOff)
+      throws GeneralSecurityException {
     return cipher.doFinal(in, inOff, len, out, outOff);
   }
 
   /**
-   * Verifies and decrypts one segment into {@code out}; returns the plaintext length.
+   * Verifies and decrypts one segment into {@code out}; returns the plaintext length. On failure
+   * {@code out} may have been written (the JDK's GCM decrypts before it compares the tag, then
+   * zeroes its output): callers zero the region themselves before reporting the failure.
    *
    * @throws AEADBadTagException if the tag does not verify for this index and flag
    */

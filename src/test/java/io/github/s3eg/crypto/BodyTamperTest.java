@@ -3,8 +3,10 @@ package io.github.s3eg.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,7 +22,9 @@ class BodyTamperTest {
 
   private static final SegmentLayout LAYOUT = SegmentLayout.of(64);
   private static final byte[] AD = ObjectFormat.singleObjectBodyAssociatedData();
-  private static final int READ_CHUNK = 7;
+
+  /** Small reads go through the internal buffer, large ones get whole segments directly. */
+  private static final int[] READ_CHUNKS = {7, 4096};
 
   /** An encrypted body and what produced it. */
   private record Body(
@@ -57,14 +61,14 @@ class BodyTamperTest {
     }
 
     Streams.Outcome readKnownSize(byte[] damaged) {
-      return Streams.drain(
-          aead.newDecryptingStream(new ByteArrayInputStream(damaged), header, AD, plaintext.length),
-          READ_CHUNK);
+      return readEachWay(
+          () ->
+              aead.newDecryptingStream(
+                  new ByteArrayInputStream(damaged), header, AD, plaintext.length));
     }
 
     Streams.Outcome readLookahead(byte[] damaged) {
-      return Streams.drain(
-          aead.newDecryptingStream(new ByteArrayInputStream(damaged), AD), READ_CHUNK);
+      return readEachWay(() -> aead.newDecryptingStream(new ByteArrayInputStream(damaged), AD));
     }
 
     /** The failure has the type, and exactly the plaintext before segment {@code k} came out. */
@@ -85,6 +89,25 @@ class BodyTamperTest {
       }
       return -1;
     }
+  }
+
+  /** Reads with every chunk size; the outcomes must agree exactly. */
+  private static Streams.Outcome readEachWay(Supplier<InputStream> stream) {
+    Streams.Outcome first = null;
+    for (int chunk : READ_CHUNKS) {
+      Streams.Outcome o = Streams.drain(stream.get(), chunk);
+      if (first == null) {
+        first = o;
+      } else {
+        assertThat(o.released())
+            .as("released with %d-byte reads", chunk)
+            .isEqualTo(first.released());
+        assertThat(o.failure() == null ? null : o.crypto().getClass())
+            .as("failure with %d-byte reads", chunk)
+            .isEqualTo(first.failure() == null ? null : first.crypto().getClass());
+      }
+    }
+    return first;
   }
 
   private static byte[] cut(byte[] b, int length) {
@@ -250,9 +273,10 @@ class BodyTamperTest {
 
     byte[] otherAd = "s3eg/v1/part/2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     Streams.Outcome wrongAd =
-        Streams.drain(
-            body.aead().newDecryptingStream(new ByteArrayInputStream(body.ciphertext()), otherAd),
-            READ_CHUNK);
+        readEachWay(
+            () ->
+                body.aead()
+                    .newDecryptingStream(new ByteArrayInputStream(body.ciphertext()), otherAd));
     body.assertFailure(wrongAd, CryptoException.TamperedSegment.class, 0, "associated data");
   }
 
@@ -296,10 +320,31 @@ class BodyTamperTest {
     assertThat(moved.crypto()).isInstanceOf(CryptoException.TamperedSegment.class);
   }
 
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void aFailedDirectReadLeavesNoPlaintextInTheReadersBuffer(Algorithm algorithm) throws Exception {
+    Body body = Body.of(algorithm, 200, 7);
+    byte[] damaged = body.ciphertext().clone();
+    damaged[body.start(1) + 3] ^= 1; // segment 1: plaintext bytes 24..87
+    InputStream in =
+        body.aead().newDecryptingStream(new ByteArrayInputStream(damaged), body.header(), AD, 200);
+    byte[] buffer = new byte[4096];
+    assertThat(in.read(buffer)).isEqualTo(24); // segment 0, straight into the buffer
+    java.util.Arrays.fill(buffer, (byte) 0x55);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.read(buffer))
+        .isInstanceOf(CryptoIOException.class);
+    byte[] segment1 = Arrays.copyOfRange(body.plaintext(), 24, 88);
+    byte[] written = Arrays.copyOf(buffer, 64);
+    assertThat(written).isNotEqualTo(segment1);
+    for (byte b : written) {
+      assertThat(b).isIn((byte) 0, (byte) 0x55);
+    }
+  }
+
   private static Streams.Outcome readRange(Body body, byte[] fetched, CiphertextRange r) {
-    return Streams.drain(
-        body.aead()
-            .newRangeDecryptingStream(new ByteArrayInputStream(fetched), body.header(), AD, r),
-        READ_CHUNK);
+    return readEachWay(
+        () ->
+            body.aead()
+                .newRangeDecryptingStream(new ByteArrayInputStream(fetched), body.header(), AD, r));
   }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -107,6 +108,58 @@ class SegmentedAeadRoundTripTest {
     assertThat(
             Streams.drain(aead.newDecryptingStream(Streams.trickle(body.toByteArray(), 9), AD), 13)
                 .released())
+        .isEqualTo(plaintext);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void everyReadSizeGivesTheSameBytes(Algorithm algorithm) throws IOException {
+    // Reads of at least a segment go straight into the reader's buffer, smaller ones through the
+    // internal one, and 64-byte multiples are the unit of direct encryption: cover all of them.
+    for (SegmentLayout layout :
+        new SegmentLayout[] {SegmentLayout.of(64), SegmentLayout.of(4096)}) {
+      SegmentedAead aead = aead(algorithm, layout);
+      byte[] plaintext = Streams.randomBytes(8, 5 * layout.plaintextSegmentSize() + 77);
+      StreamHeader header =
+          new StreamHeader(Streams.randomBytes(9, 32), Streams.randomBytes(10, 7));
+      byte[] reference = encrypt(aead, header, plaintext);
+      for (int chunk : new int[] {1, 15, 63, 64, 65, 100, 4095, 4096, 4097, 70_000}) {
+        InputStream enc =
+            aead.newEncryptingStream(
+                new ByteArrayInputStream(plaintext), header, AD, new PlaintextDigests(Set.of()));
+        assertThat(Streams.drain(enc, chunk).released())
+            .as("encrypt, chunk %d", chunk)
+            .isEqualTo(reference);
+        Streams.Outcome dec =
+            Streams.drain(aead.newDecryptingStream(new ByteArrayInputStream(reference), AD), chunk);
+        assertThat(dec.failure()).isNull();
+        assertThat(dec.released()).as("decrypt, chunk %d", chunk).isEqualTo(plaintext);
+        Streams.Outcome known =
+            Streams.drain(
+                aead.newDecryptingStream(
+                    new ByteArrayInputStream(reference), header, AD, plaintext.length),
+                chunk);
+        assertThat(known.released()).isEqualTo(plaintext);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void largeSegmentsAreEncryptedInBoundedCipherCalls(Algorithm algorithm) {
+    // A read below 64 bytes seals the rest of a 256 KiB segment internally, in 64 KiB calls.
+    SegmentLayout layout = SegmentLayout.of(256 * 1024);
+    SegmentedAead aead = aead(algorithm, layout);
+    byte[] plaintext = Streams.randomBytes(11, 600_000);
+    StreamHeader header = new StreamHeader(Streams.randomBytes(12, 32), Streams.randomBytes(13, 7));
+    byte[] reference = encrypt(aead, header, plaintext);
+    for (int chunk : new int[] {63, 1000, 100_000}) {
+      InputStream enc =
+          aead.newEncryptingStream(
+              new ByteArrayInputStream(plaintext), header, AD, new PlaintextDigests(Set.of()));
+      assertThat(Streams.drain(enc, chunk).released()).isEqualTo(reference);
+    }
+    assertThat(Streams.readAll(aead.newDecryptingStream(new ByteArrayInputStream(reference), AD)))
         .isEqualTo(plaintext);
   }
 
