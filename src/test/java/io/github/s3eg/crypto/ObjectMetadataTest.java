@@ -67,8 +67,8 @@ class ObjectMetadataTest {
       size += e.getKey().getBytes(StandardCharsets.UTF_8).length;
       size += e.getValue().getBytes(StandardCharsets.UTF_8).length;
     }
-    // The size of a 5 TiB object is the largest trailer; 13 digits instead of 4 add 9 bytes.
-    assertThat(size + 9).isLessThan(400);
+    // A 5 TiB object has the longest trailer: 13 digits of size instead of 4 add 9 bytes.
+    assertThat(size + 9).isEqualTo(312).isLessThan(512);
   }
 
   @Test
