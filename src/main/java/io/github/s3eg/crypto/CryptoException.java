@@ -30,9 +30,6 @@ public abstract sealed class CryptoException extends Exception {
       if (c instanceof CryptoException e) {
         return Optional.of(e);
       }
-      if (c.getCause() == c) {
-        break;
-      }
     }
     return Optional.empty();
   }
