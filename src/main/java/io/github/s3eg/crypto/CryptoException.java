@@ -1,0 +1,155 @@
+package io.github.s3eg.crypto;
+
+import io.github.s3eg.keys.KeyManagerException;
+import java.util.Optional;
+
+/**
+ * Typed failures of the encrypted object format. Every way an object can be damaged, moved or
+ * misconfigured has its own subtype, so the S3 layer (and tests) switch on types, never on
+ * messages. Messages name what was wrong and where (segment index, metadata field), never key
+ * material or plaintext.
+ *
+ * <p>Streams cannot throw checked exceptions other than {@link java.io.IOException}; they throw a
+ * {@link CryptoIOException} that carries one of these as its cause. {@link #of(Throwable)} finds
+ * the typed failure in any exception chain.
+ */
+public abstract sealed class CryptoException extends Exception {
+
+  CryptoException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** This failure wrapped for {@link java.io.InputStream} APIs. */
+  public CryptoIOException asIOException() {
+    return new CryptoIOException(this);
+  }
+
+  /** The typed crypto failure in {@code t}'s cause chain, if any. */
+  public static Optional<CryptoException> of(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof CryptoException e) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Maps a key-manager failure to the matching typed crypto failure. */
+  static CryptoException fromKeyManager(KeyManagerException e) {
+    return switch (e) {
+      case KeyManagerException.KeyNotFound k -> new UnknownKey(k.getMessage(), k);
+      case KeyManagerException.UnwrapFailed u ->
+          new KeyUnwrapFailed(
+              "the wrapped data key does not open for this bucket and key: the object was moved"
+                  + " or renamed, its metadata was swapped with another object's, or the"
+                  + " metadata was altered",
+              u);
+      case KeyManagerException.Unavailable u -> new KeyServiceUnavailable(u.getMessage(), u);
+    };
+  }
+
+  /** The object carries no {@code s3eg-} metadata at all: it was not written by the gateway. */
+  public static final class NoEncryptionMetadata extends CryptoException {
+    NoEncryptionMetadata(String message) {
+      super(message, null);
+    }
+  }
+
+  /** An {@code s3eg-} entry is missing, duplicated, unknown or not in its canonical encoding. */
+  public static final class MalformedMetadata extends CryptoException {
+    MalformedMetadata(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The format version is well formed but not one this build reads. */
+  public static final class UnsupportedVersion extends CryptoException {
+    UnsupportedVersion(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The algorithm is unknown, or known but not in the set allowed for reading. */
+  public static final class UnsupportedAlgorithm extends CryptoException {
+    UnsupportedAlgorithm(String message) {
+      super(message, null);
+    }
+  }
+
+  /**
+   * The KEK refused to open the wrapped DEK with this object's associated data. Because the
+   * associated data names the bucket, the key, the version, the algorithm, the segment size and the
+   * body header, this is how a moved/renamed object or swapped metadata is detected.
+   */
+  public static final class KeyUnwrapFailed extends CryptoException {
+    KeyUnwrapFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The KEK the object names is not known to this gateway (e.g. a different password). */
+  public static final class UnknownKey extends CryptoException {
+    UnknownKey(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The key service could not be reached; the S3 layer answers 503. */
+  public static final class KeyServiceUnavailable extends CryptoException {
+    KeyServiceUnavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The authenticated trailer entry ({@code s3eg-etag}) does not verify under the object's DEK. */
+  public static final class MetadataAuthenticationFailed extends CryptoException {
+    MetadataAuthenticationFailed(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The body's header is malformed or is not the header the metadata names (bodies swapped). */
+  public static final class HeaderMismatch extends CryptoException {
+    HeaderMismatch(String message) {
+      super(message, null);
+    }
+  }
+
+  /**
+   * A segment's tag did not verify at its position: the segment was altered, reordered, duplicated,
+   * dropped or spliced in from another object. No byte of it was released.
+   */
+  public static final class TamperedSegment extends CryptoException {
+    private final long segmentIndex;
+
+    TamperedSegment(long segmentIndex) {
+      super("segment " + segmentIndex + " failed authentication", null);
+      this.segmentIndex = segmentIndex;
+    }
+
+    public long segmentIndex() {
+      return segmentIndex;
+    }
+  }
+
+  /** The ciphertext ends before its final segment (at or inside a segment boundary). */
+  public static final class TruncatedCiphertext extends CryptoException {
+    TruncatedCiphertext(String message) {
+      super(message, null);
+    }
+  }
+
+  /** Bytes follow the final segment. */
+  public static final class TrailingData extends CryptoException {
+    TrailingData(String message) {
+      super(message, null);
+    }
+  }
+
+  /** A ciphertext length that no plaintext length produces under this object's layout. */
+  public static final class ImpossibleCiphertextSize extends CryptoException {
+    ImpossibleCiphertextSize(String message) {
+      super(message, null);
+    }
+  }
+}

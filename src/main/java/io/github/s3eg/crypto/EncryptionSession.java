@@ -1,0 +1,127 @@
+package io.github.s3eg.crypto;
+
+import java.io.InputStream;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The encryption of one object, from {@link ObjectEncryptor#begin}. Use it in this order:
+ *
+ * <ol>
+ *   <li>{@link #metadata()} — the entries to send with the PUT (everything known before the body),
+ *       and {@link #ciphertextSize(long)} for the backend's {@code Content-Length};
+ *   <li>{@link #encrypt(InputStream)} — once; read the returned stream to its end to upload;
+ *   <li>after the end: {@link #plaintextSize()}, {@link #plaintextMd5()}, {@link
+ *       #checksum(PlaintextChecksum)} and {@link #sealedTrailerMetadata()} (the authenticated
+ *       {@code s3eg-etag} entry, for a later metadata update).
+ * </ol>
+ *
+ * <p>The session holds the derived segment key and the trailer MAC key, never the DEK itself. It is
+ * for one thread; a second {@code encrypt} is refused because it would repeat nonces.
+ */
+public final class EncryptionSession {
+
+  private final ObjectMetadata metadata;
+  private final SegmentCipher cipher;
+  private final byte[] trailerMacKey;
+  private final PlaintextDigests digests;
+  private boolean started;
+
+  EncryptionSession(ObjectMetadata metadata, byte[] dek, Set<PlaintextChecksum> checksums) {
+    this.metadata = metadata;
+    this.cipher =
+        new SegmentedAead(metadata.algorithm(), metadata.layout(), dek)
+            .segmentCipher(metadata.header(), ObjectFormat.singleObjectBodyAssociatedData());
+    this.trailerMacKey = EtagTrailer.macKey(dek);
+    this.digests = new PlaintextDigests(checksums);
+  }
+
+  /** The {@code s3eg-} entries to store with the object (without {@code x-amz-meta-}). */
+  public Map<String, String> metadata() {
+    return metadata.toMap();
+  }
+
+  /** The exact body size for a plaintext size (for {@code Content-Length} to the backend). */
+  public long ciphertextSize(long plaintextSize) {
+    return metadata.layout().ciphertextSize(plaintextSize);
+  }
+
+  public Algorithm algorithm() {
+    return metadata.algorithm();
+  }
+
+  public SegmentLayout layout() {
+    return metadata.layout();
+  }
+
+  /**
+   * The body: reading it reads {@code plaintext} and returns ciphertext, one segment at a time.
+   * Closing it closes {@code plaintext}.
+   *
+   * @throws IllegalStateException on a second call
+   */
+  public InputStream encrypt(InputStream plaintext) {
+    if (started) {
+      throw new IllegalStateException("an encryption session encrypts one body only");
+    }
+    started = true;
+    return new EncryptingStream(cipher, metadata.layout(), metadata.header(), plaintext, digests);
+  }
+
+  /** Whether the whole plaintext has been read and encrypted. */
+  public boolean isComplete() {
+    return digests.finished();
+  }
+
+  /** Plaintext bytes encrypted; after the end of the stream. */
+  public long plaintextSize() {
+    requireComplete();
+    return digests.size();
+  }
+
+  /** The plaintext MD5 (16 bytes); after the end, if MD5 was requested (it is by default). */
+  public byte[] plaintextMd5() {
+    return digests.value(PlaintextChecksum.MD5);
+  }
+
+  /** The plaintext ETag: lowercase hex MD5 without quotes. */
+  public String plaintextEtag() {
+    return HexFormat.of().formatHex(plaintextMd5());
+  }
+
+  /** A requested checksum of the plaintext (raw big-endian bytes); after the end. */
+  public byte[] checksum(PlaintextChecksum checksum) {
+    return digests.value(checksum);
+  }
+
+  /** The {@code s3eg-etag} entry authenticating MD5 and size; after the end, MD5 requested. */
+  public Map<String, String> sealedTrailerMetadata() {
+    return Map.of(ObjectMetadata.ETAG, trailer().encode());
+  }
+
+  /** {@link #metadata()} plus {@link #sealedTrailerMetadata()}; after the end. */
+  public Map<String, String> completeMetadata() {
+    return metadata.withTrailer(trailer()).toMap();
+  }
+
+  private EtagTrailer trailer() {
+    return EtagTrailer.seal(trailerMacKey, plaintextMd5(), plaintextSize());
+  }
+
+  private void requireComplete() {
+    if (!digests.finished()) {
+      throw new IllegalStateException("the plaintext has not been read to its end yet");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptionSession["
+        + metadata.algorithm().configName()
+        + ", "
+        + metadata.layout()
+        + (digests.finished() ? ", complete" : "")
+        + "]";
+  }
+}

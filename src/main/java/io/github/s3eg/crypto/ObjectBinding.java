@@ -1,0 +1,74 @@
+package io.github.s3eg.crypto;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The associated data under which an object's DEK is wrapped. It names everything the metadata says
+ * before the body, plus the object's name, so that unwrapping fails when any of it differs:
+ *
+ * <pre>
+ *   "s3eg/wrap"                         9 bytes, ASCII
+ *   version                             1 byte  (1)
+ *   len(alg) || alg                     1 byte + ASCII config name, e.g. "AES256-GCM"
+ *   plaintext segment size              4 bytes, big-endian
+ *   header                              40 bytes (length byte || salt || nonce prefix)
+ *   len(bucket) || bucket               2 bytes big-endian + UTF-8
+ *   len(key) || key                     4 bytes big-endian + UTF-8
+ * </pre>
+ *
+ * <p>Every variable field is length-prefixed, so distinct inputs never encode alike. The body does
+ * not depend on any of this: a server-side copy re-wraps the DEK under the new name and copies the
+ * body unchanged.
+ */
+final class ObjectBinding {
+
+  static final String LABEL = "s3eg/wrap";
+  private static final int MAX_BUCKET_BYTES = 0xffff;
+
+  private ObjectBinding() {}
+
+  static byte[] wrapAssociatedData(
+      Algorithm algorithm, SegmentLayout layout, StreamHeader header, String bucket, String key) {
+    byte[] bucketBytes = strictUtf8(bucket, "bucket");
+    byte[] keyBytes = strictUtf8(key, "key");
+    if (bucketBytes.length == 0 || bucketBytes.length > MAX_BUCKET_BYTES || keyBytes.length == 0) {
+      throw new IllegalArgumentException("bucket and key must be non-empty");
+    }
+    byte[] alg = algorithm.configName().getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(LABEL.getBytes(StandardCharsets.US_ASCII));
+    out.write(ObjectFormat.VERSION);
+    out.write(alg.length);
+    out.writeBytes(alg);
+    out.writeBytes(
+        ByteBuffer.allocate(Integer.BYTES).putInt(layout.plaintextSegmentSize()).array());
+    out.writeBytes(header.encode());
+    out.writeBytes(ByteBuffer.allocate(Short.BYTES).putShort((short) bucketBytes.length).array());
+    out.writeBytes(bucketBytes);
+    out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(keyBytes.length).array());
+    out.writeBytes(keyBytes);
+    return out.toByteArray();
+  }
+
+  /** UTF-8 that refuses unpaired surrogates instead of replacing them (two names, one encoding). */
+  private static byte[] strictUtf8(String s, String what) {
+    try {
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(what + " is not valid Unicode", e);
+    }
+  }
+}

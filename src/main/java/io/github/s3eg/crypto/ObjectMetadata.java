@@ -1,0 +1,275 @@
+package io.github.s3eg.crypto;
+
+import io.github.s3eg.keys.KeyReference;
+import io.github.s3eg.keys.WrappedKey;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An object's crypto metadata: S3 user-metadata entries (names without {@code x-amz-meta-},
+ * lowercase, all starting with {@value #PREFIX}).
+ *
+ * <table>
+ *   <caption>Entries of format version 1</caption>
+ *   <tr><th>name</th><th>value</th></tr>
+ *   <tr><td>{@value #VERSION}</td><td>format version, decimal ({@code 1})</td></tr>
+ *   <tr><td>{@value #ALGORITHM}</td><td>{@link Algorithm#configName()}</td></tr>
+ *   <tr><td>{@value #SEGMENT_SIZE}</td><td>plaintext segment size in bytes, decimal</td></tr>
+ *   <tr><td>{@value #HEADER}</td><td>the 40-byte body header, base64</td></tr>
+ *   <tr><td>{@value #KEK}</td><td>{@link KeyReference#encode()} of the wrapping KEK</td></tr>
+ *   <tr><td>{@value #DEK}</td><td>the wrapped DEK, base64</td></tr>
+ *   <tr><td>{@value #ETAG}</td><td>optional {@link EtagTrailer}, written after the body</td></tr>
+ * </table>
+ *
+ * <p>Parsing is strict and never falls back to plaintext: a missing, duplicated (names compare
+ * case-insensitively, as HTTP headers do), unknown or non-canonical entry is {@link
+ * CryptoException.MalformedMetadata}; a well-formed version other than 1 is {@link
+ * CryptoException.UnsupportedVersion} (checked first, so a future version with other entries is
+ * reported as such); an unknown algorithm is {@link CryptoException.UnsupportedAlgorithm}. Entries
+ * not starting with {@value #PREFIX} belong to the client and are ignored. Base64 is the standard
+ * alphabet with padding; the parser accepts only the canonical encoding, so that no two strings
+ * name the same value. Immutable.
+ */
+public final class ObjectMetadata {
+
+  /** Every crypto entry starts with this. */
+  public static final String PREFIX = "s3eg-";
+
+  public static final String VERSION = "s3eg-v";
+  public static final String ALGORITHM = "s3eg-alg";
+  public static final String SEGMENT_SIZE = "s3eg-seg";
+  public static final String HEADER = "s3eg-hdr";
+  public static final String KEK = "s3eg-kek";
+  public static final String DEK = "s3eg-dek";
+  public static final String ETAG = "s3eg-etag";
+
+  /** Largest wrapped DEK accepted, in bytes; generous for any KEK wrap, small beside S3's 2 KB. */
+  static final int MAX_WRAPPED_KEY_SIZE = 1024;
+
+  private static final Set<String> KNOWN =
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG);
+  private static final Pattern DECIMAL_VERSION = Pattern.compile("0|[1-9][0-9]{0,8}");
+  private static final Pattern DECIMAL_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
+
+  private final Algorithm algorithm;
+  private final SegmentLayout layout;
+  private final StreamHeader header;
+  private final WrappedKey wrappedKey;
+  private final EtagTrailer trailer;
+
+  public ObjectMetadata(
+      Algorithm algorithm, SegmentLayout layout, StreamHeader header, WrappedKey wrappedKey) {
+    this(algorithm, layout, header, wrappedKey, null);
+  }
+
+  private ObjectMetadata(
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader header,
+      WrappedKey wrappedKey,
+      EtagTrailer trailer) {
+    this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.header = Objects.requireNonNull(header, "header");
+    this.wrappedKey = Objects.requireNonNull(wrappedKey, "wrappedKey");
+    this.trailer = trailer;
+  }
+
+  /** A copy with the authenticated trailer entry. */
+  public ObjectMetadata withTrailer(EtagTrailer trailer) {
+    return new ObjectMetadata(
+        algorithm, layout, header, wrappedKey, Objects.requireNonNull(trailer, "trailer"));
+  }
+
+  /** Whether a user-metadata name (without {@code x-amz-meta-}) belongs to the gateway. */
+  public static boolean isCryptoEntry(String name) {
+    return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+  }
+
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  public SegmentLayout layout() {
+    return layout;
+  }
+
+  public StreamHeader header() {
+    return header;
+  }
+
+  public WrappedKey wrappedKey() {
+    return wrappedKey;
+  }
+
+  public Optional<EtagTrailer> trailer() {
+    return Optional.ofNullable(trailer);
+  }
+
+  /** The entries, in a fixed order; with {@value #ETAG} when a trailer is present. */
+  public Map<String, String> toMap() {
+    Base64.Encoder b64 = Base64.getEncoder();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(VERSION, Integer.toString(ObjectFormat.VERSION));
+    m.put(ALGORITHM, algorithm.configName());
+    m.put(SEGMENT_SIZE, Integer.toString(layout.plaintextSegmentSize()));
+    m.put(HEADER, b64.encodeToString(header.encode()));
+    m.put(KEK, wrappedKey.kek().encode());
+    m.put(DEK, b64.encodeToString(wrappedKey.ciphertext()));
+    if (trailer != null) {
+      m.put(ETAG, trailer.encode());
+    }
+    return m;
+  }
+
+  /**
+   * Reads the crypto entries out of an object's user metadata (other entries are ignored).
+   *
+   * @throws CryptoException.NoEncryptionMetadata if there is no {@value #PREFIX} entry at all
+   */
+  public static ObjectMetadata parse(Map<String, String> userMetadata) throws CryptoException {
+    Map<String, String> entries = cryptoEntries(userMetadata);
+    if (entries.isEmpty()) {
+      throw new CryptoException.NoEncryptionMetadata(
+          "the object has no s3eg- metadata: it was not written through the gateway");
+    }
+    int version = parseVersion(required(entries, VERSION));
+    if (version != ObjectFormat.VERSION) {
+      throw new CryptoException.UnsupportedVersion(
+          "object format version " + version + " is not supported (this build reads 1)");
+    }
+    for (String name : entries.keySet()) {
+      if (!KNOWN.contains(name)) {
+        throw new CryptoException.MalformedMetadata("unknown entry " + name + " in a v1 object");
+      }
+    }
+    String algName = required(entries, ALGORITHM);
+    Algorithm algorithm =
+        Algorithm.byConfigName(algName)
+            .orElseThrow(
+                () ->
+                    new CryptoException.UnsupportedAlgorithm(
+                        "unknown algorithm in " + ALGORITHM + ": '" + printable(algName) + "'"));
+    SegmentLayout layout = parseLayout(required(entries, SEGMENT_SIZE));
+    StreamHeader header = parseHeader(required(entries, HEADER));
+    KeyReference kek = parseKek(required(entries, KEK));
+    byte[] wrapped = strictBase64(DEK, required(entries, DEK));
+    if (wrapped.length == 0 || wrapped.length > MAX_WRAPPED_KEY_SIZE) {
+      throw new CryptoException.MalformedMetadata(DEK + " has an impossible length");
+    }
+    String etag = entries.get(ETAG);
+    EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag);
+    return new ObjectMetadata(algorithm, layout, header, new WrappedKey(kek, wrapped), trailer);
+  }
+
+  private static Map<String, String> cryptoEntries(Map<String, String> userMetadata)
+      throws CryptoException.MalformedMetadata {
+    Map<String, String> entries = new HashMap<>();
+    for (Map.Entry<String, String> e : userMetadata.entrySet()) {
+      if (isCryptoEntry(e.getKey())) {
+        String name = e.getKey().toLowerCase(Locale.ROOT);
+        if (e.getValue() == null) {
+          throw new CryptoException.MalformedMetadata("entry " + name + " has no value");
+        }
+        if (entries.put(name, e.getValue()) != null) {
+          throw new CryptoException.MalformedMetadata("duplicated entry " + name);
+        }
+      }
+    }
+    return entries;
+  }
+
+  private static String required(Map<String, String> entries, String name)
+      throws CryptoException.MalformedMetadata {
+    String value = entries.get(name);
+    if (value == null) {
+      throw new CryptoException.MalformedMetadata("missing entry " + name);
+    }
+    return value;
+  }
+
+  private static int parseVersion(String value) throws CryptoException.MalformedMetadata {
+    if (!DECIMAL_VERSION.matcher(value).matches()) {
+      throw new CryptoException.MalformedMetadata(VERSION + " is not a decimal version");
+    }
+    return Integer.parseInt(value);
+  }
+
+  private static SegmentLayout parseLayout(String value) throws CryptoException.MalformedMetadata {
+    if (DECIMAL_SIZE.matcher(value).matches()) {
+      try {
+        return SegmentLayout.of(Integer.parseInt(value));
+      } catch (IllegalArgumentException e) {
+        // Falls through to the uniform message.
+      }
+    }
+    throw new CryptoException.MalformedMetadata(
+        SEGMENT_SIZE + " must be a segment size in bytes within the format's range");
+  }
+
+  private static StreamHeader parseHeader(String value) throws CryptoException.MalformedMetadata {
+    byte[] encoded = strictBase64(HEADER, value);
+    try {
+      return StreamHeader.decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw new CryptoException.MalformedMetadata(HEADER + " is not a v1 body header");
+    }
+  }
+
+  private static KeyReference parseKek(String value) throws CryptoException.MalformedMetadata {
+    try {
+      KeyReference ref = KeyReference.decode(value);
+      if (ref.encode().equals(value)) {
+        return ref;
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the uniform message (NumberFormatException is one).
+    }
+    throw new CryptoException.MalformedMetadata(KEK + " is not a canonical id:version reference");
+  }
+
+  private static byte[] strictBase64(String name, String value)
+      throws CryptoException.MalformedMetadata {
+    try {
+      byte[] decoded = Base64.getDecoder().decode(value);
+      if (Base64.getEncoder().encodeToString(decoded).equals(value)) {
+        return decoded;
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the uniform message.
+    }
+    throw new CryptoException.MalformedMetadata(name + " is not canonical padded base64");
+  }
+
+  /** Keeps error messages printable and short whatever the metadata holds. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 32; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObjectMetadata m && toMap().equals(m.toMap());
+  }
+
+  @Override
+  public int hashCode() {
+    return toMap().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "ObjectMetadata" + toMap();
+  }
+}

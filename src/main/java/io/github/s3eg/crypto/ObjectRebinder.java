@@ -1,0 +1,60 @@
+package io.github.s3eg.crypto;
+
+import io.github.s3eg.keys.KeyManager;
+import io.github.s3eg.keys.KeyManagerException;
+import io.github.s3eg.keys.WrappedKey;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Moves an object's crypto metadata to another name without touching its body: unwraps the DEK
+ * under the source name's associated data and wraps it again, under the key manager's active KEK,
+ * for the destination name. This is what a server-side {@code CopyObject} needs (the body is copied
+ * unchanged by the backend), and it also re-keys an object to the current KEK after a rotation. The
+ * header, algorithm, segment size and trailer stay as they are (the trailer MAC depends on the DEK
+ * only). Thread-safe.
+ */
+public final class ObjectRebinder {
+
+  private final KeyManager keys;
+
+  public ObjectRebinder(KeyManager keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+  }
+
+  /**
+   * The metadata for the copy at {@code toBucket/toKey}.
+   *
+   * @param userMetadata the source object's user metadata (non-crypto entries are ignored)
+   * @return only the {@code s3eg-} entries of the destination
+   * @throws CryptoException the same typed failures as {@link ObjectDecryptor#open} for the source
+   */
+  public Map<String, String> rebind(
+      String fromBucket,
+      String fromKey,
+      Map<String, String> userMetadata,
+      String toBucket,
+      String toKey)
+      throws CryptoException {
+    ObjectMetadata source = ObjectMetadata.parse(userMetadata);
+    byte[] dek = null;
+    try {
+      dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
+      WrappedKey rewrapped = keys.wrap(dek, associatedData(source, toBucket, toKey));
+      ObjectMetadata target =
+          new ObjectMetadata(source.algorithm(), source.layout(), source.header(), rewrapped);
+      return source.trailer().map(target::withTrailer).orElse(target).toMap();
+    } catch (KeyManagerException e) {
+      throw CryptoException.fromKeyManager(e);
+    } finally {
+      if (dek != null) {
+        Arrays.fill(dek, (byte) 0);
+      }
+    }
+  }
+
+  private static byte[] associatedData(ObjectMetadata m, String bucket, String key) {
+    return ObjectBinding.wrapAssociatedData(m.algorithm(), m.layout(), m.header(), bucket, key);
+  }
+}

@@ -1,0 +1,111 @@
+package io.github.s3eg.crypto;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * An object whose metadata verified and whose DEK is unwrapped: it decrypts the whole body or any
+ * byte range of it. Immutable and thread-safe; every stream is independent.
+ *
+ * <p>When the metadata carries the authenticated trailer, the plaintext size is known before the
+ * body is read, so {@link #decrypt} reports a cut anywhere as {@link
+ * CryptoException.TruncatedCiphertext} and extra bytes as {@link CryptoException.TrailingData}
+ * before releasing the affected segment. Without it, the last-segment flag still detects both.
+ */
+public final class OpenedObject {
+
+  private final ObjectMetadata metadata;
+  private final SegmentedAead aead;
+
+  OpenedObject(ObjectMetadata metadata, SegmentedAead aead) {
+    this.metadata = metadata;
+    this.aead = aead;
+  }
+
+  public Algorithm algorithm() {
+    return metadata.algorithm();
+  }
+
+  public SegmentLayout layout() {
+    return metadata.layout();
+  }
+
+  /** The body header, as stored in metadata. */
+  public StreamHeader header() {
+    return metadata.header();
+  }
+
+  /** The plaintext ETag (hex MD5), when the authenticated trailer is present. */
+  public Optional<String> plaintextEtag() {
+    return metadata.trailer().map(EtagTrailer::etag);
+  }
+
+  /** The plaintext size from the authenticated trailer, when present. */
+  public OptionalLong authenticatedPlaintextSize() {
+    return metadata.trailer().isPresent()
+        ? OptionalLong.of(metadata.trailer().get().plaintextSize())
+        : OptionalLong.empty();
+  }
+
+  /**
+   * The plaintext size of a body of {@code ciphertextSize} bytes (e.g. the backend's {@code
+   * Content-Length}), checked against the trailer when present.
+   *
+   * @throws CryptoException.ImpossibleCiphertextSize if no plaintext has that body size
+   * @throws CryptoException.TruncatedCiphertext if the body is shorter than the trailer says
+   * @throws CryptoException.TrailingData if it is longer
+   */
+  public long plaintextSize(long ciphertextSize) throws CryptoException {
+    OptionalLong authenticated = authenticatedPlaintextSize();
+    if (authenticated.isPresent()) {
+      long expected = layout().ciphertextSize(authenticated.getAsLong());
+      if (ciphertextSize < expected) {
+        throw new CryptoException.TruncatedCiphertext(
+            "the body has " + ciphertextSize + " bytes, the object " + expected);
+      }
+      if (ciphertextSize > expected) {
+        throw new CryptoException.TrailingData(
+            "the body has " + ciphertextSize + " bytes, the object " + expected);
+      }
+      return authenticated.getAsLong();
+    }
+    try {
+      return layout().plaintextSize(ciphertextSize);
+    } catch (IllegalArgumentException e) {
+      throw new CryptoException.ImpossibleCiphertextSize(e.getMessage());
+    }
+  }
+
+  /** Decrypts a whole body (header included). Closing the result closes {@code fullBody}. */
+  public InputStream decrypt(InputStream fullBody) {
+    return aead.newDecryptingStream(
+        fullBody,
+        metadata.header(),
+        ObjectFormat.singleObjectBodyAssociatedData(),
+        authenticatedPlaintextSize().orElse(-1));
+  }
+
+  /** See {@link SegmentLayout#rangeFor}. */
+  public CiphertextRange rangeFor(long firstPlaintext, long lastPlaintext, long plaintextSize) {
+    return layout().rangeFor(firstPlaintext, lastPlaintext, plaintextSize);
+  }
+
+  /** See {@link SegmentLayout#suffixRange}. */
+  public CiphertextRange suffixRange(long suffixLength, long plaintextSize) {
+    return layout().suffixRange(suffixLength, plaintextSize);
+  }
+
+  /**
+   * Decrypts the body bytes {@code range.ciphertextFirst()..range.ciphertextLast()} (fetched with
+   * {@link CiphertextRange#httpRange()}) and yields exactly plaintext bytes {@code
+   * range.plaintextFirst()..range.plaintextLast()}.
+   */
+  public InputStream decryptRange(InputStream ciphertextOfSegments, CiphertextRange range) {
+    return aead.newRangeDecryptingStream(
+        ciphertextOfSegments,
+        metadata.header(),
+        ObjectFormat.singleObjectBodyAssociatedData(),
+        range);
+  }
+}
