@@ -7,6 +7,7 @@ import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.ops.BackendHealthCheck;
 import io.github.s3eg.ops.HealthEndpoint;
+import io.github.s3eg.ops.Operations;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.CopyOperation;
@@ -44,13 +45,19 @@ public final class Gateway implements AutoCloseable {
   private final GatewayHttpServer server;
   private final BackendClients backend;
   private final EmbeddedBackend embedded;
+  private final Operations ops;
 
   private Gateway(
-      Main main, GatewayHttpServer server, BackendClients backend, EmbeddedBackend embedded) {
+      Main main,
+      GatewayHttpServer server,
+      BackendClients backend,
+      EmbeddedBackend embedded,
+      Operations ops) {
     this.main = main;
     this.server = server;
     this.backend = backend;
     this.embedded = embedded;
+    this.ops = ops;
   }
 
   public static Gateway start(GatewayConfig config) throws Exception {
@@ -79,12 +86,14 @@ public final class Gateway implements AutoCloseable {
     GatewayHttpServer server = new GatewayHttpServer(config);
     Main main = new Main();
     ResponseSender sender = new ResponseSender(IO_IDLE_TIMEOUT_MILLIS);
+    Operations ops = Operations.create(config.ops(), server::activeConnections);
+    ops.bindings().forEach(main::bind);
     main.bind("backendS3", backend.s3());
     main.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
     main.bind("rejectUnsupported", new RejectUnsupported(Set.of("uploads", "uploadId")));
     main.bind("methodNotAllowed", new MethodNotAllowed());
-    main.bind("sendResponse", new SendResponse(sender));
-    main.bind("sendError", new SendError(sender));
+    main.bind("sendResponse", new SendResponse(sender, ops.listener()));
+    main.bind("sendError", new SendError(sender, ops.listener()));
     main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
     main.bind("authenticate", new Authenticate(authenticator(config, clock)));
     main.bind("objectOperations", new ObjectOperations(backend));
@@ -102,6 +111,7 @@ public final class Gateway implements AutoCloseable {
       main.stop();
       server.close();
       backend.close();
+      ops.close();
       if (embedded != null) {
         embedded.close();
       }
@@ -112,7 +122,7 @@ public final class Gateway implements AutoCloseable {
         config.listen().host(),
         server.port(),
         endpoint);
-    return new Gateway(main, server, backend, embedded);
+    return new Gateway(main, server, backend, embedded, ops);
   }
 
   private static Authenticator authenticator(GatewayConfig config, Clock clock) {
@@ -157,6 +167,11 @@ public final class Gateway implements AutoCloseable {
     return embedded != null ? embedded.endpoint() : null;
   }
 
+  /** Metrics, audit log and the other operations beans of this gateway. */
+  public Operations ops() {
+    return ops;
+  }
+
   public Main main() {
     return main;
   }
@@ -168,6 +183,7 @@ public final class Gateway implements AutoCloseable {
     } finally {
       main.stop();
       backend.close();
+      ops.close();
       if (embedded != null) {
         embedded.close();
       }

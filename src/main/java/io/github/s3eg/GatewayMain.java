@@ -2,6 +2,7 @@ package io.github.s3eg;
 
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.ops.AuditVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -17,6 +18,10 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("verify-audit")) {
+      System.exit(AuditVerifier.run(args, System.out));
+      return;
+    }
     GatewayConfig config;
     try {
       config = GatewayConfig.from(System.getenv(), defaultProperties());

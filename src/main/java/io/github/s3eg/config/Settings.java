@@ -75,6 +75,41 @@ public final class Settings {
     }
   }
 
+  /**
+   * A duration such as {@code 60s}, {@code 500ms}, {@code 5m}, {@code 1h}, or a number of seconds
+   * ({@code 60}).
+   */
+  public java.time.Duration getDuration(
+      String envName,
+      java.time.Duration defaultValue,
+      java.time.Duration min,
+      java.time.Duration max) {
+    Optional<String> value = get(envName);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?")
+            .matcher(value.get().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new ConfigurationException(
+          envName, "must be a duration such as 60s, 500ms, 5m or 1h, was '" + value.get() + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    java.time.Duration parsed =
+        switch (m.group(2) == null ? "s" : m.group(2)) {
+          case "ms" -> java.time.Duration.ofMillis(n);
+          case "m" -> java.time.Duration.ofMinutes(n);
+          case "h" -> java.time.Duration.ofHours(n);
+          default -> java.time.Duration.ofSeconds(n);
+        };
+    if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+      throw new ConfigurationException(
+          envName, "must be between " + min + " and " + max + ", was " + value.get());
+    }
+    return parsed;
+  }
+
   /** A size such as {@code 65536}, {@code 64KiB}, {@code 8MiB} or {@code 1GiB}. */
   public long getSize(String envName, long defaultValue, long min, long max) {
     Optional<String> value = get(envName);

@@ -24,6 +24,8 @@ public final class GatewayHttpServer implements AutoCloseable {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final Router router;
+  private final java.util.concurrent.atomic.AtomicInteger activeConnections =
+      new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
 
   public GatewayHttpServer(GatewayConfig config) {
@@ -70,12 +72,25 @@ public final class GatewayHttpServer implements AutoCloseable {
             .setTcpNoDelay(true)
             .setIdleTimeout(300)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server =
+        vertx
+            .createHttpServer(options)
+            .requestHandler(router)
+            .connectionHandler(
+                connection -> {
+                  activeConnections.incrementAndGet();
+                  connection.closeHandler(closed -> activeConnections.decrementAndGet());
+                });
     server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   public int port() {
     return server == null ? config.listen().port() : server.actualPort();
+  }
+
+  /** Client connections open right now. */
+  public int activeConnections() {
+    return activeConnections.get();
   }
 
   public Vertx vertx() {

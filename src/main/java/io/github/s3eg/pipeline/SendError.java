@@ -36,9 +36,17 @@ public final class SendError implements Processor {
   private static final long DRAIN_LIMIT = 1 << 20;
 
   private final ResponseSender sender;
+  private final RequestListener listener;
 
+  /** Logs each error to the text access log and tells no one else. */
   public SendError(ResponseSender sender) {
+    this(sender, new AccessLog(AccessLog.Format.TEXT));
+  }
+
+  /** {@code listener} hears of every error this step answers (access log, metrics, audit). */
+  public SendError(ResponseSender sender, RequestListener listener) {
     this.sender = sender;
+    this.listener = listener;
   }
 
   @Override
@@ -61,7 +69,8 @@ public final class SendError implements Processor {
       return;
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    SendResponse.commonHeaders(http.requestId()).forEach((k, v) -> headers.put(k, List.of(v)));
+    SendResponse.commonHeaders(http).forEach((k, v) -> headers.put(k, List.of(v)));
+    error.headers().forEach((k, v) -> headers.put(k, List.of(v)));
     if (!requestBodyConsumed(exchange, http)) {
       headers.put("Connection", List.of("close"));
     }
@@ -81,7 +90,8 @@ public final class SendError implements Processor {
             response, status, headers, errorDocument(error, request, http.requestId()));
       }
     } finally {
-      SendResponse.logAccess(http, request, status, 0);
+      listener.completed(
+          new RequestListener.Completed(exchange, status, 0, error.errorCode().code(), false));
     }
   }
 

@@ -1,17 +1,17 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.http.SecurityHeaders;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Last step of every S3 route: writes the {@link S3Response} to the client, adding what S3 puts on
@@ -20,12 +20,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class SendResponse implements Processor {
 
-  private static final Logger ACCESS = LoggerFactory.getLogger("s3eg.access");
-
   private final ResponseSender sender;
+  private final RequestListener listener;
 
+  /** Logs each request to the text access log and tells no one else. */
   public SendResponse(ResponseSender sender) {
+    this(sender, new AccessLog(AccessLog.Format.TEXT));
+  }
+
+  /** {@code listener} hears of every request this step answers (access log, metrics, audit). */
+  public SendResponse(ResponseSender sender, RequestListener listener) {
     this.sender = sender;
+    this.listener = listener;
   }
 
   @Override
@@ -35,14 +41,16 @@ public final class SendResponse implements Processor {
     if (response == null) {
       throw new IllegalStateException("route ended without an S3 response");
     }
-    send(http, exchange.getProperty(S3Request.PROPERTY, S3Request.class), response);
+    send(exchange, http, exchange.getProperty(S3Request.PROPERTY, S3Request.class), response);
   }
 
-  void send(HttpExchange http, S3Request request, S3Response response) throws Exception {
+  private void send(Exchange exchange, HttpExchange http, S3Request request, S3Response response)
+      throws Exception {
     Map<String, List<String>> headers = response.headers();
-    commonHeaders(http.requestId()).forEach((k, v) -> headers.putIfAbsent(k, List.of(v)));
+    commonHeaders(http).forEach((k, v) -> headers.putIfAbsent(k, List.of(v)));
     boolean head = request != null && "HEAD".equals(request.method());
     long bytes = 0;
+    boolean sent = false;
     try {
       if (response.stream() != null && !head) {
         sender.sendStream(
@@ -62,38 +70,25 @@ public final class SendResponse implements Processor {
         headers.putIfAbsent("Content-Length", List.of("0"));
         sender.sendHeaders(http.response(), response.status(), headers);
       }
+      sent = true;
     } finally {
       if (response.streamRelease() != null) {
         response.streamRelease().close();
       }
-      logAccess(http, request, response.status(), bytes);
+      listener.completed(
+          new RequestListener.Completed(exchange, response.status(), bytes, null, !sent));
     }
   }
 
-  static Map<String, String> commonHeaders(String requestId) {
-    return Map.of(
-        "x-amz-request-id",
-        requestId,
-        "x-amz-id-2",
-        requestId,
-        "Date",
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)),
-        "Server",
-        "s3-encryption-gateway");
-  }
-
-  static void logAccess(HttpExchange http, S3Request request, int status, long bytes) {
-    if (ACCESS.isInfoEnabled()) {
-      long micros = (System.nanoTime() - http.startNanos()) / 1000;
-      ACCESS.info(
-          "{} {} {} {} {}B {}ms id={}",
-          request == null ? http.request().method() : request.method(),
-          request == null ? "-" : "/" + request.resource(),
-          request == null ? "-" : request.clientAddress(),
-          status,
-          bytes,
-          micros / 1000.0,
-          http.requestId());
-    }
+  /** What every response carries: S3's request id, date and server, and the security headers. */
+  static Map<String, String> commonHeaders(HttpExchange http) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("x-amz-request-id", http.requestId());
+    headers.put("x-amz-id-2", http.requestId());
+    headers.put(
+        "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+    headers.put("Server", "s3-encryption-gateway");
+    headers.putAll(SecurityHeaders.forResponse(http.request().isSSL()));
+    return headers;
   }
 }

@@ -16,6 +16,7 @@ public class S3Exception extends RuntimeException {
 
   private final S3ErrorCode errorCode;
   private final Map<String, String> extraElements;
+  private final Map<String, String> headers = new LinkedHashMap<>();
 
   public S3Exception(S3ErrorCode errorCode, String message) {
     this(errorCode, message, null);
@@ -37,6 +38,17 @@ public class S3Exception extends RuntimeException {
       extraElements.put(element, value);
     }
     return this;
+  }
+
+  /** Adds a response header to the error answer, such as {@code Retry-After}. */
+  public S3Exception header(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  /** The response headers added with {@link #header}, in insertion order. */
+  public Map<String, String> headers() {
+    return new LinkedHashMap<>(headers);
   }
 
   public Map<String, String> extraElements() {

@@ -1,0 +1,74 @@
+package io.github.s3eg.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Operations settings: metrics exposure, access-log format, rate limiting, the audit log and TLS.
+ * {@code docs/configuration.md} lists them with their defaults.
+ */
+public record OpsConfig(
+    boolean metricsPublic, boolean jsonAccessLog, RateLimit rateLimit, Audit audit, Tls tls) {
+
+  /**
+   * {@code RATE_LIMIT_*}: at most {@code requests} per {@code window} per principal (access key, or
+   * client address when authentication is off).
+   */
+  public record RateLimit(boolean enabled, int requests, Duration window) {}
+
+  /**
+   * {@code AUDIT_*}: the hash-chained audit log; {@code file} empty means standard output; the last
+   * {@code maxEvents} events are also kept in memory.
+   */
+  public record Audit(boolean enabled, int maxEvents, Optional<Path> file) {}
+
+  /** {@code TLS_*}: serve HTTPS with this PEM certificate chain and key, reloaded when changed. */
+  public record Tls(boolean enabled, Optional<Path> certFile, Optional<Path> keyFile) {}
+
+  static OpsConfig from(Settings s) {
+    String logFormat = s.get("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigurationException(
+          "LOG_FORMAT", "must be text or json, was '" + logFormat + "'");
+    }
+    RateLimit rateLimit =
+        new RateLimit(
+            s.getBoolean("RATE_LIMIT_ENABLED", false),
+            s.getInt("RATE_LIMIT_REQUESTS", 100, 1, 10_000_000),
+            s.getDuration(
+                "RATE_LIMIT_WINDOW",
+                Duration.ofSeconds(60),
+                Duration.ofMillis(1),
+                Duration.ofDays(1)));
+    Audit audit =
+        new Audit(
+            s.getBoolean("AUDIT_ENABLED", false),
+            s.getInt("AUDIT_MAX_EVENTS", 10_000, 0, 10_000_000),
+            s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of));
+    return new OpsConfig(
+        s.getBoolean("METRICS_PUBLIC", false), logFormat.equals("json"), rateLimit, audit, tls(s));
+  }
+
+  private static Tls tls(Settings s) {
+    boolean enabled = s.getBoolean("TLS_ENABLED", false);
+    Optional<Path> cert = s.get("TLS_CERT_FILE").map(Path::of);
+    Optional<Path> key = s.get("TLS_KEY_FILE").map(Path::of);
+    if (enabled) {
+      requireReadable("TLS_CERT_FILE", cert);
+      requireReadable("TLS_KEY_FILE", key);
+    }
+    return new Tls(enabled, cert, key);
+  }
+
+  private static void requireReadable(String setting, Optional<Path> file) {
+    if (file.isEmpty()) {
+      throw new ConfigurationException(setting, "is required when TLS_ENABLED=true");
+    }
+    if (!Files.isReadable(file.get())) {
+      throw new ConfigurationException(setting, "names a file that cannot be read: " + file.get());
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.github.s3eg.ops;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+
+/**
+ * Names the S3 operation of each request after the route that handles it: when an exchange enters
+ * an operation route ({@code PutObject}, {@code ListObjectsV2}, …) from the entry route, the route
+ * id goes into the exchange property {@link GatewayMetrics#OPERATION}. Route ids are fixed in the
+ * route files, so the metrics' {@code operation} label has a small fixed set of values, and a new
+ * operation route is named without further wiring.
+ */
+public final class OperationNaming implements RoutePolicyFactory {
+
+  @Override
+  public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
+    return new RoutePolicySupport() {
+      @Override
+      public void onExchangeBegin(Route route, Exchange exchange) {
+        if (!route.getRouteId().equals(exchange.getFromRouteId())) {
+          exchange.setProperty(GatewayMetrics.OPERATION, route.getRouteId());
+        }
+      }
+    };
+  }
+}
