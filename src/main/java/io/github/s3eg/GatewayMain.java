@@ -30,7 +30,14 @@ public final class GatewayMain {
       System.exit(2);
       return;
     }
-    Gateway gateway = Gateway.start(config);
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(config);
+    } catch (ConfigurationException e) {
+      System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

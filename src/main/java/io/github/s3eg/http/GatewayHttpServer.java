@@ -1,13 +1,20 @@
 package io.github.s3eg.http;
 
+import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.config.OpsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP server: Vert.x, with the options an S3 endpoint needs, serving the router that
@@ -24,6 +31,16 @@ public final class GatewayHttpServer implements AutoCloseable {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final Router router;
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpServer.class);
+
+  /** TLS 1.2 and 1.3 only. */
+  static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+  /** How often the certificate files are checked for changes. */
+  static final long CERTIFICATE_POLL_MILLIS = 2000;
+
+  private volatile String certificateFingerprint;
+  private ReloadableKeyManager keyManager;
   private final java.util.concurrent.atomic.AtomicInteger activeConnections =
       new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
@@ -59,6 +76,7 @@ public final class GatewayHttpServer implements AutoCloseable {
 
   /** Starts accepting connections; call after the routes have started. */
   public void start() throws Exception {
+    OpsConfig.Tls tls = config.ops().tls();
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.listen().host())
@@ -72,6 +90,15 @@ public final class GatewayHttpServer implements AutoCloseable {
             .setTcpNoDelay(true)
             .setIdleTimeout(300)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (tls.enabled()) {
+      keyManager = new ReloadableKeyManager(loadCertificate(tls));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(KeyCertOptions.wrap(keyManager))
+          .setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
+      certificateFingerprint =
+          TlsCertificate.fingerprint(tls.certFile().get(), tls.keyFile().get());
+    }
     server =
         vertx
             .createHttpServer(options)
@@ -82,6 +109,43 @@ public final class GatewayHttpServer implements AutoCloseable {
                   connection.closeHandler(closed -> activeConnections.decrementAndGet());
                 });
     server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (tls.enabled()) {
+      vertx.setPeriodic(
+          CERTIFICATE_POLL_MILLIS,
+          timer -> vertx.executeBlocking(() -> reloadCertificateIfChanged(tls), false));
+    }
+  }
+
+  private static javax.net.ssl.X509ExtendedKeyManager loadCertificate(OpsConfig.Tls tls) {
+    try {
+      return TlsCertificate.load(tls.certFile().get(), tls.keyFile().get());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new ConfigurationException("TLS_CERT_FILE/TLS_KEY_FILE", "unusable: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Serves the certificate files' new contents to new connections once they change (renewals by
+   * cert-manager, certbot, …), without a restart. A pair that does not load (half-written files, a
+   * key that does not match) is skipped and retried at the next poll; the old certificate stays.
+   */
+  private Void reloadCertificateIfChanged(OpsConfig.Tls tls) {
+    Path cert = tls.certFile().get();
+    Path key = tls.keyFile().get();
+    try {
+      String fingerprint = TlsCertificate.fingerprint(cert, key);
+      if (fingerprint.equals(certificateFingerprint)) {
+        return null;
+      }
+      keyManager.replace(TlsCertificate.load(cert, key));
+      certificateFingerprint = fingerprint;
+      LOG.info("TLS certificate reloaded from {}", cert);
+    } catch (Exception e) {
+      LOG.warn(
+          "TLS certificate files changed but cannot be used yet ({}); still serving the previous certificate",
+          e.getMessage());
+    }
+    return null;
   }
 
   public int port() {
