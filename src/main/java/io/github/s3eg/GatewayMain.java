@@ -1,10 +1,16 @@
 package io.github.s3eg;
 
+import io.github.s3eg.config.ConfigFile;
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.config.Settings;
 import io.github.s3eg.ops.AuditVerifier;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class GatewayMain {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayMain.class);
+
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -24,7 +32,7 @@ public final class GatewayMain {
     }
     GatewayConfig config;
     try {
-      config = GatewayConfig.from(System.getenv(), defaultProperties());
+      config = configuration(List.of(args), System.getenv(), defaultProperties());
     } catch (ConfigurationException e) {
       System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
       System.exit(2);
@@ -54,6 +62,45 @@ public final class GatewayMain {
                 },
                 "gateway-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * The configuration from the environment, over {@code config.yaml} when {@code --config FILE} or
+   * {@code CONFIG_FILE} names one, over properties. A bad value read from the file is reported with
+   * the file's key.
+   */
+  static GatewayConfig configuration(
+      List<String> args, Map<String, String> environment, Properties properties) {
+    Optional<String> file = Optional.empty();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--config") && i + 1 < args.size()) {
+        file = Optional.of(args.get(++i));
+      } else if (arg.startsWith("--config=")) {
+        file = Optional.of(arg.substring("--config=".length()));
+      } else {
+        throw new ConfigurationException(
+            "command line",
+            "argument '" + arg + "' is not understood (use --config FILE or verify-audit FILE)");
+      }
+    }
+    if (file.isEmpty()) {
+      file = new Settings(environment, properties).get("CONFIG_FILE");
+    }
+    if (file.isEmpty()) {
+      return GatewayConfig.from(environment, properties);
+    }
+    ConfigFile.Loaded loaded = ConfigFile.load(Path.of(file.get()));
+    loaded.ignored().forEach(key -> LOG.warn("{}: {} is ignored", loaded.file(), key));
+    try {
+      return GatewayConfig.from(ConfigFile.overlay(environment, loaded), properties);
+    } catch (ConfigurationException e) {
+      String key = environment.containsKey(e.setting()) ? null : loaded.keys().get(e.setting());
+      if (key == null) {
+        throw e;
+      }
+      throw new ConfigurationException(key, "in " + loaded.file() + ": " + e.getMessage());
+    }
   }
 
   /** application.properties from the classpath, overridden by system properties. */
