@@ -5,6 +5,7 @@ import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.config.Settings;
 import io.github.s3eg.ops.AuditVerifier;
+import io.github.s3eg.ops.LogLevels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class GatewayMain {
       System.exit(2);
       return;
     }
+    LogLevels.apply(config.logLevel());
     Gateway gateway;
     try {
       gateway = Gateway.start(config);

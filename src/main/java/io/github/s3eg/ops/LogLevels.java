@@ -1,0 +1,25 @@
+package io.github.s3eg.ops;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code LOG_LEVEL} to the gateway's loggers ({@code io.github.s3eg}, and {@code s3eg} for
+ * the access log) once the configuration is read, so that a level from {@code config.yaml} or a
+ * system property counts as much as one from the environment ({@code logback.xml} sees only the
+ * latter).
+ */
+public final class LogLevels {
+
+  private LogLevels() {}
+
+  public static void apply(String level) {
+    Level parsed = Level.toLevel(level, Level.INFO);
+    for (String name : new String[] {"io.github.s3eg", "s3eg"}) {
+      if (LoggerFactory.getLogger(name) instanceof Logger logger) {
+        logger.setLevel(parsed);
+      }
+    }
+  }
+}
