@@ -79,6 +79,7 @@ public final class ConfigFile {
     map("server.max_concurrent_requests", "SERVER_MAX_CONCURRENT_REQUESTS");
     map("server.max_request_line", "SERVER_MAX_REQUEST_LINE");
     map("server.max_header_bytes", "SERVER_MAX_HEADER_SIZE");
+    map("server.shutdown_timeout", "SHUTDOWN_TIMEOUT");
     map("metrics.public", "METRICS_PUBLIC");
     map("tls.enabled", "TLS_ENABLED");
     map("tls.cert_file", "TLS_CERT_FILE");

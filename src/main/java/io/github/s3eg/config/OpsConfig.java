@@ -7,11 +7,17 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Operations settings: metrics exposure, access-log format, rate limiting, the audit log and TLS.
- * {@code docs/configuration.md} lists them with their defaults.
+ * Operations settings: metrics exposure, access-log format, rate limiting, the audit log, TLS, and
+ * how long a shutdown waits for requests in progress. {@code docs/configuration.md} lists them with
+ * their defaults.
  */
 public record OpsConfig(
-    boolean metricsPublic, boolean jsonAccessLog, RateLimit rateLimit, Audit audit, Tls tls) {
+    boolean metricsPublic,
+    boolean jsonAccessLog,
+    RateLimit rateLimit,
+    Audit audit,
+    Tls tls,
+    Duration shutdownTimeout) {
 
   /**
    * {@code RATE_LIMIT_*}: at most {@code requests} per {@code window} per principal (access key, or
@@ -49,7 +55,13 @@ public record OpsConfig(
             s.getInt("AUDIT_MAX_EVENTS", 10_000, 0, 10_000_000),
             s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of));
     return new OpsConfig(
-        s.getBoolean("METRICS_PUBLIC", false), logFormat.equals("json"), rateLimit, audit, tls(s));
+        s.getBoolean("METRICS_PUBLIC", false),
+        logFormat.equals("json"),
+        rateLimit,
+        audit,
+        tls(s),
+        s.getDuration(
+            "SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)));
   }
 
   private static Tls tls(Settings s) {

@@ -41,6 +41,7 @@ public final class GatewayHttpServer implements AutoCloseable {
 
   private volatile String certificateFingerprint;
   private ReloadableKeyManager keyManager;
+  private final InFlightRequests inFlight;
   private final java.util.concurrent.atomic.AtomicInteger activeConnections =
       new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
@@ -58,6 +59,7 @@ public final class GatewayHttpServer implements AutoCloseable {
                 .setWarningExceptionTime(7)
                 .setWarningExceptionTimeUnit(TimeUnit.DAYS));
     this.router = Router.router(vertx);
+    this.inFlight = new InFlightRequests(router);
   }
 
   /**
@@ -102,7 +104,7 @@ public final class GatewayHttpServer implements AutoCloseable {
     server =
         vertx
             .createHttpServer(options)
-            .requestHandler(router)
+            .requestHandler(inFlight)
             .connectionHandler(
                 connection -> {
                   activeConnections.incrementAndGet();
@@ -164,6 +166,16 @@ public final class GatewayHttpServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     if (server != null) {
+      java.time.Duration timeout = config.ops().shutdownTimeout();
+      if (inFlight.inFlight() > 0) {
+        LOG.info("Waiting up to {} for {} requests in progress", timeout, inFlight.inFlight());
+      }
+      if (!inFlight.drain(timeout)) {
+        LOG.warn(
+            "{} requests still in progress after {}; closing their connections",
+            inFlight.inFlight(),
+            timeout);
+      }
       server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       server = null;
     }

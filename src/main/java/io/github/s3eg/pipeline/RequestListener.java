@@ -27,9 +27,21 @@ public interface RequestListener {
    */
   record Completed(Exchange exchange, int status, long bytes, String errorCode, boolean aborted) {}
 
-  /** A listener that tells each of {@code listeners} in turn. */
+  /**
+   * A listener that tells each of {@code listeners} in turn; one that fails is logged and does not
+   * keep the others from hearing, nor disturb the response.
+   */
   static RequestListener all(java.util.List<RequestListener> listeners) {
     java.util.List<RequestListener> copy = java.util.List.copyOf(listeners);
-    return completed -> copy.forEach(l -> l.completed(completed));
+    return completed -> {
+      for (RequestListener listener : copy) {
+        try {
+          listener.completed(completed);
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(RequestListener.class)
+              .error("request listener {} failed", listener.getClass().getSimpleName(), e);
+        }
+      }
+    };
   }
 }
