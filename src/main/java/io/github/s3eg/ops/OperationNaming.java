@@ -11,9 +11,10 @@ import org.apache.camel.support.RoutePolicySupport;
 /**
  * Names the S3 operation of each request after the route that handles it: when an exchange enters
  * an operation route ({@code PutObject}, {@code ListObjectsV2}, …) from the entry route, the route
- * id goes into the exchange property {@link GatewayMetrics#OPERATION}. Route ids are fixed in the
- * route files, so the metrics' {@code operation} label has a small fixed set of values, and a new
- * operation route is named without further wiring.
+ * id goes into the exchange property {@link GatewayMetrics#OPERATION} (once: routes the operation
+ * calls in turn do not rename it). Route ids are fixed in the route files, so the metrics' {@code
+ * operation} label has a small fixed set of values, and a new operation route is named without
+ * further wiring.
  */
 public final class OperationNaming implements RoutePolicyFactory {
 
@@ -22,7 +23,10 @@ public final class OperationNaming implements RoutePolicyFactory {
     return new RoutePolicySupport() {
       @Override
       public void onExchangeBegin(Route route, Exchange exchange) {
-        if (!route.getRouteId().equals(exchange.getFromRouteId())) {
+        // The first route after the entry route is the operation; routes it calls in turn
+        // (shared steps) do not rename it.
+        if (!route.getRouteId().equals(exchange.getFromRouteId())
+            && exchange.getProperty(GatewayMetrics.OPERATION) == null) {
           exchange.setProperty(GatewayMetrics.OPERATION, route.getRouteId());
         }
       }
