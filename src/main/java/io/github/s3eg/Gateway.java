@@ -2,15 +2,23 @@ package io.github.s3eg;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.keys.KeyManager;
+import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.ops.BackendHealthCheck;
 import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.CopyOperation;
+import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
+import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.ObjectOperations;
@@ -87,10 +95,24 @@ public final class Gateway implements AutoCloseable {
     main.bind("sendError", new SendError(sender));
     main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
     main.bind("authenticate", new Authenticate(authenticator(config, clock)));
-    main.bind("objectOperations", new ObjectOperations(backend));
+    EncryptionConfig enc = config.encryption();
+    KeyManager keys = KeySetup.create(enc, config.backend());
+    ObjectEncryptor encryptor =
+        new ObjectEncryptor(keys, enc.preferredAlgorithm(), enc.segmentSize());
+    DecryptObject decryption =
+        new DecryptObject(
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            backend,
+            enc.allowPlaintextReads());
+    ObjectOperations objects = new ObjectOperations(backend, decryption, encryptor.layout());
+    main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
+    main.bind("keys", decryption);
+    main.bind("objectOperations", objects);
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
-    main.bind("listOperations", new ListOperations(backend));
-    main.bind("copyOperation", new CopyOperation(backend));
+    main.bind("listOperations", new ListOperations(backend, encryptor.layout()));
+    main.bind(
+        "copyOperation",
+        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects));
     main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
     main.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(main::bind);

@@ -18,7 +18,8 @@ public record GatewayConfig(
     int maxRequestLineBytes,
     int maxHeaderBytes,
     BackendConfig backend,
-    AuthConfig auth) {
+    AuthConfig auth,
+    EncryptionConfig encryption) {
 
   private static final Set<String> LOG_LEVELS =
       Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
@@ -43,6 +44,7 @@ public record GatewayConfig(
         s.getInt("SERVER_MAX_REQUEST_LINE", 64 * 1024, 4096, 1024 * 1024),
         s.getInt("SERVER_MAX_HEADER_SIZE", 64 * 1024, 8192, 1024 * 1024),
         backend,
-        AuthConfig.from(s, listen, backend.dataDir()));
+        AuthConfig.from(s, listen, backend.dataDir()),
+        EncryptionConfig.from(s));
   }
 }

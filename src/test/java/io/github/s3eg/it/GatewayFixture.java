@@ -27,6 +27,9 @@ public final class GatewayFixture implements AutoCloseable {
 
   public static final String CLIENT_SECRET = "client-secret-0123456789";
 
+  /** The fixture gateway's encryption password (the KEK is derived from it at start-up). */
+  public static final String PASSWORD = "fixture-password-0123456789";
+
   private final TestBackend backend;
   private final CountingProxy probe;
   private final Gateway gateway;
@@ -79,7 +82,9 @@ public final class GatewayFixture implements AutoCloseable {
         "AUTH_ACCESS_KEY",
         CLIENT_KEY,
         "AUTH_SECRET_KEY",
-        CLIENT_SECRET);
+        CLIENT_SECRET,
+        "ENCRYPTION_PASSWORD",
+        PASSWORD);
   }
 
   public URI endpoint() {
