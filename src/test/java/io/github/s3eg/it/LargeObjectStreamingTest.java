@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,12 +40,15 @@ class LargeObjectStreamingTest {
         S3Client s3 = gateway.client()) {
       s3.createBucket(b -> b.bucket("big"));
       DeterministicStream upload = new DeterministicStream(SIZE, 42);
-      s3.putObject(b -> b.bucket("big").key("one-gib.bin"), RequestBody.fromContentProvider(() -> upload, SIZE, "application/octet-stream"));
+      s3.putObject(
+          b -> b.bucket("big").key("one-gib.bin"),
+          RequestBody.fromContentProvider(() -> upload, SIZE, "application/octet-stream"));
       byte[] sent = upload.sha256();
 
       MessageDigest received = MessageDigest.getInstance("SHA-256");
       long count = 0;
-      try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket("big").key("one-gib.bin"))) {
+      try (ResponseInputStream<GetObjectResponse> in =
+          s3.getObject(b -> b.bucket("big").key("one-gib.bin"))) {
         assertThat(in.response().contentLength()).isEqualTo(SIZE);
         byte[] buf = new byte[1 << 16];
         for (int n; (n = in.read(buf)) > 0; ) {
@@ -55,7 +57,8 @@ class LargeObjectStreamingTest {
         }
       }
       assertThat(count).isEqualTo(SIZE);
-      assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(sent));
+      assertThat(HexFormat.of().formatHex(received.digest()))
+          .isEqualTo(HexFormat.of().formatHex(sent));
       assertThat(gateway.isAlive()).as("gateway survived with -Xmx256m").isTrue();
     }
   }
@@ -128,7 +131,8 @@ class LargeObjectStreamingTest {
       Thread reader =
           new Thread(
               () -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+                try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream()))) {
                   for (String line; (line = r.readLine()) != null; ) {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
@@ -141,7 +145,8 @@ class LargeObjectStreamingTest {
                 } catch (IOException e) {
                   port.completeExceptionally(e);
                 }
-                port.completeExceptionally(new IllegalStateException("gateway exited before listening"));
+                port.completeExceptionally(
+                    new IllegalStateException("gateway exited before listening"));
               },
               "child-gateway-output");
       reader.setDaemon(true);

@@ -35,9 +35,11 @@ class RawHttpTest {
     fixture.close();
   }
 
-  private static HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, String... headers)
+  private static HttpResponse<String> send(
+      String method, String path, HttpRequest.BodyPublisher body, String... headers)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fixture.endpoint() + path)).method(method, body);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(fixture.endpoint() + path)).method(method, body);
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -47,25 +49,37 @@ class RawHttpTest {
   @Test
   void everyResponseCarriesARequestIdAndNoEchoedRequestHeaders() throws Exception {
     HttpResponse<String> r =
-        send("GET", "/raw-bucket?list-type=2&echo-param=1", HttpRequest.BodyPublishers.noBody(), "X-Echo-Test", "leak-me");
+        send(
+            "GET",
+            "/raw-bucket?list-type=2&echo-param=1",
+            HttpRequest.BodyPublishers.noBody(),
+            "X-Echo-Test",
+            "leak-me");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-amz-request-id")).get().asString().matches("[0-9A-F]{16}");
-    assertThat(r.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("X-Echo-Test") || h.equalsIgnoreCase("echo-param"));
+    assertThat(r.headers().map().keySet())
+        .noneMatch(h -> h.equalsIgnoreCase("X-Echo-Test") || h.equalsIgnoreCase("echo-param"));
     assertThat(r.headers().map().values().toString()).doesNotContain("leak-me");
     assertThat(r.headers().firstValue("Content-Type")).contains("application/xml");
   }
 
   @Test
   void errorsAreS3XmlWithCodeAndRequestId() throws Exception {
-    HttpResponse<String> r = send("GET", "/raw-bucket/missing-key", HttpRequest.BodyPublishers.noBody());
+    HttpResponse<String> r =
+        send("GET", "/raw-bucket/missing-key", HttpRequest.BodyPublishers.noBody());
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.body()).contains("<Code>NoSuchKey</Code>").contains("<Key>missing-key</Key>");
-    assertThat(r.body()).contains("<RequestId>" + r.headers().firstValue("x-amz-request-id").orElseThrow() + "</RequestId>");
+    assertThat(r.body())
+        .contains(
+            "<RequestId>"
+                + r.headers().firstValue("x-amz-request-id").orElseThrow()
+                + "</RequestId>");
   }
 
   @Test
   void malformedDeleteDocumentIsMalformedXml() throws Exception {
-    HttpResponse<String> r = send("POST", "/raw-bucket?delete", HttpRequest.BodyPublishers.ofString("<Delete><Object>"));
+    HttpResponse<String> r =
+        send("POST", "/raw-bucket?delete", HttpRequest.BodyPublishers.ofString("<Delete><Object>"));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("<Code>MalformedXML</Code>");
   }
@@ -75,7 +89,8 @@ class RawHttpTest {
     String bomb =
         "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>"
             + "<Delete><Object><Key>&lol2;</Key></Object></Delete>";
-    HttpResponse<String> r = send("POST", "/raw-bucket?delete", HttpRequest.BodyPublishers.ofString(bomb));
+    HttpResponse<String> r =
+        send("POST", "/raw-bucket?delete", HttpRequest.BodyPublishers.ofString(bomb));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("<Code>MalformedXML</Code>");
   }
@@ -87,7 +102,8 @@ class RawHttpTest {
       doc.append("<Object><Key>k").append(i).append("</Key></Object>");
     }
     doc.append("</Delete>");
-    HttpResponse<String> r = send("POST", "/raw-bucket?delete", HttpRequest.BodyPublishers.ofString(doc.toString()));
+    HttpResponse<String> r =
+        send("POST", "/raw-bucket?delete", HttpRequest.BodyPublishers.ofString(doc.toString()));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("<Code>MalformedXML</Code>");
   }
@@ -101,14 +117,16 @@ class RawHttpTest {
 
   @Test
   void unsupportedMethodIsMethodNotAllowed() throws Exception {
-    HttpResponse<String> r = send("POST", "/raw-bucket/some-key", HttpRequest.BodyPublishers.noBody());
+    HttpResponse<String> r =
+        send("POST", "/raw-bucket/some-key", HttpRequest.BodyPublishers.noBody());
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.body()).contains("<Code>MethodNotAllowed</Code>");
   }
 
   @Test
   void unsupportedSubresourceIsNotImplementedAndNeverReachesTheBackend() throws Exception {
-    HttpResponse<String> r = send("PUT", "/raw-bucket?policy", HttpRequest.BodyPublishers.ofString("{}"));
+    HttpResponse<String> r =
+        send("PUT", "/raw-bucket?policy", HttpRequest.BodyPublishers.ofString("{}"));
     assertThat(r.statusCode()).isEqualTo(501);
     assertThat(r.body()).contains("<Code>NotImplemented</Code>");
   }
@@ -124,12 +142,14 @@ class RawHttpTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("ETag")).isPresent();
 
-    HttpResponse<String> get = send("GET", "/raw-bucket/plain%20key%2Bplus", HttpRequest.BodyPublishers.noBody());
+    HttpResponse<String> get =
+        send("GET", "/raw-bucket/plain%20key%2Bplus", HttpRequest.BodyPublishers.noBody());
     assertThat(get.body()).isEqualTo("hello, plain body");
     assertThat(get.headers().firstValueAsLong("Content-Length")).hasValue(17);
     assertThat(get.headers().firstValue("Transfer-Encoding")).isEmpty();
 
-    HttpResponse<String> head = send("HEAD", "/raw-bucket/plain%20key%2Bplus", HttpRequest.BodyPublishers.noBody());
+    HttpResponse<String> head =
+        send("HEAD", "/raw-bucket/plain%20key%2Bplus", HttpRequest.BodyPublishers.noBody());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(17);
   }
