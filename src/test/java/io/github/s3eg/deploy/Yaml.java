@@ -24,6 +24,17 @@ final class Yaml {
     return docs;
   }
 
+  /** Every non-empty document of a YAML text, whatever its shape (route files are lists). */
+  static List<Object> documentsAsObjects(String text) {
+    List<Object> docs = new ArrayList<>();
+    for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(text)) {
+      if (doc != null) {
+        docs.add(doc);
+      }
+    }
+    return docs;
+  }
+
   /** The value at a dotted path ("spec.template.spec"), or null. */
   @SuppressWarnings("unchecked")
   static <T> T at(Object node, String path) {
