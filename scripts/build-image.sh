@@ -123,7 +123,7 @@ jre_modules() {
 
 add_jre() { # rootfs: a runtime cut to $MODULES
   "$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --output "$1/opt/java/openjdk" \
-    --strip-debug --no-man-pages --no-header-files --compress=zip-6 >"$WORK/jlink.log" 2>&1 \
+    --strip-debug --no-man-pages --no-header-files >"$WORK/jlink.log" 2>&1 \
     || { cat "$WORK/jlink.log" >&2; exit 1; }
   test -x "$1/opt/java/openjdk/bin/java"
 }
@@ -142,7 +142,7 @@ else
   MODULES="$(jre_modules)"
 fi
 RUNTIME_BASE="$(make_base s3eg-runtime-base \
-  "$(printf '%s\n%s\n%s\n' "$DEBIAN_SUITE" "$JDK_RELEASE" "$MODULES" | sha)" add_jre)"
+  "$(printf '%s\n%s\n%s\n%s\n' "$DEBIAN_SUITE" "$JDK_RELEASE" "$MODULES" "$(declare -f add_jre)" | sha)" add_jre)"
 
 BUILD_ARGS=(--build-arg "RUNTIME_IMAGE=$RUNTIME_BASE")
 if [ "$FROM_SOURCE" = true ]; then
@@ -152,7 +152,8 @@ if [ "$FROM_SOURCE" = true ]; then
   JAVA_HOME="$JAVA_HOME" ./mvnw -B -q --version >/dev/null
   MAVEN_DIST="$(dirname "$(dirname "$(ls -d "$HOME"/.m2/wrapper/dists/apache-maven-*/*/bin/mvn | head -n1)")")"
   BUILD_BASE="$(make_base s3eg-build-base \
-    "$(printf '%s\n%s\n%s\n' "$DEBIAN_SUITE" "$JDK_RELEASE" "$MAVEN_DIST" | sha)" add_jdk_and_maven)"
+    "$(printf '%s\n%s\n%s\n%s\n' "$DEBIAN_SUITE" "$JDK_RELEASE" "$MAVEN_DIST" "$(declare -f add_jdk_and_maven)" | sha)" \
+    add_jdk_and_maven)"
   BUILD_ARGS+=(--build-arg "BUILD_IMAGE=$BUILD_BASE" --build-arg JAR_SOURCE=build
     --volume "$HOME/.m2/repository:/root/.m2/repository:O")
 else
@@ -160,13 +161,17 @@ else
 fi
 
 OLD_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
+DANGLING_BEFORE="$("${PODMAN[@]}" images --quiet --no-trunc --filter dangling=true | sort)"
 log "podman build $IMAGE"
 # --format docker keeps the HEALTHCHECK (the OCI image format has no field for it).
-"${PODMAN[@]}" build --format docker --layers=false --pull=never "${ULIMITS[@]}" "${BUILD_ARGS[@]}" \
+"${PODMAN[@]}" build --format docker --pull=never "${ULIMITS[@]}" "${BUILD_ARGS[@]}" \
   --tag "$IMAGE" --file Dockerfile . >"$WORK/build.log" 2>&1 \
   || { tail -n 40 "$WORK/build.log" >&2; exit 1; }
+# What this build left behind: the previous image under this tag and the jar stage's image.
 NEW_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE")"
 if [ -n "$OLD_ID" ] && [ "$OLD_ID" != "$NEW_ID" ]; then
   "${PODMAN[@]}" rmi "$OLD_ID" >/dev/null 2>&1 || true
 fi
+"${PODMAN[@]}" images --quiet --no-trunc --filter dangling=true | sort \
+  | comm -13 <(echo "$DANGLING_BEFORE") - | xargs -r "${PODMAN[@]}" rmi >/dev/null 2>&1 || true
 log "built $IMAGE ($("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -73,12 +73,14 @@ SECRET_KEY="$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')"
   --volume "$WORK/data:/data" \
   --cap-drop ALL --security-opt no-new-privileges \
   --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-  --memory 768m --health-interval disable \
+  --memory 768m \
   --publish "127.0.0.1:$PORT:8080" \
   --env LOG_LEVEL=INFO \
   --env AUTH_ACCESS_KEY="$ACCESS_KEY" --env AUTH_SECRET_KEY="$SECRET_KEY" \
   --env ENCRYPTION_PASSWORD="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" \
-  "$IMAGE" >/dev/null
+  "$IMAGE" >/dev/null 2>"$WORK/podman-run.err" \
+  || { cat "$WORK/podman-run.err" >&2; exit 1; }
+# (podman logs errors there about systemd health-check timers, which this machine lacks.)
 run_started=$SECONDS
 
 s3() {
@@ -161,7 +163,7 @@ else
 fi
 
 # ---- orderly stop -----------------------------------------------------------------------------
-"${PODMAN[@]}" stop -t 20 "$NAME" >/dev/null
+"${PODMAN[@]}" stop -t 20 "$NAME" >/dev/null 2>&1
 code="$("${PODMAN[@]}" container inspect --format '{{.State.ExitCode}}' "$NAME")"
 # SIGTERM ends the JVM after its shutdown hook: exit status 143 (128 + 15) or 0.
 if [ "$code" = 143 ] || [ "$code" = 0 ]; then
