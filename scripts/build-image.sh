@@ -137,7 +137,9 @@ add_jdk_and_maven() { # rootfs: the whole JDK and the wrapper's Maven, offline b
 
 if [ "$FROM_SOURCE" = true ]; then
   # The multi-stage path has no jar beforehand for jdeps: the runtime gets every module.
-  MODULES=ALL-MODULE-PATH
+  # (jdk.jlink, and jdk.jpackage which needs it, cannot be linked from a JDK without packaged
+  # modules.)
+  MODULES="$("$JAVA_HOME/bin/java" --list-modules | sed 's/@.*//' | grep -vx -e jdk.jlink -e jdk.jpackage | paste -sd, -)"
 else
   MODULES="$(jre_modules)"
 fi
