@@ -11,8 +11,11 @@ import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
+import io.github.s3eg.keys.Rewrapper;
 import io.github.s3eg.ops.BackendHealthCheck;
 import io.github.s3eg.ops.HealthEndpoint;
+import io.github.s3eg.ops.KeyManagerHealthCheck;
+import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.CopyOperation;
@@ -52,6 +55,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayHttpServer server;
   private final BackendClients backend;
   private final EmbeddedBackend embedded;
+  private KeyManager keys;
 
   private Gateway(
       Main main, GatewayHttpServer server, BackendClients backend, EmbeddedBackend embedded) {
@@ -106,6 +110,7 @@ public final class Gateway implements AutoCloseable {
             enc.allowPlaintextReads());
     ObjectOperations objects = new ObjectOperations(backend, decryption, encryptor.layout());
     main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
+    main.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
     main.bind("keys", decryption);
     main.bind("objectOperations", objects);
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
@@ -118,7 +123,7 @@ public final class Gateway implements AutoCloseable {
     server.routerBindings().forEach(main::bind);
     try {
       main.start();
-      registerHealthChecks(main.getCamelContext(), backend);
+      registerHealthChecks(main.getCamelContext(), backend, keys);
       server.start();
     } catch (Exception e) {
       main.stop();
@@ -134,7 +139,9 @@ public final class Gateway implements AutoCloseable {
         config.listen().host(),
         server.port(),
         endpoint);
-    return new Gateway(main, server, backend, embedded);
+    Gateway gateway = new Gateway(main, server, backend, embedded);
+    gateway.keys = keys;
+    return gateway;
   }
 
   private static Authenticator authenticator(GatewayConfig config, Clock clock) {
@@ -162,12 +169,14 @@ public final class Gateway implements AutoCloseable {
 
   /** Readiness checks beyond Camel's own (context, routes), registered before traffic arrives. */
   private static void registerHealthChecks(
-      org.apache.camel.CamelContext context, BackendClients backend) {
+      org.apache.camel.CamelContext context, BackendClients backend, KeyManager keys) {
     org.apache.camel.health.HealthCheckRegistry registry =
         org.apache.camel.health.HealthCheckRegistry.get(context);
-    BackendHealthCheck check = new BackendHealthCheck(backend);
-    check.setCamelContext(context);
-    registry.register(check);
+    for (org.apache.camel.impl.health.AbstractHealthCheck check :
+        java.util.List.of(new BackendHealthCheck(backend), new KeyManagerHealthCheck(keys))) {
+      check.setCamelContext(context);
+      registry.register(check);
+    }
   }
 
   public int port() {
@@ -190,6 +199,9 @@ public final class Gateway implements AutoCloseable {
     } finally {
       main.stop();
       backend.close();
+      if (keys != null) {
+        keys.close();
+      }
       if (embedded != null) {
         embedded.close();
       }

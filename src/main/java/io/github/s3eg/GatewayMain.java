@@ -2,6 +2,7 @@ package io.github.s3eg;
 
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.ops.RewrapCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -23,6 +24,10 @@ public final class GatewayMain {
     } catch (ConfigurationException e) {
       System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("rewrap")) {
+      System.exit(RewrapCommand.run(args, config, System.out));
       return;
     }
     Gateway gateway = Gateway.start(config);

@@ -33,11 +33,28 @@ public final class GatewayFixture implements AutoCloseable {
   private final TestBackend backend;
   private final CountingProxy probe;
   private final Gateway gateway;
+  private final boolean ownsBackend;
 
-  private GatewayFixture(TestBackend backend, CountingProxy probe, Gateway gateway) {
+  private GatewayFixture(
+      TestBackend backend, CountingProxy probe, Gateway gateway, boolean ownsBackend) {
     this.backend = backend;
     this.probe = probe;
     this.gateway = gateway;
+    this.ownsBackend = ownsBackend;
+  }
+
+  /** A gateway in front of an existing backend, which it leaves running when closed. */
+  public static GatewayFixture startOn(TestBackend backend, Map<String, String> extraSettings)
+      throws Exception {
+    CountingProxy probe = CountingProxy.start(backend.endpoint());
+    try {
+      Map<String, String> settings = new HashMap<>(extraSettings);
+      settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
+      return new GatewayFixture(backend, probe, Gateway.start(config(backend, settings)), false);
+    } catch (Exception | Error e) {
+      probe.close();
+      throw e;
+    }
   }
 
   public static GatewayFixture start(Map<String, String> extraSettings) throws Exception {
@@ -52,7 +69,8 @@ public final class GatewayFixture implements AutoCloseable {
     try {
       Map<String, String> settings = new HashMap<>(extraSettings);
       settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
-      return new GatewayFixture(backend, probe, Gateway.start(config(backend, settings), clock));
+      return new GatewayFixture(
+          backend, probe, Gateway.start(config(backend, settings), clock), true);
     } catch (Exception | Error e) {
       probe.close();
       backend.close();
@@ -133,7 +151,9 @@ public final class GatewayFixture implements AutoCloseable {
       gateway.close();
     } finally {
       probe.close();
-      backend.close();
+      if (ownsBackend) {
+        backend.close();
+      }
     }
   }
 }
