@@ -2,16 +2,27 @@ package io.github.s3eg;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.keys.KeyManager;
+import io.github.s3eg.keys.KeySetup;
+import io.github.s3eg.keys.Rewrapper;
 import io.github.s3eg.ops.BackendHealthCheck;
 import io.github.s3eg.ops.HealthEndpoint;
+import io.github.s3eg.ops.KeyManagerHealthCheck;
 import io.github.s3eg.ops.Operations;
+import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.CopyOperation;
+import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
+import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.ObjectOperations;
@@ -46,6 +57,7 @@ public final class Gateway implements AutoCloseable {
   private final BackendClients backend;
   private final EmbeddedBackend embedded;
   private final Operations ops;
+  private KeyManager keys;
 
   private Gateway(
       Main main,
@@ -96,16 +108,31 @@ public final class Gateway implements AutoCloseable {
     main.bind("sendError", new SendError(sender, ops.listener()));
     main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
     main.bind("authenticate", new Authenticate(authenticator(config, clock)));
-    main.bind("objectOperations", new ObjectOperations(backend));
+    EncryptionConfig enc = config.encryption();
+    KeyManager keys = KeySetup.create(enc, config.backend());
+    ObjectEncryptor encryptor =
+        new ObjectEncryptor(keys, enc.preferredAlgorithm(), enc.segmentSize());
+    DecryptObject decryption =
+        new DecryptObject(
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            backend,
+            enc.allowPlaintextReads());
+    ObjectOperations objects = new ObjectOperations(backend, decryption, encryptor.layout());
+    main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
+    main.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
+    main.bind("keys", decryption);
+    main.bind("objectOperations", objects);
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
-    main.bind("listOperations", new ListOperations(backend));
-    main.bind("copyOperation", new CopyOperation(backend));
+    main.bind("listOperations", new ListOperations(backend, encryptor.layout()));
+    main.bind(
+        "copyOperation",
+        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects));
     main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
     main.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(main::bind);
     try {
       main.start();
-      registerHealthChecks(main.getCamelContext(), backend);
+      registerHealthChecks(main.getCamelContext(), backend, keys);
       server.start();
     } catch (Exception e) {
       main.stop();
@@ -122,7 +149,9 @@ public final class Gateway implements AutoCloseable {
         config.listen().host(),
         server.port(),
         endpoint);
-    return new Gateway(main, server, backend, embedded, ops);
+    Gateway gateway = new Gateway(main, server, backend, embedded, ops);
+    gateway.keys = keys;
+    return gateway;
   }
 
   private static Authenticator authenticator(GatewayConfig config, Clock clock) {
@@ -150,12 +179,14 @@ public final class Gateway implements AutoCloseable {
 
   /** Readiness checks beyond Camel's own (context, routes), registered before traffic arrives. */
   private static void registerHealthChecks(
-      org.apache.camel.CamelContext context, BackendClients backend) {
+      org.apache.camel.CamelContext context, BackendClients backend, KeyManager keys) {
     org.apache.camel.health.HealthCheckRegistry registry =
         org.apache.camel.health.HealthCheckRegistry.get(context);
-    BackendHealthCheck check = new BackendHealthCheck(backend);
-    check.setCamelContext(context);
-    registry.register(check);
+    for (org.apache.camel.impl.health.AbstractHealthCheck check :
+        java.util.List.of(new BackendHealthCheck(backend), new KeyManagerHealthCheck(keys))) {
+      check.setCamelContext(context);
+      registry.register(check);
+    }
   }
 
   public int port() {
@@ -184,6 +215,9 @@ public final class Gateway implements AutoCloseable {
       main.stop();
       backend.close();
       ops.close();
+      if (keys != null) {
+        keys.close();
+      }
       if (embedded != null) {
         embedded.close();
       }

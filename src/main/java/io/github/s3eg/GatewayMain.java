@@ -6,6 +6,7 @@ import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.config.Settings;
 import io.github.s3eg.ops.AuditVerifier;
 import io.github.s3eg.ops.LogLevels;
+import io.github.s3eg.ops.RewrapCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -31,15 +32,22 @@ public final class GatewayMain {
       System.exit(AuditVerifier.run(args, System.out));
       return;
     }
+    boolean rewrap = args.length > 0 && args[0].equals("rewrap");
     GatewayConfig config;
     try {
-      config = configuration(List.of(args), System.getenv(), defaultProperties());
+      config =
+          configuration(
+              rewrap ? configOptions(args) : List.of(args), System.getenv(), defaultProperties());
     } catch (ConfigurationException e) {
       System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
     LogLevels.apply(config.logLevel());
+    if (rewrap) {
+      System.exit(RewrapCommand.run(withoutConfigOptions(args), config, System.out));
+      return;
+    }
     Gateway gateway;
     try {
       gateway = Gateway.start(config);
@@ -103,6 +111,33 @@ public final class GatewayMain {
       }
       throw new ConfigurationException(key, "in " + loaded.file() + ": " + e.getMessage());
     }
+  }
+
+  /** The {@code --config FILE} / {@code --config=FILE} options among {@code args}. */
+  static List<String> configOptions(String[] args) {
+    List<String> options = new java.util.ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        options.add(args[i]);
+        options.add(args[++i]);
+      } else if (args[i].startsWith("--config=")) {
+        options.add(args[i]);
+      }
+    }
+    return options;
+  }
+
+  /** {@code args} without the {@code --config} options: a subcommand's own arguments. */
+  static String[] withoutConfigOptions(String[] args) {
+    List<String> rest = new java.util.ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        i++;
+      } else if (!args[i].startsWith("--config=")) {
+        rest.add(args[i]);
+      }
+    }
+    return rest.toArray(String[]::new);
   }
 
   /** application.properties from the classpath, overridden by system properties. */

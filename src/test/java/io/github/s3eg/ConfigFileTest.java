@@ -47,6 +47,8 @@ class ConfigFileTest {
               "  access_key: \"" + TestBackend.ACCESS_KEY + "\"",
               "  secret_key: \"" + TestBackend.SECRET_KEY + "\"",
               "  provider: generic",
+              "encryption:",
+              "  password: \"config-file-password-0123\"",
               "auth:",
               "  access_key: file-client",
               "  secret_key: file-client-secret-123",

@@ -39,11 +39,19 @@ public final class EmbeddedBackend implements AutoCloseable {
     this.credentials = credentials;
   }
 
+  /** Sub-directory of the data directory that holds the store (buckets are its directories). */
+  public static final String STORE_DIR = "objects";
+
+  /**
+   * Starts the store under {@code dataDir}/{@value #STORE_DIR}, apart from the gateway's own files
+   * (generated credentials and key) that also live in the data directory.
+   */
   public static EmbeddedBackend start(Path dataDir) {
+    Path storeDir = dataDir.resolve(STORE_DIR);
     try {
-      Files.createDirectories(dataDir);
+      Files.createDirectories(storeDir);
       Properties properties = new Properties();
-      properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
+      properties.setProperty("jclouds.filesystem.basedir", storeDir.toAbsolutePath().toString());
       BlobStoreContext context =
           ContextBuilder.newBuilder("filesystem-nio2")
               .credentials("embedded", "embedded")
@@ -71,7 +79,7 @@ public final class EmbeddedBackend implements AutoCloseable {
           endpoint,
           StaticCredentialsProvider.create(AwsBasicCredentials.create(identity, credential)));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create DATA_DIR " + dataDir, e);
+      throw new UncheckedIOException("cannot create DATA_DIR " + storeDir, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the embedded S3 backend", e);

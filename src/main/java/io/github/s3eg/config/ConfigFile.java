@@ -60,7 +60,11 @@ public final class ConfigFile {
     map("encryption.password", "ENCRYPTION_PASSWORD");
     map("encryption.preferred_algorithm", "ENCRYPTION_PREFERRED_ALGORITHM");
     map("encryption.supported_algorithms", "ENCRYPTION_SUPPORTED_ALGORITHMS");
-    map("encryption.chunk_size", "ENCRYPTION_CHUNK_SIZE");
+    map("encryption.chunk_size", "ENCRYPTION_SEGMENT_SIZE");
+    map("encryption.segment_size", "ENCRYPTION_SEGMENT_SIZE");
+    map("encryption.password_salt", "ENCRYPTION_PASSWORD_SALT");
+    map("encryption.allow_plaintext_reads", "ENCRYPTION_ALLOW_PLAINTEXT_READS");
+    map("encryption.spool_limit", "ENCRYPTION_SPOOL_LIMIT");
     map("encryption.key_manager.enabled", "KEY_MANAGER_ENABLED");
     map("encryption.key_manager.provider", "KEY_MANAGER_PROVIDER");
     map("encryption.key_manager.dual_read_window", "KEY_MANAGER_DUAL_READ_WINDOW");

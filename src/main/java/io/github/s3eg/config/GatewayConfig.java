@@ -19,6 +19,7 @@ public record GatewayConfig(
     int maxHeaderBytes,
     BackendConfig backend,
     AuthConfig auth,
+    EncryptionConfig encryption,
     OpsConfig ops) {
 
   private static final Set<String> LOG_LEVELS =
@@ -45,6 +46,7 @@ public record GatewayConfig(
         s.getInt("SERVER_MAX_HEADER_SIZE", 64 * 1024, 8192, 1024 * 1024),
         backend,
         AuthConfig.from(s, listen, backend.dataDir()),
+        EncryptionConfig.from(s),
         OpsConfig.from(s));
   }
 }

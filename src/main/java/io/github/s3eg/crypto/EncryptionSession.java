@@ -100,6 +100,17 @@ public final class EncryptionSession {
     return Map.of(ObjectMetadata.ETAG, trailer().encode());
   }
 
+  /**
+   * The {@code s3eg-etag} entry for a plaintext whose MD5 and size the client declared before the
+   * body ({@code Content-MD5}), so that it can go on the PUT itself. The caller must make sure the
+   * upload cannot complete unless the plaintext really has this MD5 and size (the gateway's body
+   * verification fails the stream before its last byte otherwise).
+   */
+  public Map<String, String> sealedTrailerMetadata(byte[] declaredMd5, long declaredSize) {
+    return Map.of(
+        ObjectMetadata.ETAG, EtagTrailer.seal(trailerMacKey, declaredMd5, declaredSize).encode());
+  }
+
   /** {@link #metadata()} plus {@link #sealedTrailerMetadata()}; after the end. */
   public Map<String, String> completeMetadata() {
     return metadata.withTrailer(trailer()).toMap();

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log: one hash-chained JSON line (see {@link AuditChain}) per security-relevant request,
  * successful or not: every authentication failure and access denial, every write (PUT, POST,
- * DELETE, copy), every read of object data (GET object), bucket creation and deletion. Lists, HEADs
- * and probes are not audited.
+ * DELETE, copy), every read of object data (GET object), and admin operations (bucket creation and
+ * deletion, key rewrap). Lists, HEADs and probes are not audited.
  *
  * <p>A line holds: {@code seq}, {@code prev}, {@code time}, {@code event} ({@code
  * authentication_failure}, {@code access_denied}, {@code write}, {@code read}, {@code admin}),
@@ -49,6 +49,9 @@ public final class AuditLog implements RequestListener, AutoCloseable {
   public static final String KEY_VERSION = "s3eg.keyVersion";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+  /** Operation routes audited as {@code admin} events besides bucket creation and deletion. */
+  private static final java.util.Set<String> ADMIN_OPERATIONS = java.util.Set.of("Rewrap");
 
   private final OutputStream out;
   private final boolean ownsOut;
@@ -116,11 +119,11 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       return;
     }
     AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
-    String event = event(request, auth, c);
+    String operation = exchange.getProperty(GatewayMetrics.OPERATION, String.class);
+    String event = event(request, auth, c, operation);
     if (event == null) {
       return;
     }
-    String operation = exchange.getProperty(GatewayMetrics.OPERATION, String.class);
     boolean write = event.equals("write") || event.equals("admin");
     try {
       append(
@@ -150,12 +153,15 @@ public final class AuditLog implements RequestListener, AutoCloseable {
   }
 
   /** What kind of event this request is, or null if it is not audited. */
-  private static String event(S3Request request, AuthResult auth, Completed c) {
+  private static String event(S3Request request, AuthResult auth, Completed c, String operation) {
     if (auth == null) {
       return c.status() >= 400 ? "authentication_failure" : null;
     }
     if ("AccessDenied".equals(c.errorCode())) {
       return "access_denied";
+    }
+    if (ADMIN_OPERATIONS.contains(operation)) {
+      return "admin";
     }
     String level = request.level();
     return switch (request.method()) {

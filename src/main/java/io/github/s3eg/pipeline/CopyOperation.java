@@ -1,31 +1,43 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.EncryptionSession;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectRebinder;
+import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * CopyObject ({@code PUT} with {@code x-amz-copy-source}): the copy runs server-side at the
- * backend, with S3's metadata directive ({@code COPY} keeps the source's headers and metadata,
- * {@code REPLACE} takes them from this request) and its copy-source conditions.
+ * CopyObject ({@code PUT} with {@code x-amz-copy-source}). For a gateway-encrypted source the data
+ * key is re-wrapped for the destination's bucket and key and the body is copied server-side at the
+ * backend: no object bytes pass through the gateway. A plaintext source (only readable with {@code
+ * ENCRYPTION_ALLOW_PLAINTEXT_READS=true}) is encrypted on the way, by streaming. S3's metadata
+ * directive applies to the client's metadata: {@code COPY} keeps the source's headers and metadata,
+ * {@code REPLACE} takes them from this request.
  */
 public final class CopyOperation {
-
-  private final BackendClients backend;
-
-  public CopyOperation(BackendClients backend) {
-    this.backend = backend;
-  }
 
   /** The source named by {@code x-amz-copy-source}. */
   public record CopySource(String bucket, String key) {
@@ -36,8 +48,7 @@ public final class CopyOperation {
         throw new S3Exception(
             S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
       }
-      String decoded =
-          io.github.s3eg.s3.S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
+      String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
       if (decoded.startsWith("/")) {
         decoded = decoded.substring(1);
       }
@@ -52,56 +63,169 @@ public final class CopyOperation {
     }
   }
 
-  /**
-   * Runs the copy at the backend. camel-aws2-s3's copyObject insists on its own key headers even
-   * for a typed request, so this step calls the backend client itself.
-   */
-  public void copyObject(Exchange exchange) {
+  private final BackendClients backend;
+  private final DecryptObject decryption;
+  private final ObjectRebinder rebinder;
+  private final ObjectEncryptor encryptor;
+  private final ObjectOperations objects;
+
+  public CopyOperation(
+      BackendClients backend,
+      DecryptObject decryption,
+      ObjectRebinder rebinder,
+      ObjectEncryptor encryptor,
+      ObjectOperations objects) {
+    this.backend = backend;
+    this.decryption = decryption;
+    this.rebinder = rebinder;
+    this.encryptor = encryptor;
+    this.objects = objects;
+  }
+
+  public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
-    String directive = s3.header("x-amz-metadata-directive");
-    boolean replace =
-        directive != null && directive.trim().toUpperCase(Locale.ROOT).equals("REPLACE");
-    if (directive != null && !replace && !directive.trim().equalsIgnoreCase("COPY")) {
-      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown metadata directive.")
-          .with("ArgumentName", "x-amz-metadata-directive");
-    }
+    boolean replace = replaceDirective(s3);
     if (!replace && source.bucket().equals(s3.bucket()) && source.key().equals(s3.key())) {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
+    HeadObjectResponse src =
+        backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
+    Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
+    String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
+    checkCopyConditions(s3, etag, src.lastModified());
+
+    ObjectHeaders headers;
+    if (replace) {
+      headers = ObjectHeaders.fromRequest(s3);
+      EncryptObject.rejectReservedMetadata(headers.userMetadata());
+    } else {
+      headers =
+          ObjectOperations.clientHeaders(
+              src.contentType(),
+              src.contentEncoding(),
+              src.contentDisposition(),
+              src.contentLanguage(),
+              src.cacheControl(),
+              src.expiresString(),
+              src.metadata());
+    }
+    Instant lastModified =
+        opened.isPresent()
+            ? copyServerSide(s3, source, src, headers)
+            : reencrypt(s3, source, headers, src.contentLength());
+    XmlWriter xml =
+        new XmlWriter()
+            .root("CopyObjectResult")
+            .element("LastModified", ObjectHeaders.xmlDate(lastModified))
+            .element("ETag", etag);
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  /** Re-wraps the data key for the destination; the backend copies the body unchanged. */
+  private Instant copyServerSide(
+      S3Request s3, CopySource source, HeadObjectResponse src, ObjectHeaders headers)
+      throws CryptoException {
+    Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
+    metadata.putAll(
+        rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key()));
     CopyObjectRequest.Builder b =
         CopyObjectRequest.builder()
             .sourceBucket(source.bucket())
             .sourceKey(source.key())
             .destinationBucket(s3.bucket())
             .destinationKey(s3.key())
-            .metadataDirective(replace ? MetadataDirective.REPLACE : MetadataDirective.COPY)
-            .copySourceIfMatch(s3.header("x-amz-copy-source-if-match"))
-            .copySourceIfNoneMatch(s3.header("x-amz-copy-source-if-none-match"))
-            .copySourceIfModifiedSince(
-                Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-modified-since")))
-            .copySourceIfUnmodifiedSince(
-                Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-unmodified-since")));
-    if (replace) {
-      ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
-      b.contentType(headers.contentType())
-          .contentEncoding(headers.contentEncoding())
-          .contentDisposition(headers.contentDisposition())
-          .contentLanguage(headers.contentLanguage())
-          .cacheControl(headers.cacheControl())
-          .metadata(headers.userMetadata());
-      if (headers.expires() != null) {
-        b.expires(Preconditions.parseHttpDate(headers.expires()));
-      }
+            // The wrapped key was made for exactly this source version.
+            .copySourceIfMatch(src.eTag())
+            .metadataDirective(MetadataDirective.REPLACE);
+    ObjectOperations.applyHeaders(
+        headers,
+        metadata,
+        b::contentType,
+        b::contentEncoding,
+        b::contentDisposition,
+        b::contentLanguage,
+        b::cacheControl,
+        b::metadata);
+    if (headers.expires() != null) {
+      b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
     CopyObjectResponse r = backend.s3().copyObject(b.build());
-    XmlWriter xml =
-        new XmlWriter()
-            .root("CopyObjectResult")
-            .element("LastModified", ObjectHeaders.xmlDate(r.copyObjectResult().lastModified()))
-            .element("ETag", r.copyObjectResult().eTag());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    return r.copyObjectResult().lastModified();
+  }
+
+  /** A plaintext source (allowed by configuration) is encrypted while it streams through. */
+  private Instant reencrypt(S3Request s3, CopySource source, ObjectHeaders headers, long size)
+      throws CryptoException {
+    EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
+    Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
+    metadata.putAll(session.metadata());
+    try (ResponseInputStream<GetObjectResponse> in =
+        backend.s3().getObject(g -> g.bucket(source.bucket()).key(source.key()))) {
+      PutObjectRequest.Builder b =
+          PutObjectRequest.builder()
+              .bucket(s3.bucket())
+              .key(s3.key())
+              .contentLength(session.ciphertextSize(size));
+      ObjectOperations.applyHeaders(
+          headers,
+          metadata,
+          b::contentType,
+          b::contentEncoding,
+          b::contentDisposition,
+          b::contentLanguage,
+          b::cacheControl,
+          b::metadata);
+      PutObjectResponse put =
+          backend
+              .uploads()
+              .putObject(
+                  b.build(),
+                  ObjectOperations.oneShot(
+                      session.encrypt(in), session.ciphertextSize(size), headers.contentType()));
+      objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return Instant.now();
+  }
+
+  private static boolean replaceDirective(S3Request s3) {
+    String directive = s3.header("x-amz-metadata-directive");
+    if (directive == null || directive.trim().equalsIgnoreCase("COPY")) {
+      return false;
+    }
+    if (directive.trim().toUpperCase(Locale.ROOT).equals("REPLACE")) {
+      return true;
+    }
+    throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown metadata directive.")
+        .with("ArgumentName", "x-amz-metadata-directive");
+  }
+
+  /** {@code x-amz-copy-source-if-*}, against the source's plaintext ETag; S3 answers 412. */
+  static void checkCopyConditions(S3Request s3, String etag, Instant lastModified) {
+    String ifMatch = s3.header("x-amz-copy-source-if-match");
+    String ifNoneMatch = s3.header("x-amz-copy-source-if-none-match");
+    Instant unmodifiedSince =
+        Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-unmodified-since"));
+    Instant modifiedSince =
+        Preconditions.parseHttpDate(s3.header("x-amz-copy-source-if-modified-since"));
+    long modified = lastModified == null ? 0 : lastModified.getEpochSecond();
+    boolean failed =
+        (ifMatch != null && !Preconditions.matches(ifMatch, etag))
+            || (ifMatch == null
+                && unmodifiedSince != null
+                && modified > unmodifiedSince.getEpochSecond())
+            || (ifNoneMatch != null && Preconditions.matches(ifNoneMatch, etag))
+            || (ifNoneMatch == null
+                && modifiedSince != null
+                && modified <= modifiedSince.getEpochSecond());
+    if (failed) {
+      throw new S3Exception(
+          S3ErrorCode.PRECONDITION_FAILED,
+          "At least one of the pre-conditions you specified did not hold");
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -29,9 +30,25 @@ public final class ListOperations {
   private static final int MAX_KEYS = 1000;
 
   private final BackendClients backend;
+  private final SegmentLayout layout;
 
-  public ListOperations(BackendClients backend) {
+  /** {@code layout}: the configured object layout, to report plaintext sizes by arithmetic. */
+  public ListOperations(BackendClients backend, SegmentLayout layout) {
     this.backend = backend;
+    this.layout = layout;
+  }
+
+  /**
+   * The plaintext size of a listed object, from its stored size alone (no HEAD per key): exact for
+   * objects written with the configured segment size; anything else (a plaintext object, another
+   * layout) is listed with its stored size.
+   */
+  long plaintextSize(long storedSize) {
+    try {
+      return layout.plaintextSize(storedSize);
+    } catch (RuntimeException e) {
+      return storedSize;
+    }
   }
 
   public void listObjectsV2(Exchange exchange) {
@@ -113,14 +130,34 @@ public final class ListOperations {
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
-  private static void writeContents(
+  /**
+   * The ETag in a listing. The plaintext MD5 of an encrypted object lives in its metadata, which a
+   * listing does not carry, and its backend ETag is the MD5 of the ciphertext; so an encrypted
+   * object is listed with that ETag marked as not-an-MD5 (the {@code -1} suffix S3 uses for
+   * multipart objects), and clients do not compare it with a local MD5. HEAD and GET give the
+   * plaintext MD5.
+   */
+  String listedEtag(S3Object o) {
+    String etag = o.eTag();
+    if (etag == null || etag.contains("-")) {
+      return etag;
+    }
+    try {
+      layout.plaintextSize(o.size());
+    } catch (RuntimeException notEncryptedByThisLayout) {
+      return etag;
+    }
+    return "\"" + etag.replace("\"", "") + "-1\"";
+  }
+
+  private void writeContents(
       XmlWriter xml, List<S3Object> contents, UnaryOperator<String> enc, boolean owner) {
     for (S3Object o : contents) {
       xml.start("Contents")
           .element("Key", enc.apply(o.key()))
           .element("LastModified", ObjectHeaders.xmlDate(o.lastModified()))
-          .element("ETag", o.eTag())
-          .element("Size", o.size())
+          .element("ETag", listedEtag(o))
+          .element("Size", plaintextSize(o.size()))
           .element(
               "StorageClass",
               o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString());

@@ -1,76 +1,112 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.ObjectMetadata;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * The object verbs' steps around the backend call: build the SDK request from the {@link
- * S3Request}, and turn the SDK's answer into the {@link S3Response} S3 would have sent. Where
- * camel-aws2-s3 is faithful (GetObject, DeleteObject with {@code pojoRequest}) the routes call the
- * component between the two steps; PutObject and HeadObject call the backend client here because
- * the component drops headers (Content-Language, Expires) or conditions.
+ * S3Request}, and turn the answer into the {@link S3Response} S3 would have sent for the plaintext.
+ * Where camel-aws2-s3 is faithful (GetObject, DeleteObject with {@code pojoRequest}) the routes
+ * call the component between the two steps; PutObject and HeadObject call the backend client here
+ * because the component drops headers (Content-Language, Expires).
  */
 public final class ObjectOperations {
 
-  /** Exchange property: the length of the (decoded) request body that goes to the backend. */
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectOperations.class);
+
+  /** Exchange property: the length of the body that goes to the backend. */
   public static final String BODY_LENGTH = "s3BodyLength";
 
-  private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d+-\\d*|-\\d+)");
-
   private final BackendClients backend;
+  private final DecryptObject decryption;
+  private final SegmentLayout layout;
 
-  public ObjectOperations(BackendClients backend) {
+  public ObjectOperations(BackendClients backend, DecryptObject decryption, SegmentLayout layout) {
     this.backend = backend;
+    this.decryption = decryption;
+    this.layout = layout;
   }
 
   // ---- GetObject
 
+  /** Plans the backend read: whole segments that cover the client's range, in one request. */
   public void getObjectRequest(Exchange exchange) {
     S3Request s3 = request(exchange);
-    GetObjectRequest.Builder b = GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key());
-    String range = s3.header("Range");
-    if (range != null && SINGLE_RANGE.matcher(range.trim()).matches()) {
-      b.range(range.trim());
+    ReadPlan plan = ReadPlan.of(s3.header("Range"), layout);
+    if (plan.backendRange() != null && decryption.allowPlaintextReads() && isPlaintext(s3)) {
+      // Only when plaintext reads are allowed: a ranged read of a plaintext object must not be
+      // planned in ciphertext segments, so its kind is looked up first (one HEAD).
+      plan = new ReadPlan(ReadPlan.Kind.PLAINTEXT, s3.header("Range"));
     }
-    exchange.getIn().setBody(b.build());
+    exchange.setProperty(ReadPlan.PROPERTY, plan);
+    exchange
+        .getIn()
+        .setBody(
+            GetObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .range(plan.backendRange())
+                .build());
   }
 
+  private boolean isPlaintext(S3Request s3) {
+    Map<String, String> metadata =
+        backend
+            .s3()
+            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build())
+            .metadata();
+    return metadata.keySet().stream().noneMatch(ObjectMetadata::isCryptoEntry);
+  }
+
+  /** Conditions against the plaintext ETag, headers, 200/206, and the plaintext stream. */
   @SuppressWarnings("unchecked")
   public void getObjectResponse(Exchange exchange) {
     S3Request s3 = request(exchange);
-    ResponseInputStream<GetObjectResponse> body =
+    ResponseInputStream<GetObjectResponse> backendBody =
         exchange.getIn().getBody(ResponseInputStream.class);
-    GetObjectResponse r = body.response();
+    GetObjectResponse r = backendBody.response();
+    OpenedObject opened = exchange.getProperty(DecryptObject.OPENED, OpenedObject.class);
+    DecryptObject.PlaintextBody body =
+        exchange.getProperty(DecryptObject.PLAINTEXT, DecryptObject.PlaintextBody.class);
+    String etag = etag(opened, r.eTag());
     try {
-      Preconditions.check(s3, r.eTag(), r.lastModified());
+      Preconditions.check(s3, etag, r.lastModified());
     } catch (S3Exception e) {
-      body.abort();
+      body.abort().run();
       throw e;
     }
-    boolean partial = r.contentRange() != null;
-    S3Response response = S3Response.status(partial ? 206 : 200);
-    objectHeaders(
+    S3Response response = S3Response.status(body.range() != null ? 206 : 200);
+    clientHeaders(
             r.contentType(),
             r.contentEncoding(),
             r.contentDisposition(),
@@ -80,37 +116,43 @@ public final class ObjectOperations {
             r.metadata())
         .writeTo(response, s3);
     response
-        .header("ETag", r.eTag())
+        .header("ETag", etag)
         .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
         .header("Accept-Ranges", "bytes")
-        .header("Content-Range", r.contentRange());
-    long length = r.contentLength();
-    CountingStream counted = new CountingStream(body);
-    response.stream(counted, length, () -> releaseBackendStream(body, counted.count() >= length));
+        .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    response.stream(body.stream(), body.length(), () -> body.abort().run());
     exchange.setProperty(S3Response.PROPERTY, response);
   }
 
-  /** A fully read stream goes back to the pool; a partly read one is aborted, not drained. */
-  static void releaseBackendStream(ResponseInputStream<?> body, boolean fullyRead)
-      throws IOException {
-    if (fullyRead) {
-      body.close();
-    } else {
-      body.abort();
+  /** The plaintext ETag from authenticated metadata; the backend's only for plaintext objects. */
+  static String etag(OpenedObject opened, String backendEtag) {
+    if (opened == null) {
+      return backendEtag;
     }
+    // Without the entry (an upload interrupted before its ETag was recorded) the object is still
+    // readable; its ETag is then not an MD5, which clients accept as for multipart objects.
+    return "\"" + opened.plaintextEtag().orElse(unquote(backendEtag) + "-1") + "\"";
+  }
+
+  private static String unquote(String etag) {
+    return etag == null ? "" : etag.replace("\"", "");
   }
 
   // ---- HeadObject
 
-  public void headObject(Exchange exchange) {
+  public void headObject(Exchange exchange) throws CryptoException {
     S3Request s3 = request(exchange);
     HeadObjectResponse r =
         backend
             .s3()
             .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
-    Preconditions.check(s3, r.eTag(), r.lastModified());
+    Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
+    String etag = etag(opened.orElse(null), r.eTag());
+    Preconditions.check(s3, etag, r.lastModified());
+    long size =
+        opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
     S3Response response = S3Response.status(200);
-    objectHeaders(
+    clientHeaders(
             r.contentType(),
             r.contentEncoding(),
             r.contentDisposition(),
@@ -120,49 +162,99 @@ public final class ObjectOperations {
             r.metadata())
         .writeTo(response, s3);
     response
-        .header("ETag", r.eTag())
+        .header("ETag", etag)
         .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
         .header("Accept-Ranges", "bytes")
-        .header("Content-Length", Long.toString(r.contentLength()));
+        .header("Content-Length", Long.toString(size));
     exchange.setProperty(S3Response.PROPERTY, response);
   }
 
   // ---- PutObject
 
-  /** Streams the (already decoded) request body to the backend with its exact length. */
+  /** Streams the encrypted body to the backend with its exact length. */
   public void putObject(Exchange exchange) {
     S3Request s3 = request(exchange);
+    UploadPlan plan = exchange.getProperty(UploadPlan.PROPERTY, UploadPlan.class);
     InputStream body = exchange.getIn().getBody(InputStream.class);
     long length = exchange.getProperty(BODY_LENGTH, Long.class);
-    ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     PutObjectRequest.Builder b =
-        PutObjectRequest.builder()
-            .bucket(s3.bucket())
-            .key(s3.key())
-            .contentLength(length)
-            .contentType(headers.contentType())
-            .contentEncoding(headers.contentEncoding())
-            .contentDisposition(headers.contentDisposition())
-            .contentLanguage(headers.contentLanguage())
-            .cacheControl(headers.cacheControl())
-            .metadata(headers.userMetadata());
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
-    String md5 = s3.header("Content-MD5");
-    if (md5 != null) {
-      b.contentMD5(md5);
-    }
-    if (length == 0) {
-      // Nothing will be read for the upload: verify the (empty) body and its framing first.
-      ReadRequestBody.readToEnd(body);
+        PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
+    applyHeaders(
+        plan.headers(),
+        plan.storedMetadata(),
+        b::contentType,
+        b::contentEncoding,
+        b::contentDisposition,
+        b::contentLanguage,
+        b::cacheControl,
+        b::metadata);
+    if (plan.headers().expires() != null) {
+      b.expires(Preconditions.parseHttpDate(plan.headers().expires()));
     }
     PutObjectResponse r =
-        backend.uploads().putObject(b.build(), oneShot(body, length, headers.contentType()));
-    // The backend took exactly `length` bytes; consume the framing after them (final chunk,
-    // trailer) so that the connection stays usable.
-    ReadRequestBody.readToEnd(body);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("ETag", r.eTag()));
+        backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));
+    // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
+    String etag = "\"" + plan.session().plaintextEtag() + "\"";
+    if (plan.etagAfterUpload()) {
+      recordEtag(s3, plan, r.eTag());
+    }
+    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("ETag", etag));
+  }
+
+  /**
+   * Adds the authenticated ETag entry with a metadata-only copy of the object onto itself. Only if
+   * the backend object is still the one just written (copy-source-if-match): a concurrent writer's
+   * object is never given this ETag. If this fails, the object stays readable with a non-MD5 ETag.
+   */
+  void recordEtag(S3Request s3, UploadPlan plan, String backendEtag) {
+    Map<String, String> metadata = new LinkedHashMap<>(plan.storedMetadata());
+    metadata.putAll(plan.session().sealedTrailerMetadata());
+    CopyObjectRequest.Builder c =
+        CopyObjectRequest.builder()
+            .sourceBucket(s3.bucket())
+            .sourceKey(s3.key())
+            .destinationBucket(s3.bucket())
+            .destinationKey(s3.key())
+            .copySourceIfMatch(backendEtag)
+            .metadataDirective(MetadataDirective.REPLACE);
+    applyHeaders(
+        plan.headers(),
+        metadata,
+        c::contentType,
+        c::contentEncoding,
+        c::contentDisposition,
+        c::contentLanguage,
+        c::cacheControl,
+        c::metadata);
+    if (plan.headers().expires() != null) {
+      c.expires(Preconditions.parseHttpDate(plan.headers().expires()));
+    }
+    try {
+      backend.s3().copyObject(c.build());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "request {}: could not record the plaintext ETag of {}: {}",
+          s3.requestId(),
+          s3.resource(),
+          e.getMessage());
+    }
+  }
+
+  static void applyHeaders(
+      ObjectHeaders h,
+      Map<String, String> metadata,
+      java.util.function.Consumer<String> contentType,
+      java.util.function.Consumer<String> contentEncoding,
+      java.util.function.Consumer<String> contentDisposition,
+      java.util.function.Consumer<String> contentLanguage,
+      java.util.function.Consumer<String> cacheControl,
+      java.util.function.Consumer<Map<String, String>> meta) {
+    contentType.accept(h.contentType());
+    contentEncoding.accept(h.contentEncoding());
+    contentDisposition.accept(h.contentDisposition());
+    contentLanguage.accept(h.contentLanguage());
+    cacheControl.accept(h.cacheControl());
+    meta.accept(metadata);
   }
 
   /**
@@ -199,14 +291,22 @@ public final class ObjectOperations {
 
   // ---- helpers
 
-  static ObjectHeaders objectHeaders(
+  /** The headers a client sees: the gateway's own metadata entries are never shown. */
+  static ObjectHeaders clientHeaders(
       String contentType,
       String contentEncoding,
       String contentDisposition,
       String contentLanguage,
       String cacheControl,
       String expires,
-      java.util.Map<String, String> metadata) {
+      Map<String, String> metadata) {
+    Map<String, String> user = new LinkedHashMap<>();
+    metadata.forEach(
+        (k, v) -> {
+          if (!ObjectMetadata.isCryptoEntry(k)) {
+            user.put(k, v);
+          }
+        });
     // Some backends (S3Proxy) store the "aws-chunked" framing marker of the gateway's own upload.
     return new ObjectHeaders(
         contentType,
@@ -215,7 +315,7 @@ public final class ObjectOperations {
         contentLanguage,
         cacheControl,
         expires,
-        metadata);
+        user);
   }
 
   static S3Request request(Exchange exchange) {
@@ -226,34 +326,16 @@ public final class ObjectOperations {
     return s3;
   }
 
-  /** Counts what the client was sent, to tell a finished backend stream from an abandoned one. */
-  static final class CountingStream extends FilterInputStream {
-    private long count;
-
-    CountingStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
+  /** Releases a backend stream: back to the pool if fully read, else aborted (not drained). */
+  static void release(ResponseInputStream<?> source) {
+    try {
+      if (source.read() < 0) {
+        source.close();
+        return;
       }
-      return b;
+    } catch (IOException e) {
+      // fall through to abort
     }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    long count() {
-      return count;
-    }
+    source.abort();
   }
 }

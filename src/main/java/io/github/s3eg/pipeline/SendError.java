@@ -106,6 +106,10 @@ public final class SendError implements Processor {
         return s3;
       }
     }
+    S3Exception crypto = CryptoErrors.map(failure, request, requestId);
+    if (crypto != null) {
+      return crypto;
+    }
     java.util.Optional<S3Exception> body = BodyVerificationException.find(failure);
     if (body.isPresent()) {
       return body.get();

@@ -51,13 +51,13 @@ public record ByteRange(long first, long last, long total) {
         return Optional.of(new ByteRange(first, total - 1, total));
       }
       long first = Long.parseLong(a);
-      long last = b.isEmpty() ? total - 1 : Long.parseLong(b);
-      if (first < 0 || last < first) {
+      if (!b.isEmpty() && Long.parseLong(b) < first) {
         return Optional.empty();
       }
       if (first >= total) {
         throw unsatisfiable(total);
       }
+      long last = b.isEmpty() ? total - 1 : Long.parseLong(b);
       return Optional.of(new ByteRange(first, Math.min(last, total - 1), total));
     } catch (NumberFormatException e) {
       return Optional.empty();

@@ -45,7 +45,7 @@ public final class Preconditions {
     }
   }
 
-  static boolean matches(String header, String etag) {
+  public static boolean matches(String header, String etag) {
     String bare = unquote(etag);
     for (String candidate : header.split(",")) {
       String c = candidate.trim();

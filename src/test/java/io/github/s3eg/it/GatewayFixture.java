@@ -27,14 +27,34 @@ public final class GatewayFixture implements AutoCloseable {
 
   public static final String CLIENT_SECRET = "client-secret-0123456789";
 
+  /** The fixture gateway's encryption password (the KEK is derived from it at start-up). */
+  public static final String PASSWORD = "fixture-password-0123456789";
+
   private final TestBackend backend;
   private final CountingProxy probe;
   private final Gateway gateway;
+  private final boolean ownsBackend;
 
-  private GatewayFixture(TestBackend backend, CountingProxy probe, Gateway gateway) {
+  private GatewayFixture(
+      TestBackend backend, CountingProxy probe, Gateway gateway, boolean ownsBackend) {
     this.backend = backend;
     this.probe = probe;
     this.gateway = gateway;
+    this.ownsBackend = ownsBackend;
+  }
+
+  /** A gateway in front of an existing backend, which it leaves running when closed. */
+  public static GatewayFixture startOn(TestBackend backend, Map<String, String> extraSettings)
+      throws Exception {
+    CountingProxy probe = CountingProxy.start(backend.endpoint());
+    try {
+      Map<String, String> settings = new HashMap<>(extraSettings);
+      settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
+      return new GatewayFixture(backend, probe, Gateway.start(config(backend, settings)), false);
+    } catch (Exception | Error e) {
+      probe.close();
+      throw e;
+    }
   }
 
   public static GatewayFixture start(Map<String, String> extraSettings) throws Exception {
@@ -49,7 +69,8 @@ public final class GatewayFixture implements AutoCloseable {
     try {
       Map<String, String> settings = new HashMap<>(extraSettings);
       settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
-      return new GatewayFixture(backend, probe, Gateway.start(config(backend, settings), clock));
+      return new GatewayFixture(
+          backend, probe, Gateway.start(config(backend, settings), clock), true);
     } catch (Exception | Error e) {
       probe.close();
       backend.close();
@@ -79,7 +100,9 @@ public final class GatewayFixture implements AutoCloseable {
         "AUTH_ACCESS_KEY",
         CLIENT_KEY,
         "AUTH_SECRET_KEY",
-        CLIENT_SECRET);
+        CLIENT_SECRET,
+        "ENCRYPTION_PASSWORD",
+        PASSWORD);
   }
 
   public URI endpoint() {
@@ -128,7 +151,9 @@ public final class GatewayFixture implements AutoCloseable {
       gateway.close();
     } finally {
       probe.close();
-      backend.close();
+      if (ownsBackend) {
+        backend.close();
+      }
     }
   }
 }

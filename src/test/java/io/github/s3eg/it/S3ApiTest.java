@@ -81,7 +81,7 @@ class S3ApiTest {
   void putAndGetRoundTripBytesHeadersAndMetadata(String mode) {
     S3Client s3 = client(mode);
     String bucket = bucket(s3, "rt-" + mode);
-    byte[] data = random(300_001, 1);
+    byte[] data = random(200_001, 1);
     s3.putObject(
         b ->
             b.bucket(bucket)

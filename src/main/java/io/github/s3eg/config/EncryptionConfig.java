@@ -1,0 +1,123 @@
+package io.github.s3eg.config;
+
+import io.github.s3eg.crypto.Algorithm;
+import io.github.s3eg.crypto.SegmentLayout;
+import io.github.s3eg.keys.KeyManagerFactory;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How objects are encrypted: the algorithm new objects get, the algorithms that stay readable, the
+ * segment size, where the key-encryption key comes from, and whether objects that were stored
+ * before the gateway (no encryption metadata) may be served as they are.
+ */
+public record EncryptionConfig(
+    Algorithm preferredAlgorithm,
+    Set<Algorithm> supportedAlgorithms,
+    int segmentSize,
+    boolean allowPlaintextReads,
+    long spoolLimit,
+    Optional<char[]> password,
+    Optional<byte[]> passwordSalt,
+    Map<String, String> keyManagerSettings) {
+
+  /** Settings the key-manager factory reads (original project's names). */
+  static final List<String> KEY_MANAGER_SETTINGS =
+      List.of(
+          KeyManagerFactory.ENABLED,
+          KeyManagerFactory.PROVIDER,
+          KeyManagerFactory.DUAL_READ_WINDOW,
+          KeyManagerFactory.ACTIVE_VERSION,
+          KeyManagerFactory.CACHE_TTL,
+          KeyManagerFactory.CACHE_MAX_ENTRIES,
+          KeyManagerFactory.ENDPOINT,
+          KeyManagerFactory.TIMEOUT,
+          KeyManagerFactory.KEYS,
+          KeyManagerFactory.CA_CERT,
+          KeyManagerFactory.CLIENT_CERT,
+          KeyManagerFactory.CLIENT_KEY,
+          KeyManagerFactory.KMIP_PROTOCOL_VERSION,
+          KeyManagerFactory.KEYRING_FILE);
+
+  public boolean keyManagerEnabled() {
+    return "true"
+        .equalsIgnoreCase(keyManagerSettings.getOrDefault(KeyManagerFactory.ENABLED, "false"));
+  }
+
+  static EncryptionConfig from(Settings s) {
+    Algorithm preferred =
+        algorithm(
+            "ENCRYPTION_PREFERRED_ALGORITHM",
+            s.get("ENCRYPTION_PREFERRED_ALGORITHM", "AES256-GCM"));
+    Set<Algorithm> supported = EnumSet.noneOf(Algorithm.class);
+    for (String name :
+        s.get("ENCRYPTION_SUPPORTED_ALGORITHMS", "AES256-GCM,CHACHA20-POLY1305").split(",")) {
+      if (!name.isBlank()) {
+        supported.add(algorithm("ENCRYPTION_SUPPORTED_ALGORITHMS", name.trim()));
+      }
+    }
+    if (!supported.contains(preferred)) {
+      throw new ConfigurationException(
+          "ENCRYPTION_SUPPORTED_ALGORITHMS",
+          "must include the preferred algorithm " + preferred.configName());
+    }
+    int segment =
+        (int)
+            s.getSize(
+                "ENCRYPTION_SEGMENT_SIZE",
+                SegmentLayout.DEFAULT_SEGMENT_SIZE,
+                SegmentLayout.MIN_CONFIGURABLE_SEGMENT_SIZE,
+                SegmentLayout.MAX_SEGMENT_SIZE);
+    Optional<char[]> password = s.get("ENCRYPTION_PASSWORD").map(String::toCharArray);
+    if (password.isPresent() && password.get().length < 12) {
+      throw new ConfigurationException(
+          "ENCRYPTION_PASSWORD", "must be at least 12 characters long");
+    }
+    Optional<byte[]> salt =
+        s.get("ENCRYPTION_PASSWORD_SALT")
+            .map(v -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (salt.isPresent() && salt.get().length < 16) {
+      throw new ConfigurationException(
+          "ENCRYPTION_PASSWORD_SALT", "must be at least 16 bytes long");
+    }
+    Map<String, String> km = new LinkedHashMap<>();
+    for (String name : KEY_MANAGER_SETTINGS) {
+      s.get(name).ifPresent(v -> km.put(name, v));
+    }
+    return new EncryptionConfig(
+        preferred,
+        Set.copyOf(supported),
+        segment,
+        s.getBoolean("ENCRYPTION_ALLOW_PLAINTEXT_READS", false),
+        s.getSize("ENCRYPTION_SPOOL_LIMIT", 256 * 1024, 0, 16 * 1024 * 1024),
+        password,
+        salt,
+        Map.copyOf(km));
+  }
+
+  private static Algorithm algorithm(String setting, String name) {
+    try {
+      return Algorithm.fromConfigName(name.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw new ConfigurationException(
+          setting, "must be AES256-GCM or CHACHA20-POLY1305, was '" + name + "'");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptionConfig["
+        + preferredAlgorithm.configName()
+        + ", segment="
+        + segmentSize
+        + ", keyManager="
+        + (keyManagerEnabled() ? keyManagerSettings.get(KeyManagerFactory.PROVIDER) : "password")
+        + ", plaintextReads="
+        + allowPlaintextReads
+        + "]";
+  }
+}

@@ -1,0 +1,54 @@
+package io.github.s3eg.ops;
+
+import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.auth.AuthResult;
+import io.github.s3eg.s3.auth.Permission;
+import io.github.s3eg.s3.xml.XmlWriter;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code POST /bucket?s3eg-rewrap[&prefix=P][&start-after=K][&dry-run=true]}: the {@link Rewrapper}
+ * over HTTP, for principals with the {@code admin} permission only. Runs to the end of the bucket
+ * (or prefix) and answers the counts as XML.
+ */
+public final class RewrapEndpoint {
+
+  /** Exchange property set by authentication. */
+  private static final String AUTH = "s3Auth";
+
+  private final Rewrapper rewrapper;
+
+  public RewrapEndpoint(Rewrapper rewrapper) {
+    this.rewrapper = rewrapper;
+  }
+
+  public void rewrap(Exchange exchange) {
+    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
+    AuthResult auth = exchange.getProperty(AUTH, AuthResult.class);
+    if (auth == null || auth.principal().permission() != Permission.ADMIN) {
+      throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Re-wrapping needs the admin permission.");
+    }
+    String prefix = s3.param("prefix") == null ? "" : s3.param("prefix");
+    boolean dryRun = "true".equalsIgnoreCase(s3.param("dry-run"));
+    Rewrapper.Result r =
+        rewrapper.run(s3.bucket(), prefix, s3.param("start-after"), dryRun, line -> {});
+    XmlWriter xml =
+        new XmlWriter()
+            .root("RewrapResult")
+            .element("Bucket", s3.bucket())
+            .element("Prefix", prefix)
+            .element("DryRun", dryRun)
+            .element("Scanned", r.scanned())
+            .element("Rewrapped", r.rewrapped())
+            .element("AlreadyCurrent", r.current())
+            .element("Plaintext", r.plaintext())
+            .element("ChangedConcurrently", r.changedConcurrently())
+            .element("Failed", r.failed())
+            .element("LastKey", r.lastKey());
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+}

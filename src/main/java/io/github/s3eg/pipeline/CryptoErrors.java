@@ -1,0 +1,62 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.CryptoIOException;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps encryption failures to what the client sees. An object that fails its integrity or binding
+ * checks is a 500 InternalError with a clear message (and a warning in the log naming the object
+ * and the reason); an unreachable key service is 503 ServiceUnavailable; a key version the gateway
+ * cannot use is named. Never key material, never the raw exception text of a KMS.
+ */
+final class CryptoErrors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CryptoErrors.class);
+
+  private CryptoErrors() {}
+
+  static S3Exception map(Throwable failure, S3Request request, String requestId) {
+    CryptoException crypto = null;
+    for (Throwable t = failure; t != null && crypto == null; t = t.getCause()) {
+      if (t instanceof CryptoException c) {
+        crypto = c;
+      } else if (t instanceof CryptoIOException io) {
+        crypto = io.crypto();
+      }
+    }
+    if (crypto == null) {
+      return null;
+    }
+    String object = request == null ? "?" : request.resource();
+    LOG.warn(
+        "request {}: {} on {}: {}",
+        requestId,
+        crypto.getClass().getSimpleName(),
+        object,
+        crypto.getMessage());
+    return switch (crypto) {
+      case CryptoException.KeyServiceUnavailable e ->
+          new S3Exception(
+              S3ErrorCode.SERVICE_UNAVAILABLE, "The key service is unavailable; please retry.");
+      case CryptoException.UnknownKey e ->
+          new S3Exception(
+              S3ErrorCode.INTERNAL_ERROR,
+              "The object's key is not available to the gateway: " + e.getMessage());
+      case CryptoException.UnsupportedAlgorithm e ->
+          new S3Exception(
+              S3ErrorCode.INTERNAL_ERROR,
+              "The object's encryption algorithm is not enabled: " + e.getMessage());
+      default ->
+          new S3Exception(
+              S3ErrorCode.INTERNAL_ERROR,
+              "The stored object failed its integrity check ("
+                  + crypto.getClass().getSimpleName()
+                  + "); it is not served.");
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.EncryptionSession;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectMetadata;
+import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The {@code encrypt} step of PutObject: replaces the plaintext body with its encryption (object
+ * format v1, see {@code docs/object-format.md}) and sets the backend length to the ciphertext
+ * length, computed from the plaintext length before a byte is read.
+ *
+ * <p>S3 clients check that the ETag is the plaintext MD5. The MD5 is stored in authenticated
+ * metadata, and metadata travels before the body, so:
+ *
+ * <ul>
+ *   <li>with {@code Content-MD5} from the client (awscli, boto3, rclone) the entry is sealed up
+ *       front; the body verification fails the upload before its last byte if the MD5 is wrong;
+ *   <li>a body up to {@code ENCRYPTION_SPOOL_LIMIT} is encrypted into memory first;
+ *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
+ * </ul>
+ */
+public final class EncryptObject implements Processor {
+
+  private final ObjectEncryptor encryptor;
+  private final long spoolLimit;
+
+  public EncryptObject(ObjectEncryptor encryptor, long spoolLimit) {
+    this.encryptor = encryptor;
+    this.spoolLimit = spoolLimit;
+  }
+
+  @Override
+  public void process(Exchange exchange) throws IOException, CryptoException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
+    rejectReservedMetadata(headers.userMetadata());
+    InputStream plaintext = exchange.getIn().getBody(InputStream.class);
+    long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
+
+    EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
+    Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
+    stored.putAll(session.metadata());
+    byte[] declaredMd5 = declaredMd5(s3);
+    boolean etagAfterUpload = false;
+    InputStream ciphertext;
+    if (declaredMd5 != null) {
+      stored.putAll(session.sealedTrailerMetadata(declaredMd5, length));
+      ciphertext = session.encrypt(plaintext);
+    } else if (length <= spoolLimit) {
+      byte[] sealed = session.encrypt(plaintext).readAllBytes();
+      stored.putAll(session.sealedTrailerMetadata());
+      ciphertext = new ByteArrayInputStream(sealed);
+    } else {
+      ciphertext = session.encrypt(plaintext);
+      etagAfterUpload = true;
+    }
+    exchange.setProperty(
+        UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, etagAfterUpload));
+    exchange.setProperty(ObjectOperations.BODY_LENGTH, session.ciphertextSize(length));
+    exchange.getIn().setBody(ciphertext);
+  }
+
+  /** Clients cannot set the gateway's own metadata: it would let them forge encryption state. */
+  static void rejectReservedMetadata(Map<String, String> userMetadata) {
+    for (String name : userMetadata.keySet()) {
+      if (ObjectMetadata.isCryptoEntry(name)) {
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT,
+                "Metadata names starting with x-amz-meta-"
+                    + ObjectMetadata.PREFIX
+                    + " are reserved by the gateway")
+            .with("ArgumentName", "x-amz-meta-" + name);
+      }
+    }
+  }
+
+  /** The client's Content-MD5 (already validated by the body verification), or null. */
+  static byte[] declaredMd5(S3Request s3) {
+    String header = s3.header("Content-MD5");
+    return header == null ? null : Base64.getDecoder().decode(header.trim());
+  }
+}

@@ -1,0 +1,199 @@
+package io.github.s3eg.deploy;
+
+import static io.github.s3eg.deploy.Yaml.at;
+import static io.github.s3eg.deploy.Yaml.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Camel K Integration in camel-k/, validated offline: its structure, that it names exactly the
+ * gateway's route files, that those load in Camel, and that every bean the routes refer to is one
+ * the gateway binds. No Camel K operator runs here (see camel-k/README.md).
+ */
+class CamelKIntegrationTest {
+
+  private static final Path ROOT = GatewaySettings.ROOT;
+  private static final Path ROUTES = ROOT.resolve("src/main/resources/routes");
+  private static final Pattern BIND = Pattern.compile("main\\.bind\\(\\s*\"([^\"]+)\"");
+  private static final Pattern BEAN_REFERENCE = Pattern.compile("#(?:bean:)?([A-Za-z][\\w-]*)");
+
+  private final Map<String, Object> integration =
+      Yaml.documents(GatewaySettings.read(ROOT.resolve("camel-k/integration.yaml"))).get(0);
+
+  @Test
+  void isAnIntegrationOnTheGatewayJar() throws IOException {
+    assertThat(integration).containsEntry("apiVersion", "camel.apache.org/v1");
+    assertThat(integration).containsEntry("kind", "Integration");
+    String pomVersion = pomVersion().replace("-SNAPSHOT", "");
+    assertThat((List<Object>) at(integration, "spec.dependencies"))
+        .contains("mvn:io.github.s3eg:s3-encryption-gateway:" + pomVersion);
+    assertThat((Object) at(integration, "spec.traits.container.port")).isEqualTo(8080);
+    assertThat((Object) at(integration, "spec.traits.service.enabled")).isEqualTo(true);
+    assertThat((Object) at(integration, "spec.traits.health.enabled")).isEqualTo(true);
+    // The pod template patches the integration container by its name.
+    String container = at(integration, "spec.traits.container.name");
+    List<Map<String, Object>> containers = list(integration, "spec.template.spec.containers");
+    assertThat(containers).extracting(c -> c.get("name")).containsExactly(container);
+    assertThat((Object) at(containers.get(0), "securityContext.readOnlyRootFilesystem"))
+        .isEqualTo(true);
+    assertThat((List<Object>) at(integration, "spec.traits.mount.emptyDirs"))
+        .contains("tmp:/tmp", "data:/data");
+  }
+
+  @Test
+  void namesExactlyTheGatewaysRouteFiles() throws IOException {
+    List<Map<String, Object>> sources = list(integration, "spec.sources");
+    for (Map<String, Object> source : sources) {
+      assertThat(source.get("name")).isEqualTo(source.get("contentKey"));
+      assertThat(source.get("contentRef")).isEqualTo("s3-encryption-gateway-routes");
+    }
+    assertThat(sources.stream().map(s -> (String) s.get("contentKey")))
+        .containsExactlyInAnyOrderElementsOf(
+            routeFiles().stream().map(p -> p.getFileName().toString()).toList());
+  }
+
+  @Test
+  void theRouteFilesLoadInCamelWithTheExpectedRouteIds() throws Exception {
+    Set<String> declared = new TreeSet<>();
+    Set<String> directTargets = new TreeSet<>();
+    for (Path file : routeFiles()) {
+      for (Object element : Yaml.documentsAsObjects(GatewaySettings.read(file))) {
+        for (Object item : (List<?>) element) {
+          String id = at(item, "route.id");
+          if (id != null) {
+            declared.add(id);
+          }
+        }
+      }
+      Matcher m = Pattern.compile("to: direct:(\\w+)").matcher(GatewaySettings.read(file));
+      while (m.find()) {
+        directTargets.add(m.group(1));
+      }
+    }
+    assertThat(declared).contains("s3-api", "PutObject", "GetObject", "ListBuckets");
+
+    try (DefaultCamelContext context = new DefaultCamelContext()) {
+      context.build();
+      List<Resource> resources = new ArrayList<>();
+      for (Path file : routeFiles()) {
+        resources.add(ResourceHelper.resolveMandatoryResource(context, "file:" + file));
+      }
+      PluginHelper.getRoutesLoader(context).loadRoutes(resources);
+      List<RouteDefinition> loaded = ((ModelCamelContext) context).getRouteDefinitions();
+      Set<String> loadedIds = new TreeSet<>();
+      loaded.forEach(r -> loadedIds.add(r.getRouteId()));
+      assertThat(loadedIds).isEqualTo(declared);
+      // Every direct: endpoint that s3-api dispatches to is the input of a loaded route.
+      Set<String> inputs = new TreeSet<>();
+      loaded.forEach(r -> inputs.add(r.getInput().getEndpointUri()));
+      directTargets.forEach(t -> assertThat(inputs).contains("direct:" + t));
+    }
+  }
+
+  @Test
+  void everyBeanTheRoutesNameIsBoundByTheGateway() throws IOException {
+    Set<String> bound = new TreeSet<>();
+    Matcher m =
+        BIND.matcher(
+            GatewaySettings.read(ROOT.resolve("src/main/java/io/github/s3eg/Gateway.java")));
+    while (m.find()) {
+      bound.add(m.group(1));
+    }
+    assertThat(bound).contains("parseRequest", "backendS3");
+
+    Set<String> referenced = new TreeSet<>();
+    for (Path file : routeFiles()) {
+      for (Object doc : Yaml.documentsAsObjects(GatewaySettings.read(file))) {
+        collectRefs(doc, referenced);
+      }
+    }
+    List<String> properties = at(integration, "spec.traits.camel.properties");
+    properties.forEach(p -> collectReferences(p, referenced));
+    Properties application = new Properties();
+    application.load(
+        new StringReader(
+            GatewaySettings.read(ROOT.resolve("src/main/resources/application.properties"))));
+    application.values().forEach(v -> collectReferences((String) v, referenced));
+
+    assertThat(referenced).contains("parseRequest", "backendS3");
+    assertThat(bound).as("beans bound in Gateway.java").containsAll(referenced);
+  }
+
+  @Test
+  void theCamelPropertiesAreThoseOfTheJar() throws IOException {
+    Properties application = new Properties();
+    application.load(
+        new StringReader(
+            GatewaySettings.read(ROOT.resolve("src/main/resources/application.properties"))));
+    List<String> expected = new ArrayList<>();
+    application.forEach(
+        (k, v) -> {
+          String key = (String) k;
+          // Sources replace the route pattern; the Integration's name replaces camel.main.name.
+          if (!key.equals("camel.main.routesIncludePattern") && !key.equals("camel.main.name")) {
+            expected.add(key + "=" + v);
+          }
+        });
+    assertThat((List<Object>) at(integration, "spec.traits.camel.properties"))
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static void collectRefs(Object node, Set<String> refs) {
+    if (node instanceof Map<?, ?> map) {
+      map.forEach(
+          (k, v) -> {
+            if ("ref".equals(k) && v instanceof String s) {
+              refs.add(s);
+            } else {
+              collectRefs(v, refs);
+            }
+          });
+    } else if (node instanceof List<?> list) {
+      list.forEach(e -> collectRefs(e, refs));
+    } else if (node instanceof String s) {
+      collectReferences(s, refs);
+    }
+  }
+
+  private static void collectReferences(String text, Set<String> refs) {
+    Matcher m = BEAN_REFERENCE.matcher(text);
+    while (m.find()) {
+      refs.add(m.group(1));
+    }
+  }
+
+  private static List<Path> routeFiles() throws IOException {
+    try (Stream<Path> s = Files.list(ROUTES)) {
+      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
+  private static String pomVersion() {
+    Matcher m =
+        Pattern.compile(
+                "<artifactId>s3-encryption-gateway</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(GatewaySettings.read(ROOT.resolve("pom.xml")));
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+}
