@@ -117,7 +117,8 @@ public final class Gateway implements AutoCloseable {
             new ObjectDecryptor(keys, enc.supportedAlgorithms()),
             backend,
             enc.allowPlaintextReads());
-    ObjectOperations objects = new ObjectOperations(backend, decryption, encryptor.layout());
+    ObjectOperations objects =
+        new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
     main.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
     main.bind("keys", decryption);

@@ -5,6 +5,9 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.crypto.SegmentLayout;
+import io.github.s3eg.keys.KeyReference;
+import io.github.s3eg.ops.AuditLog;
+import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -50,11 +53,31 @@ public final class ObjectOperations {
   private final BackendClients backend;
   private final DecryptObject decryption;
   private final SegmentLayout layout;
+  private final GatewayMetrics metrics;
 
-  public ObjectOperations(BackendClients backend, DecryptObject decryption, SegmentLayout layout) {
+  public ObjectOperations(
+      BackendClients backend,
+      DecryptObject decryption,
+      SegmentLayout layout,
+      GatewayMetrics metrics) {
     this.backend = backend;
     this.decryption = decryption;
     this.layout = layout;
+    this.metrics = metrics;
+  }
+
+  /** Records which key wrapped the object's data key, for the audit log. */
+  static void auditKey(Exchange exchange, Map<String, String> metadata) {
+    String kek = metadata.get(ObjectMetadata.KEK);
+    if (kek != null) {
+      try {
+        KeyReference ref = KeyReference.decode(kek);
+        exchange.setProperty(AuditLog.KEY_ID, ref.id());
+        exchange.setProperty(AuditLog.KEY_VERSION, ref.version());
+      } catch (RuntimeException malformed) {
+        // The decrypt step reports malformed metadata; the audit line just has no key.
+      }
+    }
   }
 
   // ---- GetObject
@@ -120,7 +143,19 @@ public final class ObjectOperations {
         .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
         .header("Accept-Ranges", "bytes")
         .header("Content-Range", body.range() == null ? null : body.range().contentRange());
-    response.stream(body.stream(), body.length(), () -> body.abort().run());
+    long started = System.nanoTime();
+    String algorithm = opened == null ? "none" : opened.algorithm().configName();
+    response.stream(
+        body.stream(),
+        body.length(),
+        () -> {
+          body.abort().run();
+          if (opened != null) {
+            metrics.recordEncryption(
+                "decrypt", algorithm, body.length(), System.nanoTime() - started, true);
+          }
+        });
+    auditKey(exchange, r.metadata());
     exchange.setProperty(S3Response.PROPERTY, response);
   }
 
@@ -191,8 +226,16 @@ public final class ObjectOperations {
     if (plan.headers().expires() != null) {
       b.expires(Preconditions.parseHttpDate(plan.headers().expires()));
     }
+    long started = System.nanoTime();
     PutObjectResponse r =
         backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));
+    metrics.recordEncryption(
+        "encrypt",
+        plan.session().algorithm().configName(),
+        plan.session().plaintextSize(),
+        System.nanoTime() - started,
+        true);
+    auditKey(exchange, plan.storedMetadata());
     // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
     String etag = "\"" + plan.session().plaintextEtag() + "\"";
     if (plan.etagAfterUpload()) {

@@ -40,7 +40,7 @@ class EncryptionPipelineTest {
 
   @BeforeAll
   static void start() throws Exception {
-    fixture = GatewayFixture.start(Map.of());
+    fixture = GatewayFixture.start(Map.of("METRICS_PUBLIC", "true"));
     s3 = fixture.defaultClient();
     direct = fixture.backend().directClient();
     s3.createBucket(b -> b.bucket("enc"));
@@ -102,6 +102,26 @@ class EncryptionPipelineTest {
     assertThat(head.metadata()).containsOnlyKeys("note");
     assertThat(s3.listObjectsV2(b -> b.bucket("enc").prefix("secret.txt")).contents().get(0).size())
         .isEqualTo(data.length);
+  }
+
+  @Test
+  void encryptionAndDecryptionShowInTheMetrics() throws Exception {
+    byte[] data = markerData(123_456);
+    s3.putObject(b -> b.bucket("enc").key("metered"), RequestBody.fromBytes(data));
+    s3.getObjectAsBytes(b -> b.bucket("enc").key("metered"));
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      String metrics =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(fixture.endpoint() + "/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics)
+          .containsPattern("encryption_operations_total\\{[^}]*direction=\"encrypt\"[^}]*} [1-9]")
+          .containsPattern("encryption_operations_total\\{[^}]*direction=\"decrypt\"[^}]*} [1-9]")
+          .containsPattern("encryption_bytes_total\\{[^}]*direction=\"encrypt\"[^}]*} [1-9]");
+    }
   }
 
   @Test
