@@ -54,6 +54,7 @@ final class DecryptingStream extends InputStream {
   private long toSkip;
   private long toDeliver;
   private int pendingByte = NO_PENDING_BYTE;
+  private boolean segmentIsLast;
   private int outPos;
   private int outLimit;
   private boolean done;
@@ -187,76 +188,85 @@ final class DecryptingStream extends InputStream {
       readHeader();
     }
     long index = nextSegment;
-    int length;
-    boolean last;
-    if (plaintextSize != UNKNOWN) {
-      length = layout.ciphertextLengthOfSegment(index, plaintextSize);
-      int got = source.readNBytes(ciphertext, 0, length);
-      if (got < length) {
-        throw new CryptoException.TruncatedCiphertext(
-            "the ciphertext ends "
-                + (length - got)
-                + " bytes before the end of segment "
-                + index
-                + " (expected "
-                + length
-                + " bytes)");
-      }
-      if (index == lastSegment && source.read() >= 0) {
-        throw new CryptoException.TrailingData(
-            "bytes follow segment " + index + ", the last expected segment");
-      }
-      last = layout.isFinalSegment(index, plaintextSize);
-    } else {
-      int capacity = layout.ciphertextCapacityOfSegment(index);
-      int start = 0;
-      if (pendingByte != NO_PENDING_BYTE) {
-        ciphertext[0] = (byte) pendingByte;
-        pendingByte = NO_PENDING_BYTE;
-        start = 1;
-      }
-      length = start + source.readNBytes(ciphertext, start, capacity - start);
-      last = length < capacity;
-      if (!last) {
-        int next = source.read();
-        if (next < 0) {
-          last = true;
-        } else {
-          pendingByte = next;
-        }
-      }
-      if (length < SegmentLayout.TAG_SIZE) {
-        throw new CryptoException.TruncatedCiphertext(
-            "the ciphertext ends inside segment " + index + " (" + length + " bytes)");
-      }
-    }
+    int length =
+        plaintextSize != UNKNOWN ? readSegmentOfKnownSize(index) : readSegmentByLookahead(index);
+    boolean last = segmentIsLast;
+    nextSegment = index + 1;
+    done = last || index == lastSegment;
     int plaintextLength = length - SegmentLayout.TAG_SIZE;
     if (toSkip == 0 && plaintextLength <= targetLen && plaintextLength <= toDeliver) {
       open(index, last, length, target, targetOff);
       toDeliver -= plaintextLength;
-      nextSegment = index + 1;
-      done = last || index == lastSegment;
       return plaintextLength;
     }
-    int opened = open(index, last, length, plaintext, 0);
-    outPos = 0;
-    outLimit = opened;
-    if (toSkip > 0) {
-      outPos = (int) toSkip;
-      toSkip = 0;
-    }
-    outLimit = (int) Math.min(outLimit, outPos + toDeliver);
+    open(index, last, length, plaintext, 0);
+    outPos = (int) toSkip;
+    toSkip = 0;
+    outLimit = (int) Math.min(plaintextLength, outPos + toDeliver);
     toDeliver -= outLimit - outPos;
-    nextSegment = index + 1;
-    done = last || index == lastSegment;
     return -1;
   }
 
+  /**
+   * Reads segment {@code index} whose length follows from the known plaintext size; checks that the
+   * body does not end early and that nothing follows the last expected segment.
+   */
+  private int readSegmentOfKnownSize(long index) throws IOException, CryptoException {
+    int length = layout.ciphertextLengthOfSegment(index, plaintextSize);
+    int got = source.readNBytes(ciphertext, 0, length);
+    if (got < length) {
+      throw new CryptoException.TruncatedCiphertext(
+          "the ciphertext ends "
+              + (length - got)
+              + " bytes before the end of segment "
+              + index
+              + " (expected "
+              + length
+              + " bytes)");
+    }
+    if (index == lastSegment && source.read() >= 0) {
+      throw new CryptoException.TrailingData(
+          "bytes follow segment " + index + ", the last expected segment");
+    }
+    segmentIsLast = layout.isFinalSegment(index, plaintextSize);
+    return length;
+  }
+
+  /**
+   * Reads segment {@code index} without knowing the size: a short segment, or a full one followed
+   * by the end of the stream, is the final one. One byte of lookahead is carried to the next
+   * segment.
+   */
+  private int readSegmentByLookahead(long index) throws IOException, CryptoException {
+    int capacity = layout.ciphertextCapacityOfSegment(index);
+    int start = 0;
+    if (pendingByte != NO_PENDING_BYTE) {
+      ciphertext[0] = (byte) pendingByte;
+      pendingByte = NO_PENDING_BYTE;
+      start = 1;
+    }
+    int length = start + source.readNBytes(ciphertext, start, capacity - start);
+    segmentIsLast = length < capacity;
+    if (!segmentIsLast) {
+      int next = source.read();
+      if (next < 0) {
+        segmentIsLast = true;
+      } else {
+        pendingByte = next;
+      }
+    }
+    if (length < SegmentLayout.TAG_SIZE) {
+      throw new CryptoException.TruncatedCiphertext(
+          "the ciphertext ends inside segment " + index + " (" + length + " bytes)");
+    }
+    return length;
+  }
+
   /** Opens the segment in {@code ciphertext} into {@code out}; zeroes {@code out} on failure. */
-  private int open(long index, boolean last, int length, byte[] out, int outOff)
+  private void open(long index, boolean last, int length, byte[] out, int outOff)
       throws IOException, CryptoException {
     try {
-      return cipher.open(index, last, ciphertext, 0, length, out, outOff);
+      cipher.open(index, last, ciphertext, 0, length, out, outOff);
     } catch (AEADBadTagException e) {
       Arrays.fill(out, outOff, outOff + length - SegmentLayout.TAG_SIZE, (byte) 0);
       if (length == layout.ciphertextCapacityOfSegment(index) && opensAs(index, !last, length)) {
