@@ -28,13 +28,20 @@ jmh() {
   "$JAVA_HOME/bin/java" -cp "$classpath" org.openjdk.jmh.Main "$@"
 }
 
+summary=bench/results/crypto-jmh-summary.txt
+{
+  echo "# $(date -u +%FT%TZ), $("$JAVA_HOME/bin/java" -version 2>&1 | tail -1), $(nproc) CPUs"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$summary"
+
 jmh 'io.github.s3eg.bench.CryptoBenchmark' "${settings[@]}" "${extra[@]}" \
   -rf json -rff bench/results/crypto-jmh.json
 
 # Throughput scores are bytes/s (one operation per byte). The summary prints MB/s (10^6 bytes):
 # wall clock (mean and best iteration) and per CPU-second of the benchmark thread (from the
 # CpuTime counters), and engine/raw ratios of both; open costs in microseconds per operation.
-python3 - bench/results/crypto-jmh.json <<'PY' | tee bench/results/crypto-jmh-summary.txt
+echo "# load after JMH: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$summary"
+python3 - bench/results/crypto-jmh.json <<'PY' | tee -a "$summary"
 import json, sys
 
 def summary(path, title):
@@ -70,4 +77,4 @@ PY
 
 # The AES-256-GCM engine/raw ratio measured in pairs (robust to load from other jobs).
 "$JAVA_HOME/bin/java" -cp "$classpath" io.github.s3eg.bench.PairedEngineRatio \
-  | tee -a bench/results/crypto-jmh-summary.txt
+  | tee -a "$summary"

@@ -31,8 +31,11 @@ public final class EncryptionSession {
   EncryptionSession(ObjectMetadata metadata, byte[] dek, Set<PlaintextChecksum> checksums) {
     this.metadata = metadata;
     this.cipher =
-        new SegmentedAead(metadata.algorithm(), metadata.layout(), dek)
-            .segmentCipher(metadata.header(), ObjectFormat.singleObjectBodyAssociatedData());
+        SegmentCipher.create(
+            metadata.algorithm(),
+            dek,
+            metadata.header(),
+            ObjectFormat.singleObjectBodyAssociatedData());
     this.trailerMacKey = EtagTrailer.macKey(dek);
     this.digests = new PlaintextDigests(checksums);
   }

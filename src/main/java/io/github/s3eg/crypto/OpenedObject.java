@@ -6,7 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * An object whose metadata verified and whose DEK is unwrapped: it decrypts the whole body or any
- * byte range of it. Immutable and thread-safe; every stream is independent.
+ * byte range of it. Immutable and thread-safe; every stream is independent. It holds a copy of the
+ * DEK for as long as it is reachable, so keep it for the request that opened it, not in a cache.
  *
  * <p>When the metadata carries the authenticated trailer, the plaintext size is known before the
  * body is read, so {@link #decrypt} reports a cut anywhere as {@link

@@ -53,10 +53,6 @@ final class PlaintextDigests {
     return finished;
   }
 
-  boolean computes(PlaintextChecksum checksum) {
-    return accumulators.containsKey(checksum);
-  }
-
   /** Plaintext bytes seen so far (all of them once finished). */
   long size() {
     return size;

@@ -44,6 +44,16 @@ final class SegmentCipher {
     System.arraycopy(header.noncePrefix(), 0, nonce, 0, StreamHeader.NONCE_PREFIX_SIZE);
   }
 
+  /** As the constructor, for callers that cannot do anything about a missing JCE algorithm. */
+  static SegmentCipher create(
+      Algorithm algorithm, byte[] ikm, StreamHeader header, byte[] bodyAssociatedData) {
+    try {
+      return new SegmentCipher(algorithm, ikm, header, bodyAssociatedData);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm.configName() + " is not available", e);
+    }
+  }
+
   /** The segment key; exposed to the package for known-answer vectors only. */
   static byte[] deriveSegmentKey(byte[] ikm, StreamHeader header, byte[] bodyAssociatedData) {
     return Hkdf.derive(ikm, header.salt(), bodyAssociatedData, Algorithm.KEY_SIZE);

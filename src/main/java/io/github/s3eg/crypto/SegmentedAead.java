@@ -1,7 +1,6 @@
 package io.github.s3eg.crypto;
 
 import java.io.InputStream;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -109,11 +108,7 @@ public final class SegmentedAead {
     return DecryptingStream.segments(h -> segmentCipher(h, ad), layout, segments, header, range);
   }
 
-  SegmentCipher segmentCipher(StreamHeader header, byte[] bodyAssociatedData) {
-    try {
-      return new SegmentCipher(algorithm, ikm, header, bodyAssociatedData);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm.configName() + " is not available", e);
-    }
+  private SegmentCipher segmentCipher(StreamHeader header, byte[] bodyAssociatedData) {
+    return SegmentCipher.create(algorithm, ikm, header, bodyAssociatedData);
   }
 }

@@ -22,7 +22,7 @@ class KnownAnswerVectorTest {
 
   private static final HexFormat HEX = HexFormat.of();
   private static final Map<String, Map<String, String>> COMMITTED =
-      VectorFile.read(KnownAnswerVectors.FILE);
+      VectorFile.readResource(KnownAnswerVectors.RESOURCE);
 
   static Stream<KnownAnswerVectors.Definition> definitions() {
     return KnownAnswerVectors.definitions().stream();

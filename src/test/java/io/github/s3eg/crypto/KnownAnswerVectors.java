@@ -26,7 +26,12 @@ import java.util.Map;
  */
 final class KnownAnswerVectors {
 
+  /** Where {@link #main} writes the vectors (run from the project directory). */
   static final Path FILE = Path.of("src/test/resources/vectors/object-format-v1.txt");
+
+  /** Where the tests read them. */
+  static final String RESOURCE = "/vectors/object-format-v1.txt";
+
   static final String BUCKET = "kat-bucket";
   static final KeyReference KEK_REFERENCE = new KeyReference("static-kat", 1);
   static final int INLINE_LIMIT = 1024;

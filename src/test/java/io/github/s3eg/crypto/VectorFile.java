@@ -1,10 +1,9 @@
 package io.github.s3eg.crypto;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +43,13 @@ final class VectorFile {
     return vectors;
   }
 
-  static Map<String, Map<String, String>> read(Path file) {
-    try {
-      return parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+  /** The committed file, from the test classpath. */
+  static Map<String, Map<String, String>> readResource(String name) {
+    try (InputStream in = VectorFile.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("no resource " + name);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
