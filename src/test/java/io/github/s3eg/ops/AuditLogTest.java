@@ -73,7 +73,8 @@ class AuditLogTest {
             "\"status\":200",
             "\"outcome\":\"success\"",
             "\"bytes\":5",
-            "\"key_id\":null");
+            "\"key_id\":\"pw-",
+            "\"key_version\":\"1\"");
     assertThat(lines.get(2))
         .contains("\"event\":\"read\"", "\"operation\":\"GetObject\"", "\"bytes\":5");
     assertThat(lines.get(3)).contains("\"event\":\"write\"", "\"operation\":\"DeleteObject\"");
