@@ -12,6 +12,7 @@ import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.ops.AuditEventsEndpoint;
 import io.github.s3eg.ops.BackendHealthCheck;
 import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.ops.KeyManagerHealthCheck;
@@ -100,6 +101,7 @@ public final class Gateway implements AutoCloseable {
     ResponseSender sender = new ResponseSender(IO_IDLE_TIMEOUT_MILLIS);
     Operations ops = Operations.create(config.ops(), server::activeConnections);
     ops.bindings().forEach(main::bind);
+    main.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
     main.bind("backendS3", backend.s3());
     main.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
     main.bind("rejectUnsupported", new RejectUnsupported(Set.of("uploads", "uploadId")));

@@ -7,6 +7,7 @@ import io.github.s3eg.it.GatewayFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,24 @@ class AuditLogTest {
       assertThat(recent.get(2)).contains("\"event\":\"authentication_failure\"");
     }
     return file;
+  }
+
+  @Test
+  void theAdminEndpointServesTheRecentEventsToAdminsOnly() throws Exception {
+    try (GatewayFixture fixture =
+        GatewayFixture.start(
+            Map.of("AUDIT_ENABLED", "true", "AUDIT_FILE", dir.resolve("a.log").toString()))) {
+      try (S3Client s3 = fixture.defaultClient()) {
+        s3.createBucket(b -> b.bucket("audited2"));
+      }
+      List<String> recent = fixture.gateway().ops().audit().orElseThrow().recent();
+      HttpResponse<String> events =
+          SignedHttp.signedGet(URI.create(fixture.endpoint() + "/?s3eg-audit"));
+      assertThat(events.statusCode()).isEqualTo(200);
+      assertThat(events.body().lines().toList()).containsAll(recent).isNotEmpty();
+      assertThat(SignedHttp.get(URI.create(fixture.endpoint() + "/?s3eg-audit")).statusCode())
+          .isEqualTo(403);
+    }
   }
 
   @Test
