@@ -6,7 +6,7 @@
 #
 # Starts an S3Proxy backend (in the harness JVM, behind a counting TCP proxy) and the gateway
 # (target/s3-encryption-gateway.jar in its own JVM, -Xmx512m), drives the same AWS SDK v2 client
-# code directly against the backend and then through the gateway, and writes
+# code directly against the backend and through the gateway, row by row, and writes
 #   bench/results/<UTC date-time>.json                 the measurements
 #   docs/performance.md (between the gateway-benchmark markers)   the table and targets
 #   docs/performance-chart.svg                          gateway/direct ratio per row
@@ -41,12 +41,14 @@ cleanup() {
     for _ in $(seq 1 40); do kill -0 "$harness" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$harness" 2>/dev/null || true
   fi
-  gw=$(cat "$pidfile" 2>/dev/null || true)
-  if [ -n "$gw" ] && kill -0 "$gw" 2>/dev/null; then
-    kill "$gw" 2>/dev/null || true
-    sleep 2
-    kill -9 "$gw" 2>/dev/null || true
-  fi
+  # The gateways the harness started (one pid a line), in case it could not stop them itself.
+  for gw in $(cat "$pidfile" 2>/dev/null || true); do
+    if kill -0 "$gw" 2>/dev/null; then
+      kill "$gw" 2>/dev/null || true
+      sleep 2
+      kill -9 "$gw" 2>/dev/null || true
+    fi
+  done
   rm -f "$pidfile"
 }
 trap cleanup EXIT

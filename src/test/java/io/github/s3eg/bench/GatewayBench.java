@@ -38,10 +38,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The gateway benchmark of issue 10: the same AWS SDK v2 client code is driven first directly
- * against an S3Proxy backend and then through the gateway (fat jar, its own JVM), and the results
- * are written as JSON. Both paths go through the same {@link BenchProxy} in front of the backend,
- * which counts backend requests and bytes. Started by {@code bench/run.sh}; not part of the tests.
+ * The gateway benchmark of issue 10: the same AWS SDK v2 client code is driven directly against an
+ * S3Proxy backend and through the gateway (fat jar, its own JVM), row by row (direct, then the
+ * gateway, so that a shared machine's drifting load hits both alike), and the results are written
+ * as JSON. Both paths go through the same {@link BenchProxy} in front of the backend, which counts
+ * backend requests and bytes. Started by {@code bench/run.sh}; not part of the tests.
  *
  * <p>Arguments: {@code --mode quick|full --jar <gateway jar> --out <json> [--pid-file <file>]}.
  */
@@ -93,7 +94,8 @@ public final class GatewayBench {
   private final Path pidFile;
   private final long ticksPerSecond;
   private final byte[] pattern = new byte[MIB];
-  private volatile Process gateway;
+  private final List<Process> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Path> scratch = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   GatewayBench(Mode mode, Path jar, Path pidFile, long ticksPerSecond) {
     this.mode = mode;
@@ -115,7 +117,13 @@ public final class GatewayBench {
             Path.of(a.getOrDefault("--jar", "target/s3-encryption-gateway.jar")),
             a.containsKey("--pid-file") ? Path.of(a.get("--pid-file")) : null,
             Long.parseLong(a.getOrDefault("--clk-tck", "100")));
-    Runtime.getRuntime().addShutdownHook(new Thread(bench::stopGateway));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  bench.stopGateways();
+                  bench.scratch.forEach(GatewayBench::deleteTree);
+                }));
     String json = bench.run();
     Path out = Path.of(a.getOrDefault("--out", "bench/results/gateway.json"));
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -162,146 +170,223 @@ public final class GatewayBench {
     Map<String, Object> process = new LinkedHashMap<>();
     try (TestBackend backend = TestBackend.start();
         BenchProxy probe = BenchProxy.start(backend.endpoint())) {
+      scratch.add(backend.directory());
       log("backend " + backend.endpoint() + ", probe " + probe.endpoint());
-      try (S3Client direct =
-          client(probe.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY)) {
-        byTarget.put("direct", suite("direct", direct, "direct", probe, null, null));
-      }
-      for (String algorithm : mode.algorithms()) {
-        Path work = Files.createTempDirectory("s3eg-bench-gw");
-        Path gcLog = work.resolve("gc.log");
-        int port = startGateway(probe.endpoint(), algorithm, work, gcLog);
-        Map<String, Object> proc = new LinkedHashMap<>();
-        try (S3Client gw =
-            client(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET)) {
-          String bucket = "gw-" + algorithm.toLowerCase().replaceAll("[^a-z0-9]", "");
-          byTarget.put(
-              "gateway " + algorithm,
-              suite("gateway " + algorithm, gw, bucket, probe, gcLog, proc));
-        } finally {
-          stopGateway();
+      List<Target> targets = new ArrayList<>();
+      try {
+        targets.add(
+            new Target(
+                "direct",
+                client(probe.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY),
+                "direct",
+                null,
+                null,
+                null));
+        for (String algorithm : mode.algorithms()) {
+          Path work = Files.createTempDirectory("s3eg-bench-gw");
+          scratch.add(work);
+          Path gcLog = work.resolve("gc.log");
+          int port = startGateway(probe.endpoint(), algorithm, work, gcLog);
+          Process p = gateways.get(gateways.size() - 1);
+          Map<String, Object> proc = new LinkedHashMap<>();
+          process.put(algorithm, proc);
+          targets.add(
+              new Target(
+                  algorithm,
+                  client(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET),
+                  "gw-" + algorithm.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", ""),
+                  p,
+                  gcLog,
+                  proc));
         }
-        process.put(algorithm, proc);
+        suite(targets, probe);
+      } finally {
+        for (Target t : targets) {
+          t.s3().close();
+        }
+        stopGateways();
+      }
+      List<Object> rows = new ArrayList<>();
+      for (String id : targets.get(0).results().keySet()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id);
+        row.put("direct", targets.get(0).results().get(id));
+        Map<String, Object> gws = new LinkedHashMap<>();
+        for (Target t : targets.subList(1, targets.size())) {
+          gws.put(t.name(), t.results().get(id));
+        }
+        row.put("gateway", gws);
+        rows.add(row);
+      }
+      doc.put("rows", rows);
+    } finally {
+      for (Path dir : scratch) {
+        deleteTree(dir);
       }
     }
-    List<Object> rows = new ArrayList<>();
-    Map<String, Map<String, Object>> directRows = byTarget.get("direct");
-    for (String id : directRows.keySet()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", id);
-      row.put("direct", directRows.get(id));
-      Map<String, Object> gws = new LinkedHashMap<>();
-      for (var e : byTarget.entrySet()) {
-        if (!e.getKey().equals("direct")) {
-          gws.put(e.getKey().substring("gateway ".length()), e.getValue().get(id));
-        }
-      }
-      row.put("gateway", gws);
-      rows.add(row);
-    }
-    doc.put("rows", rows);
     doc.put("gateway_process", process);
     doc.put("finished", Instant.now().toString());
     doc.put("loadavg_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
     return Json.write(doc);
   }
 
-  /** Every row against one target (the backend directly, or the gateway). */
-  Map<String, Map<String, Object>> suite(
-      String label,
+  /** One side of the comparison: the backend directly, or a gateway (with its process). */
+  record Target(
+      String name,
       S3Client s3,
       String bucket,
-      BenchProxy probe,
+      Process process,
       Path gcLog,
-      Map<String, Object> proc)
-      throws Exception {
-    log("=== " + label + " ===");
-    Map<String, Map<String, Object>> r = new LinkedHashMap<>();
-    s3.createBucket(b -> b.bucket(bucket));
-
-    for (int size : new int[] {KIB, 64 * KIB}) {
-      for (int k = 0; k < 64; k++) {
-        put(s3, bucket, "seed/" + size + "/" + k, size);
-      }
+      Map<String, Object> proc,
+      Map<String, Map<String, Object>> results) {
+    Target(String name, S3Client s3, String bucket, Process p, Path gcLog, Map<String, Object> m) {
+      this(name, s3, bucket, p, gcLog, m, new LinkedHashMap<>());
     }
-    // Warm-up (not measured): JIT of client, gateway and backend paths.
-    cell(s3, bucket, "PUT", 64 * KIB, 8, Duration.ofSeconds(2), 400, "warm");
-    cell(s3, bucket, "GET", 64 * KIB, 8, Duration.ofSeconds(2), 400, "warm");
+  }
+
+  /** A measurement of one row against one target. */
+  interface Measure {
+    Map<String, Object> on(Target t) throws Exception;
+  }
+
+  /**
+   * Measures one row on every target, one right after the other (direct, then each gateway), so
+   * that the load of a shared machine, which drifts over minutes, hits both sides alike.
+   */
+  void row(List<Target> targets, String id, Measure measure) throws Exception {
+    for (Target t : targets) {
+      Map<String, Object> m = measure.on(t);
+      t.results().put(id, m);
+      log(t.name() + " | " + id + ": " + m);
+    }
+  }
+
+  /** Every row, interleaved across the targets. */
+  void suite(List<Target> targets, BenchProxy probe) throws Exception {
+    for (Target t : targets) {
+      t.s3().createBucket(b -> b.bucket(t.bucket()));
+      for (int size : new int[] {KIB, 64 * KIB}) {
+        for (int k = 0; k < 64; k++) {
+          put(t.s3(), t.bucket(), "seed/" + size + "/" + k, size);
+        }
+      }
+      // Warm-up (not measured): JIT of client, gateway and backend paths.
+      cell(t.s3(), t.bucket(), "PUT", 64 * KIB, 8, Duration.ofSeconds(2), 400, "warm");
+      cell(t.s3(), t.bucket(), "GET", 64 * KIB, 8, Duration.ofSeconds(2), 400, "warm");
+    }
 
     for (int size : new int[] {KIB, 64 * KIB}) {
       String sz = size == KIB ? "1 KiB" : "64 KiB";
       for (String op : new String[] {"PUT", "GET"}) {
         for (int c : new int[] {1, 16, 64}) {
-          Map<String, Object> m =
-              cell(s3, bucket, op, size, c, mode.cell(), mode.maxRequestsPerCell(), "s");
-          r.put("small " + op + " " + sz + " c=" + c, m);
-          log(label + " small " + op + " " + sz + " c=" + c + ": " + m);
+          row(
+              targets,
+              "small " + op + " " + sz + " c=" + c,
+              t ->
+                  cell(
+                      t.s3(),
+                      t.bucket(),
+                      op,
+                      size,
+                      c,
+                      mode.cell(),
+                      mode.maxRequestsPerCell(),
+                      "s"));
         }
       }
     }
 
     // Large objects: MB/s, single stream and parallel streams; gateway CPU, RSS and heap.
-    int gcLinesBefore = gcLog == null ? 0 : Files.readAllLines(gcLog).size();
-    long cpu0 = cpuTicks();
-    long putBytes = 0;
-    long getBytes = 0;
-    for (int streams : new int[] {1, mode.parallelStreams()}) {
-      Map<String, Object> m = largeTransfer(s3, bucket, "PUT", streams);
-      putBytes += (long) streams * mode.largeSize();
-      r.put("large PUT " + sizeName(mode.largeSize()) + " x" + streams, m);
-      log(label + " large PUT x" + streams + ": " + m);
+    Map<Target, long[]> ticks =
+        new LinkedHashMap<>(); // [put ticks, get ticks, put bytes, get bytes]
+    Map<Target, Integer> gcLinesBefore = new LinkedHashMap<>();
+    for (Target t : targets) {
+      ticks.put(t, new long[4]);
+      gcLinesBefore.put(t, t.gcLog() == null ? 0 : Files.readAllLines(t.gcLog()).size());
     }
-    long cpu1 = cpuTicks();
-    for (int streams : new int[] {1, mode.parallelStreams()}) {
-      Map<String, Object> m = largeTransfer(s3, bucket, "GET", streams);
-      getBytes += (long) streams * mode.largeSize();
-      r.put("large GET " + sizeName(mode.largeSize()) + " x" + streams, m);
-      log(label + " large GET x" + streams + ": " + m);
+    for (String op : new String[] {"PUT", "GET"}) {
+      for (int streams : new int[] {1, mode.parallelStreams()}) {
+        int slot = op.equals("PUT") ? 0 : 1;
+        row(
+            targets,
+            "large " + op + " " + sizeName(mode.largeSize()) + " x" + streams,
+            t -> {
+              long before = cpuTicks(t.process());
+              Map<String, Object> m = largeTransfer(t.s3(), t.bucket(), op, streams);
+              ticks.get(t)[slot] += cpuTicks(t.process()) - before;
+              ticks.get(t)[slot + 2] += (long) streams * mode.largeSize();
+              return m;
+            });
+      }
     }
-    long cpu2 = cpuTicks();
-    if (proc != null) {
-      double gib = 1L << 30;
-      proc.put(
-          "cpu_seconds_per_gib_encrypted",
-          round((cpu1 - cpu0) / (double) ticksPerSecond / (putBytes / gib)));
-      proc.put(
-          "cpu_seconds_per_gib_decrypted",
-          round((cpu2 - cpu1) / (double) ticksPerSecond / (getBytes / gib)));
-      proc.put("rss_high_water_mib", round(vmHwmKib() / 1024.0));
-      proc.putAll(heapFromGcLog(gcLog, gcLinesBefore));
-      log(label + " process: " + proc);
+    for (Target t : targets) {
+      for (int i = 0; i < mode.parallelStreams(); i++) {
+        String key = "large/" + i;
+        t.s3().deleteObject(b -> b.bucket(t.bucket()).key(key));
+      }
+      if (t.proc() != null) {
+        double gib = 1L << 30;
+        long[] k = ticks.get(t);
+        t.proc()
+            .put(
+                "cpu_seconds_per_gib_encrypted",
+                round(k[0] / (double) ticksPerSecond / (k[2] / gib)));
+        t.proc()
+            .put(
+                "cpu_seconds_per_gib_decrypted",
+                round(k[1] / (double) ticksPerSecond / (k[3] / gib)));
+        t.proc().put("rss_high_water_mib", round(vmHwmKib(t.process()) / 1024.0));
+        t.proc().putAll(heapFromGcLog(t.gcLog(), gcLinesBefore.get(t)));
+        log(t.name() + " process: " + t.proc());
+      }
     }
-    r.put("large PUT multipart", multipartProbe(s3, bucket));
-    r.put("compression", Map.of("status", "not implemented (no compression in the gateway yet)"));
+    row(targets, "large PUT multipart", t -> multipartProbe(t.s3(), t.bucket()));
+    row(
+        targets,
+        "compression",
+        t -> Map.of("status", "not implemented (no compression in the gateway yet)"));
 
     // Ranged GET of 100 KiB at random offsets of a large object.
     String rangedKey = "ranged/object.bin";
-    putLarge(s3, bucket, rangedKey, mode.rangedObjectSize());
-    probe.reset();
-    Map<String, Object> ranged = rangedCell(s3, bucket, rangedKey);
-    int served = ((Number) ranged.get("requests")).intValue();
-    ranged.put("backend_requests", probe.requests().size());
-    ranged.put("backend_bytes_per_request", served == 0 ? 0 : probe.responseBytes() / served);
-    r.put("ranged GET 100 KiB of " + sizeName(mode.rangedObjectSize()), ranged);
-    log(label + " ranged: " + ranged);
+    for (Target t : targets) {
+      putLarge(t.s3(), t.bucket(), rangedKey, mode.rangedObjectSize());
+    }
+    row(
+        targets,
+        "ranged GET 100 KiB of " + sizeName(mode.rangedObjectSize()),
+        t -> {
+          probe.reset();
+          Map<String, Object> ranged = rangedCell(t.s3(), t.bucket(), rangedKey);
+          int served = ((Number) ranged.get("requests")).intValue();
+          ranged.put("backend_requests", probe.requests().size());
+          ranged.put("backend_bytes_per_request", served == 0 ? 0 : probe.responseBytes() / served);
+          return ranged;
+        });
 
     // LIST of many keys.
-    populate(s3, bucket, "list/", mode.listKeys());
-    probe.reset();
-    long t0 = System.nanoTime();
-    int keys = 0;
-    for (var page :
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("list/").maxKeys(1000))) {
-      keys += page.contents().size();
+    for (Target t : targets) {
+      populate(t.s3(), t.bucket(), "list/", mode.listKeys());
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, Object> list = new LinkedHashMap<>();
-    list.put("seconds", round(seconds));
-    list.put("keys", keys);
-    list.put("backend_requests", probe.requests().size());
-    r.put("LIST " + mode.listKeys() + " keys", list);
-    log(label + " list: " + list);
-    return r;
+    row(
+        targets,
+        "LIST " + mode.listKeys() + " keys",
+        t -> {
+          probe.reset();
+          long t0 = System.nanoTime();
+          int keys = 0;
+          for (var page :
+              t.s3()
+                  .listObjectsV2Paginator(
+                      b -> b.bucket(t.bucket()).prefix("list/").maxKeys(1000))) {
+            keys += page.contents().size();
+          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          Map<String, Object> list = new LinkedHashMap<>();
+          list.put("seconds", round(seconds));
+          list.put("keys", keys);
+          list.put("backend_requests", probe.requests().size());
+          return list;
+        });
   }
 
   /** Creates a multipart upload: the gateway answers 501 for now; recorded, not faked. */
@@ -580,9 +665,9 @@ public final class GatewayBench {
     env.put("ENCRYPTION_PREFERRED_ALGORITHM", algorithm);
     env.put("DATA_DIR", work.resolve("data").toString());
     Process p = pb.start();
-    gateway = p;
+    gateways.add(p);
     if (pidFile != null) {
-      Files.writeString(pidFile, Long.toString(p.pid()));
+      Files.writeString(pidFile, p.pid() + "\n", java.nio.file.StandardOpenOption.APPEND);
     }
     log("gateway " + algorithm + " pid " + p.pid() + " port " + port + " log " + out);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -600,25 +685,36 @@ public final class GatewayBench {
         "gateway did not listen within 120 s: " + Files.readString(out));
   }
 
-  void stopGateway() {
-    Process p = gateway;
-    if (p == null) {
+  /** Removes a scratch directory the harness created (backend objects, gateway data and logs). */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
       return;
     }
-    p.destroy();
-    try {
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log("could not remove " + dir + ": " + e);
     }
-    gateway = null;
   }
 
-  long cpuTicks() throws IOException {
-    Process p = gateway;
+  void stopGateways() {
+    for (Process p : gateways) {
+      p.destroy();
+    }
+    for (Process p : gateways) {
+      try {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    gateways.clear();
+  }
+
+  static long cpuTicks(Process p) throws IOException {
     if (p == null) {
       return 0;
     }
@@ -627,8 +723,7 @@ public final class GatewayBench {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
-  long vmHwmKib() throws IOException {
-    Process p = gateway;
+  static long vmHwmKib(Process p) throws IOException {
     if (p == null) {
       return 0;
     }
@@ -660,7 +755,7 @@ public final class GatewayBench {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("heap_high_water_mib", round(before));
-    m.put("heap_live_after_gc_max_mib", round(after));
+    m.put("heap_after_gc_max_mib", round(after));
     m.put("heap_committed_max_mib", round(committed));
     m.put("gcs_during_large_rows", gcs);
     return m;
