@@ -166,7 +166,6 @@ public final class GatewayBench {
         "backend", "S3Proxy 2.9.0 (filesystem-nio2) in the harness JVM, behind a counting proxy");
     doc.put("settings", settings);
 
-    Map<String, Map<String, Map<String, Object>>> byTarget = new LinkedHashMap<>();
     Map<String, Object> process = new LinkedHashMap<>();
     try (TestBackend backend = TestBackend.start();
         BenchProxy probe = BenchProxy.start(backend.endpoint())) {
@@ -297,9 +296,9 @@ public final class GatewayBench {
     }
 
     // Large objects: MB/s, single stream and parallel streams; gateway CPU, RSS and heap.
-    Map<Target, long[]> ticks =
-        new LinkedHashMap<>(); // [put ticks, get ticks, put bytes, get bytes]
-    Map<Target, Integer> gcLinesBefore = new LinkedHashMap<>();
+    // Per target: [PUT CPU ticks, GET CPU ticks, PUT bytes, GET bytes].
+    Map<Target, long[]> ticks = new java.util.IdentityHashMap<>();
+    Map<Target, Integer> gcLinesBefore = new java.util.IdentityHashMap<>();
     for (Target t : targets) {
       ticks.put(t, new long[4]);
       gcLinesBefore.put(t, t.gcLog() == null ? 0 : Files.readAllLines(t.gcLog()).size());
