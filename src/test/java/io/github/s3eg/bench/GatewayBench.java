@@ -254,7 +254,13 @@ public final class GatewayBench {
    */
   void row(List<Target> targets, String id, Measure measure) throws Exception {
     for (Target t : targets) {
+      Path access = t.gcLog() == null ? null : t.gcLog().resolveSibling("gateway.log");
+      boolean latencyRow = id.startsWith("small") || id.startsWith("ranged");
+      int before = access != null && latencyRow ? Files.readAllLines(access).size() : 0;
       Map<String, Object> m = measure.on(t);
+      if (access != null && latencyRow) {
+        m.put("gateway_access_log_p50_ms", round(accessLogP50(access, before)));
+      }
       t.results().put(id, m);
       log(t.name() + " | " + id + ": " + m);
     }
@@ -758,6 +764,28 @@ public final class GatewayBench {
     m.put("heap_committed_max_mib", round(committed));
     m.put("gcs_during_large_rows", gcs);
     return m;
+  }
+
+  static final Pattern ACCESS = Pattern.compile("s3eg\\.access .* (\\d+(?:\\.\\d+)?)ms id=");
+
+  /**
+   * The median request time the gateway itself logged (its access log: from request to response,
+   * including its backend call) for the requests logged after line {@code fromLine}.
+   */
+  static double accessLogP50(Path log, int fromLine) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    List<Double> ms = new ArrayList<>();
+    for (String line : lines.subList(Math.min(fromLine, lines.size()), lines.size())) {
+      Matcher m = ACCESS.matcher(line);
+      if (m.find()) {
+        ms.add(Double.parseDouble(m.group(1)));
+      }
+    }
+    if (ms.isEmpty()) {
+      return 0;
+    }
+    ms.sort(null);
+    return ms.get((int) Math.ceil(0.5 * ms.size()) - 1);
   }
 
   static double mib(String n, String unit) {
