@@ -258,7 +258,8 @@ def main():
     section = markdown(doc, json_path, svg_path, md_path)
     text = open(md_path).read() if os.path.exists(md_path) else "# Performance\n"
     if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END):].lstrip("\n")
+        rest = text[text.index(END) + len(END):].lstrip("\n")
+        text = text[: text.index(BEGIN)] + section + ("\n" + rest if rest else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     with open(md_path, "w") as f:

@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * as JSON. Both paths go through the same {@link BenchProxy} in front of the backend, which counts
  * backend requests and bytes. Started by {@code bench/run.sh}; not part of the tests.
  *
- * <p>Arguments: {@code --mode quick|full --jar <gateway jar> --out <json> [--pid-file <file>]}.
+ * <p>Arguments: {@code --mode quick|full --jar <gateway jar> --out <json> [--pid-file <file>]
+ * [--clk-tck <n>]}; the pid file gets one line per gateway started, for the caller's cleanup.
  */
 public final class GatewayBench {
 
