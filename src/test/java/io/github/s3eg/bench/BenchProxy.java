@@ -1,0 +1,214 @@
+package io.github.s3eg.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark's backend-side probe: a copy of the tests' {@code CountingProxy} (requests seen on
+ * the wire, bytes the backend sends back) tuned so that it does not distort latencies: TCP_NODELAY
+ * on both sockets (no Nagle/delayed-ACK stalls of about 40 ms on small writes) and buffered reads
+ * of the request heads instead of one system call per byte.
+ */
+public final class BenchProxy implements AutoCloseable {
+
+  /** One request as seen on the wire: method, target, and the Range header if any. */
+  public record SeenRequest(String method, String target, String range) {}
+
+  private final ServerSocket server;
+  private final URI target;
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<SeenRequest> requests = new CopyOnWriteArrayList<>();
+  private final AtomicLong responseBytes = new AtomicLong();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile boolean outage;
+
+  private BenchProxy(ServerSocket server, URI target) {
+    this.server = server;
+    this.target = target;
+  }
+
+  public static BenchProxy start(URI target) throws IOException {
+    ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    BenchProxy proxy = new BenchProxy(server, target);
+    proxy.threads.submit(proxy::acceptLoop);
+    return proxy;
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+  }
+
+  public List<SeenRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Bytes the backend sent back (status lines, headers and bodies). */
+  public long responseBytes() {
+    return responseBytes.get();
+  }
+
+  /** Simulates a backend outage: open connections are cut and new ones are closed at once. */
+  public void startOutage() {
+    outage = true;
+    for (Socket s : open) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+    }
+    open.clear();
+  }
+
+  public void endOutage() {
+    outage = false;
+  }
+
+  public void reset() {
+    requests.clear();
+    responseBytes.set(0);
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        if (outage) {
+          client.close();
+          continue;
+        }
+        client.setTcpNoDelay(true);
+        Socket backend = new Socket();
+        backend.setTcpNoDelay(true);
+        open.add(client);
+        open.add(backend);
+        backend.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
+        threads.submit(() -> pumpRequests(client, backend));
+        threads.submit(() -> pumpResponses(backend, client));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pumpRequests(Socket client, Socket backend) {
+    try (client;
+        backend) {
+      InputStream in = new java.io.BufferedInputStream(client.getInputStream(), 65536);
+      OutputStream out = backend.getOutputStream();
+      while (true) {
+        byte[] head = readHead(in);
+        if (head == null) {
+          return;
+        }
+        out.write(head);
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r\n");
+        String[] requestLine = lines[0].split(" ");
+        long length = 0;
+        boolean chunked = false;
+        String range = null;
+        for (String line : lines) {
+          int colon = line.indexOf(':');
+          if (colon <= 0) {
+            continue;
+          }
+          String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+          String value = line.substring(colon + 1).trim();
+          switch (name) {
+            case "content-length" -> length = Long.parseLong(value);
+            case "transfer-encoding" ->
+                chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+            case "range" -> range = value;
+            default -> {}
+          }
+        }
+        requests.add(
+            new SeenRequest(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", range));
+        if (chunked) {
+          throw new IOException("chunked request bodies are not supported by the probe");
+        }
+        copy(in, out, length);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // Connection closed by either side.
+    }
+  }
+
+  private void pumpResponses(Socket backend, Socket client) {
+    try {
+      InputStream in = backend.getInputStream();
+      OutputStream out = client.getOutputStream();
+      byte[] buf = new byte[65536];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        responseBytes.addAndGet(n);
+        out.write(buf, 0, n);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // Connection closed by either side.
+    } finally {
+      try {
+        client.close();
+        backend.close();
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+    }
+  }
+
+  /** Reads up to and including the blank line that ends the headers; null at end of stream. */
+  private static byte[] readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+    int state = 0;
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      head.write(b);
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : (b == '\r' ? 1 : 0);
+      if (head.size() > 1 << 20) {
+        throw new IOException("request head too large");
+      }
+    }
+    return head.toByteArray();
+  }
+
+  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+    byte[] buf = new byte[65536];
+    long left = length;
+    while (left > 0) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (n < 0) {
+        throw new IOException("client closed mid-body");
+      }
+      out.write(buf, 0, n);
+      left -= n;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    threads.shutdownNow();
+  }
+}
