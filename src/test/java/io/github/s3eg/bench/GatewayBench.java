@@ -1,5 +1,6 @@
 package io.github.s3eg.bench;
 
+import io.github.s3eg.it.CountingProxy;
 import io.github.s3eg.it.TestBackend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +42,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The gateway benchmark of issue 10: the same AWS SDK v2 client code is driven directly against an
  * S3Proxy backend and through the gateway (fat jar, its own JVM), row by row (direct, then the
  * gateway, so that a shared machine's drifting load hits both alike), and the results are written
- * as JSON. Both paths go through the same {@link BenchProxy} in front of the backend, which counts
- * backend requests and bytes. Started by {@code bench/run.sh}; not part of the tests.
+ * as JSON. Both paths go through the same {@link CountingProxy} in front of the backend, which
+ * counts backend requests and bytes. Started by {@code bench/run.sh}; not part of the tests.
  *
  * <p>Arguments: {@code --mode quick|full --jar <gateway jar> --out <json> [--pid-file <file>]
  * [--clk-tck <n>]}; the pid file gets one line per gateway started, for the caller's cleanup.
@@ -169,7 +170,7 @@ public final class GatewayBench {
 
     Map<String, Object> process = new LinkedHashMap<>();
     try (TestBackend backend = TestBackend.start();
-        BenchProxy probe = BenchProxy.start(backend.endpoint())) {
+        CountingProxy probe = CountingProxy.start(backend.endpoint())) {
       scratch.add(backend.directory());
       log("backend " + backend.endpoint() + ", probe " + probe.endpoint());
       List<Target> targets = new ArrayList<>();
@@ -268,7 +269,7 @@ public final class GatewayBench {
   }
 
   /** Every row, interleaved across the targets. */
-  void suite(List<Target> targets, BenchProxy probe) throws Exception {
+  void suite(List<Target> targets, CountingProxy probe) throws Exception {
     for (Target t : targets) {
       t.s3().createBucket(b -> b.bucket(t.bucket()));
       for (int size : new int[] {KIB, 64 * KIB}) {

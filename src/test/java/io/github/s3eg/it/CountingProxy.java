@@ -18,10 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A backend-side probe: a TCP proxy in front of the test backend that parses the HTTP/1.1 requests
+ * A backend-side probe: a TCP proxy in front of the backend that parses the HTTP/1.1 requests
  * passing through (request line, headers, and body length to find the next request) and counts the
- * bytes the backend sends back. Tests point the gateway at it to prove how many backend requests an
- * operation costs and how many bytes it reads, without trusting the gateway's own logs.
+ * bytes the backend sends back. Tests and the benchmark point the gateway at it to prove how many
+ * backend requests an operation costs and how many bytes it reads, without trusting the gateway's
+ * own logs. Tuned not to distort latencies: TCP_NODELAY on both sockets (no Nagle/delayed-ACK
+ * stalls of about 40 ms on small writes) and buffered reads of request heads.
  */
 public final class CountingProxy implements AutoCloseable {
 
@@ -91,7 +93,9 @@ public final class CountingProxy implements AutoCloseable {
           client.close();
           continue;
         }
+        client.setTcpNoDelay(true);
         Socket backend = new Socket();
+        backend.setTcpNoDelay(true);
         open.add(client);
         open.add(backend);
         backend.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
@@ -106,7 +110,7 @@ public final class CountingProxy implements AutoCloseable {
   private void pumpRequests(Socket client, Socket backend) {
     try (client;
         backend) {
-      InputStream in = client.getInputStream();
+      InputStream in = new java.io.BufferedInputStream(client.getInputStream(), 65536);
       OutputStream out = backend.getOutputStream();
       while (true) {
         byte[] head = readHead(in);
