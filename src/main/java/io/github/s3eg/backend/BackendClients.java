@@ -9,7 +9,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -125,11 +124,5 @@ public final class BackendClients implements AutoCloseable {
     s3.close();
     uploads.close();
     httpClient.close();
-  }
-
-  static {
-    // Keep the SDK's legacy retry mode from overriding the strategies above via the environment.
-    System.setProperty(
-        "aws.retryMode", RetryMode.STANDARD.name().toLowerCase(java.util.Locale.ROOT));
   }
 }
