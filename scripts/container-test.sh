@@ -91,7 +91,9 @@ s3() {
 
 ready=false
 for _ in $(seq 1 120); do
-  if ! "${PODMAN[@]}" container inspect --format '{{.State.Running}}' "$NAME" 2>/dev/null | grep -qx true; then
+  # Output is captured before grep: with pipefail, `producer | grep -q` fails when grep exits first.
+  running="$("${PODMAN[@]}" container inspect --format '{{.State.Running}}' "$NAME" 2>/dev/null || true)"
+  if ! grep -qx true <<<"$running"; then
     break
   fi
   if s3 s3api list-buckets >/dev/null 2>&1; then
@@ -106,7 +108,8 @@ else
   fail "gateway did not answer ListBuckets within 60 s"
   exit 1
 fi
-if "${PODMAN[@]}" logs "$NAME" 2>&1 | grep -q 's3-encryption-gateway listening on'; then
+startup_log="$("${PODMAN[@]}" logs "$NAME" 2>&1 || true)"
+if grep -q 's3-encryption-gateway listening on' <<<"$startup_log"; then
   pass "start-up log line present"
 else
   fail "no 's3-encryption-gateway listening on' line in the log"
@@ -139,7 +142,8 @@ if s3 s3api create-bucket --bucket container-test >/dev/null \
 else
   fail "create-bucket / upload / download with awscli failed"
 fi
-if s3 s3 ls s3://container-test/dir/ | grep -q 'object.bin'; then
+listing="$(s3 s3 ls s3://container-test/dir/ || true)"
+if grep -q 'object.bin' <<<"$listing"; then
   pass "ListObjects shows the object"
 else
   fail "ListObjects does not show the object"
