@@ -34,6 +34,20 @@ final class ObjectBinding {
 
   static byte[] wrapAssociatedData(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, String bucket, String key) {
+    return wrapAssociatedData(ObjectFormat.VERSION, algorithm, layout, header, bucket, key);
+  }
+
+  /**
+   * The same for a given format version: a multipart upload's DEK ({@link
+   * ObjectFormat#MULTIPART_VERSION}) never unwraps as a single object's, or the other way round.
+   */
+  static byte[] wrapAssociatedData(
+      int version,
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader header,
+      String bucket,
+      String key) {
     byte[] bucketBytes = strictUtf8(bucket, "bucket");
     byte[] keyBytes = strictUtf8(key, "key");
     if (bucketBytes.length == 0 || bucketBytes.length > MAX_BUCKET_BYTES || keyBytes.length == 0) {
@@ -42,7 +56,7 @@ final class ObjectBinding {
     byte[] alg = algorithm.configName().getBytes(StandardCharsets.US_ASCII);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(LABEL.getBytes(StandardCharsets.US_ASCII));
-    out.write(ObjectFormat.VERSION);
+    out.write(version);
     out.write(alg.length);
     out.writeBytes(alg);
     out.writeBytes(
@@ -56,7 +70,7 @@ final class ObjectBinding {
   }
 
   /** UTF-8 that refuses unpaired surrogates instead of replacing them (two names, one encoding). */
-  private static byte[] strictUtf8(String s, String what) {
+  static byte[] strictUtf8(String s, String what) {
     try {
       ByteBuffer b =
           StandardCharsets.UTF_8

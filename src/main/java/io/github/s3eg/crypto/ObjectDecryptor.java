@@ -54,9 +54,7 @@ public final class ObjectDecryptor {
       throw new CryptoException.UnsupportedAlgorithm(
           metadata.algorithm().configName() + " is not allowed for reading by configuration");
     }
-    byte[] ad =
-        ObjectBinding.wrapAssociatedData(
-            metadata.algorithm(), metadata.layout(), metadata.header(), bucket, key);
+    byte[] ad = metadata.wrapAssociatedData(bucket, key);
     byte[] dek;
     try {
       dek = keys.unwrap(metadata.wrappedKey(), ad);
@@ -78,8 +76,9 @@ public final class ObjectDecryptor {
                   + " taken from another object");
         }
       }
+      byte[] indexMacKey = metadata.isMultipart() ? MultipartIndex.macKey(dek) : null;
       return new OpenedObject(
-          metadata, new SegmentedAead(metadata.algorithm(), metadata.layout(), dek));
+          metadata, new SegmentedAead(metadata.algorithm(), metadata.layout(), dek), indexMacKey);
     } finally {
       Arrays.fill(dek, (byte) 0);
       if (macKey != null) {

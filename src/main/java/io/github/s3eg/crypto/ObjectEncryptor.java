@@ -65,6 +65,28 @@ public final class ObjectEncryptor {
     return layout;
   }
 
+  /**
+   * Begins a multipart upload: a fresh DEK wrapped under format version 2 associated data (with a
+   * random upload header in place of a body header), for the upload's metadata and upload record.
+   */
+  public ObjectMetadata beginMultipart(String bucket, String key) throws CryptoException {
+    byte[] dek = new byte[Algorithm.KEY_SIZE];
+    random.nextBytes(dek);
+    try {
+      StreamHeader uploadHeader = StreamHeader.random(random);
+      byte[] ad =
+          ObjectBinding.wrapAssociatedData(
+              ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, bucket, key);
+      try {
+        return ObjectMetadata.multipart(algorithm, layout, uploadHeader, keys.wrap(dek, ad));
+      } catch (KeyManagerException e) {
+        throw CryptoException.fromKeyManager(e);
+      }
+    } finally {
+      Arrays.fill(dek, (byte) 0);
+    }
+  }
+
   /** Begins an object whose plaintext MD5 is computed (for its ETag). */
   public EncryptionSession begin(String bucket, String key) throws CryptoException {
     return begin(bucket, key, EnumSet.of(PlaintextChecksum.MD5));

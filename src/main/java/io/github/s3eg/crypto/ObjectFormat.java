@@ -12,13 +12,36 @@ public final class ObjectFormat {
   /** The format version written by this build and stored in {@code s3eg-v}. */
   public static final int VERSION = 1;
 
+  /**
+   * The format version of objects uploaded in parts (multipart uploads): the same metadata entries
+   * but no {@code s3eg-etag}, and a body that is a sequence of independently encrypted parts (see
+   * {@link MultipartLayout}).
+   */
+  public static final int MULTIPART_VERSION = 2;
+
   /** Body associated data (Tink's {@code associatedData}, HKDF info) of a single-PUT object. */
   static final String SINGLE_OBJECT_BODY_AD = "s3eg/v1/object";
+
+  /** Start of the body associated data of a part of a multipart object. */
+  static final String PART_BODY_AD = "s3eg/v2/part";
 
   private ObjectFormat() {}
 
   /** ASCII {@code s3eg/v1/object}; a copy. Independent of bucket and key by design. */
   public static byte[] singleObjectBodyAssociatedData() {
     return SINGLE_OBJECT_BODY_AD.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * ASCII {@code s3eg/v2/part} followed by the part's 12-byte prefix (part number and plaintext
+   * size): a part decrypts only at its own number and with its own size, so parts cannot be
+   * swapped, reordered or cut without a tag failing.
+   */
+  public static byte[] partBodyAssociatedData(int partNumber, long plaintextSize) {
+    byte[] label = PART_BODY_AD.getBytes(StandardCharsets.US_ASCII);
+    return java.nio.ByteBuffer.allocate(label.length + MultipartLayout.PART_PREFIX_LENGTH)
+        .put(label)
+        .put(MultipartLayout.partPrefix(partNumber, plaintextSize))
+        .array();
   }
 }

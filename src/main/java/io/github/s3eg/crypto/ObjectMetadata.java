@@ -58,6 +58,7 @@ public final class ObjectMetadata {
   private static final Pattern DECIMAL_VERSION = Pattern.compile("0|[1-9][0-9]{0,8}");
   private static final Pattern DECIMAL_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
 
+  private final int version;
   private final Algorithm algorithm;
   private final SegmentLayout layout;
   private final StreamHeader header;
@@ -66,15 +67,33 @@ public final class ObjectMetadata {
 
   public ObjectMetadata(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, WrappedKey wrappedKey) {
-    this(algorithm, layout, header, wrappedKey, null);
+    this(ObjectFormat.VERSION, algorithm, layout, header, wrappedKey, null);
+  }
+
+  /**
+   * The metadata of a multipart upload and of the object it completes ({@link
+   * ObjectFormat#MULTIPART_VERSION}): {@code header} is the upload's random identity (it names no
+   * body; each part has its own header), and there is no trailer (the ETag is in the index).
+   */
+  public static ObjectMetadata multipart(
+      Algorithm algorithm, SegmentLayout layout, StreamHeader uploadHeader, WrappedKey wrappedKey) {
+    return new ObjectMetadata(
+        ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, wrappedKey, null);
+  }
+
+  /** The same entries with another wrapped key (a copy to another name). */
+  public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
+    return new ObjectMetadata(version, algorithm, layout, header, rewrapped, trailer);
   }
 
   private ObjectMetadata(
+      int version,
       Algorithm algorithm,
       SegmentLayout layout,
       StreamHeader header,
       WrappedKey wrappedKey,
       EtagTrailer trailer) {
+    this.version = version;
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.layout = Objects.requireNonNull(layout, "layout");
     this.header = Objects.requireNonNull(header, "header");
@@ -84,13 +103,31 @@ public final class ObjectMetadata {
 
   /** A copy with the authenticated trailer entry. */
   public ObjectMetadata withTrailer(EtagTrailer trailer) {
+    if (version != ObjectFormat.VERSION) {
+      throw new IllegalStateException("only single-PUT objects have a trailer entry");
+    }
     return new ObjectMetadata(
-        algorithm, layout, header, wrappedKey, Objects.requireNonNull(trailer, "trailer"));
+        version, algorithm, layout, header, wrappedKey, Objects.requireNonNull(trailer, "trailer"));
   }
 
   /** Whether a user-metadata name (without {@code x-amz-meta-}) belongs to the gateway. */
   public static boolean isCryptoEntry(String name) {
     return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+  }
+
+  /** {@link ObjectFormat#VERSION} or {@link ObjectFormat#MULTIPART_VERSION}. */
+  public int version() {
+    return version;
+  }
+
+  /** Whether this describes an object uploaded in parts. */
+  public boolean isMultipart() {
+    return version == ObjectFormat.MULTIPART_VERSION;
+  }
+
+  /** The associated data the DEK is wrapped under, for this object's bucket and key. */
+  byte[] wrapAssociatedData(String bucket, String key) {
+    return ObjectBinding.wrapAssociatedData(version, algorithm, layout, header, bucket, key);
   }
 
   public Algorithm algorithm() {
@@ -117,7 +154,7 @@ public final class ObjectMetadata {
   public Map<String, String> toMap() {
     Base64.Encoder b64 = Base64.getEncoder();
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(VERSION, Integer.toString(ObjectFormat.VERSION));
+    m.put(VERSION, Integer.toString(version));
     m.put(ALGORITHM, algorithm.configName());
     m.put(SEGMENT_SIZE, Integer.toString(layout.plaintextSegmentSize()));
     m.put(HEADER, b64.encodeToString(header.encode()));
@@ -141,13 +178,15 @@ public final class ObjectMetadata {
           "the object has no s3eg- metadata: it was not written through the gateway");
     }
     int version = parseVersion(required(entries, VERSION));
-    if (version != ObjectFormat.VERSION) {
+    if (version != ObjectFormat.VERSION && version != ObjectFormat.MULTIPART_VERSION) {
       throw new CryptoException.UnsupportedVersion(
-          "object format version " + version + " is not supported (this build reads 1)");
+          "object format version " + version + " is not supported (this build reads 1 and 2)");
     }
     for (String name : entries.keySet()) {
-      if (!KNOWN.contains(name)) {
-        throw new CryptoException.MalformedMetadata("unknown entry " + name + " in a v1 object");
+      if (!KNOWN.contains(name)
+          || (version == ObjectFormat.MULTIPART_VERSION && name.equals(ETAG))) {
+        throw new CryptoException.MalformedMetadata(
+            "unknown entry " + name + " in a v" + version + " object");
       }
     }
     String algName = required(entries, ALGORITHM);
@@ -166,7 +205,8 @@ public final class ObjectMetadata {
     }
     String etag = entries.get(ETAG);
     EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag);
-    return new ObjectMetadata(algorithm, layout, header, new WrappedKey(kek, wrapped), trailer);
+    return new ObjectMetadata(
+        version, algorithm, layout, header, new WrappedKey(kek, wrapped), trailer);
   }
 
   private static Map<String, String> cryptoEntries(Map<String, String> userMetadata)

@@ -42,9 +42,7 @@ public final class ObjectRebinder {
     try {
       dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
       WrappedKey rewrapped = keys.wrap(dek, associatedData(source, toBucket, toKey));
-      ObjectMetadata target =
-          new ObjectMetadata(source.algorithm(), source.layout(), source.header(), rewrapped);
-      return source.trailer().map(target::withTrailer).orElse(target).toMap();
+      return source.withWrappedKey(rewrapped).toMap();
     } catch (KeyManagerException e) {
       throw CryptoException.fromKeyManager(e);
     } finally {
@@ -55,6 +53,6 @@ public final class ObjectRebinder {
   }
 
   private static byte[] associatedData(ObjectMetadata m, String bucket, String key) {
-    return ObjectBinding.wrapAssociatedData(m.algorithm(), m.layout(), m.header(), bucket, key);
+    return m.wrapAssociatedData(bucket, key);
   }
 }

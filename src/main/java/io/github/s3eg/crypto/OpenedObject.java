@@ -1,6 +1,7 @@
 package io.github.s3eg.crypto;
 
 import java.io.InputStream;
+import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -16,12 +17,68 @@ import java.util.OptionalLong;
  */
 public final class OpenedObject {
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final ObjectMetadata metadata;
   private final SegmentedAead aead;
+  private final byte[] indexMacKey;
 
-  OpenedObject(ObjectMetadata metadata, SegmentedAead aead) {
+  OpenedObject(ObjectMetadata metadata, SegmentedAead aead, byte[] indexMacKey) {
     this.metadata = metadata;
     this.aead = aead;
+    this.indexMacKey = indexMacKey;
+  }
+
+  /** Whether this is a multipart upload or an object completed from one (format version 2). */
+  public boolean isMultipart() {
+    return metadata.isMultipart();
+  }
+
+  /** The metadata entries (for a multipart upload: what its upload record stores). */
+  public ObjectMetadata metadata() {
+    return metadata;
+  }
+
+  // ---- multipart (format version 2)
+
+  /**
+   * Encrypts one part of this multipart upload under a fresh random header.
+   *
+   * @param plaintext exactly {@code plaintextSize} bytes
+   */
+  public EncryptedPart encryptPart(int partNumber, long plaintextSize, InputStream plaintext) {
+    requireMultipart();
+    return new EncryptedPart(
+        aead, StreamHeader.random(RANDOM), partNumber, plaintextSize, plaintext);
+  }
+
+  /** The index for this object under {@code bucket}/{@code key}, MAC'd with the object's DEK. */
+  public byte[] sealIndex(MultipartIndex index, String bucket, String key) {
+    requireMultipart();
+    if (!index.uploadHeader().equals(metadata.header())) {
+      throw new IllegalArgumentException("the index belongs to another upload");
+    }
+    return index.seal(indexMacKey, bucket, key);
+  }
+
+  /** Verifies and parses this object's index as read from the backend. */
+  public MultipartIndex openIndex(byte[] encoded, String bucket, String key)
+      throws CryptoException {
+    requireMultipart();
+    return MultipartIndex.open(
+        encoded, indexMacKey, metadata.layout(), metadata.header(), bucket, key);
+  }
+
+  /** Plans the read of plaintext bytes {@code first..last} (clamped) of a multipart object. */
+  public MultipartDecryption planRead(MultipartIndex index, long first, long last) {
+    requireMultipart();
+    return new MultipartDecryption(aead, index, first, last);
+  }
+
+  private void requireMultipart() {
+    if (!metadata.isMultipart()) {
+      throw new IllegalStateException("not a multipart object");
+    }
   }
 
   public Algorithm algorithm() {
