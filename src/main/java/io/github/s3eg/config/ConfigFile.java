@@ -83,6 +83,7 @@ public final class ConfigFile {
     map("server.max_concurrent_requests", "SERVER_MAX_CONCURRENT_REQUESTS");
     map("server.max_request_line", "SERVER_MAX_REQUEST_LINE");
     map("server.max_header_bytes", "SERVER_MAX_HEADER_SIZE");
+    map("server.disable_multipart_uploads", "SERVER_DISABLE_MULTIPART_UPLOADS");
     map("server.shutdown_timeout", "SHUTDOWN_TIMEOUT");
     map("metrics.public", "METRICS_PUBLIC");
     map("tls.enabled", "TLS_ENABLED");
@@ -109,7 +110,6 @@ public final class ConfigFile {
     IGNORED.put("server.write_timeout", "client idle timeouts are fixed (120 s of no progress)");
     IGNORED.put("server.idle_timeout", "idle connections are closed after 300 s");
     IGNORED.put("server.read_header_timeout", "client idle timeouts are fixed");
-    IGNORED.put("server.disable_multipart_uploads", "multipart uploads are not proxied");
     IGNORED.put("audit.sink.", "the audit log is written line by line (audit.file)");
 
     REFUSED.put(

@@ -1,0 +1,205 @@
+package io.github.s3eg.multipart;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * Everything the gateway keeps about multipart uploads, and where: in the backend, as small
+ * reserved objects ({@link ReservedKeys}), so any gateway instance can serve any request of any
+ * upload. A per-instance cache saves backend reads; it is only ever a copy of the backend.
+ *
+ * <ul>
+ *   <li><b>Upload record</b> (from CreateMultipartUpload to Complete or Abort): the upload's {@code
+ *       s3eg-} entries, i.e. its data key wrapped under the KEK for this bucket and key. Not
+ *       secret: without the KEK it opens nothing, and it unwraps only for its own bucket and key.
+ *   <li><b>Index</b> (after the backend accepted Complete, until the object is deleted): the MAC'd
+ *       part table of the object ({@link io.github.s3eg.crypto.MultipartIndex}).
+ * </ul>
+ */
+public final class MultipartState {
+
+  private static final int MAX_INDEX_BYTES = 1 << 20;
+
+  private record Name(String bucket, String key) {}
+
+  private final BackendClients backend;
+  private final Cache<Name, Map<String, String>> records =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).build();
+  private final Cache<Name, byte[]> indexes =
+      Caffeine.newBuilder()
+          .maximumWeight(32L << 20)
+          .weigher((Name n, byte[] b) -> b.length + 64)
+          .expireAfterAccess(Duration.ofHours(1))
+          .build();
+
+  public MultipartState(BackendClients backend) {
+    this.backend = backend;
+  }
+
+  // ---- upload records
+
+  public void writeUploadRecord(
+      String bucket, String key, String uploadId, Map<String, String> entries) {
+    String name = ReservedKeys.uploadRecord(key, uploadId);
+    byte[] body = encode(entries);
+    backend
+        .s3()
+        .putObject(
+            PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(name)
+                .contentType("application/octet-stream")
+                .build(),
+            RequestBody.fromBytes(body));
+    records.put(new Name(bucket, name), Map.copyOf(entries));
+  }
+
+  /**
+   * The record of an upload in progress.
+   *
+   * @throws S3Exception NoSuchUpload if there is none (never created through the gateway, or
+   *     completed or aborted)
+   */
+  public Map<String, String> uploadRecord(String bucket, String key, String uploadId) {
+    Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
+    Map<String, String> cached = records.getIfPresent(name);
+    if (cached != null) {
+      return cached;
+    }
+    byte[] body =
+        read(name)
+            .orElseThrow(
+                () ->
+                    new S3Exception(
+                            S3ErrorCode.NO_SUCH_UPLOAD,
+                            "The specified upload does not exist. The upload ID may be invalid,"
+                                + " or the upload may have been aborted or completed.")
+                        .with("UploadId", uploadId));
+    Map<String, String> entries = decode(body);
+    records.put(name, entries);
+    return entries;
+  }
+
+  public void deleteUploadRecord(String bucket, String key, String uploadId) {
+    Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
+    records.invalidate(name);
+    delete(name);
+  }
+
+  // ---- indexes
+
+  public void writeIndex(String bucket, String key, byte[] index) {
+    Name name = new Name(bucket, ReservedKeys.index(key));
+    indexes.invalidate(name);
+    backend
+        .s3()
+        .putObject(
+            PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(name.key())
+                .contentType("application/octet-stream")
+                .build(),
+            RequestBody.fromBytes(index));
+    indexes.put(name, index);
+  }
+
+  /**
+   * The stored index of {@code key}, from the cache unless {@code fresh}. The caller verifies it
+   * against the object (an index of an earlier object under this name does not verify) and asks
+   * again with {@code fresh} when the cached one does not.
+   */
+  public Optional<byte[]> index(String bucket, String key, boolean fresh) {
+    Name name = new Name(bucket, ReservedKeys.index(key));
+    if (!fresh) {
+      byte[] cached = indexes.getIfPresent(name);
+      if (cached != null) {
+        return Optional.of(cached);
+      }
+    }
+    Optional<byte[]> read = read(name);
+    read.ifPresentOrElse(b -> indexes.put(name, b), () -> indexes.invalidate(name));
+    return read;
+  }
+
+  /** Deletes the index of {@code key}, if any (deleting the object deletes its index). */
+  public void deleteIndex(String bucket, String key) {
+    Name name = new Name(bucket, ReservedKeys.index(key));
+    indexes.invalidate(name);
+    delete(name);
+  }
+
+  /** Forgets a cached index (the object was overwritten through this instance). */
+  public void forgetIndex(String bucket, String key) {
+    indexes.invalidate(new Name(bucket, ReservedKeys.index(key)));
+  }
+
+  // ---- backend access
+
+  private Optional<byte[]> read(Name name) {
+    try (var in =
+        backend
+            .s3()
+            .getObject(GetObjectRequest.builder().bucket(name.bucket()).key(name.key()).build())) {
+      if (in.response().contentLength() != null
+          && in.response().contentLength() > MAX_INDEX_BYTES) {
+        in.abort();
+        throw new S3Exception(
+            S3ErrorCode.INTERNAL_ERROR, "A gateway record is larger than any it writes.");
+      }
+      return Optional.of(in.readNBytes(MAX_INDEX_BYTES));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void delete(Name name) {
+    backend
+        .s3()
+        .deleteObject(DeleteObjectRequest.builder().bucket(name.bucket()).key(name.key()).build());
+  }
+
+  private static byte[] encode(Map<String, String> entries) {
+    Properties p = new Properties();
+    p.putAll(entries);
+    StringWriter w = new StringWriter();
+    try {
+      p.store(w, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static Map<String, String> decode(byte[] body) {
+    Properties p = new Properties();
+    try {
+      p.load(new StringReader(new String(body, StandardCharsets.ISO_8859_1)));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "An upload record is unreadable.");
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+    return Map.copyOf(m);
+  }
+}
