@@ -12,6 +12,8 @@ import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditEventsEndpoint;
 import io.github.s3eg.ops.BackendHealthCheck;
 import io.github.s3eg.ops.HealthEndpoint;
@@ -26,6 +28,7 @@ import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
+import io.github.s3eg.pipeline.MultipartOperations;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
@@ -104,7 +107,10 @@ public final class Gateway implements AutoCloseable {
     main.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
     main.bind("backendS3", backend.s3());
     main.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
-    main.bind("rejectUnsupported", new RejectUnsupported(Set.of("uploads", "uploadId")));
+    main.bind(
+        "rejectUnsupported",
+        new RejectUnsupported(
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
     main.bind("methodNotAllowed", new MethodNotAllowed());
     main.bind("sendResponse", new SendResponse(sender, ops.listener()));
     main.bind("sendError", new SendError(sender, ops.listener()));
@@ -127,10 +133,25 @@ public final class Gateway implements AutoCloseable {
     main.bind("objectOperations", objects);
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     main.bind("listOperations", new ListOperations(backend, encryptor.layout()));
-    main.bind(
-        "copyOperation",
-        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects));
+    CopyOperation copy =
+        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects);
+    main.bind("copyOperation", copy);
     main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
+    MultipartState multipartState = new MultipartState(backend);
+    MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
+    decryption.readMultipart(multipartIndexes);
+    objects.deleteIndexesIn(multipartState);
+    copy.copyMultipartWith(multipartIndexes, multipartState);
+    main.bind(
+        "multipartOperations",
+        MultipartOperations.create(
+            backend,
+            encryptor,
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            decryption,
+            multipartState,
+            multipartIndexes,
+            ops.metrics()));
     main.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(main::bind);
     try {

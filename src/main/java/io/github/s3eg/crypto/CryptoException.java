@@ -103,7 +103,7 @@ public abstract sealed class CryptoException extends Exception {
 
   /** The authenticated trailer entry ({@code s3eg-etag}) does not verify under the object's DEK. */
   public static final class MetadataAuthenticationFailed extends CryptoException {
-    MetadataAuthenticationFailed(String message) {
+    public MetadataAuthenticationFailed(String message) {
       super(message, null);
     }
   }

@@ -28,19 +28,17 @@ public final class MultipartDecryption {
   private final MultipartIndex index;
   private final long first;
   private final long last;
-  private final int firstPart;
-  private final int lastPart;
+  private final MultipartIndex.Span span;
 
   MultipartDecryption(SegmentedAead aead, MultipartIndex index, long first, long last) {
-    if (first < 0 || first > last || first >= index.plaintextSize()) {
-      throw new IllegalArgumentException("unsatisfiable range " + first + "-" + last);
+    if (!aead.layout().equals(index.layout())) {
+      throw new IllegalArgumentException("the index was read with another segment layout");
     }
     this.aead = aead;
     this.index = index;
+    this.span = index.span(first, last);
     this.first = first;
     this.last = Math.min(last, index.plaintextSize() - 1);
-    this.firstPart = index.partAt(first);
-    this.lastPart = index.partAt(this.last);
   }
 
   public long plaintextFirst() {
@@ -57,30 +55,25 @@ public final class MultipartDecryption {
 
   /** Whether the fetch starts at the first part's prefix (the range starts in its segment 0). */
   public boolean startsAtPartStart() {
-    return rangeIn(firstPart).firstSegment() == 0;
+    return span.startsAtPartStart();
   }
 
   /**
    * {@code bytes=a-b} of the first part's prefix and header (when not {@link #startsAtPartStart}).
    */
   public String firstPartStartRange() {
-    long start = index.ciphertextStart(firstPart);
+    long start = index.ciphertextStart(span.firstPart());
     return "bytes=" + start + "-" + (start + PART_START_LENGTH - 1);
   }
 
   /** First stored byte to fetch. */
   public long ciphertextFirst() {
-    long partStart = index.ciphertextStart(firstPart);
-    return startsAtPartStart()
-        ? partStart
-        : partStart + MultipartLayout.PART_PREFIX_LENGTH + rangeIn(firstPart).ciphertextFirst();
+    return span.ciphertextFirst();
   }
 
   /** Last stored byte to fetch (inclusive). */
   public long ciphertextLast() {
-    return index.ciphertextStart(lastPart)
-        + MultipartLayout.PART_PREFIX_LENGTH
-        + rangeIn(lastPart).ciphertextLast();
+    return span.ciphertextLast();
   }
 
   public long ciphertextLength() {
@@ -89,16 +82,11 @@ public final class MultipartDecryption {
 
   /** {@code bytes=a-b} for the backend GET. */
   public String httpRange() {
-    return "bytes=" + ciphertextFirst() + "-" + ciphertextLast();
+    return span.httpRange();
   }
 
-  /** The range within part {@code i}'s body, in that part's own coordinates. */
   private CiphertextRange rangeIn(int i) {
-    MultipartIndex.Part p = index.parts().get(i);
-    long start = index.plaintextStart(i);
-    long from = Math.max(first, start) - start;
-    long to = Math.min(last, start + p.plaintextSize() - 1) - start;
-    return aead.layout().rangeFor(from, to, p.plaintextSize());
+    return index.rangeIn(i, first, last);
   }
 
   /**
@@ -115,16 +103,16 @@ public final class MultipartDecryption {
     }
     return new SequenceInputStream(
         new Enumeration<InputStream>() {
-          int next = firstPart;
+          int next = span.firstPart();
 
           @Override
           public boolean hasMoreElements() {
-            return next <= lastPart;
+            return next <= span.lastPart();
           }
 
           @Override
           public InputStream nextElement() {
-            if (next > lastPart) {
+            if (next > span.lastPart()) {
               throw new NoSuchElementException();
             }
             int i = next++;
@@ -135,7 +123,7 @@ public final class MultipartDecryption {
             StreamHeader header;
             try {
               byte[] start =
-                  i == firstPart && firstPartStart != null
+                  i == span.firstPart() && firstPartStart != null
                       ? firstPartStart
                       : fetched.readNBytes(PART_START_LENGTH);
               header = checkPartStart(start, p);

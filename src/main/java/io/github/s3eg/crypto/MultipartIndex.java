@@ -85,6 +85,10 @@ public final class MultipartIndex {
     return parts;
   }
 
+  public SegmentLayout layout() {
+    return layout;
+  }
+
   public StreamHeader uploadHeader() {
     return uploadHeader;
   }
@@ -195,6 +199,83 @@ public final class MultipartIndex {
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new CryptoException.MalformedMetadata("the multipart index is malformed");
     }
+  }
+
+  /**
+   * Reads an index without verifying it, to plan a backend request before the object's key is
+   * known. The plan is only a guess: the read verifies the index (and refetches if the guess was
+   * wrong) before any byte is decrypted.
+   *
+   * @return empty if the bytes cannot be an index
+   */
+  public static java.util.Optional<MultipartIndex> parseForPlanning(
+      byte[] encoded, SegmentLayout layout) {
+    try {
+      if (encoded.length < FIXED_SIZE + ENTRY_SIZE
+          || (encoded.length - FIXED_SIZE) % ENTRY_SIZE != 0
+          || encoded[0] != VERSION) {
+        return java.util.Optional.empty();
+      }
+      ByteBuffer b = ByteBuffer.wrap(encoded);
+      b.get();
+      byte[] h = new byte[StreamHeader.LENGTH];
+      b.get(h);
+      byte[] md5 = new byte[16];
+      b.get(md5);
+      int count = b.getInt();
+      List<Part> parts = new ArrayList<>();
+      for (int i = 0; i < count && b.remaining() >= ENTRY_SIZE + MAC_SIZE; i++) {
+        parts.add(new Part(b.getInt(), b.getLong()));
+      }
+      return java.util.Optional.of(new MultipartIndex(StreamHeader.decode(h), md5, parts, layout));
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * The stored bytes that plaintext {@code first..last} (last clamped) needs: whole segments of the
+   * parts it touches. When it starts in a part's first segment the span starts at that part's
+   * prefix (so the part's header comes with it).
+   */
+  public record Span(
+      int firstPart,
+      int lastPart,
+      boolean startsAtPartStart,
+      long ciphertextFirst,
+      long ciphertextLast) {
+    /** {@code bytes=a-b} for the backend GET. */
+    public String httpRange() {
+      return "bytes=" + ciphertextFirst + "-" + ciphertextLast;
+    }
+  }
+
+  /** See {@link Span}. */
+  public Span span(long first, long last) {
+    if (first < 0 || first > last || first >= plaintextSize()) {
+      throw new IllegalArgumentException("unsatisfiable range " + first + "-" + last);
+    }
+    long clamped = Math.min(last, plaintextSize() - 1);
+    int a = partAt(first);
+    int z = partAt(clamped);
+    CiphertextRange ra = rangeIn(a, first, clamped);
+    CiphertextRange rz = rangeIn(z, first, clamped);
+    boolean atStart = ra.firstSegment() == 0;
+    long from =
+        atStart
+            ? ciphertextStart[a]
+            : ciphertextStart[a] + MultipartLayout.PART_PREFIX_LENGTH + ra.ciphertextFirst();
+    long to = ciphertextStart[z] + MultipartLayout.PART_PREFIX_LENGTH + rz.ciphertextLast();
+    return new Span(a, z, atStart, from, to);
+  }
+
+  /** The part of {@code first..last} within part {@code i}, in that part's body coordinates. */
+  CiphertextRange rangeIn(int i, long first, long last) {
+    Part p = parts.get(i);
+    long start = plaintextStart[i];
+    long from = Math.max(first, start) - start;
+    long to = Math.min(last, start + p.plaintextSize() - 1) - start;
+    return layout.rangeFor(from, to, p.plaintextSize());
   }
 
   static byte[] macKey(byte[] dek) {

@@ -140,6 +140,11 @@ public final class MultipartState {
     return read;
   }
 
+  /** The cached index of {@code key}, if this instance has one (no backend request). */
+  public Optional<byte[]> cachedIndex(String bucket, String key) {
+    return Optional.ofNullable(indexes.getIfPresent(new Name(bucket, ReservedKeys.index(key))));
+  }
+
   /** Deletes the index of {@code key}, if any (deleting the object deletes its index). */
   public void deleteIndex(String bucket, String key) {
     Name name = new Name(bucket, ReservedKeys.index(key));

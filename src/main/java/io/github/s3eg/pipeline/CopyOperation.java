@@ -3,9 +3,12 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
+import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -15,14 +18,18 @@ import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -59,12 +66,22 @@ public final class CopyOperation {
                 "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
             .with("ArgumentName", "x-amz-copy-source");
       }
-      return new CopySource(decoded.substring(0, slash), decoded.substring(slash + 1));
+      String key = decoded.substring(slash + 1);
+      if (io.github.s3eg.backend.ReservedKeys.isReserved(key)) {
+        throw new S3Exception(
+            S3ErrorCode.ACCESS_DENIED,
+            "Keys under "
+                + io.github.s3eg.backend.ReservedKeys.PREFIX
+                + " are reserved by the gateway.");
+      }
+      return new CopySource(decoded.substring(0, slash), key);
     }
   }
 
   private final BackendClients backend;
   private final DecryptObject decryption;
+  private MultipartIndexes multipartIndexes;
+  private MultipartState multipartState;
   private final ObjectRebinder rebinder;
   private final ObjectEncryptor encryptor;
   private final ObjectOperations objects;
@@ -82,6 +99,12 @@ public final class CopyOperation {
     this.objects = objects;
   }
 
+  /** Enables copying multipart sources (their indexes are read and written through these). */
+  public void copyMultipartWith(MultipartIndexes indexes, MultipartState state) {
+    this.multipartIndexes = indexes;
+    this.multipartState = state;
+  }
+
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
@@ -95,7 +118,6 @@ public final class CopyOperation {
         backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
     String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
-    checkCopyConditions(s3, etag, src.lastModified());
 
     ObjectHeaders headers;
     if (replace) {
@@ -112,10 +134,21 @@ public final class CopyOperation {
               src.expiresString(),
               src.metadata());
     }
-    Instant lastModified =
-        opened.isPresent()
-            ? copyServerSide(s3, source, src, headers)
-            : reencrypt(s3, source, headers, src.contentLength());
+    Instant lastModified;
+    if (opened.isPresent() && opened.get().isMultipart()) {
+      MultipartIndexes.Loaded loaded =
+          multipartIndexes.load(
+              opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
+      etag = "\"" + loaded.etag() + "\"";
+      checkCopyConditions(s3, etag, src.lastModified());
+      lastModified = copyMultipart(s3, source, src, headers, loaded.index());
+    } else {
+      checkCopyConditions(s3, etag, src.lastModified());
+      lastModified =
+          opened.isPresent()
+              ? copyServerSide(s3, source, src, headers)
+              : reencrypt(s3, source, headers, src.contentLength());
+    }
     XmlWriter xml =
         new XmlWriter()
             .root("CopyObjectResult")
@@ -154,6 +187,85 @@ public final class CopyOperation {
     }
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
+  }
+
+  /**
+   * A multipart source is copied part by part on the backend (UploadPartCopy of each stored part,
+   * same part numbers, since each part is bound to its number): no byte passes through the gateway,
+   * objects above 5 GiB copy like any other, and the copy is again a multipart object with its own
+   * index (MAC'd for the new name) and the source's ETag.
+   */
+  private Instant copyMultipart(
+      S3Request s3,
+      CopySource source,
+      HeadObjectResponse src,
+      ObjectHeaders headers,
+      MultipartIndex index)
+      throws CryptoException {
+    Map<String, String> crypto =
+        rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
+    OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
+    Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
+    metadata.putAll(crypto);
+    CreateMultipartUploadRequest.Builder b =
+        CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
+    ObjectOperations.applyHeaders(
+        headers,
+        metadata,
+        b::contentType,
+        b::contentEncoding,
+        b::contentDisposition,
+        b::contentLanguage,
+        b::cacheControl,
+        b::metadata);
+    if (headers.expires() != null) {
+      b.expires(Preconditions.parseHttpDate(headers.expires()));
+    }
+    String uploadId = backend.uploads().createMultipartUpload(b.build()).uploadId();
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (int i = 0; i < index.parts().size(); i++) {
+        int number = index.parts().get(i).number();
+        String range =
+            "bytes=" + index.ciphertextStart(i) + "-" + (index.ciphertextStart(i + 1) - 1);
+        String partEtag =
+            backend
+                .uploads()
+                .uploadPartCopy(
+                    c ->
+                        c.sourceBucket(source.bucket())
+                            .sourceKey(source.key())
+                            .copySourceIfMatch(src.eTag())
+                            .copySourceRange(range)
+                            .destinationBucket(s3.bucket())
+                            .destinationKey(s3.key())
+                            .uploadId(uploadId)
+                            .partNumber(number))
+                .copyPartResult()
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(partEtag).build());
+      }
+      backend
+          .uploads()
+          .completeMultipartUpload(
+              c ->
+                  c.bucket(s3.bucket())
+                      .key(s3.key())
+                      .uploadId(uploadId)
+                      .multipartUpload(m -> m.parts(parts)));
+    } catch (RuntimeException e) {
+      try {
+        backend
+            .s3()
+            .abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    multipartState.writeIndex(
+        s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
+    return Instant.now();
   }
 
   /** A plaintext source (allowed by configuration) is encrypted while it streams through. */

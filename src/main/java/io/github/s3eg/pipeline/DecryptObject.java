@@ -1,17 +1,19 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.crypto.BoundedInputStream;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -52,15 +54,31 @@ public final class DecryptObject {
   record PlaintextBody(
       InputStream stream, long length, ByteRange range, long objectSize, Runnable abort) {}
 
+  /** Exchange property: the ETag to show when it is not in the object's metadata (multipart). */
+  static final String ETAG = "s3Etag";
+
   private final ObjectDecryptor decryptor;
   private final BackendClients backend;
   private final boolean allowPlaintextReads;
+  private MultipartIndexes multipartIndexes;
 
   public DecryptObject(
       ObjectDecryptor decryptor, BackendClients backend, boolean allowPlaintextReads) {
     this.decryptor = decryptor;
     this.backend = backend;
     this.allowPlaintextReads = allowPlaintextReads;
+  }
+
+  /** Enables reading multipart objects (their indexes are found through {@code indexes}). */
+  public void readMultipart(MultipartIndexes indexes) {
+    this.multipartIndexes = indexes;
+  }
+
+  MultipartIndexes multipartIndexes() {
+    if (multipartIndexes == null) {
+      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "multipart objects cannot be read here");
+    }
+    return multipartIndexes;
   }
 
   boolean allowPlaintextReads() {
@@ -107,7 +125,11 @@ public final class DecryptObject {
     ReadPlan plan = exchange.getProperty(ReadPlan.PROPERTY, ReadPlan.class);
     try {
       PlaintextBody plaintext =
-          opened == null ? plaintextObject(s3, body, plan) : encryptedObject(s3, body, opened);
+          opened == null
+              ? plaintextObject(s3, body, plan)
+              : opened.isMultipart()
+                  ? multipartObject(exchange, s3, body, opened)
+                  : encryptedObject(s3, body, opened);
       exchange.setProperty(PLAINTEXT, plaintext);
     } catch (IOException | CryptoException | RuntimeException e) {
       body.abort();
@@ -148,11 +170,70 @@ public final class DecryptObject {
       skip = 0;
     }
     source.skipNBytes(skip);
-    InputStream segments = new BoundedStream(source, needed.ciphertextLength());
+    InputStream segments = new BoundedInputStream(source, needed.ciphertextLength());
     return verifiedFirstSegment(
         opened.decryptRange(segments, needed),
         wanted.length(),
         wanted,
+        plaintextSize,
+        source,
+        opened);
+  }
+
+  /**
+   * A multipart object: its index maps the client's range to one backend range. A whole-object read
+   * uses the planned GET as it is; a ranged read fetches exactly the covering segments (and the
+   * first part's 52-byte start when the range begins inside a part).
+   */
+  private PlaintextBody multipartObject(
+      Exchange exchange,
+      S3Request s3,
+      ResponseInputStream<GetObjectResponse> body,
+      OpenedObject opened)
+      throws IOException, CryptoException {
+    GetObjectResponse r = body.response();
+    long windowStart = 0;
+    long ciphertextTotal = r.contentLength();
+    Matcher m = r.contentRange() == null ? null : CONTENT_RANGE.matcher(r.contentRange());
+    if (m != null && m.matches()) {
+      windowStart = Long.parseLong(m.group(1));
+      ciphertextTotal = Long.parseLong(m.group(3));
+    }
+    long windowEnd = windowStart + r.contentLength() - 1;
+    MultipartIndexes.Loaded loaded =
+        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal, r.eTag());
+    exchange.setProperty(ETAG, "\"" + loaded.etag() + "\"");
+    long plaintextSize = loaded.index().plaintextSize();
+    Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), plaintextSize);
+    if (plaintextSize == 0) {
+      ObjectOperations.release(body);
+      return new PlaintextBody(InputStream.nullInputStream(), 0, null, 0, () -> {});
+    }
+    long first = range.map(ByteRange::first).orElse(0L);
+    long last = range.map(ByteRange::last).orElse(plaintextSize - 1);
+    MultipartDecryption plan = opened.planRead(loaded.index(), first, last);
+    ResponseInputStream<GetObjectResponse> source = body;
+    long skip = plan.ciphertextFirst() - windowStart;
+    if (skip < 0 || plan.ciphertextLast() > windowEnd) {
+      body.abort();
+      source = fetch(s3, plan.httpRange());
+      skip = 0;
+    }
+    byte[] start =
+        plan.startsAtPartStart()
+            ? null
+            : multipartIndexes()
+                .readRange(
+                    s3.bucket(),
+                    s3.key(),
+                    plan.firstPartStartRange(),
+                    MultipartDecryption.PART_START_LENGTH);
+    source.skipNBytes(skip);
+    InputStream segments = new BoundedInputStream(source, plan.ciphertextLength());
+    return verifiedFirstSegment(
+        plan.decrypt(segments, start),
+        plan.plaintextLength(),
+        range.orElse(null),
         plaintextSize,
         source,
         opened);
@@ -181,7 +262,7 @@ public final class DecryptObject {
         source, r.contentLength(), range, total, () -> ObjectOperations.release(finalSource));
   }
 
-  private ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String range) {
+  ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String range) {
     return backend
         .s3()
         .getObject(
@@ -208,46 +289,5 @@ public final class DecryptObject {
     InputStream stream = new SequenceInputStream(new ByteArrayInputStream(head), plaintext);
     return new PlaintextBody(
         stream, length, range, objectSize, () -> ObjectOperations.release(source));
-  }
-
-  /**
-   * Exactly {@code limit} bytes of a stream, never more (the backend may send more than needed).
-   */
-  static final class BoundedStream extends FilterInputStream {
-    private long left;
-
-    BoundedStream(InputStream in, long limit) {
-      super(in);
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = super.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // The source is released by the response step (closed when read fully, else aborted).
-    }
   }
 }

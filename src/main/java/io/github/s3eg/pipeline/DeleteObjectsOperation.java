@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -59,6 +60,11 @@ public final class DeleteObjectsOperation {
         throw new S3Exception(
             S3ErrorCode.MALFORMED_XML, "Every Object in a Delete document needs a Key.");
       }
+      if (ReservedKeys.isReserved(key)) {
+        throw new S3Exception(
+            S3ErrorCode.ACCESS_DENIED,
+            "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.");
+      }
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
@@ -72,7 +78,39 @@ public final class DeleteObjectsOperation {
                         .delete(Delete.builder().objects(ids).quiet(quiet).build())
                         .build())
             : deleteOneByOne(s3.bucket(), ids);
+    deleteIndexes(s3.bucket(), r);
     respond(exchange, r, quiet);
+  }
+
+  /**
+   * Deletes the multipart indexes of the deleted keys (most have none; a delete of a missing key
+   * succeeds). A failure here leaves an orphaned index that no object accepts, so it is logged, not
+   * reported to the client.
+   */
+  private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
+    List<ObjectIdentifier> indexes =
+        r.deleted().stream()
+            .map(d -> ObjectIdentifier.builder().key(ReservedKeys.index(d.key())).build())
+            .toList();
+    if (indexes.isEmpty()) {
+      return;
+    }
+    try {
+      if (backend.acceptsChecksumHeaders()) {
+        backend
+            .s3()
+            .deleteObjects(
+                DeleteObjectsRequest.builder()
+                    .bucket(bucket)
+                    .delete(Delete.builder().objects(indexes).quiet(true).build())
+                    .build());
+      } else {
+        deleteOneByOne(bucket, indexes);
+      }
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(DeleteObjectsOperation.class)
+          .warn("could not delete multipart indexes in {}: {}", bucket, e.getMessage());
+    }
   }
 
   /**

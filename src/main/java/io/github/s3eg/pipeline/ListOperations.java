@@ -1,6 +1,8 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -12,6 +14,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
@@ -51,6 +55,34 @@ public final class ListOperations {
     }
   }
 
+  /**
+   * The plaintext size of a listed object from its size and ETag alone (no HEAD per key): an ETag
+   * ending in {@code -N} marks an object completed from N parts (format version 2, see {@link
+   * MultipartLayout#listedPlaintextSize}), any other a single-PUT object.
+   */
+  long listedSize(S3Object o) {
+    Matcher m = o.eTag() == null ? null : PART_COUNT.matcher(o.eTag());
+    if (m != null && m.find()) {
+      try {
+        return MultipartLayout.listedPlaintextSize(layout, o.size(), Integer.parseInt(m.group(1)));
+      } catch (RuntimeException notAGatewayMultipartObject) {
+        return o.size();
+      }
+    }
+    return plaintextSize(o.size());
+  }
+
+  private static final Pattern PART_COUNT = Pattern.compile("-(\\d{1,5})\"?$");
+
+  /** Entries a client sees: the gateway's own objects ({@link ReservedKeys}) are left out. */
+  private static List<S3Object> visible(List<S3Object> contents) {
+    return contents.stream().filter(o -> !ReservedKeys.isReserved(o.key())).toList();
+  }
+
+  private static List<CommonPrefix> visiblePrefixes(List<CommonPrefix> prefixes) {
+    return prefixes.stream().filter(p -> !ReservedKeys.isReserved(p.prefix())).toList();
+  }
+
   public void listObjectsV2(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     boolean urlEncode = urlEncoding(s3);
@@ -73,15 +105,16 @@ public final class ListOperations {
             "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
         .element("MaxKeys", maxKeys(s3))
         .element("EncodingType", urlEncode ? "url" : null)
-        .element("KeyCount", r.keyCount())
+        .element(
+            "KeyCount", visible(r.contents()).size() + visiblePrefixes(r.commonPrefixes()).size())
         .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
         .element("ContinuationToken", s3.param("continuation-token"))
         .element("NextContinuationToken", r.nextContinuationToken())
         .element(
             "StartAfter",
             s3.param("start-after") == null ? null : enc.apply(s3.param("start-after")));
-    writeContents(xml, r.contents(), enc, "true".equals(s3.param("fetch-owner")));
-    writePrefixes(xml, r.commonPrefixes(), enc);
+    writeContents(xml, visible(r.contents()), enc, "true".equals(s3.param("fetch-owner")));
+    writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
@@ -125,8 +158,8 @@ public final class ListOperations {
             "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
         .element("EncodingType", urlEncode ? "url" : null)
         .element("IsTruncated", truncated);
-    writeContents(xml, r.contents(), enc, true);
-    writePrefixes(xml, r.commonPrefixes(), enc);
+    writeContents(xml, visible(r.contents()), enc, true);
+    writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
@@ -157,7 +190,7 @@ public final class ListOperations {
           .element("Key", enc.apply(o.key()))
           .element("LastModified", ObjectHeaders.xmlDate(o.lastModified()))
           .element("ETag", listedEtag(o))
-          .element("Size", plaintextSize(o.size()))
+          .element("Size", listedSize(o))
           .element(
               "StorageClass",
               o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString());

@@ -2,12 +2,16 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.keys.KeyReference;
+import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditLog;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -54,6 +58,12 @@ public final class ObjectOperations {
   private final DecryptObject decryption;
   private final SegmentLayout layout;
   private final GatewayMetrics metrics;
+  private MultipartState multipartState;
+
+  /** Deleting an object also deletes its multipart index, kept in {@code state}. */
+  public void deleteIndexesIn(MultipartState state) {
+    this.multipartState = state;
+  }
 
   public ObjectOperations(
       BackendClients backend,
@@ -91,6 +101,9 @@ public final class ObjectOperations {
       // planned in ciphertext segments, so its kind is looked up first (one HEAD).
       plan = new ReadPlan(ReadPlan.Kind.PLAINTEXT, s3.header("Range"));
     }
+    if (plan.backendRange() != null && multipartState != null) {
+      plan = multipartPlan(s3).orElse(plan);
+    }
     exchange.setProperty(ReadPlan.PROPERTY, plan);
     exchange
         .getIn()
@@ -100,6 +113,23 @@ public final class ObjectOperations {
                 .key(s3.key())
                 .range(plan.backendRange())
                 .build());
+  }
+
+  /**
+   * A ranged read of an object this instance knows to be multipart (its index is cached: it was
+   * completed, read or listed here) is planned on the part table, so the one backend GET fetches
+   * exactly the covering segments. The decrypt step verifies the index and refetches if the object
+   * changed since.
+   */
+  private Optional<ReadPlan> multipartPlan(S3Request s3) {
+    return multipartState
+        .cachedIndex(s3.bucket(), s3.key())
+        .flatMap(bytes -> MultipartIndex.parseForPlanning(bytes, layout))
+        .flatMap(
+            index ->
+                ByteRange.resolve(s3.header("Range"), index.plaintextSize())
+                    .map(r -> index.span(r.first(), r.last()).httpRange()))
+        .map(range -> new ReadPlan(ReadPlan.Kind.FROM_OFFSET, range));
   }
 
   private boolean isPlaintext(S3Request s3) {
@@ -121,7 +151,8 @@ public final class ObjectOperations {
     OpenedObject opened = exchange.getProperty(DecryptObject.OPENED, OpenedObject.class);
     DecryptObject.PlaintextBody body =
         exchange.getProperty(DecryptObject.PLAINTEXT, DecryptObject.PlaintextBody.class);
-    String etag = etag(opened, r.eTag());
+    String multipartEtag = exchange.getProperty(DecryptObject.ETAG, String.class);
+    String etag = multipartEtag != null ? multipartEtag : etag(opened, r.eTag());
     try {
       Preconditions.check(s3, etag, r.lastModified());
     } catch (S3Exception e) {
@@ -182,10 +213,20 @@ public final class ObjectOperations {
             .s3()
             .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
     Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
-    String etag = etag(opened.orElse(null), r.eTag());
+    String etag;
+    long size;
+    if (opened.isPresent() && opened.get().isMultipart()) {
+      MultipartIndexes.Loaded loaded =
+          decryption
+              .multipartIndexes()
+              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength(), r.eTag());
+      etag = "\"" + loaded.etag() + "\"";
+      size = loaded.index().plaintextSize();
+    } else {
+      etag = etag(opened.orElse(null), r.eTag());
+      size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
+    }
     Preconditions.check(s3, etag, r.lastModified());
-    long size =
-        opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
     S3Response response = S3Response.status(200);
     clientHeaders(
             r.contentType(),
@@ -236,6 +277,9 @@ public final class ObjectOperations {
         System.nanoTime() - started,
         true);
     auditKey(exchange, plan.storedMetadata());
+    if (multipartState != null) {
+      multipartState.forgetIndex(s3.bucket(), s3.key());
+    }
     // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
     String etag = "\"" + plan.session().plaintextEtag() + "\"";
     if (plan.etagAfterUpload()) {
@@ -329,6 +373,11 @@ public final class ObjectOperations {
   }
 
   public void deleteObjectResponse(Exchange exchange) {
+    S3Request s3 = request(exchange);
+    if (multipartState != null) {
+      // A multipart object's index goes with it (a no-op delete for other objects).
+      multipartState.deleteIndex(s3.bucket(), s3.key());
+    }
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
   }
 

@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -57,6 +58,13 @@ public final class RejectUnsupported implements Processor {
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
+    if (ReservedKeys.isReserved(s3.key())) {
+      // The gateway's own records and indexes: never readable or writable by clients.
+      throw new S3Exception(
+              S3ErrorCode.ACCESS_DENIED,
+              "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
+          .with("Key", s3.key());
+    }
     for (String parameter : s3.query().keySet()) {
       if (UNSUPPORTED.contains(parameter) || alsoUnsupported.contains(parameter)) {
         throw new S3Exception(

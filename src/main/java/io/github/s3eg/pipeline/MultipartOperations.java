@@ -1,0 +1,590 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.EncryptedPart;
+import io.github.s3eg.crypto.MultipartIndex;
+import io.github.s3eg.crypto.MultipartLayout;
+import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectMetadata;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.xml.XmlReader;
+import io.github.s3eg.s3.xml.XmlWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * The multipart upload operations, encrypted part by part (format version 2, docs/object-format.md
+ * §11):
+ *
+ * <ul>
+ *   <li>Create: a fresh data key wrapped for the bucket and key, stored as the upload's metadata
+ *       and in its upload record (so every gateway instance can encrypt its parts).
+ *   <li>UploadPart / UploadPartCopy: each part is its own authenticated stream under a fresh random
+ *       header, bound to its part number and size. The part's ETag is its plaintext MD5.
+ *   <li>Complete: the backend completes with its own part ETags; only then the gateway writes the
+ *       object's index and deletes the upload record. The object's ETag is S3's MD5-of-MD5s.
+ * </ul>
+ */
+public final class MultipartOperations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MultipartOperations.class);
+
+  /** S3's smallest part, except the last. */
+  static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+
+  /** S3's largest part. */
+  static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+
+  private static final String PART = "s3Part";
+
+  private final BackendClients backend;
+  private final ObjectEncryptor encryptor;
+  private final ObjectDecryptor decryptor;
+  private final MultipartState state;
+  private final PlaintextReader reader;
+  private final GatewayMetrics metrics;
+
+  MultipartOperations(
+      BackendClients backend,
+      ObjectEncryptor encryptor,
+      ObjectDecryptor decryptor,
+      MultipartState state,
+      PlaintextReader reader,
+      GatewayMetrics metrics) {
+    this.backend = backend;
+    this.encryptor = encryptor;
+    this.decryptor = decryptor;
+    this.state = state;
+    this.reader = reader;
+    this.metrics = metrics;
+  }
+
+  /** The bean the routes name, with its collaborators. */
+  public static MultipartOperations create(
+      BackendClients backend,
+      ObjectEncryptor encryptor,
+      ObjectDecryptor decryptor,
+      DecryptObject decryption,
+      MultipartState state,
+      io.github.s3eg.multipart.MultipartIndexes indexes,
+      GatewayMetrics metrics) {
+    return new MultipartOperations(
+        backend,
+        encryptor,
+        decryptor,
+        state,
+        new PlaintextReader(backend, decryption, indexes),
+        metrics);
+  }
+
+  // ---- CreateMultipartUpload: POST /bucket/key?uploads
+
+  public void createMultipartUpload(Exchange exchange) throws CryptoException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
+    EncryptObject.rejectReservedMetadata(headers.userMetadata());
+    ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
+    Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
+    stored.putAll(crypto.toMap());
+    CreateMultipartUploadRequest.Builder b =
+        CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
+    ObjectOperations.applyHeaders(
+        headers,
+        stored,
+        b::contentType,
+        b::contentEncoding,
+        b::contentDisposition,
+        b::contentLanguage,
+        b::cacheControl,
+        b::metadata);
+    if (headers.expires() != null) {
+      b.expires(Preconditions.parseHttpDate(headers.expires()));
+    }
+    CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
+    try {
+      state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), crypto.toMap());
+    } catch (RuntimeException e) {
+      // Without its record no part could be encrypted: leave no upload behind.
+      abortQuietly(s3.bucket(), s3.key(), r.uploadId());
+      throw e;
+    }
+    ObjectOperations.auditKey(exchange, stored);
+    XmlWriter xml =
+        new XmlWriter()
+            .root("InitiateMultipartUploadResult")
+            .element("Bucket", s3.bucket())
+            .element("Key", s3.key())
+            .element("UploadId", r.uploadId());
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
+
+  /** Replaces the verified plaintext body with the encrypted part (a route step of its own). */
+  public void encryptPart(Exchange exchange) throws CryptoException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    int partNumber = partNumber(s3);
+    long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
+    if (length > MAX_PART_SIZE) {
+      throw new S3Exception(
+          S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
+    }
+    OpenedObject upload = openUpload(s3);
+    EncryptedPart part =
+        upload.encryptPart(partNumber, length, exchange.getIn().getBody(InputStream.class));
+    exchange.setProperty(PART, part);
+    exchange.setProperty(ObjectOperations.BODY_LENGTH, part.ciphertextSize());
+    exchange.getIn().setBody(part.stream());
+  }
+
+  /** Streams the encrypted part to the backend; answers with the plaintext MD5 as ETag. */
+  public void uploadPart(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    EncryptedPart part = exchange.getProperty(PART, EncryptedPart.class);
+    long started = System.nanoTime();
+    backend
+        .uploads()
+        .uploadPart(
+            UploadPartRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .uploadId(s3.param("uploadId"))
+                .partNumber(partNumber(s3))
+                .contentLength(part.ciphertextSize())
+                .build(),
+            ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
+    if (!part.isComplete()) {
+      throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
+    }
+    metrics.recordEncryption(
+        "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
+    exchange.setProperty(
+        S3Response.PROPERTY,
+        S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\""));
+  }
+
+  // ---- UploadPartCopy: PUT ...?partNumber&uploadId with x-amz-copy-source
+
+  /** Reads the source range through the gateway (decrypting) and stores it as an encrypted part. */
+  public void uploadPartCopy(Exchange exchange) throws CryptoException, IOException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    int partNumber = partNumber(s3);
+    CopyOperation.CopySource source =
+        CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
+    OpenedObject upload = openUpload(s3);
+    PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
+    CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());
+    String range = s3.header("x-amz-copy-source-range");
+    if (range != null && !range.trim().matches("bytes=\\d{1,18}-\\d{1,18}")) {
+      throw new S3Exception(
+              S3ErrorCode.INVALID_ARGUMENT,
+              "The x-amz-copy-source-range value must be of the form bytes=first-last.")
+          .with("ArgumentName", "x-amz-copy-source-range");
+    }
+    if (range != null) {
+      String[] ab = range.trim().substring(6).split("-");
+      if (Long.parseLong(ab[1]) >= d.size() || Long.parseLong(ab[0]) > Long.parseLong(ab[1])) {
+        throw new S3Exception(
+            S3ErrorCode.INVALID_RANGE, "The x-amz-copy-source-range is outside the source.");
+      }
+    }
+    PlaintextReader.Source src = reader.open(source.bucket(), source.key(), d, range);
+    try {
+      if (src.length() > MAX_PART_SIZE) {
+        throw new S3Exception(
+            S3ErrorCode.ENTITY_TOO_LARGE, "A part copy cannot exceed 5 GiB; give a range.");
+      }
+      EncryptedPart part = upload.encryptPart(partNumber, src.length(), src.stream());
+      UploadPartResponse r =
+          backend
+              .uploads()
+              .uploadPart(
+                  UploadPartRequest.builder()
+                      .bucket(s3.bucket())
+                      .key(s3.key())
+                      .uploadId(s3.param("uploadId"))
+                      .partNumber(partNumber)
+                      .contentLength(part.ciphertextSize())
+                      .build(),
+                  ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
+      if (r == null || !part.isComplete()) {
+        throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The part copy ended early.");
+      }
+      XmlWriter xml =
+          new XmlWriter()
+              .root("CopyPartResult")
+              .element("LastModified", ObjectHeaders.xmlDate(java.time.Instant.now()))
+              .element("ETag", "\"" + part.plaintextEtag() + "\"");
+      exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    } finally {
+      src.release().run();
+    }
+  }
+
+  // ---- CompleteMultipartUpload: POST /bucket/key?uploadId=ID
+
+  public void completeMultipartUpload(Exchange exchange) throws CryptoException, IOException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    String uploadId = s3.param("uploadId");
+    List<RequestedPart> requested = requestedParts(exchange.getIn().getBody(InputStream.class));
+    OpenedObject upload = openUpload(s3);
+    Map<Integer, Part> stored = storedParts(s3.bucket(), s3.key(), uploadId);
+
+    List<CompletedPart> completed = new ArrayList<>(requested.size());
+    List<MultipartIndex.Part> entries = new ArrayList<>(requested.size());
+    MessageDigest md5s = md5();
+    for (int i = 0; i < requested.size(); i++) {
+      RequestedPart want = requested.get(i);
+      Part have = stored.get(want.number());
+      if (have == null) {
+        throw new S3Exception(
+                S3ErrorCode.INVALID_PART,
+                "One or more of the specified parts could not be found.  The part may not have"
+                    + " been uploaded, or the specified entity tag may not match the part's"
+                    + " entity tag.")
+            .with("PartNumber", Integer.toString(want.number()));
+      }
+      long plaintextSize;
+      try {
+        plaintextSize = MultipartLayout.partPlaintextSize(upload.layout(), have.size());
+      } catch (IllegalArgumentException e) {
+        throw new S3Exception(
+            S3ErrorCode.INVALID_PART, "Part " + want.number() + " was not stored by the gateway.");
+      }
+      if (i < requested.size() - 1 && plaintextSize < MIN_PART_SIZE) {
+        throw new S3Exception(
+                S3ErrorCode.ENTITY_TOO_SMALL,
+                "Your proposed upload is smaller than the minimum allowed object size.")
+            .with("PartNumber", Integer.toString(want.number()));
+      }
+      md5s.update(want.md5());
+      completed.add(CompletedPart.builder().partNumber(want.number()).eTag(have.eTag()).build());
+      entries.add(new MultipartIndex.Part(want.number(), plaintextSize));
+    }
+    MultipartIndex index =
+        new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
+    CompleteMultipartUploadResponse r =
+        backend
+            .uploads()
+            .completeMultipartUpload(
+                c ->
+                    c.bucket(s3.bucket())
+                        .key(s3.key())
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(completed)));
+    // The backend accepted Complete: now (and only now) the index, then the record goes.
+    try {
+      state.writeIndex(s3.bucket(), s3.key(), upload.sealIndex(index, s3.bucket(), s3.key()));
+      state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
+    } catch (RuntimeException e) {
+      // The object is complete and readable without its index (its parts describe themselves).
+      LOG.warn(
+          "request {}: {} completed but its index was not written: {}",
+          s3.requestId(),
+          s3.resource(),
+          e.getMessage());
+    }
+    XmlWriter xml =
+        new XmlWriter()
+            .root("CompleteMultipartUploadResult")
+            .element("Location", "/" + s3.bucket() + "/" + s3.key())
+            .element("Bucket", s3.bucket())
+            .element("Key", s3.key())
+            .element("ETag", "\"" + index.etag() + "\"");
+    if (r == null) {
+      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
+    }
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  private record RequestedPart(int number, byte[] md5) {}
+
+  private static List<RequestedPart> requestedParts(InputStream body) throws IOException {
+    if (body == null) {
+      throw new S3Exception(S3ErrorCode.MALFORMED_XML, "The XML you provided was empty.");
+    }
+    XmlReader.Element root = XmlReader.parse(body);
+    if (!root.name().equals("CompleteMultipartUpload")) {
+      throw new S3Exception(
+          S3ErrorCode.MALFORMED_XML, "Expected a CompleteMultipartUpload document.");
+    }
+    List<XmlReader.Element> parts = root.all("Part");
+    if (parts.isEmpty() || parts.size() > MultipartLayout.MAX_PART_NUMBER) {
+      throw new S3Exception(
+          S3ErrorCode.MALFORMED_XML, "A CompleteMultipartUpload names 1 to 10000 parts.");
+    }
+    List<RequestedPart> out = new ArrayList<>(parts.size());
+    int previous = 0;
+    for (XmlReader.Element p : parts) {
+      int number;
+      try {
+        number = Integer.parseInt(String.valueOf(p.childText("PartNumber")).trim());
+      } catch (NumberFormatException e) {
+        throw new S3Exception(S3ErrorCode.MALFORMED_XML, "PartNumber must be a number.");
+      }
+      if (number < MultipartLayout.MIN_PART_NUMBER || number > MultipartLayout.MAX_PART_NUMBER) {
+        throw new S3Exception(S3ErrorCode.INVALID_PART, "Part numbers are 1 to 10000.");
+      }
+      if (number <= previous) {
+        throw new S3Exception(
+            S3ErrorCode.INVALID_PART_ORDER,
+            "The list of parts was not in ascending order. Parts must be ordered by part number.");
+      }
+      previous = number;
+      out.add(new RequestedPart(number, etagBytes(p.childText("ETag"))));
+    }
+    return out;
+  }
+
+  /** The MD5 a part's ETag names (the client's copy of what UploadPart returned). */
+  private static byte[] etagBytes(String etag) {
+    String hex = etag == null ? "" : etag.replace("\"", "").replace("&quot;", "").trim();
+    try {
+      if (hex.length() == 32) {
+        return HexFormat.of().parseHex(hex);
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through
+    }
+    throw new S3Exception(
+        S3ErrorCode.INVALID_PART, "One or more of the specified parts could not be found.");
+  }
+
+  private Map<Integer, Part> storedParts(String bucket, String key, String uploadId) {
+    Map<Integer, Part> parts = new HashMap<>();
+    Integer marker = null;
+    while (true) {
+      Integer from = marker;
+      ListPartsResponse r =
+          backend
+              .s3()
+              .listParts(
+                  l ->
+                      l.bucket(bucket)
+                          .key(key)
+                          .uploadId(uploadId)
+                          .partNumberMarker(from)
+                          .maxParts(1000));
+      r.parts().forEach(p -> parts.put(p.partNumber(), p));
+      if (!Boolean.TRUE.equals(r.isTruncated()) || r.nextPartNumberMarker() == null) {
+        return parts;
+      }
+      marker = r.nextPartNumberMarker();
+    }
+  }
+
+  // ---- AbortMultipartUpload: DELETE /bucket/key?uploadId=ID
+
+  public void abortMultipartUpload(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    String uploadId = s3.param("uploadId");
+    backend.s3().abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
+    state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
+    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+  }
+
+  private void abortQuietly(String bucket, String key, String uploadId) {
+    try {
+      backend.s3().abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));
+    } catch (RuntimeException e) {
+      LOG.warn("could not abort upload {} of {}/{}: {}", uploadId, bucket, key, e.getMessage());
+    }
+  }
+
+  // ---- ListParts: GET /bucket/key?uploadId=ID
+
+  public void listParts(Exchange exchange) throws CryptoException {
+    S3Request s3 = ObjectOperations.request(exchange);
+    String uploadId = s3.param("uploadId");
+    OpenedObject upload = openUpload(s3);
+    Integer marker = intParam(s3, "part-number-marker");
+    Integer max = intParam(s3, "max-parts");
+    ListPartsResponse r =
+        backend
+            .s3()
+            .listParts(
+                l ->
+                    l.bucket(s3.bucket())
+                        .key(s3.key())
+                        .uploadId(uploadId)
+                        .partNumberMarker(marker)
+                        .maxParts(max == null ? 1000 : Math.min(max, 1000)));
+    XmlWriter xml =
+        new XmlWriter()
+            .root("ListPartsResult")
+            .element("Bucket", s3.bucket())
+            .element("Key", s3.key())
+            .element("UploadId", uploadId)
+            .element("PartNumberMarker", marker == null ? 0 : marker)
+            .element("NextPartNumberMarker", r.nextPartNumberMarker())
+            .element("MaxParts", max == null ? 1000 : max)
+            .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
+            .element("StorageClass", "STANDARD");
+    for (Part p : r.parts()) {
+      long size;
+      try {
+        size = MultipartLayout.partPlaintextSize(upload.layout(), p.size());
+      } catch (IllegalArgumentException e) {
+        size = p.size();
+      }
+      // The plaintext MD5 of a stored part is known only to the UploadPart that sent it; the
+      // backend's ETag is listed marked as not-an-MD5, as in object listings.
+      xml.start("Part")
+          .element("PartNumber", p.partNumber())
+          .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
+          .element("ETag", p.eTag())
+          .element("Size", size)
+          .end();
+    }
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  // ---- ListMultipartUploads: GET /bucket?uploads
+
+  public void listMultipartUploads(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    Integer max = intParam(s3, "max-uploads");
+    ListMultipartUploadsResponse r =
+        backend
+            .s3()
+            .listMultipartUploads(
+                l ->
+                    l.bucket(s3.bucket())
+                        .prefix(s3.param("prefix"))
+                        .delimiter(emptyToNull(s3.param("delimiter")))
+                        .keyMarker(emptyToNull(s3.param("key-marker")))
+                        .uploadIdMarker(emptyToNull(s3.param("upload-id-marker")))
+                        .maxUploads(max));
+    XmlWriter xml =
+        new XmlWriter()
+            .root("ListMultipartUploadsResult")
+            .element("Bucket", s3.bucket())
+            .element("KeyMarker", nullToEmpty(s3.param("key-marker")))
+            .element("UploadIdMarker", nullToEmpty(s3.param("upload-id-marker")))
+            .element("NextKeyMarker", r.nextKeyMarker())
+            .element("NextUploadIdMarker", r.nextUploadIdMarker())
+            .element("Prefix", s3.param("prefix"))
+            .element("Delimiter", s3.param("delimiter"))
+            .element("MaxUploads", max == null ? 1000 : max)
+            .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()));
+    for (MultipartUpload u : r.uploads()) {
+      if (ReservedKeys.isReserved(u.key())) {
+        continue;
+      }
+      xml.start("Upload")
+          .element("Key", u.key())
+          .element("UploadId", u.uploadId())
+          .start("Initiator")
+          .element("ID", BucketOperations.OWNER_ID)
+          .element("DisplayName", BucketOperations.OWNER_ID)
+          .end()
+          .start("Owner")
+          .element("ID", BucketOperations.OWNER_ID)
+          .element("DisplayName", BucketOperations.OWNER_ID)
+          .end()
+          .element("StorageClass", "STANDARD")
+          .element("Initiated", ObjectHeaders.xmlDate(u.initiated()))
+          .end();
+    }
+    r.commonPrefixes()
+        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
+    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+  }
+
+  // ---- helpers
+
+  private OpenedObject openUpload(S3Request s3) throws CryptoException {
+    String uploadId = s3.param("uploadId");
+    if (uploadId == null || uploadId.isEmpty()) {
+      throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD, "The specified upload does not exist.");
+    }
+    OpenedObject upload =
+        decryptor.open(s3.bucket(), s3.key(), state.uploadRecord(s3.bucket(), s3.key(), uploadId));
+    if (!upload.isMultipart()) {
+      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
+    }
+    return upload;
+  }
+
+  private static int partNumber(S3Request s3) {
+    String value = s3.param("partNumber");
+    try {
+      int n = Integer.parseInt(value == null ? "" : value.trim());
+      if (n >= MultipartLayout.MIN_PART_NUMBER && n <= MultipartLayout.MAX_PART_NUMBER) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through
+    }
+    throw new S3Exception(
+            S3ErrorCode.INVALID_ARGUMENT,
+            "Part number must be an integer between 1 and 10000, inclusive")
+        .with("ArgumentName", "partNumber")
+        .with("ArgumentValue", String.valueOf(value));
+  }
+
+  private static Integer intParam(S3Request s3, String name) {
+    String v = s3.param(name);
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through
+    }
+    throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, name + " must be a non-negative integer.")
+        .with("ArgumentName", name);
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}
