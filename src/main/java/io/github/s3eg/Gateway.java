@@ -132,7 +132,8 @@ public final class Gateway implements AutoCloseable {
     main.bind("keys", decryption);
     main.bind("objectOperations", objects);
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
-    main.bind("listOperations", new ListOperations(backend, encryptor.layout()));
+    ListOperations lists = new ListOperations(backend, encryptor.layout());
+    main.bind("listOperations", lists);
     CopyOperation copy =
         new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects);
     main.bind("copyOperation", copy);
@@ -142,6 +143,9 @@ public final class Gateway implements AutoCloseable {
     decryption.readMultipart(multipartIndexes);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
+    if (!config.backend().multipartEtagsCountParts()) {
+      lists.partCountsFrom(multipartState);
+    }
     main.bind(
         "multipartOperations",
         MultipartOperations.create(

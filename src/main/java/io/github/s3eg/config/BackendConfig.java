@@ -20,7 +20,8 @@ public record BackendConfig(
     Duration connectTimeout,
     Duration requestTimeout,
     int maxConnections,
-    int maxRetries) {
+    int maxRetries,
+    boolean multipartEtagsCountParts) {
 
   public boolean embedded() {
     return endpoint.isEmpty();
@@ -62,7 +63,10 @@ public record BackendConfig(
         Duration.ofMillis(s.getInt("BACKEND_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000)),
         Duration.ofSeconds(s.getInt("BACKEND_TIMEOUT", 300, 1, 86_400)),
         s.getInt("BACKEND_MAX_CONNECTIONS", 256, 1, 10_000),
-        s.getInt("BACKEND_MAX_RETRIES", 3, 0, 10));
+        s.getInt("BACKEND_MAX_RETRIES", 3, 0, 10),
+        // S3, MinIO, Ceph, Wasabi end a multipart object's ETag in "-<parts>"; S3Proxy 2.x's
+        // filesystem store (the embedded backend) does not.
+        s.getBoolean("BACKEND_MULTIPART_ETAGS", endpoint.isPresent()));
   }
 
   private static URI parseEndpoint(String text) {

@@ -81,6 +81,16 @@ public final class MultipartIndex {
     }
   }
 
+  /** The number of parts of an index of {@code encodedSize} bytes, or -1 if none has that size. */
+  public static int partCountOfEncodedSize(long encodedSize) {
+    long entries = encodedSize - FIXED_SIZE;
+    if (entries < ENTRY_SIZE || entries % ENTRY_SIZE != 0) {
+      return -1;
+    }
+    long n = entries / ENTRY_SIZE;
+    return n > MultipartLayout.MAX_PART_NUMBER ? -1 : (int) n;
+  }
+
   public List<Part> parts() {
     return parts;
   }

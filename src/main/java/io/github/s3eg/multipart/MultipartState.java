@@ -51,8 +51,51 @@ public final class MultipartState {
           .expireAfterAccess(Duration.ofHours(1))
           .build();
 
+  /** Per bucket: index key → part count, for backends whose ETags do not count parts. */
+  private final Cache<String, Map<String, Integer>> partCounts =
+      Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(1)).build();
+
   public MultipartState(BackendClients backend) {
     this.backend = backend;
+  }
+
+  /**
+   * The part count of multipart object {@code key}, or 0 for an object not uploaded in parts, for
+   * listings on backends whose multipart ETags lack the {@code -N} (S3Proxy 2.x, the embedded
+   * store). The bucket's indexes are listed once (one LIST per 1,000 multipart objects) and then
+   * kept up to date by this instance's own Completes and deletes; on such a backend the gateway is
+   * the only writer, so nothing else changes them.
+   */
+  public int partCount(String bucket, String key) {
+    Map<String, Integer> counts = partCounts.get(bucket, this::loadPartCounts);
+    return counts.getOrDefault(ReservedKeys.index(key), 0);
+  }
+
+  private Map<String, Integer> loadPartCounts(String bucket) {
+    Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    backend
+        .s3()
+        .listObjectsV2Paginator(l -> l.bucket(bucket).prefix(ReservedKeys.PREFIX + "index/"))
+        .contents()
+        .forEach(
+            o -> {
+              int n = io.github.s3eg.crypto.MultipartIndex.partCountOfEncodedSize(o.size());
+              if (n > 0) {
+                counts.put(o.key(), n);
+              }
+            });
+    return counts;
+  }
+
+  private void notePartCount(String bucket, String indexKey, int count) {
+    Map<String, Integer> counts = partCounts.getIfPresent(bucket);
+    if (counts != null) {
+      if (count > 0) {
+        counts.put(indexKey, count);
+      } else {
+        counts.remove(indexKey);
+      }
+    }
   }
 
   // ---- upload records
@@ -120,6 +163,10 @@ public final class MultipartState {
                 .build(),
             RequestBody.fromBytes(index));
     indexes.put(name, index);
+    notePartCount(
+        bucket,
+        name.key(),
+        io.github.s3eg.crypto.MultipartIndex.partCountOfEncodedSize(index.length));
   }
 
   /**
@@ -150,11 +197,13 @@ public final class MultipartState {
     Name name = new Name(bucket, ReservedKeys.index(key));
     indexes.invalidate(name);
     delete(name);
+    notePartCount(bucket, name.key(), 0);
   }
 
   /** Forgets a cached index (the object was overwritten through this instance). */
   public void forgetIndex(String bucket, String key) {
     indexes.invalidate(new Name(bucket, ReservedKeys.index(key)));
+    notePartCount(bucket, ReservedKeys.index(key), 0);
   }
 
   // ---- backend access

@@ -4,6 +4,7 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.SegmentLayout;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -60,16 +61,32 @@ public final class ListOperations {
    * ending in {@code -N} marks an object completed from N parts (format version 2, see {@link
    * MultipartLayout#listedPlaintextSize}), any other a single-PUT object.
    */
-  long listedSize(S3Object o) {
+  long listedSize(String bucket, S3Object o) {
     Matcher m = o.eTag() == null ? null : PART_COUNT.matcher(o.eTag());
+    int parts = 0;
     if (m != null && m.find()) {
+      parts = Integer.parseInt(m.group(1));
+    } else if (partCounts != null) {
+      parts = partCounts.partCount(bucket, o.key());
+    }
+    if (parts > 0) {
       try {
-        return MultipartLayout.listedPlaintextSize(layout, o.size(), Integer.parseInt(m.group(1)));
+        return MultipartLayout.listedPlaintextSize(layout, o.size(), parts);
       } catch (RuntimeException notAGatewayMultipartObject) {
         return o.size();
       }
     }
     return plaintextSize(o.size());
+  }
+
+  private MultipartState partCounts;
+
+  /**
+   * For backends whose multipart ETags lack {@code -N} ({@code BACKEND_MULTIPART_ETAGS=false}):
+   * part counts come from the gateway's own index records instead.
+   */
+  public void partCountsFrom(MultipartState state) {
+    this.partCounts = state;
   }
 
   private static final Pattern PART_COUNT = Pattern.compile("-(\\d{1,5})\"?$");
@@ -113,7 +130,8 @@ public final class ListOperations {
         .element(
             "StartAfter",
             s3.param("start-after") == null ? null : enc.apply(s3.param("start-after")));
-    writeContents(xml, visible(r.contents()), enc, "true".equals(s3.param("fetch-owner")));
+    writeContents(
+        xml, s3.bucket(), visible(r.contents()), enc, "true".equals(s3.param("fetch-owner")));
     writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
@@ -158,7 +176,7 @@ public final class ListOperations {
             "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
         .element("EncodingType", urlEncode ? "url" : null)
         .element("IsTruncated", truncated);
-    writeContents(xml, visible(r.contents()), enc, true);
+    writeContents(xml, s3.bucket(), visible(r.contents()), enc, true);
     writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
@@ -184,13 +202,17 @@ public final class ListOperations {
   }
 
   private void writeContents(
-      XmlWriter xml, List<S3Object> contents, UnaryOperator<String> enc, boolean owner) {
+      XmlWriter xml,
+      String bucket,
+      List<S3Object> contents,
+      UnaryOperator<String> enc,
+      boolean owner) {
     for (S3Object o : contents) {
       xml.start("Contents")
           .element("Key", enc.apply(o.key()))
           .element("LastModified", ObjectHeaders.xmlDate(o.lastModified()))
           .element("ETag", listedEtag(o))
-          .element("Size", listedSize(o))
+          .element("Size", listedSize(bucket, o))
           .element(
               "StorageClass",
               o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString());
