@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -295,5 +297,147 @@ class CliClientsTest {
             "%{http_code}",
             endpoint() + "/curl-bucket/curl.bin");
     assertThat(anonymous.output()).isEqualTo("403");
+  }
+
+  // ---- multipart uploads by the same clients (each switches to multipart above its threshold)
+
+  @Test
+  void awscliUploadsFiftyMebibytesInParts() throws Exception {
+    CliTool.requireInstalled("/usr/bin/aws", "awscli");
+    Path up = randomFile(work, "big.bin", 50 * 1024 * 1024, 81);
+    CliTool.run(
+            awsEnv, work, "/usr/bin/aws", "--endpoint-url", endpoint(), "s3", "mb", "s3://aws-mpu")
+        .assertOk("mb");
+    CliTool.run(
+            awsEnv,
+            work,
+            "/usr/bin/aws",
+            "--endpoint-url",
+            endpoint(),
+            "s3",
+            "cp",
+            up.toString(),
+            "s3://aws-mpu/big.bin")
+        .assertOk("cp up (multipart: 8 MiB threshold)");
+    try (var direct = fixture.backend().directClient()) {
+      assertThat(direct.headObject(b -> b.bucket("aws-mpu").key("big.bin")).metadata())
+          .as("stored as a multipart (v2) object")
+          .containsEntry("s3eg-v", "2");
+    }
+    Path down = work.resolve("big-down.bin");
+    CliTool.run(
+            awsEnv,
+            work,
+            "/usr/bin/aws",
+            "--endpoint-url",
+            endpoint(),
+            "s3",
+            "cp",
+            "s3://aws-mpu/big.bin",
+            down.toString())
+        .assertOk("cp down");
+    assertThat(Files.mismatch(up, down)).isEqualTo(-1L);
+    CliTool.Result ls =
+        CliTool.run(
+                awsEnv,
+                work,
+                "/usr/bin/aws",
+                "--endpoint-url",
+                endpoint(),
+                "s3",
+                "ls",
+                "s3://aws-mpu/")
+            .assertOk("ls");
+    assertThat(ls.output()).contains(Long.toString(50L * 1024 * 1024));
+  }
+
+  @Test
+  void rcloneCopiesInEightMebibyteChunks() throws Exception {
+    CliTool.requireInstalled("/usr/bin/rclone", "rclone");
+    Map<String, String> env =
+        Map.of(
+            "RCLONE_CONFIG_GW_TYPE", "s3",
+            "RCLONE_CONFIG_GW_PROVIDER", "Other",
+            "RCLONE_CONFIG_GW_ACCESS_KEY_ID", GatewayFixture.CLIENT_KEY,
+            "RCLONE_CONFIG_GW_SECRET_ACCESS_KEY", GatewayFixture.CLIENT_SECRET,
+            "RCLONE_CONFIG_GW_ENDPOINT", endpoint(),
+            "RCLONE_CONFIG_GW_FORCE_PATH_STYLE", "true",
+            "RCLONE_CONFIG_GW_REGION", "us-east-1");
+    Path src = work.resolve("rc-mpu");
+    randomFile(src, "a.bin", 20 * 1024 * 1024 + 17, 82);
+    randomFile(src, "b.bin", 9 * 1024 * 1024, 83);
+    CliTool.run(env, work, "/usr/bin/rclone", "mkdir", "gw:rclone-mpu").assertOk("mkdir");
+    String[] chunked = {"--s3-upload-cutoff", "8M", "--s3-chunk-size", "8M"};
+    List<String> copy = new ArrayList<>(List.of("/usr/bin/rclone", "copy", "-v"));
+    copy.addAll(List.of(chunked));
+    copy.addAll(List.of(src.toString(), "gw:rclone-mpu/d"));
+    CliTool.run(env, work, copy.toArray(String[]::new)).assertOk("copy up in parts");
+    try (var direct = fixture.backend().directClient()) {
+      assertThat(direct.headObject(b -> b.bucket("rclone-mpu").key("d/a.bin")).metadata())
+          .containsEntry("s3eg-v", "2");
+    }
+    CliTool.run(env, work, "/usr/bin/rclone", "check", src.toString(), "gw:rclone-mpu/d")
+        .assertOk("check (sizes from the listing, hashes)");
+    List<String> again = new ArrayList<>(List.of("/usr/bin/rclone", "sync", "-v"));
+    again.addAll(List.of(chunked));
+    again.addAll(List.of(src.toString(), "gw:rclone-mpu/d"));
+    CliTool.Result second = CliTool.run(env, work, again.toArray(String[]::new)).assertOk("sync");
+    assertThat(second.output()).contains("There was nothing to transfer");
+    Path back = work.resolve("rc-back");
+    CliTool.run(env, work, "/usr/bin/rclone", "copy", "gw:rclone-mpu/d", back.toString())
+        .assertOk("copy back");
+    assertThat(Files.mismatch(src.resolve("a.bin"), back.resolve("a.bin"))).isEqualTo(-1L);
+  }
+
+  @Test
+  void s3cmdMultipartPut() throws Exception {
+    CliTool.requireInstalled("/usr/bin/s3cmd", "s3cmd");
+    String host = fixture.endpoint().getHost() + ":" + fixture.endpoint().getPort();
+    Path cfg = work.resolve("s3cfg-mpu");
+    Files.writeString(
+        cfg,
+        String.join(
+            "\n",
+            "[default]",
+            "access_key = " + GatewayFixture.CLIENT_KEY,
+            "secret_key = " + GatewayFixture.CLIENT_SECRET,
+            "host_base = " + host,
+            "host_bucket = " + host,
+            "use_https = False",
+            "signature_v2 = False",
+            "multipart_chunk_size_mb = 5",
+            ""));
+    Path up = randomFile(work, "s3cmd-big.bin", 12 * 1024 * 1024 + 3, 84);
+    CliTool.run(Map.of(), work, "/usr/bin/s3cmd", "-c", cfg.toString(), "mb", "s3://s3cmd-mpu")
+        .assertOk("mb");
+    CliTool.Result put =
+        CliTool.run(
+                Map.of(),
+                work,
+                "/usr/bin/s3cmd",
+                "-c",
+                cfg.toString(),
+                "put",
+                up.toString(),
+                "s3://s3cmd-mpu/big.bin")
+            .assertOk("put");
+    assertThat(put.output()).doesNotContain("WARNING");
+    try (var direct = fixture.backend().directClient()) {
+      assertThat(direct.headObject(b -> b.bucket("s3cmd-mpu").key("big.bin")).metadata())
+          .as("stored as a multipart (v2) object")
+          .containsEntry("s3eg-v", "2");
+    }
+    Path down = work.resolve("s3cmd-big-down.bin");
+    CliTool.run(
+            Map.of(),
+            work,
+            "/usr/bin/s3cmd",
+            "-c",
+            cfg.toString(),
+            "get",
+            "s3://s3cmd-mpu/big.bin",
+            down.toString())
+        .assertOk("get");
+    assertThat(Files.mismatch(up, down)).isEqualTo(-1L);
   }
 }
