@@ -29,7 +29,7 @@ class LargeObjectStreamingTest {
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
-  void oneGibUpAndDownThroughA256MibHeap() throws Exception {
+  void oneGibUpAndDownThroughA256MibHeapAlsoAsOnePart() throws Exception {
     try (TestBackend backend = TestBackend.start();
         ChildGateway gateway = ChildGateway.start(backend, "-Xmx256m");
         S3Client s3 = gateway.client()) {
@@ -55,6 +55,42 @@ class LargeObjectStreamingTest {
       assertThat(HexFormat.of().formatHex(received.digest()))
           .isEqualTo(HexFormat.of().formatHex(sent));
       assertThat(gateway.isAlive()).as("gateway survived with -Xmx256m").isTrue();
+
+      // The same through a multipart upload: one 1 GiB part, then the object read back whole.
+      String id = s3.createMultipartUpload(b -> b.bucket("big").key("one-gib-part")).uploadId();
+      DeterministicStream part = new DeterministicStream(SIZE, 43);
+      String etag =
+          s3.uploadPart(
+                  b -> b.bucket("big").key("one-gib-part").uploadId(id).partNumber(1),
+                  RequestBody.fromContentProvider(() -> part, SIZE, "application/octet-stream"))
+              .eTag();
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket("big")
+                  .key("one-gib-part")
+                  .uploadId(id)
+                  .multipartUpload(
+                      m ->
+                          m.parts(
+                              software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                                  .partNumber(1)
+                                  .eTag(etag)
+                                  .build())));
+      MessageDigest partReceived = MessageDigest.getInstance("SHA-256");
+      long partCount = 0;
+      try (ResponseInputStream<GetObjectResponse> in =
+          s3.getObject(b -> b.bucket("big").key("one-gib-part"))) {
+        assertThat(in.response().contentLength()).isEqualTo(SIZE);
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          partReceived.update(buf, 0, n);
+          partCount += n;
+        }
+      }
+      assertThat(partCount).isEqualTo(SIZE);
+      assertThat(HexFormat.of().formatHex(partReceived.digest()))
+          .isEqualTo(HexFormat.of().formatHex(part.sha256()));
+      assertThat(gateway.isAlive()).as("gateway survived a 1 GiB part with -Xmx256m").isTrue();
     }
   }
 
