@@ -15,7 +15,8 @@
 # Cached between runs (safe to delete; everything is rebuilt from scratch when missing):
 #   $S3EG_CACHE_DIR (default /var/tmp/s3eg-container-cache)/rootfs-SUITE.tar   debootstrap output
 #   $S3EG_CACHE_DIR/jre-modules-HASH.txt   jdeps result, keyed by the jar's list of classes
-#   podman's store: localhost/s3eg-runtime-base:KEY (and localhost/s3eg-build-base:KEY)
+#   podman's store: localhost/s3eg-runtime-base:KEY (and, for --from-source,
+#   localhost/s3eg-runtime-base-full:KEY and localhost/s3eg-build-base:KEY)
 #
 # Environment: IMAGE (default localhost/s3-encryption-gateway:dev), JAVA_HOME (a JDK 21+),
 # DEBIAN_SUITE and DEBIAN_MIRROR (default: this machine's), S3EG_CACHE_DIR.
@@ -143,7 +144,10 @@ if [ "$FROM_SOURCE" = true ]; then
 else
   MODULES="$(jre_modules)"
 fi
-RUNTIME_BASE="$(make_base s3eg-runtime-base \
+# Named apart, so that the two kinds of build do not evict each other's cached base.
+RUNTIME_BASE_NAME=s3eg-runtime-base
+[ "$FROM_SOURCE" = true ] && RUNTIME_BASE_NAME=s3eg-runtime-base-full
+RUNTIME_BASE="$(make_base "$RUNTIME_BASE_NAME" \
   "$(printf '%s\n%s\n%s\n%s\n' "$DEBIAN_SUITE" "$JDK_RELEASE" "$MODULES" "$(declare -f add_jre)" | sha)" add_jre)"
 
 BUILD_ARGS=(--build-arg "RUNTIME_IMAGE=$RUNTIME_BASE")
@@ -166,7 +170,8 @@ OLD_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null |
 DANGLING_BEFORE="$("${PODMAN[@]}" images --quiet --no-trunc --filter dangling=true | sort)"
 log "podman build $IMAGE"
 # --format docker keeps the HEALTHCHECK (the OCI image format has no field for it).
-"${PODMAN[@]}" build --format docker --pull=never "${ULIMITS[@]}" "${BUILD_ARGS[@]}" \
+# --network none: nothing in the build may reach a network (Maven runs offline, bases are local).
+"${PODMAN[@]}" build --format docker --pull=never --network none "${ULIMITS[@]}" "${BUILD_ARGS[@]}" \
   --tag "$IMAGE" --file Dockerfile . >"$WORK/build.log" 2>&1 \
   || { tail -n 40 "$WORK/build.log" >&2; exit 1; }
 # What this build left behind: the previous image under this tag and the jar stage's image.

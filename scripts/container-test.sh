@@ -7,6 +7,11 @@
 #   scripts/container-test.sh           build, then test
 #   SKIP_BUILD=1 scripts/container-test.sh   test the image already built
 #
+# Then it runs the image a second time the way camel-k/integration.yaml does: that file's command
+# (plain org.apache.camel.main.Main on the jar), environment and routes mount, with the route
+# files (plus one route file only the mount has) in a read-only directory standing in for the
+# ConfigMap.
+#
 # Prints one line per check, a count, and PASS or FAIL; exits non-zero on failure.
 # Readiness is a real S3 request (ListBuckets), not /live: /live comes with the ops work. The
 # image's HEALTHCHECK (GET /live) is run too once the gateway answers 200 on /live; until then the
@@ -18,6 +23,7 @@ IMAGE="${IMAGE:-localhost/s3-encryption-gateway:dev}"
 PODMAN=(podman --runtime /usr/sbin/runc)
 AWS=/usr/bin/aws
 NAME="s3eg-container-test-$$"
+NAME_CK="$NAME-camel-k"
 WORK="$(mktemp -d /var/tmp/s3eg-container-test.XXXXXX)"
 PASSED=0
 FAILED=0
@@ -29,6 +35,7 @@ fail() { FAILED=$((FAILED + 1)); log "FAIL $*"; }
 
 cleanup() {
   "${PODMAN[@]}" rm -f -t 5 "$NAME" >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rm -f -t 5 "$NAME_CK" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 finish() {
@@ -37,10 +44,12 @@ finish() {
     FAILED=1
     log "FAIL the test script stopped early (exit $rc)"
   fi
-  if [ "$FAILED" -ne 0 ] && "${PODMAN[@]}" container exists "$NAME" 2>/dev/null; then
-    log "gateway log (last 40 lines):"
-    "${PODMAN[@]}" logs --tail 40 "$NAME" 2>&1 | sed 's/^/    /' || true
-  fi
+  for c in "$NAME" "$NAME_CK"; do
+    if [ "$FAILED" -ne 0 ] && "${PODMAN[@]}" container exists "$c" 2>/dev/null; then
+      log "log of $c (last 40 lines):"
+      "${PODMAN[@]}" logs --tail 40 "$c" 2>&1 | sed 's/^/    /' || true
+    fi
+  done
   cleanup
   echo "container-test: $PASSED passed, $FAILED failed"
   if [ "$FAILED" -eq 0 ]; then
@@ -174,4 +183,99 @@ if [ "$code" = 143 ] || [ "$code" = 0 ]; then
   pass "stops on SIGTERM (exit status $code)"
 else
   fail "exit status $code after SIGTERM"
+fi
+
+# ---- as the Camel K Integration runs it ---------------------------------------------------------
+# The command, environment and routes mount of camel-k/integration.yaml, read with the YAML
+# library that Debian's awscli brings (python3-ruamel.yaml).
+ck_spec="$(/usr/bin/python3 - camel-k/integration.yaml <<'EOF'
+import json, sys
+from ruamel.yaml import YAML
+spec = YAML(typ="safe").load(open(sys.argv[1]))["spec"]
+traits = spec["traits"]
+container = next(c for c in spec["template"]["spec"]["containers"]
+                 if c["name"] == traits["container"]["name"])
+print("mount " + next(r.split("@", 1)[1] for r in traits["mount"]["resources"]
+                      if r.startswith("configmap:s3-encryption-gateway-routes@")))
+for var in traits["environment"]["vars"]:
+    print("env " + var)
+print("entrypoint " + json.dumps(container["command"]))
+for arg in container["args"]:
+    print("arg " + arg)
+EOF
+)"
+ck_mount="$(sed -n 's/^mount //p' <<<"$ck_spec")"
+ck_env=()
+while IFS= read -r var; do ck_env+=(--env "$var"); done < <(sed -n 's/^env //p' <<<"$ck_spec")
+mapfile -t ck_args < <(sed -n 's/^arg //p' <<<"$ck_spec")
+# The ConfigMap: the route files, plus one that only it has (its route must show up in /ready).
+mkdir "$WORK/routes"
+cp src/main/resources/routes/*.yaml "$WORK/routes/"
+cat >"$WORK/routes/edit-probe.yaml" <<'EOF'
+- route:
+    id: camelk-edit-probe
+    from:
+      uri: direct:camelk-edit-probe
+      steps:
+        - setBody:
+            constant: edited
+EOF
+chmod -R a+rX "$WORK/routes"
+mkdir "$WORK/data-ck"
+chown 10001:10001 "$WORK/data-ck"
+PORT="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"${PODMAN[@]}" run -d --name "$NAME_CK" \
+  --read-only --read-only-tmpfs=false \
+  --tmpfs /tmp:rw,nosuid,nodev,size=128m,mode=1777 \
+  --volume "$WORK/data-ck:/data" \
+  --volume "$WORK/routes:$ck_mount:ro" \
+  --cap-drop ALL --security-opt no-new-privileges \
+  --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+  --memory 768m \
+  --publish "127.0.0.1:$PORT:8080" \
+  "${ck_env[@]}" \
+  --env AUTH_ACCESS_KEY="$ACCESS_KEY" --env AUTH_SECRET_KEY="$SECRET_KEY" \
+  --env ENCRYPTION_PASSWORD="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" \
+  --entrypoint "$(sed -n 's/^entrypoint //p' <<<"$ck_spec")" \
+  "$IMAGE" "${ck_args[@]}" >/dev/null 2>"$WORK/podman-run.err" \
+  || { cat "$WORK/podman-run.err" >&2; exit 1; }
+run_started=$SECONDS
+ready_body=""
+for _ in $(seq 1 120); do
+  running="$("${PODMAN[@]}" container inspect --format '{{.State.Running}}' "$NAME_CK" 2>/dev/null || true)"
+  if ! grep -qx true <<<"$running"; then
+    break
+  fi
+  ready_body="$(curl -sf "http://127.0.0.1:$PORT/ready" || true)"
+  if [ -n "$ready_body" ]; then
+    break
+  fi
+  sleep 0.5
+done
+if [ -n "$ready_body" ]; then
+  pass "the Integration's command (${ck_args[*]: -1}) is ready in the image ($((SECONDS - run_started)) s after start)"
+else
+  fail "the image did not become ready with the Integration's command within 60 s"
+  exit 1
+fi
+if grep -q '"route:camelk-edit-probe":"UP"' <<<"$ready_body"; then
+  pass "routes come from the mounted directory (its extra route file is running)"
+else
+  fail "the route file only the mounted directory has is not running: $ready_body"
+fi
+head -c $((256 * 1024 + 5)) /dev/urandom >"$WORK/ck.bin"
+if s3 s3api create-bucket --bucket camel-k >/dev/null \
+  && s3 s3 cp --only-show-errors "$WORK/ck.bin" s3://camel-k/ck.bin \
+  && s3 s3 cp --only-show-errors s3://camel-k/ck.bin "$WORK/ck-back.bin" \
+  && cmp -s "$WORK/ck.bin" "$WORK/ck-back.bin"; then
+  pass "PUT then GET through the Integration's command returns the same bytes"
+else
+  fail "PUT/GET through the Integration's command failed"
+fi
+"${PODMAN[@]}" stop -t 20 "$NAME_CK" >/dev/null 2>&1
+code="$("${PODMAN[@]}" container inspect --format '{{.State.ExitCode}}' "$NAME_CK")"
+if [ "$code" = 143 ] || [ "$code" = 0 ]; then
+  pass "the Integration's command stops on SIGTERM (exit status $code)"
+else
+  fail "exit status $code after SIGTERM (Integration's command)"
 fi

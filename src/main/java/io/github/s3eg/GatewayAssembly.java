@@ -1,0 +1,287 @@
+package io.github.s3eg;
+
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.config.EncryptionConfig;
+import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectRebinder;
+import io.github.s3eg.http.GatewayHttpServer;
+import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.keys.KeyManager;
+import io.github.s3eg.keys.KeySetup;
+import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.ops.AuditEventsEndpoint;
+import io.github.s3eg.ops.BackendHealthCheck;
+import io.github.s3eg.ops.HealthEndpoint;
+import io.github.s3eg.ops.KeyManagerHealthCheck;
+import io.github.s3eg.ops.Operations;
+import io.github.s3eg.ops.RewrapEndpoint;
+import io.github.s3eg.pipeline.Authenticate;
+import io.github.s3eg.pipeline.BucketOperations;
+import io.github.s3eg.pipeline.CopyOperation;
+import io.github.s3eg.pipeline.DecryptObject;
+import io.github.s3eg.pipeline.DeleteObjectsOperation;
+import io.github.s3eg.pipeline.EncryptObject;
+import io.github.s3eg.pipeline.ListOperations;
+import io.github.s3eg.pipeline.MethodNotAllowed;
+import io.github.s3eg.pipeline.MultipartOperations;
+import io.github.s3eg.pipeline.ObjectOperations;
+import io.github.s3eg.pipeline.ParseRequest;
+import io.github.s3eg.pipeline.ReadRequestBody;
+import io.github.s3eg.pipeline.RejectUnsupported;
+import io.github.s3eg.pipeline.SendError;
+import io.github.s3eg.pipeline.SendResponse;
+import io.github.s3eg.s3.S3RequestParser;
+import io.github.s3eg.s3.auth.Authenticator;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one gateway is made of and how the parts are wired: the backend (configured or embedded),
+ * the key manager, the beans the YAML routes name, and the HTTP server in front. {@link #bind}
+ * builds the parts into a Camel context's registry before the routes start; {@link #startServing}
+ * opens the HTTP port once they have; {@link #stopServing} drains and closes it before the routes
+ * stop; {@link #close} releases the rest after.
+ *
+ * <p>This is the only place the gateway is assembled. {@link GatewayConfiguration} calls it from
+ * inside any camel-main ({@link Gateway#start}, or {@code org.apache.camel.main.Main} started with
+ * the jar's {@code application.properties}, as under Camel K).
+ */
+final class GatewayAssembly implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayAssembly.class);
+
+  /** The name this assembly is bound under, so that {@link Gateway} can reach its parts. */
+  static final String BEAN = "s3egGateway";
+
+  /** How long the client may leave the request body or the response without progress. */
+  static final long IO_IDLE_TIMEOUT_MILLIS = 120_000;
+
+  private final GatewayConfig config;
+  private EmbeddedBackend embedded;
+  private URI endpoint;
+  private BackendClients backend;
+  private GatewayHttpServer server;
+  private Operations ops;
+  private KeyManager keys;
+  private boolean serverClosed;
+  private boolean closed;
+
+  private GatewayAssembly(GatewayConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Builds every part and binds the route beans and the HTTP router into the context's registry. On
+   * failure, what was already built is closed before the exception travels on.
+   */
+  static GatewayAssembly bind(GatewayConfig config, Clock clock, CamelContext context)
+      throws Exception {
+    GatewayAssembly assembly = new GatewayAssembly(config);
+    try {
+      assembly.build(clock, context.getRegistry());
+    } catch (Exception | Error e) {
+      assembly.close();
+      throw e;
+    }
+    // camel-main collects route policy factories from the registry before configuration classes
+    // run: give them to the context directly, or the routes would start without them.
+    for (Object bean : assembly.ops.bindings().values()) {
+      if (bean instanceof RoutePolicyFactory factory
+          && !context.getRoutePolicyFactories().contains(factory)) {
+        context.addRoutePolicyFactory(factory);
+      }
+    }
+    context.getRegistry().bind(BEAN, assembly);
+    return assembly;
+  }
+
+  private void build(Clock clock, Registry registry) throws Exception {
+    if (config.backend().embedded()) {
+      embedded = EmbeddedBackend.start(config.backend().dataDir());
+      endpoint = embedded.endpoint();
+      backend = BackendClients.create(config.backend(), endpoint, embedded.credentials());
+      LOG.warn(
+          "No BACKEND_ENDPOINT configured: serving from the embedded local S3 store in {} (for trying the gateway out, not for production)",
+          config.backend().dataDir().toAbsolutePath());
+    } else {
+      endpoint = config.backend().endpoint().get();
+      backend =
+          BackendClients.create(
+              config.backend(), endpoint, BackendClients.credentials(config.backend()));
+    }
+
+    server = new GatewayHttpServer(config);
+    ResponseSender sender = new ResponseSender(IO_IDLE_TIMEOUT_MILLIS);
+    ops = Operations.create(config.ops(), server::activeConnections);
+    ops.bindings().forEach(registry::bind);
+    registry.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
+    registry.bind("backendS3", backend.s3());
+    registry.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
+    registry.bind(
+        "rejectUnsupported",
+        new RejectUnsupported(
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
+    registry.bind("methodNotAllowed", new MethodNotAllowed());
+    registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
+    registry.bind("sendError", new SendError(sender, ops.listener()));
+    registry.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
+    registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
+    EncryptionConfig enc = config.encryption();
+    keys = KeySetup.create(enc, config.backend());
+    ObjectEncryptor encryptor =
+        new ObjectEncryptor(keys, enc.preferredAlgorithm(), enc.segmentSize());
+    DecryptObject decryption =
+        new DecryptObject(
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            backend,
+            enc.allowPlaintextReads());
+    ObjectOperations objects =
+        new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
+    registry.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
+    registry.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
+    registry.bind("keys", decryption);
+    registry.bind("objectOperations", objects);
+    registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
+    ListOperations lists = new ListOperations(backend, encryptor.layout());
+    registry.bind("listOperations", lists);
+    CopyOperation copy =
+        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects);
+    registry.bind("copyOperation", copy);
+    registry.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
+    // Multipart uploads: upload records and part indexes live in the backend (stateless).
+    MultipartState multipartState = new MultipartState(backend);
+    MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
+    decryption.readMultipart(multipartIndexes);
+    objects.deleteIndexesIn(multipartState);
+    copy.copyMultipartWith(multipartIndexes, multipartState);
+    if (!config.backend().multipartEtagsCountParts()) {
+      lists.partCountsFrom(multipartState);
+    }
+    registry.bind(
+        "multipartOperations",
+        MultipartOperations.create(
+            backend,
+            encryptor,
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            decryption,
+            multipartState,
+            multipartIndexes,
+            ops.metrics()));
+    registry.bind("healthEndpoint", new HealthEndpoint());
+    server.routerBindings().forEach(registry::bind);
+  }
+
+  private static Authenticator authenticator(GatewayConfig config, Clock clock) {
+    if (!config.auth().enabled()) {
+      LOG.warn(
+          "AUTH_ENABLED=false: requests are NOT authenticated; anything that can reach {} can use the backend",
+          config.listen());
+      return null;
+    }
+    config
+        .auth()
+        .generatedCredentialsFile()
+        .ifPresent(
+            f ->
+                LOG.warn(
+                    "No client credentials configured (AUTH_ACCESS_KEY/AUTH_SECRET_KEY or AUTH_CREDENTIALS_FILE): "
+                        + "using the generated ones in {}",
+                    f.toAbsolutePath()));
+    return Authenticator.builder(config.auth().credentials())
+        .clock(clock)
+        .allowSigV2(config.auth().allowSigV2())
+        .virtualHostDomains(config.serverDomain().map(Set::of).orElse(Set.of()))
+        .build();
+  }
+
+  /**
+   * Once the routes have started: the readiness checks beyond Camel's own (context, routes), then
+   * the HTTP port, so that no request arrives before the routes can take it.
+   */
+  void startServing(CamelContext context) throws Exception {
+    HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+    for (AbstractHealthCheck check :
+        List.of(new BackendHealthCheck(backend), new KeyManagerHealthCheck(keys))) {
+      check.setCamelContext(context);
+      registry.register(check);
+    }
+    server.start();
+    LOG.info(
+        "s3-encryption-gateway listening on {}:{} (backend {})",
+        config.listen().host(),
+        server.port(),
+        endpoint);
+  }
+
+  /**
+   * Before the routes stop: stop accepting, wait for the requests in progress (up to the shutdown
+   * timeout), close the server. Routes stopped first would fail those requests half-way.
+   */
+  synchronized void stopServing() throws Exception {
+    if (server != null && !serverClosed) {
+      serverClosed = true;
+      server.close();
+    }
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  /** The embedded store's endpoint, or null when a backend is configured. */
+  URI embeddedEndpoint() {
+    return embedded != null ? embedded.endpoint() : null;
+  }
+
+  Operations ops() {
+    return ops;
+  }
+
+  /** Releases every part (once): the server if still open, backend clients, keys, store. */
+  @Override
+  public synchronized void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      stopServing();
+    } finally {
+      try {
+        if (backend != null) {
+          backend.close();
+        }
+      } finally {
+        try {
+          if (ops != null) {
+            ops.close();
+          }
+        } finally {
+          try {
+            if (keys != null) {
+              keys.close();
+            }
+          } finally {
+            if (embedded != null) {
+              embedded.close();
+            }
+          }
+        }
+      }
+    }
+  }
+}
