@@ -2,6 +2,7 @@ package io.github.s3eg;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.crypto.ObjectDecryptor;
@@ -26,6 +27,7 @@ import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
+import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
@@ -77,7 +79,10 @@ public final class Gateway implements AutoCloseable {
     return start(config, Clock.systemUTC());
   }
 
-  /** {@code clock}: the time signatures are checked against (tests move it). */
+  /**
+   * {@code clock}: the time signatures are checked against and cached objects expire by (tests move
+   * it).
+   */
   public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
     EmbeddedBackend embedded = null;
     URI endpoint;
@@ -122,7 +127,12 @@ public final class Gateway implements AutoCloseable {
     ObjectOperations objects =
         new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
-    main.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
+    ObjectCache cache =
+        ObjectCache.create(
+            config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
+    main.bind("objectCache", new ObjectCacheSteps(cache));
+    main.bind(
+        "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
     main.bind("keys", decryption);
     main.bind("objectOperations", objects);
     main.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
@@ -130,7 +140,7 @@ public final class Gateway implements AutoCloseable {
     main.bind(
         "copyOperation",
         new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects));
-    main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
+    main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend, cache));
     main.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(main::bind);
     try {
