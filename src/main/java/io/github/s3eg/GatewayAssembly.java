@@ -2,6 +2,7 @@ package io.github.s3eg;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.crypto.ObjectDecryptor;
@@ -29,6 +30,7 @@ import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
+import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
@@ -152,7 +154,12 @@ final class GatewayAssembly implements AutoCloseable {
     ObjectOperations objects =
         new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     registry.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
-    registry.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
+    ObjectCache cache =
+        ObjectCache.create(
+            config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
+    registry.bind("objectCache", new ObjectCacheSteps(cache));
+    registry.bind(
+        "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
     registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
@@ -161,7 +168,7 @@ final class GatewayAssembly implements AutoCloseable {
     CopyOperation copy =
         new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects);
     registry.bind("copyOperation", copy);
-    registry.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
+    registry.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend, cache));
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartState multipartState = new MultipartState(backend);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);

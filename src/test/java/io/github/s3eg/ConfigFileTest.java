@@ -96,6 +96,27 @@ class ConfigFileTest {
   }
 
   @Test
+  void theCacheSectionSetsTheCacheSettings() throws Exception {
+    Path file =
+        write(
+            "cache:",
+            "  enabled: true",
+            "  max_size: 32MiB",
+            "  max_items: 500",
+            "  default_ttl: 5m",
+            "  max_object_size: 256KiB");
+    GatewayConfig config = load(file, Map.of());
+    assertThat(config.ops().cache().enabled()).isTrue();
+    assertThat(config.ops().cache().maxSize()).isEqualTo(32L << 20);
+    assertThat(config.ops().cache().maxItems()).isEqualTo(500);
+    assertThat(config.ops().cache().ttl()).hasMinutes(5);
+    assertThat(config.ops().cache().maxObjectSize()).isEqualTo(256L << 10);
+    assertThatThrownBy(() -> load(write("cache:", "  max_size: lots"), Map.of()))
+        .hasMessageContaining("cache.max_size")
+        .hasMessageContaining("CACHE_MAX_SIZE");
+  }
+
+  @Test
   void unknownKeysAndBadValuesNameTheKey() throws Exception {
     assertThatThrownBy(() -> load(write("rate_limit:", "  burst: 5"), Map.of()))
         .isInstanceOf(ConfigurationException.class)
@@ -125,6 +146,8 @@ class ConfigFileTest {
         load(Path.of("config.yaml.example"), Map.of("LISTEN_ADDR", "127.0.0.1:0"));
     assertThat(config.ops().rateLimit().enabled()).isFalse();
     assertThat(config.ops().audit().maxEvents()).isEqualTo(10_000);
+    assertThat(config.ops().cache().enabled()).isFalse();
+    assertThat(config.ops().cache().maxSize()).isEqualTo(64L << 20);
     assertThat(config.backend().endpoint()).isPresent();
   }
 }

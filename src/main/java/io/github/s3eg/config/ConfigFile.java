@@ -93,6 +93,11 @@ public final class ConfigFile {
     map("rate_limit.requests", "RATE_LIMIT_REQUESTS");
     map("rate_limit.limit", "RATE_LIMIT_REQUESTS");
     map("rate_limit.window", "RATE_LIMIT_WINDOW");
+    map("cache.enabled", "CACHE_ENABLED");
+    map("cache.max_size", "CACHE_MAX_SIZE");
+    map("cache.max_items", "CACHE_MAX_ITEMS");
+    map("cache.default_ttl", "CACHE_DEFAULT_TTL");
+    map("cache.max_object_size", "CACHE_MAX_OBJECT_SIZE");
     map("audit.enabled", "AUDIT_ENABLED");
     map("audit.max_events", "AUDIT_MAX_EVENTS");
     map("audit.file", "AUDIT_FILE");
@@ -105,7 +110,6 @@ public final class ConfigFile {
         "encryption.key_manager.cosmian.insecure_skip_verify",
         "the KMS certificate is always verified");
     IGNORED.put("compression.", "compression is not part of this gateway");
-    IGNORED.put("cache.", "the object cache is not part of this gateway");
     IGNORED.put("server.read_timeout", "client idle timeouts are fixed (120 s of no progress)");
     IGNORED.put("server.write_timeout", "client idle timeouts are fixed (120 s of no progress)");
     IGNORED.put("server.idle_timeout", "idle connections are closed after 300 s");

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Operations settings: metrics exposure, access-log format, rate limiting, the audit log, TLS, and
- * how long a shutdown waits for requests in progress. {@code docs/configuration.md} lists them with
- * their defaults.
+ * Operations settings: metrics exposure, access-log format, rate limiting, the audit log, TLS, the
+ * object cache, and how long a shutdown waits for requests in progress. {@code
+ * docs/configuration.md} lists them with their defaults.
  */
 public record OpsConfig(
     boolean metricsPublic,
@@ -17,6 +17,7 @@ public record OpsConfig(
     RateLimit rateLimit,
     Audit audit,
     Tls tls,
+    Cache cache,
     Duration shutdownTimeout) {
 
   /**
@@ -33,6 +34,14 @@ public record OpsConfig(
 
   /** {@code TLS_*}: serve HTTPS with this PEM certificate chain and key, reloaded when changed. */
   public record Tls(boolean enabled, Optional<Path> certFile, Optional<Path> keyFile) {}
+
+  /**
+   * {@code CACHE_*}: decrypted objects of at most {@code maxObjectSize} bytes kept in memory for
+   * {@code ttl}; together at most {@code maxSize} bytes and {@code maxItems} objects (how the two
+   * bounds combine: {@code ObjectCache}).
+   */
+  public record Cache(
+      boolean enabled, long maxSize, long maxItems, Duration ttl, long maxObjectSize) {}
 
   static OpsConfig from(Settings s) {
     String logFormat = s.get("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
@@ -60,8 +69,19 @@ public record OpsConfig(
         rateLimit,
         audit,
         tls(s),
+        cache(s),
         s.getDuration(
             "SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)));
+  }
+
+  private static Cache cache(Settings s) {
+    return new Cache(
+        s.getBoolean("CACHE_ENABLED", false),
+        s.getSize("CACHE_MAX_SIZE", 64L << 20, 1L << 10, 1L << 40),
+        s.getInt("CACHE_MAX_ITEMS", 10_000, 1, 100_000_000),
+        s.getDuration(
+            "CACHE_DEFAULT_TTL", Duration.ofSeconds(60), Duration.ofMillis(1), Duration.ofDays(1)),
+        s.getSize("CACHE_MAX_OBJECT_SIZE", 1L << 20, 0, 64L << 20));
   }
 
   private static Tls tls(Settings s) {

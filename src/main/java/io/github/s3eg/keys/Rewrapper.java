@@ -5,6 +5,7 @@ import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.ObjectRebinder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -63,11 +64,22 @@ public final class Rewrapper {
   private final S3Client s3;
   private final KeyManager keys;
   private final ObjectRebinder rebinder;
+  private final BiConsumer<String, String> aroundWrite;
 
   public Rewrapper(S3Client s3, KeyManager keys) {
+    this(s3, keys, (bucket, key) -> {});
+  }
+
+  /**
+   * {@code aroundWrite} is called with bucket and key before each object's rewrite and again after
+   * it, whatever its outcome: the gateway's object cache drops its copy there (the plaintext is
+   * unchanged, but the object's Last-Modified is not).
+   */
+  public Rewrapper(S3Client s3, KeyManager keys, BiConsumer<String, String> aroundWrite) {
     this.s3 = s3;
     this.keys = keys;
     this.rebinder = new ObjectRebinder(keys);
+    this.aroundWrite = aroundWrite;
   }
 
   /**
@@ -157,6 +169,7 @@ public final class Rewrapper {
             .contentDisposition(head.contentDisposition())
             .contentLanguage(head.contentLanguage())
             .cacheControl(head.cacheControl());
+    aroundWrite.accept(bucket, key);
     try {
       s3.copyObject(copy.build());
       return Outcome.REWRAPPED;
@@ -165,6 +178,8 @@ public final class Rewrapper {
         return Outcome.CHANGED;
       }
       throw e;
+    } finally {
+      aroundWrite.accept(bucket, key);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -33,9 +34,11 @@ public final class DeleteObjectsOperation {
   static final int PARALLEL = 16;
 
   private final BackendClients backend;
+  private final ObjectCache cache;
 
-  public DeleteObjectsOperation(BackendClients backend) {
+  public DeleteObjectsOperation(BackendClients backend, ObjectCache cache) {
     this.backend = backend;
+    this.cache = cache;
   }
 
   public void deleteObjects(Exchange exchange) throws IOException {
@@ -68,18 +71,32 @@ public final class DeleteObjectsOperation {
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
-    DeleteObjectsResponse r =
-        backend.acceptsChecksumHeaders()
-            ? backend
-                .s3()
-                .deleteObjects(
-                    DeleteObjectsRequest.builder()
-                        .bucket(s3.bucket())
-                        .delete(Delete.builder().objects(ids).quiet(quiet).build())
-                        .build())
-            : deleteOneByOne(s3.bucket(), ids);
+    // Every key's cached copy goes before the deletes and again after them, whatever their outcome
+    // (see ObjectCache#invalidate).
+    invalidate(s3.bucket(), ids);
+    DeleteObjectsResponse r;
+    try {
+      r =
+          backend.acceptsChecksumHeaders()
+              ? backend
+                  .s3()
+                  .deleteObjects(
+                      DeleteObjectsRequest.builder()
+                          .bucket(s3.bucket())
+                          .delete(Delete.builder().objects(ids).quiet(quiet).build())
+                          .build())
+              : deleteOneByOne(s3.bucket(), ids);
+    } finally {
+      invalidate(s3.bucket(), ids);
+    }
     deleteIndexes(s3.bucket(), r);
     respond(exchange, r, quiet);
+  }
+
+  private void invalidate(String bucket, List<ObjectIdentifier> ids) {
+    for (ObjectIdentifier id : ids) {
+      cache.invalidate(bucket, id.key());
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -159,21 +160,9 @@ public final class ObjectOperations {
       body.abort().run();
       throw e;
     }
-    S3Response response = S3Response.status(body.range() != null ? 206 : 200);
-    clientHeaders(
-            r.contentType(),
-            r.contentEncoding(),
-            r.contentDisposition(),
-            r.contentLanguage(),
-            r.cacheControl(),
-            r.expiresString(),
-            r.metadata())
-        .writeTo(response, s3);
-    response
-        .header("ETag", etag)
-        .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
-        .header("Accept-Ranges", "bytes")
-        .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    S3Response response =
+        objectAnswer(body.range() != null ? 206 : 200, s3, clientHeaders(r), etag, r.lastModified())
+            .header("Content-Range", body.range() == null ? null : body.range().contentRange());
     long started = System.nanoTime();
     String algorithm = opened == null ? "none" : opened.algorithm().configName();
     response.stream(
@@ -227,22 +216,19 @@ public final class ObjectOperations {
       size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
     }
     Preconditions.check(s3, etag, r.lastModified());
-    S3Response response = S3Response.status(200);
-    clientHeaders(
+    ObjectHeaders headers =
+        clientHeaders(
             r.contentType(),
             r.contentEncoding(),
             r.contentDisposition(),
             r.contentLanguage(),
             r.cacheControl(),
             r.expiresString(),
-            r.metadata())
-        .writeTo(response, s3);
-    response
-        .header("ETag", etag)
-        .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
-        .header("Accept-Ranges", "bytes")
-        .header("Content-Length", Long.toString(size));
-    exchange.setProperty(S3Response.PROPERTY, response);
+            r.metadata());
+    exchange.setProperty(
+        S3Response.PROPERTY,
+        objectAnswer(200, s3, headers, etag, r.lastModified())
+            .header("Content-Length", Long.toString(size)));
   }
 
   // ---- PutObject
@@ -382,6 +368,32 @@ public final class ObjectOperations {
   }
 
   // ---- helpers
+
+  /**
+   * Status and headers of a GET or HEAD answer about an object, with the request's {@code
+   * response-*} overrides. The object cache answers through it too, so both answer alike.
+   */
+  static S3Response objectAnswer(
+      int status, S3Request s3, ObjectHeaders headers, String etag, Instant lastModified) {
+    S3Response response = S3Response.status(status);
+    headers.writeTo(response, s3);
+    return response
+        .header("ETag", etag)
+        .header("Last-Modified", ObjectHeaders.httpDate(lastModified))
+        .header("Accept-Ranges", "bytes");
+  }
+
+  /** The client's view of a backend GET's headers. */
+  static ObjectHeaders clientHeaders(GetObjectResponse r) {
+    return clientHeaders(
+        r.contentType(),
+        r.contentEncoding(),
+        r.contentDisposition(),
+        r.contentLanguage(),
+        r.cacheControl(),
+        r.expiresString(),
+        r.metadata());
+  }
 
   /** The headers a client sees: the gateway's own metadata entries are never shown. */
   static ObjectHeaders clientHeaders(
