@@ -66,7 +66,7 @@ public final class ObjectEncryptor {
   }
 
   /**
-   * Begins a multipart upload: a fresh DEK wrapped under format version 2 associated data (with a
+   * Begins a multipart upload: a fresh DEK wrapped under format version 3 associated data (with a
    * random upload header in place of a body header), for the upload's metadata and upload record.
    */
   public ObjectMetadata beginMultipart(String bucket, String key) throws CryptoException {

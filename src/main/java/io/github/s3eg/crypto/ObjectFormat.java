@@ -17,7 +17,7 @@ public final class ObjectFormat {
    * but no {@code s3eg-etag}, and a body that is a sequence of independently encrypted parts (see
    * {@link MultipartLayout}).
    */
-  public static final int MULTIPART_VERSION = 2;
+  public static final int MULTIPART_VERSION = 3;
 
   /** Body associated data (Tink's {@code associatedData}, HKDF info) of a single-PUT object. */
   static final String SINGLE_OBJECT_BODY_AD = "s3eg/v1/object";

@@ -180,7 +180,7 @@ public final class ObjectMetadata {
     int version = parseVersion(required(entries, VERSION));
     if (version != ObjectFormat.VERSION && version != ObjectFormat.MULTIPART_VERSION) {
       throw new CryptoException.UnsupportedVersion(
-          "object format version " + version + " is not supported (this build reads 1 and 2)");
+          "object format version " + version + " is not supported (this build reads 1 and 3)");
     }
     for (String name : entries.keySet()) {
       if (!KNOWN.contains(name)

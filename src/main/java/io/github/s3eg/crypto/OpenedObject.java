@@ -29,7 +29,7 @@ public final class OpenedObject {
     this.indexMacKey = indexMacKey;
   }
 
-  /** Whether this is a multipart upload or an object completed from one (format version 2). */
+  /** Whether this is a multipart upload or an object completed from one (format version 3). */
   public boolean isMultipart() {
     return metadata.isMultipart();
   }
@@ -39,7 +39,7 @@ public final class OpenedObject {
     return metadata;
   }
 
-  // ---- multipart (format version 2)
+  // ---- multipart (format version 3)
 
   /**
    * Encrypts one part of this multipart upload under a fresh random header.

@@ -58,7 +58,7 @@ public final class ListOperations {
 
   /**
    * The plaintext size of a listed object from its size and ETag alone (no HEAD per key): an ETag
-   * ending in {@code -N} marks an object completed from N parts (format version 2, see {@link
+   * ending in {@code -N} marks an object completed from N parts (format version 3, see {@link
    * MultipartLayout#listedPlaintextSize}), any other a single-PUT object.
    */
   long listedSize(String bucket, S3Object o) {

@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * The multipart upload operations, encrypted part by part (format version 2, docs/object-format.md
- * §11):
+ * The multipart upload operations, encrypted part by part (format version 3, docs/object-format.md
+ * §12):
  *
  * <ul>
  *   <li>Create: a fresh data key wrapped for the bucket and key, stored as the upload's metadata

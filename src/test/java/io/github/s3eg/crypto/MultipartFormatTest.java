@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Format version 2: parts, the index, ranges across parts, and what tampering each check catches.
+ * Format version 3: parts, the index, ranges across parts, and what tampering each check catches.
  */
 class MultipartFormatTest {
 
@@ -178,7 +178,7 @@ class MultipartFormatTest {
   @Test
   void version2MetadataHasNoTrailerAndParsesStrictly() throws Exception {
     ObjectMetadata meta = encryptor.beginMultipart("b", "k");
-    assertThat(meta.toMap()).containsEntry(ObjectMetadata.VERSION, "2");
+    assertThat(meta.toMap()).containsEntry(ObjectMetadata.VERSION, "3");
     var withEtag = new java.util.HashMap<>(meta.toMap());
     withEtag.put(
         ObjectMetadata.ETAG,

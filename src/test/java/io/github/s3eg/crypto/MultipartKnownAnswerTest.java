@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fixed vectors for format version 2 (docs/object-format.md §11): two parts under a fixed DEK and
+ * Fixed vectors for format version 3 (docs/object-format.md §11): two parts under a fixed DEK and
  * fixed headers, and their index. A change to part or index bytes that would break stored multipart
  * objects fails here. Inputs are {@code SHA-256("s3eg-kat-v2/<field>")}, plaintext byte {@code i}
  * is {@code i mod 251}, segments are 64 bytes.

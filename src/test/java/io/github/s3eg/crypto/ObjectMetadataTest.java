@@ -112,12 +112,12 @@ class ObjectMetadataTest {
   }
 
   @Test
-  void versionsOtherThan1And2AreUnsupportedEvenWithOtherEntries() {
-    assertRejected(with("s3eg-v", "3"), CryptoException.UnsupportedVersion.class);
+  void unknownVersionsAreUnsupportedEvenWithOtherEntries() {
+    assertRejected(with("s3eg-v", "4"), CryptoException.UnsupportedVersion.class);
     assertRejected(with("s3eg-v", "0"), CryptoException.UnsupportedVersion.class);
-    // Version 2 (multipart) has no trailer entry: a v1 object relabelled as v2 is malformed.
-    assertRejected(with("s3eg-v", "2"), CryptoException.MalformedMetadata.class);
-    Map<String, String> future = with("s3eg-v", "3");
+    // Version 3 (multipart) has no trailer entry: a v1 object relabelled as v3 is malformed.
+    assertRejected(with("s3eg-v", "3"), CryptoException.MalformedMetadata.class);
+    Map<String, String> future = with("s3eg-v", "4");
     future.put("s3eg-new-thing", "x");
     assertRejected(future, CryptoException.UnsupportedVersion.class);
   }

@@ -176,7 +176,7 @@ class MultipartUploadTest {
 
     // At rest: ciphertext, format 2, no plaintext marker anywhere in the stored object.
     var stored = direct.getObjectAsBytes(b -> b.bucket("mpu").key("big/object.bin"));
-    assertThat(stored.response().metadata()).containsEntry("s3eg-v", "2");
+    assertThat(stored.response().metadata()).containsEntry("s3eg-v", "3");
     assertThat(contains(stored.asByteArray(), MARKER)).isFalse();
 
     // 1 KiB in the middle: at most two segments of data plus bounded index bytes at the backend.
