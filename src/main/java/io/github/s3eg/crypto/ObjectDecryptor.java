@@ -56,7 +56,12 @@ public final class ObjectDecryptor {
     }
     byte[] ad =
         ObjectBinding.wrapAssociatedData(
-            metadata.algorithm(), metadata.layout(), metadata.header(), bucket, key);
+            metadata.algorithm(),
+            metadata.layout(),
+            metadata.header(),
+            metadata.compression().orElse(null),
+            bucket,
+            key);
     byte[] dek;
     try {
       dek = keys.unwrap(metadata.wrappedKey(), ad);

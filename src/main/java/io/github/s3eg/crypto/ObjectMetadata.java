@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #ETAG}</td><td>optional {@link EtagTrailer}, written after the body</td></tr>
  * </table>
  *
+ * <p>Format version 2 (a compressed object) has the same entries with {@code s3eg-v = 2}, plus
+ * {@value #COMPRESSION} ({@link Compression#encode()}), and its {@value #ETAG} is required: the
+ * plaintext size cannot be computed from the body size of a compressed object.
+ *
  * <p>Parsing is strict and never falls back to plaintext: a missing, duplicated (names compare
  * case-insensitively, as HTTP headers do), unknown or non-canonical entry is {@link
  * CryptoException.MalformedMetadata}; a well-formed version other than 1 is {@link
@@ -49,35 +53,52 @@ public final class ObjectMetadata {
   public static final String KEK = "s3eg-kek";
   public static final String DEK = "s3eg-dek";
   public static final String ETAG = "s3eg-etag";
+  public static final String COMPRESSION = "s3eg-cmp";
 
   /** Largest wrapped DEK accepted, in bytes; generous for any KEK wrap, small beside S3's 2 KB. */
   static final int MAX_WRAPPED_KEY_SIZE = 1024;
 
   private static final Set<String> KNOWN =
       Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG);
+  private static final Set<String> KNOWN_COMPRESSED =
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, COMPRESSION);
   private static final Pattern DECIMAL_VERSION = Pattern.compile("0|[1-9][0-9]{0,8}");
   private static final Pattern DECIMAL_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
 
   private final Algorithm algorithm;
   private final SegmentLayout layout;
   private final StreamHeader header;
+  private final Compression compression;
   private final WrappedKey wrappedKey;
   private final EtagTrailer trailer;
 
+  /** A version 1 (uncompressed) object's metadata. */
   public ObjectMetadata(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, WrappedKey wrappedKey) {
-    this(algorithm, layout, header, wrappedKey, null);
+    this(algorithm, layout, header, null, wrappedKey, null);
+  }
+
+  /** A version 2 (compressed) object's metadata; {@code compression} null for version 1. */
+  public ObjectMetadata(
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader header,
+      Compression compression,
+      WrappedKey wrappedKey) {
+    this(algorithm, layout, header, compression, wrappedKey, null);
   }
 
   private ObjectMetadata(
       Algorithm algorithm,
       SegmentLayout layout,
       StreamHeader header,
+      Compression compression,
       WrappedKey wrappedKey,
       EtagTrailer trailer) {
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.layout = Objects.requireNonNull(layout, "layout");
     this.header = Objects.requireNonNull(header, "header");
+    this.compression = compression;
     this.wrappedKey = Objects.requireNonNull(wrappedKey, "wrappedKey");
     this.trailer = trailer;
   }
@@ -85,7 +106,27 @@ public final class ObjectMetadata {
   /** A copy with the authenticated trailer entry. */
   public ObjectMetadata withTrailer(EtagTrailer trailer) {
     return new ObjectMetadata(
-        algorithm, layout, header, wrappedKey, Objects.requireNonNull(trailer, "trailer"));
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        Objects.requireNonNull(trailer, "trailer"));
+  }
+
+  /** A copy with another wrapped data key (a re-wrap for another name or KEK). */
+  public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
+    return new ObjectMetadata(algorithm, layout, header, compression, rewrapped, trailer);
+  }
+
+  /** The format version: 1, or 2 for a compressed object. */
+  public int version() {
+    return compression == null ? ObjectFormat.VERSION : ObjectFormat.COMPRESSED_VERSION;
+  }
+
+  /** How the object is compressed; empty for a version 1 object. */
+  public Optional<Compression> compression() {
+    return Optional.ofNullable(compression);
   }
 
   /** Whether a user-metadata name (without {@code x-amz-meta-}) belongs to the gateway. */
@@ -117,12 +158,15 @@ public final class ObjectMetadata {
   public Map<String, String> toMap() {
     Base64.Encoder b64 = Base64.getEncoder();
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(VERSION, Integer.toString(ObjectFormat.VERSION));
+    m.put(VERSION, Integer.toString(version()));
     m.put(ALGORITHM, algorithm.configName());
     m.put(SEGMENT_SIZE, Integer.toString(layout.plaintextSegmentSize()));
     m.put(HEADER, b64.encodeToString(header.encode()));
     m.put(KEK, wrappedKey.kek().encode());
     m.put(DEK, b64.encodeToString(wrappedKey.ciphertext()));
+    if (compression != null) {
+      m.put(COMPRESSION, compression.encode());
+    }
     if (trailer != null) {
       m.put(ETAG, trailer.encode());
     }
@@ -135,19 +179,22 @@ public final class ObjectMetadata {
    * @throws CryptoException.NoEncryptionMetadata if there is no {@value #PREFIX} entry at all
    */
   public static ObjectMetadata parse(Map<String, String> userMetadata) throws CryptoException {
+    // Compressed objects are version 2; everything else below applies to both versions.
     Map<String, String> entries = cryptoEntries(userMetadata);
     if (entries.isEmpty()) {
       throw new CryptoException.NoEncryptionMetadata(
           "the object has no s3eg- metadata: it was not written through the gateway");
     }
     int version = parseVersion(required(entries, VERSION));
-    if (version != ObjectFormat.VERSION) {
+    if (version != ObjectFormat.VERSION && version != ObjectFormat.COMPRESSED_VERSION) {
       throw new CryptoException.UnsupportedVersion(
-          "object format version " + version + " is not supported (this build reads 1)");
+          "object format version " + version + " is not supported (this build reads 1 and 2)");
     }
+    Set<String> known = version == ObjectFormat.VERSION ? KNOWN : KNOWN_COMPRESSED;
     for (String name : entries.keySet()) {
-      if (!KNOWN.contains(name)) {
-        throw new CryptoException.MalformedMetadata("unknown entry " + name + " in a v1 object");
+      if (!known.contains(name)) {
+        throw new CryptoException.MalformedMetadata(
+            "unknown entry " + name + " in a v" + version + " object");
       }
     }
     String algName = required(entries, ALGORITHM);
@@ -164,9 +211,15 @@ public final class ObjectMetadata {
     if (wrapped.length == 0 || wrapped.length > MAX_WRAPPED_KEY_SIZE) {
       throw new CryptoException.MalformedMetadata(DEK + " has an impossible length");
     }
-    String etag = entries.get(ETAG);
-    EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag);
-    return new ObjectMetadata(algorithm, layout, header, new WrappedKey(kek, wrapped), trailer);
+    Compression compression =
+        version == ObjectFormat.COMPRESSED_VERSION
+            ? Compression.parse(required(entries, COMPRESSION))
+            : null;
+    String etag =
+        version == ObjectFormat.COMPRESSED_VERSION ? required(entries, ETAG) : entries.get(ETAG);
+    EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag, version);
+    return new ObjectMetadata(
+        algorithm, layout, header, compression, new WrappedKey(kek, wrapped), trailer);
   }
 
   private static Map<String, String> cryptoEntries(Map<String, String> userMetadata)

@@ -112,10 +112,12 @@ class ObjectMetadataTest {
   }
 
   @Test
-  void versionsOtherThan1AreUnsupportedEvenWithOtherEntries() {
-    assertRejected(with("s3eg-v", "2"), CryptoException.UnsupportedVersion.class);
+  void versionsOtherThan1And2AreUnsupportedEvenWithOtherEntries() {
+    assertRejected(with("s3eg-v", "3"), CryptoException.UnsupportedVersion.class);
     assertRejected(with("s3eg-v", "0"), CryptoException.UnsupportedVersion.class);
-    Map<String, String> future = with("s3eg-v", "2");
+    // Version 2 (compressed) needs its compression entry.
+    assertRejected(with("s3eg-v", "2"), CryptoException.MalformedMetadata.class);
+    Map<String, String> future = with("s3eg-v", "3");
     future.put("s3eg-new-thing", "x");
     assertRejected(future, CryptoException.UnsupportedVersion.class);
   }

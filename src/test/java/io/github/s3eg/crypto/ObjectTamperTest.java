@@ -124,7 +124,9 @@ class ObjectTamperTest {
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-seg", "65536"), CryptoException.KeyUnwrapFailed.class);
     assertOpenFails(
-        "bucket", "a", with(m, "s3eg-v", "2"), CryptoException.UnsupportedVersion.class);
+        "bucket", "a", with(m, "s3eg-v", "3"), CryptoException.UnsupportedVersion.class);
+    assertOpenFails(
+        "bucket", "a", with(m, "s3eg-v", "2"), CryptoException.MalformedMetadata.class);
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-kek", "pw-000000000000:1"), CryptoException.UnknownKey.class);
     Map<String, String> stripped = new LinkedHashMap<>(m);
