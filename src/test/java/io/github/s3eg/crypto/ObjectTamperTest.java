@@ -125,8 +125,7 @@ class ObjectTamperTest {
         "bucket", "a", with(m, "s3eg-seg", "65536"), CryptoException.KeyUnwrapFailed.class);
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-v", "3"), CryptoException.UnsupportedVersion.class);
-    assertOpenFails(
-        "bucket", "a", with(m, "s3eg-v", "2"), CryptoException.MalformedMetadata.class);
+    assertOpenFails("bucket", "a", with(m, "s3eg-v", "2"), CryptoException.MalformedMetadata.class);
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-kek", "pw-000000000000:1"), CryptoException.UnknownKey.class);
     Map<String, String> stripped = new LinkedHashMap<>(m);
