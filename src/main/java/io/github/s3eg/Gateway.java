@@ -20,7 +20,10 @@ import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
+import io.github.s3eg.pipeline.ChooseCompression;
+import io.github.s3eg.pipeline.CompressionPolicy;
 import io.github.s3eg.pipeline.CopyOperation;
+import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
@@ -121,7 +124,10 @@ public final class Gateway implements AutoCloseable {
             enc.allowPlaintextReads());
     ObjectOperations objects =
         new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
-    main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
+    CompressionPolicy compression = new CompressionPolicy(config.compression());
+    main.bind("compress", new ChooseCompression(compression));
+    main.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit(), compression.level()));
+    main.bind("decompress", new DecompressObject(backend));
     main.bind("rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys)));
     main.bind("keys", decryption);
     main.bind("objectOperations", objects);
@@ -129,7 +135,14 @@ public final class Gateway implements AutoCloseable {
     main.bind("listOperations", new ListOperations(backend, encryptor.layout()));
     main.bind(
         "copyOperation",
-        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects));
+        new CopyOperation(
+            backend,
+            decryption,
+            new ObjectRebinder(keys),
+            encryptor,
+            compression,
+            enc.spoolLimit(),
+            objects));
     main.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend));
     main.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(main::bind);
