@@ -23,7 +23,10 @@ import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
+import io.github.s3eg.pipeline.ChooseCompression;
+import io.github.s3eg.pipeline.CompressionPolicy;
 import io.github.s3eg.pipeline.CopyOperation;
+import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
@@ -153,7 +156,10 @@ final class GatewayAssembly implements AutoCloseable {
             enc.allowPlaintextReads());
     ObjectOperations objects =
         new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
-    registry.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit()));
+    CompressionPolicy compression = new CompressionPolicy(config.compression());
+    registry.bind("compress", new ChooseCompression(compression));
+    registry.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit(), compression.level()));
+    registry.bind("decompress", new DecompressObject(backend));
     ObjectCache cache =
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
@@ -166,7 +172,14 @@ final class GatewayAssembly implements AutoCloseable {
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);
     CopyOperation copy =
-        new CopyOperation(backend, decryption, new ObjectRebinder(keys), encryptor, objects);
+        new CopyOperation(
+            backend,
+            decryption,
+            new ObjectRebinder(keys),
+            encryptor,
+            compression,
+            enc.spoolLimit(),
+            objects);
     registry.bind("copyOperation", copy);
     registry.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend, cache));
     // Multipart uploads: upload records and part indexes live in the backend (stateless).

@@ -79,6 +79,11 @@ public final class ConfigFile {
     map("encryption.key_manager.cosmian.client_cert", "COSMIAN_KMS_CLIENT_CERT");
     map("encryption.key_manager.cosmian.client_key", "COSMIAN_KMS_CLIENT_KEY");
     map("encryption.key_manager.cosmian.protocol_version", "KMIP_PROTOCOL_VERSION");
+    map("compression.enabled", "COMPRESSION_ENABLED");
+    map("compression.min_size", "COMPRESSION_MIN_SIZE");
+    map("compression.content_types", "COMPRESSION_CONTENT_TYPES");
+    map("compression.algorithm", "COMPRESSION_ALGORITHM");
+    map("compression.level", "COMPRESSION_LEVEL");
     map("server.domain", "SERVER_DOMAIN");
     map("server.max_concurrent_requests", "SERVER_MAX_CONCURRENT_REQUESTS");
     map("server.max_request_line", "SERVER_MAX_REQUEST_LINE");
@@ -109,7 +114,6 @@ public final class ConfigFile {
     IGNORED.put(
         "encryption.key_manager.cosmian.insecure_skip_verify",
         "the KMS certificate is always verified");
-    IGNORED.put("compression.", "compression is not part of this gateway");
     IGNORED.put("server.read_timeout", "client idle timeouts are fixed (120 s of no progress)");
     IGNORED.put("server.write_timeout", "client idle timeouts are fixed (120 s of no progress)");
     IGNORED.put("server.idle_timeout", "idle connections are closed after 300 s");

@@ -21,6 +21,7 @@ public record GatewayConfig(
     BackendConfig backend,
     AuthConfig auth,
     EncryptionConfig encryption,
+    CompressionConfig compression,
     OpsConfig ops) {
 
   private static final Set<String> LOG_LEVELS =
@@ -49,6 +50,7 @@ public record GatewayConfig(
         backend,
         AuthConfig.from(s, listen, backend.dataDir()),
         EncryptionConfig.from(s),
+        CompressionConfig.from(s),
         OpsConfig.from(s));
   }
 }

@@ -146,6 +146,25 @@ public abstract sealed class CryptoException extends Exception {
     }
   }
 
+  /**
+   * A compressed object's frame container is inconsistent: a frame or index entry is not where the
+   * layout says, a frame does not decode to its exact size, or the index disagrees with the frames.
+   * The container is authenticated by the encryption, so this means a writer defect or a forgery by
+   * someone holding the data key; nothing of the affected frame is released.
+   */
+  public static final class CorruptCompressedData extends CryptoException {
+    CorruptCompressedData(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The object's compression is unknown to this build, or cannot run on this machine. */
+  public static final class UnsupportedCompression extends CryptoException {
+    UnsupportedCompression(String message) {
+      super(message, null);
+    }
+  }
+
   /** A ciphertext length that no plaintext length produces under this object's layout. */
   public static final class ImpossibleCiphertextSize extends CryptoException {
     ImpossibleCiphertextSize(String message) {

@@ -1,6 +1,7 @@
 package io.github.s3eg.crypto;
 
 import java.io.InputStream;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,11 @@ import java.util.Set;
  *       {@code s3eg-etag} entry, for a later metadata update).
  * </ol>
  *
+ * <p>A compressed session (format version 2, {@link #isCompressed()}) compresses the plaintext into
+ * a {@linkplain FrameLayout frame container} inside {@code encrypt}, and encrypts that; sizes,
+ * digests and the trailer still describe the plaintext, but the body size is known only after the
+ * end, so {@link #ciphertextSize(long)} is refused.
+ *
  * <p>The session holds the derived segment key and the trailer MAC key, never the DEK itself. It is
  * for one thread; a second {@code encrypt} is refused because it would repeat nonces.
  */
@@ -26,16 +32,19 @@ public final class EncryptionSession {
   private final SegmentCipher cipher;
   private final byte[] trailerMacKey;
   private final PlaintextDigests digests;
+  private final int compressionLevel;
   private boolean started;
 
-  EncryptionSession(ObjectMetadata metadata, byte[] dek, Set<PlaintextChecksum> checksums) {
+  EncryptionSession(
+      ObjectMetadata metadata, byte[] dek, Set<PlaintextChecksum> checksums, int compressionLevel) {
     this.metadata = metadata;
+    this.compressionLevel = compressionLevel;
     this.cipher =
         SegmentCipher.create(
             metadata.algorithm(),
             dek,
             metadata.header(),
-            ObjectFormat.singleObjectBodyAssociatedData());
+            ObjectFormat.bodyAssociatedData(metadata.version()));
     this.trailerMacKey = EtagTrailer.macKey(dek);
     this.digests = new PlaintextDigests(checksums);
   }
@@ -45,9 +54,26 @@ public final class EncryptionSession {
     return metadata.toMap();
   }
 
-  /** The exact body size for a plaintext size (for {@code Content-Length} to the backend). */
+  /**
+   * The exact body size for a plaintext size (for {@code Content-Length} to the backend).
+   *
+   * @throws IllegalStateException for a compressed session: its size depends on the data
+   */
   public long ciphertextSize(long plaintextSize) {
+    if (isCompressed()) {
+      throw new IllegalStateException("a compressed body's size is known only after its end");
+    }
     return metadata.layout().ciphertextSize(plaintextSize);
+  }
+
+  /** Whether this is a compressed object (format version 2). */
+  public boolean isCompressed() {
+    return metadata.compression().isPresent();
+  }
+
+  /** The object's format version (1, or 2 when compressed). */
+  public int formatVersion() {
+    return metadata.version();
   }
 
   public Algorithm algorithm() {
@@ -69,6 +95,16 @@ public final class EncryptionSession {
       throw new IllegalStateException("an encryption session encrypts one body only");
     }
     started = true;
+    if (isCompressed()) {
+      InputStream container =
+          new CompressingStream(plaintext, metadata.compression().get(), compressionLevel, digests);
+      return new EncryptingStream(
+          cipher,
+          metadata.layout(),
+          metadata.header(),
+          container,
+          new PlaintextDigests(EnumSet.noneOf(PlaintextChecksum.class)));
+    }
     return new EncryptingStream(cipher, metadata.layout(), metadata.header(), plaintext, digests);
   }
 
@@ -111,7 +147,8 @@ public final class EncryptionSession {
    */
   public Map<String, String> sealedTrailerMetadata(byte[] declaredMd5, long declaredSize) {
     return Map.of(
-        ObjectMetadata.ETAG, EtagTrailer.seal(trailerMacKey, declaredMd5, declaredSize).encode());
+        ObjectMetadata.ETAG,
+        EtagTrailer.seal(metadata.version(), trailerMacKey, declaredMd5, declaredSize).encode());
   }
 
   /** {@link #metadata()} plus {@link #sealedTrailerMetadata()}; after the end. */
@@ -120,7 +157,7 @@ public final class EncryptionSession {
   }
 
   private EtagTrailer trailer() {
-    return EtagTrailer.seal(trailerMacKey, plaintextMd5(), plaintextSize());
+    return EtagTrailer.seal(metadata.version(), trailerMacKey, plaintextMd5(), plaintextSize());
   }
 
   private void requireComplete() {

@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  *   mac     = HMAC-SHA256(macKey, version(1 byte) || md5(16) || uint64_be(length))[0..16)
  * </pre>
  *
+ * <p>{@code version} is the object's format version: in a compressed object (version 2) the length
+ * is the uncompressed plaintext's, and the entry is required.
+ *
  * <p>Because the MAC key comes from the object's DEK, the entry cannot be moved between objects or
  * edited without the key; it is checked in constant time when the object is opened. Immutable.
  */
@@ -32,11 +35,13 @@ public final class EtagTrailer {
       Pattern.compile("([0-9a-f]{32})\\.(0|[1-9][0-9]{0,18})\\.([0-9a-f]{32})");
   private static final HexFormat HEX = HexFormat.of();
 
+  private final int version;
   private final byte[] md5;
   private final long plaintextSize;
   private final byte[] mac;
 
-  private EtagTrailer(byte[] md5, long plaintextSize, byte[] mac) {
+  private EtagTrailer(int version, byte[] md5, long plaintextSize, byte[] mac) {
+    this.version = version;
     this.md5 = md5;
     this.plaintextSize = plaintextSize;
     this.mac = mac;
@@ -48,26 +53,37 @@ public final class EtagTrailer {
         dek, new byte[0], MAC_INFO.getBytes(StandardCharsets.US_ASCII), MAC_KEY_SIZE);
   }
 
+  /** A version 1 trailer. */
   static EtagTrailer seal(byte[] macKey, byte[] md5, long plaintextSize) {
+    return seal(ObjectFormat.VERSION, macKey, md5, plaintextSize);
+  }
+
+  static EtagTrailer seal(int version, byte[] macKey, byte[] md5, long plaintextSize) {
     if (md5.length != MD5_SIZE || plaintextSize < 0) {
       throw new IllegalArgumentException("an MD5 is 16 bytes and a size is not negative");
     }
-    return new EtagTrailer(md5.clone(), plaintextSize, mac(macKey, md5, plaintextSize));
+    return new EtagTrailer(
+        version, md5.clone(), plaintextSize, mac(version, macKey, md5, plaintextSize));
   }
 
   /** Whether the MAC verifies under {@code macKey}; constant-time comparison. */
   boolean verifies(byte[] macKey) {
-    return MessageDigest.isEqual(mac(macKey, md5, plaintextSize), mac);
+    return MessageDigest.isEqual(mac(version, macKey, md5, plaintextSize), mac);
   }
 
-  private static byte[] mac(byte[] macKey, byte[] md5, long plaintextSize) {
+  private static byte[] mac(int version, byte[] macKey, byte[] md5, long plaintextSize) {
     ByteBuffer input = ByteBuffer.allocate(1 + MD5_SIZE + Long.BYTES);
-    input.put((byte) ObjectFormat.VERSION).put(md5).putLong(plaintextSize);
+    input.put((byte) version).put(md5).putLong(plaintextSize);
     return Arrays.copyOf(Hkdf.hmac(macKey, input.array()), MAC_SIZE);
   }
 
-  /** Parses the entry's value; only the canonical form is accepted. */
+  /** Parses the entry's value of a version 1 object; only the canonical form is accepted. */
   static EtagTrailer parse(String value) throws CryptoException.MalformedMetadata {
+    return parse(value, ObjectFormat.VERSION);
+  }
+
+  /** Parses the entry's value of an object of format {@code version}. */
+  static EtagTrailer parse(String value, int version) throws CryptoException.MalformedMetadata {
     Matcher m = value == null ? null : FORMAT.matcher(value);
     if (m == null || !m.matches()) {
       throw new CryptoException.MalformedMetadata(
@@ -79,7 +95,7 @@ public final class EtagTrailer {
     } catch (NumberFormatException e) {
       throw new CryptoException.MalformedMetadata("s3eg-etag length is out of range");
     }
-    return new EtagTrailer(HEX.parseHex(m.group(1)), size, HEX.parseHex(m.group(3)));
+    return new EtagTrailer(version, HEX.parseHex(m.group(1)), size, HEX.parseHex(m.group(3)));
   }
 
   /** The metadata value. */

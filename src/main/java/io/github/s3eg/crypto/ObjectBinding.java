@@ -17,13 +17,16 @@ import java.nio.charset.StandardCharsets;
  *   len(alg) || alg                     1 byte + ASCII config name, e.g. "AES256-GCM"
  *   plaintext segment size              4 bytes, big-endian
  *   header                              40 bytes (length byte || salt || nonce prefix)
+ *   len(cmp) || cmp                     version 2 only: 1 byte + ASCII s3eg-cmp value
  *   len(bucket) || bucket               2 bytes big-endian + UTF-8
  *   len(key) || key                     4 bytes big-endian + UTF-8
  * </pre>
  *
- * <p>Every variable field is length-prefixed, so distinct inputs never encode alike. The body does
- * not depend on any of this: a server-side copy re-wraps the DEK under the new name and copies the
- * body unchanged.
+ * <p>The version byte is 1 for an uncompressed object and 2 for a compressed one, whose {@link
+ * Compression} follows the header: compression cannot be added, removed or changed without the
+ * unwrap failing. Every variable field is length-prefixed, so distinct inputs never encode alike.
+ * The body does not depend on any of this: a server-side copy re-wraps the DEK under the new name
+ * and copies the body unchanged.
  */
 final class ObjectBinding {
 
@@ -34,11 +37,29 @@ final class ObjectBinding {
 
   static byte[] wrapAssociatedData(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, String bucket, String key) {
-    return wrapAssociatedData(ObjectFormat.VERSION, algorithm, layout, header, bucket, key);
+    return wrapAssociatedData(ObjectFormat.VERSION, algorithm, layout, header, null, bucket, key);
+  }
+
+  /** {@code compression}: null for a version 1 object, else a version 2 (compressed) one. */
+  static byte[] wrapAssociatedData(
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader header,
+      Compression compression,
+      String bucket,
+      String key) {
+    return wrapAssociatedData(
+        compression == null ? ObjectFormat.VERSION : ObjectFormat.COMPRESSED_VERSION,
+        algorithm,
+        layout,
+        header,
+        compression,
+        bucket,
+        key);
   }
 
   /**
-   * The same for a given format version: a multipart upload's DEK ({@link
+   * The associated data for a given format version: a multipart upload's DEK ({@link
    * ObjectFormat#MULTIPART_VERSION}) never unwraps as a single object's, or the other way round.
    */
   static byte[] wrapAssociatedData(
@@ -46,6 +67,7 @@ final class ObjectBinding {
       Algorithm algorithm,
       SegmentLayout layout,
       StreamHeader header,
+      Compression compression,
       String bucket,
       String key) {
     byte[] bucketBytes = strictUtf8(bucket, "bucket");
@@ -62,6 +84,11 @@ final class ObjectBinding {
     out.writeBytes(
         ByteBuffer.allocate(Integer.BYTES).putInt(layout.plaintextSegmentSize()).array());
     out.writeBytes(header.encode());
+    if (compression != null) {
+      byte[] cmp = compression.encode().getBytes(StandardCharsets.US_ASCII);
+      out.write(cmp.length);
+      out.writeBytes(cmp);
+    }
     out.writeBytes(ByteBuffer.allocate(Short.BYTES).putShort((short) bucketBytes.length).array());
     out.writeBytes(bucketBytes);
     out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(keyBytes.length).array());

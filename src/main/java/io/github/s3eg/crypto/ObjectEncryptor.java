@@ -76,7 +76,7 @@ public final class ObjectEncryptor {
       StreamHeader uploadHeader = StreamHeader.random(random);
       byte[] ad =
           ObjectBinding.wrapAssociatedData(
-              ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, bucket, key);
+              ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, null, bucket, key);
       try {
         return ObjectMetadata.multipart(algorithm, layout, uploadHeader, keys.wrap(dek, ad));
       } catch (KeyManagerException e) {
@@ -100,11 +100,35 @@ public final class ObjectEncryptor {
    */
   public EncryptionSession begin(String bucket, String key, Set<PlaintextChecksum> checksums)
       throws CryptoException {
+    return begin(bucket, key, checksums, null, 0);
+  }
+
+  /**
+   * Begins a compressed object (format version 2): {@link EncryptionSession#encrypt} then
+   * compresses the plaintext into frames before encrypting, and the checksums are of the plaintext.
+   * Its body size is known only at the end ({@link EncryptionSession#isCompressed()}).
+   *
+   * @param level the codec's compression level ({@link Codec#minLevel()}..{@link Codec#maxLevel()})
+   */
+  public EncryptionSession begin(String bucket, String key, Compression compression, int level)
+      throws CryptoException {
+    return begin(
+        bucket, key, EnumSet.of(PlaintextChecksum.MD5), Objects.requireNonNull(compression), level);
+  }
+
+  private EncryptionSession begin(
+      String bucket,
+      String key,
+      Set<PlaintextChecksum> checksums,
+      Compression compression,
+      int level)
+      throws CryptoException {
     byte[] dek = new byte[Algorithm.KEY_SIZE];
     random.nextBytes(dek);
     try {
       StreamHeader header = StreamHeader.random(random);
-      byte[] ad = ObjectBinding.wrapAssociatedData(algorithm, layout, header, bucket, key);
+      byte[] ad =
+          ObjectBinding.wrapAssociatedData(algorithm, layout, header, compression, bucket, key);
       WrappedKey wrapped;
       try {
         wrapped = keys.wrap(dek, ad);
@@ -112,7 +136,10 @@ public final class ObjectEncryptor {
         throw CryptoException.fromKeyManager(e);
       }
       return new EncryptionSession(
-          new ObjectMetadata(algorithm, layout, header, wrapped), dek, checksums);
+          new ObjectMetadata(algorithm, layout, header, compression, wrapped),
+          dek,
+          checksums,
+          level);
     } finally {
       Arrays.fill(dek, (byte) 0);
     }

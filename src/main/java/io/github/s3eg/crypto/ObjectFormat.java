@@ -6,10 +6,15 @@ import java.nio.charset.StandardCharsets;
  * Constants of the encrypted object format that are neither sizes ({@link SegmentLayout}) nor
  * metadata names ({@link ObjectMetadata}). The byte-level specification is {@code
  * docs/object-format.md}.
+ *
+ * <p>Version 1 is an object whose encrypted plaintext is the object's bytes. Version 2 is a
+ * compressed object: the same encryption, of a {@linkplain FrameLayout frame container} instead of
+ * the bytes. The gateway writes the lowest version that expresses an object, so with compression
+ * off it writes exactly version 1.
  */
 public final class ObjectFormat {
 
-  /** The format version written by this build and stored in {@code s3eg-v}. */
+  /** The format version of uncompressed objects, stored in {@code s3eg-v}. */
   public static final int VERSION = 1;
 
   /**
@@ -19,11 +24,20 @@ public final class ObjectFormat {
    */
   public static final int MULTIPART_VERSION = 3;
 
+  /** The format version of compressed objects (version 1 plus the frame container). */
+  public static final int COMPRESSED_VERSION = 2;
+
   /** Body associated data (Tink's {@code associatedData}, HKDF info) of a single-PUT object. */
   static final String SINGLE_OBJECT_BODY_AD = "s3eg/v1/object";
 
   /** Start of the body associated data of a part of a multipart object. */
   static final String PART_BODY_AD = "s3eg/v2/part";
+
+  /**
+   * Body associated data of a compressed single-PUT object: the encrypted plaintext is a frame
+   * container, and a body cannot be taken for the other kind even under the same key.
+   */
+  static final String COMPRESSED_OBJECT_BODY_AD = "s3eg/v2/object";
 
   private ObjectFormat() {}
 
@@ -43,5 +57,11 @@ public final class ObjectFormat {
         .put(label)
         .put(MultipartLayout.partPrefix(partNumber, plaintextSize))
         .array();
+  }
+
+  /** The body associated data of an object of format {@code version}. */
+  static byte[] bodyAssociatedData(int version) {
+    return (version == COMPRESSED_VERSION ? COMPRESSED_OBJECT_BODY_AD : SINGLE_OBJECT_BODY_AD)
+        .getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #ETAG}</td><td>optional {@link EtagTrailer}, written after the body</td></tr>
  * </table>
  *
+ * <p>Format version 2 (a compressed object) has the same entries with {@code s3eg-v = 2}, plus
+ * {@value #COMPRESSION} ({@link Compression#encode()}), and its {@value #ETAG} is required: the
+ * plaintext size cannot be computed from the body size of a compressed object.
+ *
  * <p>Parsing is strict and never falls back to plaintext: a missing, duplicated (names compare
  * case-insensitively, as HTTP headers do), unknown or non-canonical entry is {@link
  * CryptoException.MalformedMetadata}; a well-formed version other than 1 is {@link
@@ -49,12 +53,17 @@ public final class ObjectMetadata {
   public static final String KEK = "s3eg-kek";
   public static final String DEK = "s3eg-dek";
   public static final String ETAG = "s3eg-etag";
+  public static final String COMPRESSION = "s3eg-cmp";
 
   /** Largest wrapped DEK accepted, in bytes; generous for any KEK wrap, small beside S3's 2 KB. */
   static final int MAX_WRAPPED_KEY_SIZE = 1024;
 
   private static final Set<String> KNOWN =
       Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG);
+  private static final Set<String> KNOWN_MULTIPART =
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK);
+  private static final Set<String> KNOWN_COMPRESSED =
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, COMPRESSION);
   private static final Pattern DECIMAL_VERSION = Pattern.compile("0|[1-9][0-9]{0,8}");
   private static final Pattern DECIMAL_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
 
@@ -62,12 +71,31 @@ public final class ObjectMetadata {
   private final Algorithm algorithm;
   private final SegmentLayout layout;
   private final StreamHeader header;
+  private final Compression compression;
   private final WrappedKey wrappedKey;
   private final EtagTrailer trailer;
 
+  /** A version 1 (uncompressed) object's metadata. */
   public ObjectMetadata(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, WrappedKey wrappedKey) {
-    this(ObjectFormat.VERSION, algorithm, layout, header, wrappedKey, null);
+    this(ObjectFormat.VERSION, algorithm, layout, header, null, wrappedKey, null);
+  }
+
+  /** A version 2 (compressed) object's metadata; {@code compression} null for version 1. */
+  public ObjectMetadata(
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader header,
+      Compression compression,
+      WrappedKey wrappedKey) {
+    this(
+        compression == null ? ObjectFormat.VERSION : ObjectFormat.COMPRESSED_VERSION,
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        null);
   }
 
   /**
@@ -78,12 +106,7 @@ public final class ObjectMetadata {
   public static ObjectMetadata multipart(
       Algorithm algorithm, SegmentLayout layout, StreamHeader uploadHeader, WrappedKey wrappedKey) {
     return new ObjectMetadata(
-        ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, wrappedKey, null);
-  }
-
-  /** The same entries with another wrapped key (a copy to another name). */
-  public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
-    return new ObjectMetadata(version, algorithm, layout, header, rewrapped, trailer);
+        ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, null, wrappedKey, null);
   }
 
   private ObjectMetadata(
@@ -91,23 +114,41 @@ public final class ObjectMetadata {
       Algorithm algorithm,
       SegmentLayout layout,
       StreamHeader header,
+      Compression compression,
       WrappedKey wrappedKey,
       EtagTrailer trailer) {
     this.version = version;
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.layout = Objects.requireNonNull(layout, "layout");
     this.header = Objects.requireNonNull(header, "header");
+    this.compression = compression;
     this.wrappedKey = Objects.requireNonNull(wrappedKey, "wrappedKey");
     this.trailer = trailer;
   }
 
   /** A copy with the authenticated trailer entry. */
   public ObjectMetadata withTrailer(EtagTrailer trailer) {
-    if (version != ObjectFormat.VERSION) {
-      throw new IllegalStateException("only single-PUT objects have a trailer entry");
+    if (version == ObjectFormat.MULTIPART_VERSION) {
+      throw new IllegalStateException("multipart objects keep their ETag in the index");
     }
     return new ObjectMetadata(
-        version, algorithm, layout, header, wrappedKey, Objects.requireNonNull(trailer, "trailer"));
+        version,
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        Objects.requireNonNull(trailer, "trailer"));
+  }
+
+  /** A copy with another wrapped data key (a re-wrap for another name or KEK). */
+  public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
+    return new ObjectMetadata(version, algorithm, layout, header, compression, rewrapped, trailer);
+  }
+
+  /** How the object is compressed; empty unless version 2. */
+  public Optional<Compression> compression() {
+    return Optional.ofNullable(compression);
   }
 
   /** Whether a user-metadata name (without {@code x-amz-meta-}) belongs to the gateway. */
@@ -115,7 +156,7 @@ public final class ObjectMetadata {
     return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
   }
 
-  /** {@link ObjectFormat#VERSION} or {@link ObjectFormat#MULTIPART_VERSION}. */
+  /** 1 (single PUT), 2 (compressed single PUT) or 3 (multipart). */
   public int version() {
     return version;
   }
@@ -127,7 +168,8 @@ public final class ObjectMetadata {
 
   /** The associated data the DEK is wrapped under, for this object's bucket and key. */
   byte[] wrapAssociatedData(String bucket, String key) {
-    return ObjectBinding.wrapAssociatedData(version, algorithm, layout, header, bucket, key);
+    return ObjectBinding.wrapAssociatedData(
+        version, algorithm, layout, header, compression, bucket, key);
   }
 
   public Algorithm algorithm() {
@@ -160,6 +202,9 @@ public final class ObjectMetadata {
     m.put(HEADER, b64.encodeToString(header.encode()));
     m.put(KEK, wrappedKey.kek().encode());
     m.put(DEK, b64.encodeToString(wrappedKey.ciphertext()));
+    if (compression != null) {
+      m.put(COMPRESSION, compression.encode());
+    }
     if (trailer != null) {
       m.put(ETAG, trailer.encode());
     }
@@ -172,19 +217,27 @@ public final class ObjectMetadata {
    * @throws CryptoException.NoEncryptionMetadata if there is no {@value #PREFIX} entry at all
    */
   public static ObjectMetadata parse(Map<String, String> userMetadata) throws CryptoException {
+    // Compressed objects are version 2; everything else below applies to both versions.
     Map<String, String> entries = cryptoEntries(userMetadata);
     if (entries.isEmpty()) {
       throw new CryptoException.NoEncryptionMetadata(
           "the object has no s3eg- metadata: it was not written through the gateway");
     }
     int version = parseVersion(required(entries, VERSION));
-    if (version != ObjectFormat.VERSION && version != ObjectFormat.MULTIPART_VERSION) {
+    if (version != ObjectFormat.VERSION
+        && version != ObjectFormat.COMPRESSED_VERSION
+        && version != ObjectFormat.MULTIPART_VERSION) {
       throw new CryptoException.UnsupportedVersion(
-          "object format version " + version + " is not supported (this build reads 1 and 3)");
+          "object format version " + version + " is not supported (this build reads 1 to 3)");
     }
+    Set<String> known =
+        switch (version) {
+          case ObjectFormat.COMPRESSED_VERSION -> KNOWN_COMPRESSED;
+          case ObjectFormat.MULTIPART_VERSION -> KNOWN_MULTIPART;
+          default -> KNOWN;
+        };
     for (String name : entries.keySet()) {
-      if (!KNOWN.contains(name)
-          || (version == ObjectFormat.MULTIPART_VERSION && name.equals(ETAG))) {
+      if (!known.contains(name)) {
         throw new CryptoException.MalformedMetadata(
             "unknown entry " + name + " in a v" + version + " object");
       }
@@ -203,10 +256,15 @@ public final class ObjectMetadata {
     if (wrapped.length == 0 || wrapped.length > MAX_WRAPPED_KEY_SIZE) {
       throw new CryptoException.MalformedMetadata(DEK + " has an impossible length");
     }
-    String etag = entries.get(ETAG);
-    EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag);
+    Compression compression =
+        version == ObjectFormat.COMPRESSED_VERSION
+            ? Compression.parse(required(entries, COMPRESSION))
+            : null;
+    String etag =
+        version == ObjectFormat.COMPRESSED_VERSION ? required(entries, ETAG) : entries.get(ETAG);
+    EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag, version);
     return new ObjectMetadata(
-        version, algorithm, layout, header, new WrappedKey(kek, wrapped), trailer);
+        version, algorithm, layout, header, compression, new WrappedKey(kek, wrapped), trailer);
   }
 
   private static Map<String, String> cryptoEntries(Map<String, String> userMetadata)

@@ -12,8 +12,8 @@ import java.util.Objects;
  * under the source name's associated data and wraps it again, under the key manager's active KEK,
  * for the destination name. This is what a server-side {@code CopyObject} needs (the body is copied
  * unchanged by the backend), and it also re-keys an object to the current KEK after a rotation. The
- * header, algorithm, segment size and trailer stay as they are (the trailer MAC depends on the DEK
- * only). Thread-safe.
+ * header, algorithm, segment size, compression and trailer stay as they are (the trailer MAC
+ * depends on the DEK only). Thread-safe.
  */
 public final class ObjectRebinder {
 
@@ -42,6 +42,7 @@ public final class ObjectRebinder {
     try {
       dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
       WrappedKey rewrapped = keys.wrap(dek, associatedData(source, toBucket, toKey));
+      // Everything but the wrapped key stays: compression and trailer travel with the body.
       return source.withWrappedKey(rewrapped).toMap();
     } catch (KeyManagerException e) {
       throw CryptoException.fromKeyManager(e);

@@ -14,6 +14,10 @@ import java.util.OptionalLong;
  * body is read, so {@link #decrypt} reports a cut anywhere as {@link
  * CryptoException.TruncatedCiphertext} and extra bytes as {@link CryptoException.TrailingData}
  * before releasing the affected segment. Without it, the last-segment flag still detects both.
+ *
+ * <p>A compressed object (format version 2, {@link #compression()} present) always has the trailer,
+ * which gives its plaintext size; {@link #decrypt} decompresses as it decrypts, and ranged reads go
+ * through {@link #compressedRange} instead of {@link #rangeFor}.
  */
 public final class OpenedObject {
 
@@ -89,6 +93,11 @@ public final class OpenedObject {
     return metadata.layout();
   }
 
+  /** How the object is compressed; empty for an uncompressed (version 1) object. */
+  public Optional<Compression> compression() {
+    return metadata.compression();
+  }
+
   /** The body header, as stored in metadata. */
   public StreamHeader header() {
     return metadata.header();
@@ -115,6 +124,10 @@ public final class OpenedObject {
    * @throws CryptoException.TrailingData if it is longer
    */
   public long plaintextSize(long ciphertextSize) throws CryptoException {
+    if (metadata.compression().isPresent()) {
+      containerSize(ciphertextSize);
+      return authenticatedPlaintextSize().getAsLong();
+    }
     OptionalLong authenticated = authenticatedPlaintextSize();
     if (authenticated.isPresent()) {
       long expected = layout().ciphertextSize(authenticated.getAsLong());
@@ -135,8 +148,44 @@ public final class OpenedObject {
     }
   }
 
-  /** Decrypts a whole body (header included). Closing the result closes {@code fullBody}. */
+  /**
+   * The container size of a compressed object whose body has {@code ciphertextSize} bytes.
+   *
+   * @throws CryptoException.ImpossibleCiphertextSize if no container of this object has that body
+   */
+  private long containerSize(long ciphertextSize) throws CryptoException {
+    long plaintext = authenticatedPlaintextSize().getAsLong();
+    try {
+      long container = layout().plaintextSize(ciphertextSize);
+      if (container >= metadata.compression().get().frames().minContainerSize(plaintext)) {
+        return container;
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the uniform failure.
+    }
+    throw new CryptoException.ImpossibleCiphertextSize(
+        "a body of "
+            + ciphertextSize
+            + " bytes cannot hold the compressed frames of "
+            + plaintext
+            + " bytes");
+  }
+
+  /**
+   * Decrypts a whole body (header included); a compressed object's frames are decompressed on the
+   * way. Closing the result closes {@code fullBody}.
+   */
   public InputStream decrypt(InputStream fullBody) {
+    if (metadata.compression().isPresent()) {
+      InputStream container =
+          aead.newDecryptingStream(
+              fullBody,
+              metadata.header(),
+              ObjectFormat.bodyAssociatedData(ObjectFormat.COMPRESSED_VERSION),
+              -1);
+      return DecompressingStream.whole(
+          container, metadata.compression().get(), authenticatedPlaintextSize().getAsLong());
+    }
     return aead.newDecryptingStream(
         fullBody,
         metadata.header(),
@@ -146,12 +195,45 @@ public final class OpenedObject {
 
   /** See {@link SegmentLayout#rangeFor}. */
   public CiphertextRange rangeFor(long firstPlaintext, long lastPlaintext, long plaintextSize) {
+    requireUncompressed();
     return layout().rangeFor(firstPlaintext, lastPlaintext, plaintextSize);
   }
 
   /** See {@link SegmentLayout#suffixRange}. */
   public CiphertextRange suffixRange(long suffixLength, long plaintextSize) {
+    requireUncompressed();
     return layout().suffixRange(suffixLength, plaintextSize);
+  }
+
+  /**
+   * A ranged read of plaintext bytes {@code first..last} of a compressed object whose body has
+   * {@code ciphertextSize} bytes (a {@code last} beyond the end is clamped).
+   *
+   * @throws CryptoException.ImpossibleCiphertextSize as {@link #plaintextSize(long)}
+   * @throws IllegalStateException if the object is not compressed
+   * @throws IllegalArgumentException if the range is not satisfiable
+   */
+  public CompressedRange compressedRange(long first, long last, long ciphertextSize)
+      throws CryptoException {
+    Compression compression =
+        metadata
+            .compression()
+            .orElseThrow(() -> new IllegalStateException("the object is not compressed"));
+    long size = authenticatedPlaintextSize().getAsLong();
+    return new CompressedRange(
+        aead,
+        metadata.header(),
+        compression,
+        size,
+        containerSize(ciphertextSize),
+        first,
+        Math.min(last, size - 1));
+  }
+
+  private void requireUncompressed() {
+    if (metadata.compression().isPresent()) {
+      throw new IllegalStateException("a compressed object is read through compressedRange");
+    }
   }
 
   /**
@@ -160,6 +242,7 @@ public final class OpenedObject {
    * range.plaintextFirst()..range.plaintextLast()}.
    */
   public InputStream decryptRange(InputStream ciphertextOfSegments, CiphertextRange range) {
+    requireUncompressed();
     return aead.newRangeDecryptingStream(
         ciphertextOfSegments,
         metadata.header(),

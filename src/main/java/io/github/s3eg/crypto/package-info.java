@@ -1,6 +1,6 @@
 /**
- * The encrypted object format (version 1) and its streaming engine. Independent of Camel and S3
- * transport: it turns plaintext streams into encrypted bodies plus {@code s3eg-} user-metadata
+ * The encrypted object format (versions 1 and 2) and its streaming engine. Independent of Camel and
+ * S3 transport: it turns plaintext streams into encrypted bodies plus {@code s3eg-} user-metadata
  * entries and back. The byte-level specification is {@code docs/object-format.md}.
  *
  * <h2>Writing an object</h2>
@@ -25,6 +25,15 @@
  *       suffixRange(n, size)} → {@link io.github.s3eg.crypto.CiphertextRange} (fetch {@code
  *       httpRange()} from the backend) and {@code decryptRange(segments, range)}.
  * </ol>
+ *
+ * <h2>Compressed objects (format version 2)</h2>
+ *
+ * <p>{@code encryptor.begin(bucket, key, compression, level)} gives a session that compresses the
+ * plaintext into a {@link io.github.s3eg.crypto.FrameLayout frame container} ({@link
+ * io.github.s3eg.crypto.Codec zstd or gzip} frames and an index) before encrypting it; its body
+ * size is known only at the end. {@link io.github.s3eg.crypto.OpenedObject#decrypt} decompresses as
+ * it decrypts; ranged reads use {@link io.github.s3eg.crypto.OpenedObject#compressedRange} (index
+ * entries first, then the frames).
  *
  * <p>{@link io.github.s3eg.crypto.ObjectRebinder} re-wraps a DEK for a server-side copy. All size
  * arithmetic is in {@link io.github.s3eg.crypto.SegmentLayout}. Failures are the sealed {@link

@@ -2,7 +2,6 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.crypto.CryptoException;
-import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
@@ -25,24 +24,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * CopyObject ({@code PUT} with {@code x-amz-copy-source}). For a gateway-encrypted source the data
- * key is re-wrapped for the destination's bucket and key and the body is copied server-side at the
- * backend: no object bytes pass through the gateway. A plaintext source (only readable with {@code
- * ENCRYPTION_ALLOW_PLAINTEXT_READS=true}) is encrypted on the way, by streaming. S3's metadata
- * directive applies to the client's metadata: {@code COPY} keeps the source's headers and metadata,
- * {@code REPLACE} takes them from this request.
+ * CopyObject ({@code PUT} with {@code x-amz-copy-source}). For a source encrypted with the
+ * configured algorithm the data key is re-wrapped for the destination's bucket and key and the body
+ * is copied server-side at the backend: no object bytes pass through the gateway (a compressed
+ * source stays compressed, an uncompressed one uncompressed). A source encrypted with another
+ * algorithm, or a plaintext source (only readable with {@code
+ * ENCRYPTION_ALLOW_PLAINTEXT_READS=true}), is re-encrypted by streaming ({@link ReencryptingCopy}).
+ * S3's metadata directive applies to the client's metadata: {@code COPY} keeps the source's headers
+ * and metadata, {@code REPLACE} takes them from this request.
  */
 public final class CopyOperation {
 
@@ -83,20 +80,20 @@ public final class CopyOperation {
   private MultipartIndexes multipartIndexes;
   private MultipartState multipartState;
   private final ObjectRebinder rebinder;
-  private final ObjectEncryptor encryptor;
-  private final ObjectOperations objects;
+  private final ReencryptingCopy reencryption;
 
   public CopyOperation(
       BackendClients backend,
       DecryptObject decryption,
       ObjectRebinder rebinder,
       ObjectEncryptor encryptor,
+      CompressionPolicy compression,
+      long spoolLimit,
       ObjectOperations objects) {
     this.backend = backend;
     this.decryption = decryption;
     this.rebinder = rebinder;
-    this.encryptor = encryptor;
-    this.objects = objects;
+    this.reencryption = new ReencryptingCopy(backend, encryptor, compression, spoolLimit, objects);
   }
 
   /** Enables copying multipart sources (their indexes are read and written through these). */
@@ -142,12 +139,14 @@ public final class CopyOperation {
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
       lastModified = copyMultipart(s3, source, src, headers, loaded.index());
+    } else if (reencryption.needed(opened)) {
+      checkCopyConditions(s3, etag, src.lastModified());
+      reencryption.copy(
+          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers);
+      lastModified = Instant.now();
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified =
-          opened.isPresent()
-              ? copyServerSide(s3, source, src, headers)
-              : reencrypt(s3, source, headers, src.contentLength());
+      lastModified = copyServerSide(s3, source, src, headers);
     }
     XmlWriter xml =
         new XmlWriter()
@@ -265,42 +264,6 @@ public final class CopyOperation {
     }
     multipartState.writeIndex(
         s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
-    return Instant.now();
-  }
-
-  /** A plaintext source (allowed by configuration) is encrypted while it streams through. */
-  private Instant reencrypt(S3Request s3, CopySource source, ObjectHeaders headers, long size)
-      throws CryptoException {
-    EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
-    Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
-    metadata.putAll(session.metadata());
-    try (ResponseInputStream<GetObjectResponse> in =
-        backend.s3().getObject(g -> g.bucket(source.bucket()).key(source.key()))) {
-      PutObjectRequest.Builder b =
-          PutObjectRequest.builder()
-              .bucket(s3.bucket())
-              .key(s3.key())
-              .contentLength(session.ciphertextSize(size));
-      ObjectOperations.applyHeaders(
-          headers,
-          metadata,
-          b::contentType,
-          b::contentEncoding,
-          b::contentDisposition,
-          b::contentLanguage,
-          b::cacheControl,
-          b::metadata);
-      PutObjectResponse put =
-          backend
-              .uploads()
-              .putObject(
-                  b.build(),
-                  ObjectOperations.oneShot(
-                      session.encrypt(in), session.ciphertextSize(size), headers.contentType()));
-      objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
     return Instant.now();
   }
 

@@ -47,6 +47,10 @@ final class CryptoErrors {
           new S3Exception(
               S3ErrorCode.INTERNAL_ERROR,
               "The object's key is not available to the gateway: " + e.getMessage());
+      case CryptoException.UnsupportedCompression e ->
+          new S3Exception(
+              S3ErrorCode.INTERNAL_ERROR,
+              "The object's compression is not available on this gateway: " + e.getMessage());
       case CryptoException.UnsupportedAlgorithm e ->
           new S3Exception(
               S3ErrorCode.INTERNAL_ERROR,

@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.Synchronization;
 
 /**
  * The {@code encrypt} step of PutObject: replaces the plaintext body with its encryption (object
@@ -31,15 +33,23 @@ import org.apache.camel.Processor;
  *   <li>a body up to {@code ENCRYPTION_SPOOL_LIMIT} is encrypted into memory first;
  *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
  * </ul>
+ *
+ * <p>When the {@code compress} step chose compression ({@link ChooseCompression#PROPERTY}), the
+ * session compresses the plaintext into frames before encrypting it (object format version 2). The
+ * body length then depends on the data, so the ciphertext is spooled ({@link UploadSpool}) and
+ * uploaded with its exact length; the plaintext has been read and verified by then, so the
+ * authenticated ETag entry always goes on the PUT.
  */
 public final class EncryptObject implements Processor {
 
   private final ObjectEncryptor encryptor;
   private final long spoolLimit;
+  private final int compressionLevel;
 
-  public EncryptObject(ObjectEncryptor encryptor, long spoolLimit) {
+  public EncryptObject(ObjectEncryptor encryptor, long spoolLimit, int compressionLevel) {
     this.encryptor = encryptor;
     this.spoolLimit = spoolLimit;
+    this.compressionLevel = compressionLevel;
   }
 
   @Override
@@ -50,6 +60,11 @@ public final class EncryptObject implements Processor {
     InputStream plaintext = exchange.getIn().getBody(InputStream.class);
     long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
 
+    Compression compression = exchange.getProperty(ChooseCompression.PROPERTY, Compression.class);
+    if (compression != null) {
+      encryptCompressed(exchange, s3, headers, plaintext, compression);
+      return;
+    }
     EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.metadata());
@@ -71,6 +86,46 @@ public final class EncryptObject implements Processor {
         UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, etagAfterUpload));
     exchange.setProperty(ObjectOperations.BODY_LENGTH, session.ciphertextSize(length));
     exchange.getIn().setBody(ciphertext);
+  }
+
+  private void encryptCompressed(
+      Exchange exchange,
+      S3Request s3,
+      ObjectHeaders headers,
+      InputStream plaintext,
+      Compression compression)
+      throws IOException, CryptoException {
+    EncryptionSession session =
+        encryptor.begin(s3.bucket(), s3.key(), compression, compressionLevel);
+    UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit);
+    // Deleted however the exchange ends; reading the body to its end also deletes it.
+    exchange.getExchangeExtension().addOnCompletion(new SpoolCleanup(spool));
+    Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
+    stored.putAll(session.completeMetadata());
+    exchange.setProperty(UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, false));
+    exchange.setProperty(ObjectOperations.BODY_LENGTH, spool.length());
+    exchange.getIn().setBody(spool.open());
+  }
+
+  /** Deletes a spool file when the exchange is done, whether the upload happened or not. */
+  private record SpoolCleanup(UploadSpool spool) implements Synchronization {
+    @Override
+    public void onComplete(Exchange exchange) {
+      close();
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+      close();
+    }
+
+    private void close() {
+      try {
+        spool.close();
+      } catch (IOException e) {
+        // The file is in the temporary directory; the next cleaner removes it.
+      }
+    }
   }
 
   /** Clients cannot set the gateway's own metadata: it would let them forge encryption state. */

@@ -133,6 +133,38 @@ public final class ObjectOperations {
         .map(range -> new ReadPlan(ReadPlan.Kind.FROM_OFFSET, range));
   }
 
+  /**
+   * The backend refused the planned range. A compressed object's body is shorter than the layout
+   * the plan assumed, so a satisfiable client range can be planned past its end (416): the object's
+   * headers and size are then fetched with its first byte, and the {@code decompress} step reads
+   * the range through the frame index. Anything else (or a client's own range) is rethrown.
+   */
+  public void afterPlannedRangeFailed(Exchange exchange) throws Exception {
+    Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    ReadPlan plan = exchange.getProperty(ReadPlan.PROPERTY, ReadPlan.class);
+    boolean plannedRangeTooFar =
+        failure instanceof software.amazon.awssdk.services.s3.model.S3Exception e
+            && e.statusCode() == 416
+            && plan != null
+            && plan.kind() != ReadPlan.Kind.PLAINTEXT
+            && plan.backendRange() != null;
+    if (!plannedRangeTooFar) {
+      throw failure;
+    }
+    S3Request s3 = request(exchange);
+    exchange
+        .getIn()
+        .setBody(
+            backend
+                .s3()
+                .getObject(
+                    GetObjectRequest.builder()
+                        .bucket(s3.bucket())
+                        .key(s3.key())
+                        .range("bytes=0-0")
+                        .build()));
+  }
+
   private boolean isPlaintext(S3Request s3) {
     Map<String, String> metadata =
         backend

@@ -125,6 +125,7 @@ class ObjectTamperTest {
         "bucket", "a", with(m, "s3eg-seg", "65536"), CryptoException.KeyUnwrapFailed.class);
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-v", "4"), CryptoException.UnsupportedVersion.class);
+    assertOpenFails("bucket", "a", with(m, "s3eg-v", "2"), CryptoException.MalformedMetadata.class);
     // Relabelled as a multipart (v3) object: the version is in the wrap's associated data.
     Map<String, String> asMultipart = with(m, "s3eg-v", "3");
     asMultipart.remove("s3eg-etag");

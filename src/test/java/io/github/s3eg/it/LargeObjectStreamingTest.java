@@ -146,6 +146,13 @@ class LargeObjectStreamingTest {
     }
 
     static ChildGateway start(TestBackend backend, String... jvmOptions) throws Exception {
+      return start(backend, java.util.Map.of(), jvmOptions);
+    }
+
+    /** {@code settings}: more settings for the gateway, over the fixture's base settings. */
+    static ChildGateway start(
+        TestBackend backend, java.util.Map<String, String> settings, String... jvmOptions)
+        throws Exception {
       int port;
       try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
         port = free.getLocalPort();
@@ -163,6 +170,7 @@ class LargeObjectStreamingTest {
       pb.environment().putAll(GatewayFixture.baseSettings(backend));
       pb.environment().put("LISTEN_ADDR", "127.0.0.1:" + port);
       pb.environment().put("DATA_DIR", Files.createTempDirectory("s3eg-child").toString());
+      pb.environment().putAll(settings);
       Process process = pb.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (System.nanoTime() < deadline) {
