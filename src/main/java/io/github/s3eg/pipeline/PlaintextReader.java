@@ -107,6 +107,19 @@ final class PlaintextReader {
           last,
           d);
     }
+    if (o.compression().isPresent()) {
+      // A compressed source is read from its start (decompressing) and the range cut out: part
+      // copies from compressed objects are rare, and this needs no frame-index lookup.
+      ResponseInputStream<GetObjectResponse> in = get(bucket, key, null);
+      InputStream whole = o.decrypt(in);
+      try {
+        whole.skipNBytes(first);
+      } catch (java.io.IOException e) {
+        in.abort();
+        throw new java.io.UncheckedIOException(e);
+      }
+      return source(new BoundedInputStream(whole, last - first + 1), in, first, last, d);
+    }
     CiphertextRange needed = o.rangeFor(first, last, d.size());
     ResponseInputStream<GetObjectResponse> in = get(bucket, key, needed.httpRange());
     return source(
