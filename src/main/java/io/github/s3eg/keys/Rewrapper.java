@@ -103,8 +103,11 @@ public final class Rewrapper {
       }
       ListObjectsV2Response page = s3.listObjectsV2(list.build());
       for (S3Object o : page.contents()) {
-        scanned++;
         lastKey = o.key();
+        if (io.github.s3eg.backend.ReservedKeys.isReserved(o.key())) {
+          continue; // the gateway's own records and indexes carry no wrapped key
+        }
+        scanned++;
         try {
           switch (rewrap(bucket, o.key(), active, dryRun)) {
             case REWRAPPED -> rewrapped++;
@@ -171,6 +174,10 @@ public final class Rewrapper {
             .cacheControl(head.cacheControl());
     aroundWrite.accept(bucket, key);
     try {
+      ObjectMetadata parsed = ObjectMetadata.parse(metadata);
+      if (parsed.isMultipart() && rewrapMultipart(bucket, key, head, metadata, updated)) {
+        return Outcome.REWRAPPED;
+      }
       s3.copyObject(copy.build());
       return Outcome.REWRAPPED;
     } catch (AwsServiceException e) {
@@ -180,6 +187,84 @@ public final class Rewrapper {
       throw e;
     } finally {
       aroundWrite.accept(bucket, key);
+    }
+  }
+
+  /**
+   * A multipart object is re-wrapped by copying it onto itself part by part (UploadPartCopy of each
+   * stored part, the backend moves the bytes): a plain CopyObject would turn it into a single-part
+   * backend object, whose ETag no longer tells listings its part count, and cannot copy objects
+   * above 5 GiB. Its index stays valid (same data key, same name). False when the index is missing;
+   * the caller then falls back to a plain copy.
+   */
+  private boolean rewrapMultipart(
+      String bucket,
+      String key,
+      HeadObjectResponse head,
+      Map<String, String> metadata,
+      Map<String, String> updated)
+      throws CryptoException {
+    byte[] encoded;
+    try {
+      encoded =
+          s3.getObjectAsBytes(
+                  b -> b.bucket(bucket).key(io.github.s3eg.backend.ReservedKeys.index(key)))
+              .asByteArray();
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return false;
+    }
+    io.github.s3eg.crypto.MultipartIndex index =
+        new io.github.s3eg.crypto.ObjectDecryptor(keys)
+            .open(bucket, key, metadata)
+            .openIndex(encoded, bucket, key);
+    String uploadId =
+        s3.createMultipartUpload(
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .metadata(updated)
+                        .contentType(head.contentType())
+                        .contentEncoding(head.contentEncoding())
+                        .contentDisposition(head.contentDisposition())
+                        .contentLanguage(head.contentLanguage())
+                        .cacheControl(head.cacheControl()))
+            .uploadId();
+    try {
+      java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> parts =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < index.parts().size(); i++) {
+        int number = index.parts().get(i).number();
+        String range =
+            "bytes=" + index.ciphertextStart(i) + "-" + (index.ciphertextStart(i + 1) - 1);
+        String etag =
+            s3.uploadPartCopy(
+                    c ->
+                        c.sourceBucket(bucket)
+                            .sourceKey(key)
+                            .copySourceIfMatch(head.eTag())
+                            .copySourceRange(range)
+                            .destinationBucket(bucket)
+                            .destinationKey(key)
+                            .uploadId(uploadId)
+                            .partNumber(number))
+                .copyPartResult()
+                .eTag();
+        parts.add(
+            software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                .partNumber(number)
+                .eTag(etag)
+                .build());
+      }
+      s3.completeMultipartUpload(
+          c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+      return true;
+    } catch (RuntimeException e) {
+      try {
+        s3.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 }

@@ -566,4 +566,68 @@ class MultipartUploadTest {
     replaceStored("copy/source", stored("copy/target"), storedMetadata("copy/target"));
     assertNotServed("copy/source", content);
   }
+
+  @Test
+  void rewrapKeepsAMultipartObjectInParts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    CliTool.requireInstalled("/usr/bin/curl", "curl");
+    String keys =
+        "[{\"version\": 1, \"key\": \""
+            + java.util.Base64.getEncoder().encodeToString(data(32, 91))
+            + "\"}, {\"version\": 2, \"key\": \""
+            + java.util.Base64.getEncoder().encodeToString(data(32, 92))
+            + "\"}]";
+    java.nio.file.Path v1 = dir.resolve("v1.json");
+    java.nio.file.Path v2 = dir.resolve("v2.json");
+    java.nio.file.Files.writeString(v1, "{\"id\": \"mpu\", \"active\": 1, \"keys\": " + keys + "}");
+    java.nio.file.Files.writeString(v2, "{\"id\": \"mpu\", \"active\": 2, \"keys\": " + keys + "}");
+    byte[] content = data(11 * MIB, 93);
+    try (GatewayFixture old =
+            GatewayFixture.start(
+                Map.of(
+                    "KEY_MANAGER_ENABLED", "true",
+                    "KEY_MANAGER_PROVIDER", "keyring",
+                    "KEYRING_FILE", v1.toString()));
+        S3Client oldClient = old.defaultClient()) {
+      oldClient.createBucket(b -> b.bucket("mpu"));
+      upload(oldClient, "rotated", content, 5 * MIB);
+      try (GatewayFixture current =
+              GatewayFixture.startOn(
+                  old.backend(),
+                  Map.of(
+                      "KEY_MANAGER_ENABLED", "true",
+                      "KEY_MANAGER_PROVIDER", "keyring",
+                      "KEYRING_FILE", v2.toString()));
+          S3Client client = current.defaultClient();
+          S3Client backend = old.backend().directClient()) {
+        old.probe().reset();
+        CliTool.Result r =
+            CliTool.run(
+                Map.of(),
+                dir,
+                "/usr/bin/curl",
+                "-sS",
+                "-X",
+                "POST",
+                "--aws-sigv4",
+                "aws:amz:us-east-1:s3",
+                "--user",
+                GatewayFixture.CLIENT_KEY + ":" + GatewayFixture.CLIENT_SECRET,
+                "-H",
+                "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                current.endpoint() + "/mpu?s3eg-rewrap=1");
+        // The gateway's own records and index are not counted as objects (or as plaintext).
+        assertThat(r.output())
+            .contains("<Scanned>1</Scanned>")
+            .contains("<Rewrapped>1</Rewrapped>");
+        assertThat(backend.headObject(b -> b.bucket("mpu").key("rotated")).metadata())
+            .containsEntry("s3eg-kek", "mpu:2")
+            .containsEntry("s3eg-v", "3");
+        assertThat(client.getObjectAsBytes(b -> b.bucket("mpu").key("rotated")).asByteArray())
+            .isEqualTo(content);
+        assertThat(client.headObject(b -> b.bucket("mpu").key("rotated")).eTag())
+            .isEqualTo(multipartEtag(content, 5 * MIB));
+      }
+    }
+  }
 }
