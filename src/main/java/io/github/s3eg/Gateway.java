@@ -196,6 +196,11 @@ public final class Gateway implements AutoCloseable {
     return server.port();
   }
 
+  /** Requests being answered right now (a request that never finishes holds a worker thread). */
+  public int requestsInProgress() {
+    return server.requestsInProgress();
+  }
+
   /** The backend endpoint this gateway uses (the embedded one's when no backend is configured). */
   public URI backendEndpoint() {
     return embedded != null ? embedded.endpoint() : null;

@@ -2,6 +2,8 @@ package io.github.s3eg.backend;
 
 import io.github.s3eg.config.BackendConfig;
 import java.net.URI;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -26,21 +28,32 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *       replayed, and an SDK retry would only hide the first error behind "cannot reset".
  * </ul>
  *
+ * <p>Both share the timeouts: {@code BACKEND_CONNECT_TIMEOUT_MS} to connect (and to wait for a
+ * pooled connection), {@code BACKEND_TIMEOUT} for a backend that stays silent while the gateway
+ * waits for an answer or a body, and the same for a backend that stops taking an upload ({@link
+ * StalledUploadGuard}).
+ *
  * <p>Checksum trailers are sent only to backends known to accept them (see {@code
  * BACKEND_PROVIDER}); S3Proxy 2.9.0 and older Ceph refuse aws-chunked bodies with trailers.
  */
 public final class BackendClients implements AutoCloseable {
 
   private final SdkHttpClient httpClient;
+  private final ScheduledExecutorService timer;
   private final S3Client s3;
   private final S3Client uploads;
 
   private final boolean acceptsChecksumHeaders;
 
   private BackendClients(
-      SdkHttpClient httpClient, S3Client s3, S3Client uploads, boolean acceptsChecksumHeaders) {
+      SdkHttpClient httpClient,
+      ScheduledExecutorService timer,
+      S3Client s3,
+      S3Client uploads,
+      boolean acceptsChecksumHeaders) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
     this.httpClient = httpClient;
+    this.timer = timer;
     this.s3 = s3;
     this.uploads = uploads;
   }
@@ -51,14 +64,20 @@ public final class BackendClients implements AutoCloseable {
    */
   public static BackendClients create(
       BackendConfig config, URI endpoint, AwsCredentialsProvider credentials) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("s3eg-upload-guard").daemon().factory());
     SdkHttpClient http =
-        ApacheHttpClient.builder()
-            .maxConnections(config.maxConnections())
-            .connectionTimeout(config.connectTimeout())
-            .socketTimeout(config.requestTimeout())
-            .connectionAcquisitionTimeout(config.connectTimeout())
-            .expectContinueEnabled(false)
-            .build();
+        new StalledUploadGuard(
+            ApacheHttpClient.builder()
+                .maxConnections(config.maxConnections())
+                .connectionTimeout(config.connectTimeout())
+                .socketTimeout(config.requestTimeout())
+                .connectionAcquisitionTimeout(config.connectTimeout())
+                .expectContinueEnabled(false)
+                .build(),
+            config.requestTimeout(),
+            timer);
     RetryStrategy retrying =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(config.maxRetries() + 1)
@@ -72,7 +91,11 @@ public final class BackendClients implements AutoCloseable {
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
     return new BackendClients(
-        http, s3, uploads, !config.embedded() && config.provider().acceptsChecksumTrailers());
+        http,
+        timer,
+        s3,
+        uploads,
+        !config.embedded() && config.provider().acceptsChecksumTrailers());
   }
 
   /**
@@ -124,5 +147,6 @@ public final class BackendClients implements AutoCloseable {
     s3.close();
     uploads.close();
     httpClient.close();
+    timer.shutdownNow();
   }
 }

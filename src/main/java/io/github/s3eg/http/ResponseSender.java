@@ -95,6 +95,15 @@ public final class ResponseSender {
         response.close();
       }
     }
+    if (!response.ended()) {
+      // Marks the response finished so that platform-http does not try to write its own answer
+      // to it after the route ("Response head already sent"); the write goes nowhere.
+      try {
+        response.end();
+      } catch (IllegalStateException alreadyEnded) {
+        // Ended concurrently: nothing more to do.
+      }
+    }
   }
 
   private void writeHead(

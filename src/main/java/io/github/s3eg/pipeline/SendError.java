@@ -58,20 +58,30 @@ public final class SendError implements Processor {
       LOG.error("request failed before it was parsed", failure);
       return;
     }
-    S3Exception error = toS3Exception(failure, request, http.requestId());
     HttpServerResponse response = http.response();
     if (response.headWritten() || response.ended()) {
-      LOG.warn(
-          "request {} failed after the response started; connection reset: {}",
-          http.requestId(),
-          describe(failure));
+      // No error document can follow a started body. A broken backend or client connection is
+      // an expected event (one line); anything else is a bug worth its stack trace.
+      if (isIoFailure(failure)) {
+        LOG.warn(
+            "request {} failed after the response started; connection reset: {}",
+            http.requestId(),
+            describe(failure));
+      } else {
+        LOG.error(
+            "request {} failed after the response started; connection reset",
+            http.requestId(),
+            failure);
+      }
       ResponseSender.abort(response);
       return;
     }
+    S3Exception error = toS3Exception(failure, request, http.requestId());
     Map<String, List<String>> headers = new LinkedHashMap<>();
     SendResponse.commonHeaders(http).forEach((k, v) -> headers.put(k, List.of(v)));
     error.headers().forEach((k, v) -> headers.put(k, List.of(v)));
-    if (!requestBodyConsumed(exchange, http)) {
+    boolean close = !requestBodyConsumed(exchange, http);
+    if (close) {
       headers.put("Connection", List.of("close"));
     }
     int status = error.errorCode().httpStatus();
@@ -90,6 +100,12 @@ public final class SendError implements Processor {
             response, status, headers, errorDocument(error, request, http.requestId()));
       }
     } finally {
+      if (close) {
+        // Vert.x keeps the connection after a "Connection: close" answer while the request body
+        // is still arriving, and the paused request then blocks the client's upload until its
+        // own timeout. S3 closes the connection in that case; so does the gateway.
+        http.request().connection().close();
+      }
       listener.completed(
           new RequestListener.Completed(exchange, status, 0, error.errorCode().code(), false));
     }
@@ -103,6 +119,10 @@ public final class SendError implements Processor {
   static S3Exception toS3Exception(Throwable failure, S3Request request, String requestId) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof S3Exception s3) {
+        if (s3.errorCode().httpStatus() >= 500 && s3.getCause() != null) {
+          // A step's verdict on a failure below it (e.g. the backend connection broke).
+          LOG.warn("request {}: {}: {}", requestId, s3.getMessage(), describe(s3.getCause()));
+        }
         return s3;
       }
     }
@@ -164,8 +184,8 @@ public final class SendError implements Processor {
    */
   private static boolean requestBodyConsumed(Exchange exchange, HttpExchange http) {
     RequestBodyStream body = exchange.getProperty(BODY_PROPERTY, RequestBodyStream.class);
-    if (body != null) {
-      return body.fullyReceived() && body.available() == 0;
+    if (body != null && body.fullyReceived()) {
+      return body.available() == 0;
     }
     if (http.request().isEnded()) {
       return true;
@@ -180,9 +200,26 @@ public final class SendError implements Processor {
     if (declared == 0 && http.request().getHeader("Transfer-Encoding") == null) {
       return true;
     }
-    if (declared > 0 && declared <= DRAIN_LIMIT && http.request().getHeader("Expect") == null) {
+    // A started upload: what is left of it (Vert.x counts the body bytes received so far).
+    long left = body == null ? declared : declared - http.request().bytesRead();
+    if (declared > 0
+        && left <= DRAIN_LIMIT
+        && (body != null || http.request().getHeader("Expect") == null)) {
+      if (body != null) {
+        body.close();
+      }
       http.request().handler(b -> {}).resume();
       return true;
+    }
+    return false;
+  }
+
+  private static boolean isIoFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException
+          || t instanceof software.amazon.awssdk.core.exception.SdkClientException) {
+        return true;
+      }
     }
     return false;
   }
