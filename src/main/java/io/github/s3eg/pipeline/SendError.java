@@ -10,6 +10,7 @@ import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.body.BodyVerificationException;
 import io.github.s3eg.s3.xml.XmlWriter;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,9 @@ public final class SendError implements Processor {
     if (response.headWritten() || response.ended()) {
       // No error document can follow a started body. A broken backend or client connection is
       // an expected event (one line); anything else is a bug worth its stack trace.
-      if (isIoFailure(failure)) {
+      if (clientGone(failure)) {
+        LOG.debug("request {}: the client went away mid-response: {}", http.requestId(), failure);
+      } else if (isIoFailure(failure)) {
         LOG.warn(
             "request {} failed after the response started; connection reset: {}",
             http.requestId(),
@@ -85,6 +88,14 @@ public final class SendError implements Processor {
       headers.put("Connection", List.of("close"));
     }
     int status = error.errorCode().httpStatus();
+    if (response.closed()) {
+      // The client is gone (it reset the connection mid-upload): nobody to answer. Ending the
+      // response keeps platform-http from trying to write one after the route.
+      ResponseSender.abort(response);
+      listener.completed(
+          new RequestListener.Completed(exchange, status, 0, error.errorCode().code(), false));
+      return;
+    }
     try {
       if (error instanceof Preconditions.NotModified notModified) {
         if (notModified.etag() != null) {
@@ -99,6 +110,9 @@ public final class SendError implements Processor {
         sender.sendBytes(
             response, status, headers, errorDocument(error, request, http.requestId()));
       }
+    } catch (IOException clientGone) {
+      // The client went away while the error was being sent; there is no one left to tell.
+      LOG.debug("request {}: error response not delivered: {}", http.requestId(), clientGone);
     } finally {
       if (close) {
         // Vert.x keeps the connection after a "Connection: close" answer while the request body
@@ -184,8 +198,8 @@ public final class SendError implements Processor {
    */
   private static boolean requestBodyConsumed(Exchange exchange, HttpExchange http) {
     RequestBodyStream body = exchange.getProperty(BODY_PROPERTY, RequestBodyStream.class);
-    if (body != null && body.fullyReceived()) {
-      return body.available() == 0;
+    if (body != null) {
+      return body.fullyReceived() && body.available() == 0;
     }
     if (http.request().isEnded()) {
       return true;
@@ -200,16 +214,18 @@ public final class SendError implements Processor {
     if (declared == 0 && http.request().getHeader("Transfer-Encoding") == null) {
       return true;
     }
-    // A started upload: what is left of it (Vert.x counts the body bytes received so far).
-    long left = body == null ? declared : declared - http.request().bytesRead();
-    if (declared > 0
-        && left <= DRAIN_LIMIT
-        && (body != null || http.request().getHeader("Expect") == null)) {
-      if (body != null) {
-        body.close();
-      }
+    if (declared > 0 && declared <= DRAIN_LIMIT && http.request().getHeader("Expect") == null) {
       http.request().handler(b -> {}).resume();
       return true;
+    }
+    return false;
+  }
+
+  private static boolean clientGone(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ResponseSender.ClientGoneException) {
+        return true;
+      }
     }
     return false;
   }
