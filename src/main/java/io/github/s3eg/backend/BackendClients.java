@@ -2,6 +2,7 @@ package io.github.s3eg.backend;
 
 import io.github.s3eg.config.BackendConfig;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -37,6 +39,14 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * BACKEND_PROVIDER}); S3Proxy 2.9.0 and older Ceph refuse aws-chunked bodies with trailers.
  */
 public final class BackendClients implements AutoCloseable {
+
+  /** First retry after 50–100 ms, doubling: 3 retries add at most 0.7 s. */
+  static final Duration RETRY_BASE_DELAY = Duration.ofMillis(100);
+
+  /** After SlowDown/503 the first retry waits 250–500 ms, doubling: 3 retries, at most 3.5 s. */
+  static final Duration THROTTLED_RETRY_BASE_DELAY = Duration.ofMillis(500);
+
+  static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(20);
 
   private final SdkHttpClient httpClient;
   private final ScheduledExecutorService timer;
@@ -78,9 +88,16 @@ public final class BackendClients implements AutoCloseable {
                 .build(),
             config.requestTimeout(),
             timer);
+    // Half jitter: each retry waits between half and all of its exponential delay. The SDK's
+    // default (full jitter) may retry at once, which gives a struggling backend no room.
     RetryStrategy retrying =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(config.maxRetries() + 1)
+            .backoffStrategy(
+                BackoffStrategy.exponentialDelayHalfJitter(RETRY_BASE_DELAY, RETRY_MAX_DELAY))
+            .throttlingBackoffStrategy(
+                BackoffStrategy.exponentialDelayHalfJitter(
+                    THROTTLED_RETRY_BASE_DELAY, RETRY_MAX_DELAY))
             .build();
     S3Client s3 =
         builder(config, endpoint, credentials, http)

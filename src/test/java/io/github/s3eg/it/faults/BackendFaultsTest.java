@@ -182,6 +182,18 @@ class BackendFaultsTest {
     List<SeenRequest> attempts = seen("GET", "slowdown");
     assertThat(attempts).as("1 + BACKEND_MAX_RETRIES attempts").hasSize(RETRIES + 1);
     assertThat(attempts).allMatch(SeenRequest::injected);
+    // Throttling backoff: retry n waits at least 250 ms * 2^(n-1) (half jitter of 500 ms * 2^n).
+    assertBackoff(attempts, Duration.ofMillis(250));
+  }
+
+  /** Each gap between attempts is at least {@code first}, doubling: a floor, never a ceiling. */
+  private static void assertBackoff(List<SeenRequest> attempts, Duration first) {
+    Duration floor = first;
+    for (int i = 1; i < attempts.size(); i++) {
+      Duration gap = Duration.ofNanos(attempts.get(i).atNanos() - attempts.get(i - 1).atNanos());
+      assertThat(gap).as("wait before retry %d", i).isGreaterThanOrEqualTo(floor);
+      floor = floor.multipliedBy(2);
+    }
   }
 
   @Test
@@ -192,6 +204,7 @@ class BackendFaultsTest {
     assertThat(s3.headObject(b -> b.bucket(BUCKET).key("five-hundred")).contentLength())
         .isEqualTo(1000);
     assertThat(seen("HEAD", "five-hundred")).hasSize(RETRIES + 1);
+    assertBackoff(seen("HEAD", "five-hundred"), Duration.ofMillis(50));
 
     g.probe.reset();
     g.probe.failNext(
