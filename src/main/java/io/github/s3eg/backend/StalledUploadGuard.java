@@ -27,7 +27,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
  * timeout, the request is aborted, which closes the connection and unblocks the write. Waiting for
  * the gateway's own client to send more (a read that blocks) is not the backend's fault and is not
  * counted; that wait has its own timeout on the client side. Once the whole body has been read, the
- * socket read timeout takes over.
+ * socket read timeout takes over. Before the first read the HTTP client is connecting (connect
+ * timeout) or waiting for {@code 100 Continue} (its own 3 s limit; some S3-compatible servers never
+ * send one), so the clock starts with the first body bytes.
  */
 final class StalledUploadGuard implements SdkHttpClient {
 
@@ -113,6 +115,7 @@ final class StalledUploadGuard implements SdkHttpClient {
     private final long length;
     private volatile long lastNanos = System.nanoTime();
     private volatile long sent;
+    private volatile boolean started;
     private volatile boolean reading;
     private volatile boolean finished;
     private final AtomicBoolean abort = new AtomicBoolean();
@@ -137,7 +140,7 @@ final class StalledUploadGuard implements SdkHttpClient {
 
     /** How long the backend has not taken bytes; 0 while the body source itself is the wait. */
     long stalledFor() {
-      if (reading || finished) {
+      if (!started || reading || finished) {
         return 0;
       }
       return System.nanoTime() - lastNanos;
@@ -154,6 +157,7 @@ final class StalledUploadGuard implements SdkHttpClient {
 
     @Override
     public int read() throws IOException {
+      progress.started = true;
       progress.reading = true;
       try {
         int b = super.read();
@@ -167,6 +171,7 @@ final class StalledUploadGuard implements SdkHttpClient {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      progress.started = true;
       progress.reading = true;
       try {
         int n = super.read(b, off, len);
