@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -326,9 +328,24 @@ class BackendFaultsTest {
     // A blocking socket write has no timeout of its own: without the gateway's guard this upload
     // would hold a worker thread until the client gave up, and longer.
     g.faults.stallAfter(Direction.UPSTREAM, 100_000, 1);
-    assertThatThrownBy(() -> put("stop-reading", random(32_000_000, 20)))
-        .as("a large body still in flight: the gateway answers 503 and closes the connection")
-        .isInstanceOfAny(S3Exception.class, SdkClientException.class);
+    try (S3Client patient =
+        g.gateway
+            .clientBuilder()
+            .overrideConfiguration(
+                o ->
+                    o.apiCallTimeout(Duration.ofSeconds(60))
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build()) {
+      assertThatThrownBy(
+              () ->
+                  patient.putObject(
+                      b -> b.bucket(BUCKET).key("stop-reading"),
+                      RequestBody.fromBytes(random(32_000_000, 20))))
+          .as("a large body still in flight: the gateway answers 503 and closes the connection")
+          .isInstanceOfAny(S3Exception.class, SdkClientException.class)
+          .as("the client is told, not left waiting for its own timeout")
+          .isNotInstanceOf(ApiCallTimeoutException.class);
+    }
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(g.requestsInProgress()).isZero());
