@@ -89,6 +89,11 @@ public final class Gateway implements AutoCloseable {
     return assembly.port();
   }
 
+  /** Requests being answered right now (a request that never finishes holds a worker thread). */
+  public int requestsInProgress() {
+    return assembly.requestsInProgress();
+  }
+
   /** The backend endpoint this gateway uses (the embedded one's when no backend is configured). */
   public URI backendEndpoint() {
     return assembly.embeddedEndpoint();

@@ -258,6 +258,11 @@ final class GatewayAssembly implements AutoCloseable {
     }
   }
 
+  /** Requests being answered right now. */
+  int requestsInProgress() {
+    return server.requestsInProgress();
+  }
+
   int port() {
     return server.port();
   }

@@ -2,6 +2,9 @@ package io.github.s3eg.backend;
 
 import io.github.s3eg.config.BackendConfig;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -12,6 +15,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -26,21 +30,40 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *       replayed, and an SDK retry would only hide the first error behind "cannot reset".
  * </ul>
  *
+ * <p>Both share the timeouts: {@code BACKEND_CONNECT_TIMEOUT_MS} to connect (and to wait for a
+ * pooled connection), {@code BACKEND_TIMEOUT} for a backend that stays silent while the gateway
+ * waits for an answer or a body, and the same for a backend that stops taking an upload ({@link
+ * StalledUploadGuard}).
+ *
  * <p>Checksum trailers are sent only to backends known to accept them (see {@code
  * BACKEND_PROVIDER}); S3Proxy 2.9.0 and older Ceph refuse aws-chunked bodies with trailers.
  */
 public final class BackendClients implements AutoCloseable {
 
+  /** First retry after 50–100 ms, doubling: 3 retries add at most 0.7 s. */
+  static final Duration RETRY_BASE_DELAY = Duration.ofMillis(100);
+
+  /** After SlowDown/503 the first retry waits 250–500 ms, doubling: 3 retries, at most 3.5 s. */
+  static final Duration THROTTLED_RETRY_BASE_DELAY = Duration.ofMillis(500);
+
+  static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(20);
+
   private final SdkHttpClient httpClient;
+  private final ScheduledExecutorService timer;
   private final S3Client s3;
   private final S3Client uploads;
 
   private final boolean acceptsChecksumHeaders;
 
   private BackendClients(
-      SdkHttpClient httpClient, S3Client s3, S3Client uploads, boolean acceptsChecksumHeaders) {
+      SdkHttpClient httpClient,
+      ScheduledExecutorService timer,
+      S3Client s3,
+      S3Client uploads,
+      boolean acceptsChecksumHeaders) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
     this.httpClient = httpClient;
+    this.timer = timer;
     this.s3 = s3;
     this.uploads = uploads;
   }
@@ -51,17 +74,30 @@ public final class BackendClients implements AutoCloseable {
    */
   public static BackendClients create(
       BackendConfig config, URI endpoint, AwsCredentialsProvider credentials) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("s3eg-upload-guard").daemon().factory());
     SdkHttpClient http =
-        ApacheHttpClient.builder()
-            .maxConnections(config.maxConnections())
-            .connectionTimeout(config.connectTimeout())
-            .socketTimeout(config.requestTimeout())
-            .connectionAcquisitionTimeout(config.connectTimeout())
-            .expectContinueEnabled(false)
-            .build();
+        new StalledUploadGuard(
+            ApacheHttpClient.builder()
+                .maxConnections(config.maxConnections())
+                .connectionTimeout(config.connectTimeout())
+                .socketTimeout(config.requestTimeout())
+                .connectionAcquisitionTimeout(config.connectTimeout())
+                .expectContinueEnabled(false)
+                .build(),
+            config.requestTimeout(),
+            timer);
+    // Half jitter: each retry waits between half and all of its exponential delay. The SDK's
+    // default (full jitter) may retry at once, which gives a struggling backend no room.
     RetryStrategy retrying =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(config.maxRetries() + 1)
+            .backoffStrategy(
+                BackoffStrategy.exponentialDelayHalfJitter(RETRY_BASE_DELAY, RETRY_MAX_DELAY))
+            .throttlingBackoffStrategy(
+                BackoffStrategy.exponentialDelayHalfJitter(
+                    THROTTLED_RETRY_BASE_DELAY, RETRY_MAX_DELAY))
             .build();
     S3Client s3 =
         builder(config, endpoint, credentials, http)
@@ -72,7 +108,11 @@ public final class BackendClients implements AutoCloseable {
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
     return new BackendClients(
-        http, s3, uploads, !config.embedded() && config.provider().acceptsChecksumTrailers());
+        http,
+        timer,
+        s3,
+        uploads,
+        !config.embedded() && config.provider().acceptsChecksumTrailers());
   }
 
   /**
@@ -124,5 +164,6 @@ public final class BackendClients implements AutoCloseable {
     s3.close();
     uploads.close();
     httpClient.close();
+    timer.shutdownNow();
   }
 }

@@ -61,7 +61,8 @@ public record BackendConfig(
         s.getBoolean("BACKEND_USE_PATH_STYLE", endpoint.isEmpty() || provider.pathStyle()),
         Path.of(s.get("DATA_DIR", "data")),
         Duration.ofMillis(s.getInt("BACKEND_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000)),
-        Duration.ofSeconds(s.getInt("BACKEND_TIMEOUT", 300, 1, 86_400)),
+        s.getDuration(
+            "BACKEND_TIMEOUT", Duration.ofSeconds(300), Duration.ofMillis(100), Duration.ofDays(1)),
         s.getInt("BACKEND_MAX_CONNECTIONS", 256, 1, 10_000),
         s.getInt("BACKEND_MAX_RETRIES", 3, 0, 10),
         // S3, MinIO, Ceph, Wasabi end a multipart object's ETag in "-<parts>"; S3Proxy 2.x's

@@ -108,7 +108,11 @@ public final class GatewayHttpServer implements AutoCloseable {
             .connectionHandler(
                 connection -> {
                   activeConnections.incrementAndGet();
-                  connection.closeHandler(closed -> activeConnections.decrementAndGet());
+                  connection.closeHandler(
+                      closed -> {
+                        activeConnections.decrementAndGet();
+                        inFlight.connectionClosed(connection);
+                      });
                 });
     server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     if (tls.enabled()) {
@@ -157,6 +161,11 @@ public final class GatewayHttpServer implements AutoCloseable {
   /** Client connections open right now. */
   public int activeConnections() {
     return activeConnections.get();
+  }
+
+  /** Requests being answered right now. */
+  public int requestsInProgress() {
+    return inFlight.inFlight();
   }
 
   public Vertx vertx() {

@@ -1,9 +1,13 @@
 package io.github.s3eg.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +26,7 @@ final class InFlightRequests implements Handler<HttpServerRequest> {
 
   private final Handler<HttpServerRequest> next;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<HttpConnection, Set<Runnable>> byConnection = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
   InFlightRequests(Handler<HttpServerRequest> next) {
@@ -35,15 +40,39 @@ final class InFlightRequests implements Handler<HttpServerRequest> {
       return;
     }
     inFlight.incrementAndGet();
+    HttpConnection connection = request.connection();
     AtomicBoolean done = new AtomicBoolean();
+    Runnable finish =
+        new Runnable() {
+          @Override
+          public void run() {
+            if (done.compareAndSet(false, true)) {
+              inFlight.decrementAndGet();
+              byConnection.computeIfPresent(
+                  connection,
+                  (c, requests) -> {
+                    requests.remove(this);
+                    return requests.isEmpty() ? null : requests;
+                  });
+            }
+          }
+        };
+    byConnection.computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet()).add(finish);
     // Called when the response ends, and when it is disposed because the connection closed.
-    request.response().endHandler(v -> finish(done));
+    request.response().endHandler(v -> finish.run());
     next.handle(request);
   }
 
-  private void finish(AtomicBoolean done) {
-    if (done.compareAndSet(false, true)) {
-      inFlight.decrementAndGet();
+  /**
+   * The connection closed: none of its requests is being answered any more. Needed because Vert.x
+   * does not call a response's end handler when the gateway itself closed the response (a body that
+   * failed after its headers went out); without this every aborted download would count as in
+   * progress forever, and each shutdown would wait its full timeout.
+   */
+  void connectionClosed(HttpConnection connection) {
+    Set<Runnable> left = byConnection.remove(connection);
+    if (left != null) {
+      left.forEach(Runnable::run);
     }
   }
 

@@ -95,6 +95,15 @@ public final class ResponseSender {
         response.close();
       }
     }
+    if (!response.ended()) {
+      // Marks the response finished so that platform-http does not try to write its own answer
+      // to it after the route ("Response head already sent"); the write goes nowhere.
+      try {
+        response.end();
+      } catch (IllegalStateException alreadyEnded) {
+        // Ended concurrently: nothing more to do.
+      }
+    }
   }
 
   private void writeHead(
@@ -113,12 +122,17 @@ public final class ResponseSender {
     if (!response.writeQueueFull()) {
       return;
     }
+    if (response.closed()) {
+      // Closed before the handler was set: it will never run.
+      throw new ClientGoneException();
+    }
     try {
       drained.get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     } catch (TimeoutException e) {
-      throw new IOException("client did not read the response for " + drainTimeoutMillis + " ms");
+      throw new ClientGoneException(
+          "client did not read the response for " + drainTimeoutMillis + " ms", null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while sending the response", e);
@@ -132,20 +146,25 @@ public final class ResponseSender {
           .toCompletableFuture()
           .get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IOException(
+      throw new ClientGoneException(
           "sending the response failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IOException("client did not read the response for " + drainTimeoutMillis + " ms");
+      throw new ClientGoneException(
+          "client did not read the response for " + drainTimeoutMillis + " ms", null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while sending the response", e);
     }
   }
 
-  /** The client closed the connection while the body was being sent. */
+  /** The client closed the connection, or stopped reading, while the response was being sent. */
   public static final class ClientGoneException extends IOException {
     public ClientGoneException() {
       super("client closed the connection");
+    }
+
+    ClientGoneException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.crypto.BoundedInputStream;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.CryptoIOException;
 import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
@@ -134,7 +135,22 @@ public final class DecryptObject {
                   ? multipartObject(exchange, s3, body, opened)
                   : encryptedObject(s3, body, opened);
       exchange.setProperty(PLAINTEXT, plaintext);
-    } catch (IOException | CryptoException | RuntimeException e) {
+    } catch (CryptoIOException e) {
+      body.abort();
+      throw e;
+    } catch (IOException e) {
+      if (e.getCause() instanceof java.security.GeneralSecurityException) {
+        body.abort();
+        throw e;
+      }
+      // Not the object's fault: the backend connection broke (reset, timeout, short body) before
+      // the first byte went to the client, so the client can still get a clean, retryable error.
+      body.abort();
+      throw new S3Exception(
+          S3ErrorCode.SERVICE_UNAVAILABLE,
+          "The storage backend failed while the object was read; please retry.",
+          e);
+    } catch (CryptoException | RuntimeException e) {
       body.abort();
       throw e;
     }

@@ -10,6 +10,7 @@ import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.body.BodyVerificationException;
 import io.github.s3eg.s3.xml.XmlWriter;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,23 +59,43 @@ public final class SendError implements Processor {
       LOG.error("request failed before it was parsed", failure);
       return;
     }
-    S3Exception error = toS3Exception(failure, request, http.requestId());
     HttpServerResponse response = http.response();
     if (response.headWritten() || response.ended()) {
-      LOG.warn(
-          "request {} failed after the response started; connection reset: {}",
-          http.requestId(),
-          describe(failure));
+      // No error document can follow a started body. A broken backend or client connection is
+      // an expected event (one line); anything else is a bug worth its stack trace.
+      if (clientGone(failure)) {
+        LOG.debug("request {}: the client went away mid-response: {}", http.requestId(), failure);
+      } else if (isIoFailure(failure)) {
+        LOG.warn(
+            "request {} failed after the response started; connection reset: {}",
+            http.requestId(),
+            describe(failure));
+      } else {
+        LOG.error(
+            "request {} failed after the response started; connection reset",
+            http.requestId(),
+            failure);
+      }
       ResponseSender.abort(response);
       return;
     }
+    S3Exception error = toS3Exception(failure, request, http.requestId());
     Map<String, List<String>> headers = new LinkedHashMap<>();
     SendResponse.commonHeaders(http).forEach((k, v) -> headers.put(k, List.of(v)));
     error.headers().forEach((k, v) -> headers.put(k, List.of(v)));
-    if (!requestBodyConsumed(exchange, http)) {
+    boolean close = !requestBodyConsumed(exchange, http);
+    if (close) {
       headers.put("Connection", List.of("close"));
     }
     int status = error.errorCode().httpStatus();
+    if (response.closed()) {
+      // The client is gone (it reset the connection mid-upload): nobody to answer. Ending the
+      // response keeps platform-http from trying to write one after the route.
+      ResponseSender.abort(response);
+      listener.completed(
+          new RequestListener.Completed(exchange, status, 0, error.errorCode().code(), false));
+      return;
+    }
     try {
       if (error instanceof Preconditions.NotModified notModified) {
         if (notModified.etag() != null) {
@@ -89,7 +110,16 @@ public final class SendError implements Processor {
         sender.sendBytes(
             response, status, headers, errorDocument(error, request, http.requestId()));
       }
+    } catch (IOException clientGone) {
+      // The client went away while the error was being sent; there is no one left to tell.
+      LOG.debug("request {}: error response not delivered: {}", http.requestId(), clientGone);
     } finally {
+      if (close) {
+        // Vert.x keeps the connection after a "Connection: close" answer while the request body
+        // is still arriving, and the paused request then blocks the client's upload until its
+        // own timeout. S3 closes the connection in that case; so does the gateway.
+        http.request().connection().close();
+      }
       listener.completed(
           new RequestListener.Completed(exchange, status, 0, error.errorCode().code(), false));
     }
@@ -103,6 +133,10 @@ public final class SendError implements Processor {
   static S3Exception toS3Exception(Throwable failure, S3Request request, String requestId) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof S3Exception s3) {
+        if (s3.errorCode().httpStatus() >= 500 && s3.getCause() != null) {
+          // A step's verdict on a failure below it (e.g. the backend connection broke).
+          LOG.warn("request {}: {}: {}", requestId, s3.getMessage(), describe(s3.getCause()));
+        }
         return s3;
       }
     }
@@ -183,6 +217,25 @@ public final class SendError implements Processor {
     if (declared > 0 && declared <= DRAIN_LIMIT && http.request().getHeader("Expect") == null) {
       http.request().handler(b -> {}).resume();
       return true;
+    }
+    return false;
+  }
+
+  private static boolean clientGone(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ResponseSender.ClientGoneException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isIoFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException
+          || t instanceof software.amazon.awssdk.core.exception.SdkClientException) {
+        return true;
+      }
     }
     return false;
   }

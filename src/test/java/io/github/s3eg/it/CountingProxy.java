@@ -24,11 +24,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * backend requests an operation costs and how many bytes it reads, without trusting the gateway's
  * own logs. Tuned not to distort latencies: TCP_NODELAY on both sockets (no Nagle/delayed-ACK
  * stalls of about 40 ms on small writes) and buffered reads of request heads.
+ *
+ * <p>For fault tests it can also answer requests itself, as a failing S3 would ({@link #failNext}:
+ * 500 InternalError, 503 SlowDown, …), without passing them to the backend; those requests are
+ * counted like the others.
  */
 public final class CountingProxy implements AutoCloseable {
 
-  /** One request as seen on the wire: method, target, and the Range header if any. */
-  public record SeenRequest(String method, String target, String range) {}
+  /**
+   * One request as seen on the wire: method, target, the Range header if any, when its head arrived
+   * ({@link System#nanoTime()}), and whether the probe answered it with an injected error.
+   */
+  public record SeenRequest(
+      String method, String target, String range, long atNanos, boolean injected) {}
+
+  /** An error the probe answers instead of the backend, for the next {@code remaining} matches. */
+  private record Injection(
+      java.util.function.Predicate<SeenRequest> which,
+      int status,
+      String code,
+      java.util.concurrent.atomic.AtomicInteger remaining) {}
 
   private final ServerSocket server;
   private final URI target;
@@ -37,6 +52,7 @@ public final class CountingProxy implements AutoCloseable {
   private final AtomicLong responseBytes = new AtomicLong();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean outage;
+  private volatile Injection injection;
 
   private CountingProxy(ServerSocket server, URI target) {
     this.server = server;
@@ -80,6 +96,22 @@ public final class CountingProxy implements AutoCloseable {
     outage = false;
   }
 
+  /**
+   * Answers the next {@code count} requests that {@code which} accepts with {@code status} and an
+   * S3 error document with {@code code} (e.g. 503 SlowDown), reading and discarding their bodies;
+   * the backend never sees them. Replaces any earlier injection.
+   */
+  public void failNext(
+      int count, java.util.function.Predicate<SeenRequest> which, int status, String code) {
+    injection =
+        new Injection(which, status, code, new java.util.concurrent.atomic.AtomicInteger(count));
+  }
+
+  /** Stops answering requests with injected errors. */
+  public void stopFailing() {
+    injection = null;
+  }
+
   public void reset() {
     requests.clear();
     responseBytes.set(0);
@@ -117,12 +149,12 @@ public final class CountingProxy implements AutoCloseable {
         if (head == null) {
           return;
         }
-        out.write(head);
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String[] lines = text.split("\r\n");
         String[] requestLine = lines[0].split(" ");
         long length = 0;
         boolean chunked = false;
+        boolean expectContinue = false;
         String range = null;
         for (String line : lines) {
           int colon = line.indexOf(':');
@@ -136,14 +168,34 @@ public final class CountingProxy implements AutoCloseable {
             case "transfer-encoding" ->
                 chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
             case "range" -> range = value;
+            case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
             default -> {}
           }
         }
-        requests.add(
-            new SeenRequest(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", range));
+        SeenRequest seen =
+            new SeenRequest(
+                requestLine[0],
+                requestLine.length > 1 ? requestLine[1] : "",
+                range,
+                System.nanoTime(),
+                false);
         if (chunked) {
           throw new IOException("chunked request bodies are not supported by the probe");
         }
+        Injection inject = injection;
+        if (inject != null
+            && inject.which().test(seen)
+            && inject.remaining().getAndDecrement() > 0) {
+          requests.add(new SeenRequest(seen.method(), seen.target(), range, seen.atNanos(), true));
+          if (!expectContinue) {
+            copy(in, OutputStream.nullOutputStream(), length);
+          }
+          // With Expect: 100-continue the client waits for this answer and never sends the body.
+          answer(client, seen.method(), inject.status(), inject.code());
+          continue;
+        }
+        requests.add(seen);
+        out.write(head);
         copy(in, out, length);
         out.flush();
       }
@@ -159,8 +211,11 @@ public final class CountingProxy implements AutoCloseable {
       byte[] buf = new byte[65536];
       for (int n; (n = in.read(buf)) > 0; ) {
         responseBytes.addAndGet(n);
-        out.write(buf, 0, n);
-        out.flush();
+        // The lock is uncontended unless an injected answer is written (see answer()).
+        synchronized (client) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
       }
     } catch (IOException e) {
       // Connection closed by either side.
@@ -171,6 +226,34 @@ public final class CountingProxy implements AutoCloseable {
       } catch (IOException ignored) {
         // Already closed.
       }
+    }
+  }
+
+  /** Writes an S3 error response to the client, as the backend would have. */
+  private static void answer(Socket client, String method, int status, String code)
+      throws IOException {
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                + code
+                + "</Code><Message>injected by the test probe</Message>"
+                + "<RequestId>probe</RequestId></Error>")
+            .getBytes(StandardCharsets.UTF_8);
+    boolean head = method.equals("HEAD");
+    String response =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + code
+            + "\r\nContent-Type: application/xml\r\nContent-Length: "
+            + body.length
+            + "\r\nx-amz-request-id: probe\r\n\r\n";
+    synchronized (client) {
+      OutputStream out = client.getOutputStream();
+      out.write(response.getBytes(StandardCharsets.ISO_8859_1));
+      if (!head) {
+        out.write(body);
+      }
+      out.flush();
     }
   }
 
