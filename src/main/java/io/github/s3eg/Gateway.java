@@ -50,9 +50,6 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-  /** How long the client may leave the request body or the response without progress. */
-  static final long IO_IDLE_TIMEOUT_MILLIS = 120_000;
-
   private final Main main;
   private final GatewayHttpServer server;
   private final BackendClients backend;
@@ -98,7 +95,9 @@ public final class Gateway implements AutoCloseable {
 
     GatewayHttpServer server = new GatewayHttpServer(config);
     Main main = new Main();
-    ResponseSender sender = new ResponseSender(IO_IDLE_TIMEOUT_MILLIS);
+    // How long the client may leave the request body or the response without progress.
+    long clientTimeoutMillis = config.requestTimeout().toMillis();
+    ResponseSender sender = new ResponseSender(clientTimeoutMillis);
     Operations ops = Operations.create(config.ops(), server::activeConnections);
     ops.bindings().forEach(main::bind);
     main.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
@@ -108,7 +107,7 @@ public final class Gateway implements AutoCloseable {
     main.bind("methodNotAllowed", new MethodNotAllowed());
     main.bind("sendResponse", new SendResponse(sender, ops.listener()));
     main.bind("sendError", new SendError(sender, ops.listener()));
-    main.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
+    main.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
     main.bind("authenticate", new Authenticate(authenticator(config, clock)));
     EncryptionConfig enc = config.encryption();
     KeyManager keys = KeySetup.create(enc, config.backend());

@@ -132,6 +132,11 @@ public final class ResponseSender {
           .toCompletableFuture()
           .get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof java.nio.channels.ClosedChannelException
+          || e.getCause() instanceof io.vertx.core.http.HttpClosedException) {
+        // The client went away: its doing, not the gateway's, and not worth an error log.
+        throw new RequestBodyStream.ClientDisconnectedException(e.getCause());
+      }
       throw new IOException(
           "sending the response failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {

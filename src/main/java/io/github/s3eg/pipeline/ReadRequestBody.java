@@ -47,11 +47,28 @@ public final class ReadRequestBody implements Processor {
     }
   }
 
+  /** PutObject or UploadPart: a PUT on an object (CopyObject reads no body). */
+  private static boolean isObjectUpload(Exchange exchange) {
+    io.github.s3eg.s3.S3Request s3 =
+        exchange.getProperty(
+            io.github.s3eg.s3.S3Request.PROPERTY, io.github.s3eg.s3.S3Request.class);
+    return s3 != null && "PUT".equals(s3.method()) && s3.key() != null;
+  }
+
   @Override
   public void process(Exchange exchange) {
     HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
     AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
     SignedRequest signed = exchange.getProperty(Authenticate.SIGNED_REQUEST, SignedRequest.class);
+    if (http.request().getHeader("Transfer-Encoding") != null
+        && http.request().getHeader("Content-Length") == null
+        && isObjectUpload(exchange)) {
+      // S3 needs the length of an object up front, and so does the encrypted upload (its
+      // ciphertext length is computed before the first byte): a chunked body of unknown length
+      // is refused rather than stored short.
+      throw new S3Exception(
+          S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
+    }
     RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
     exchange.setProperty(SendError.BODY_PROPERTY, wire);
     VerifiedBody body = RequestBodies.open(auth, signed, wire);
