@@ -60,18 +60,19 @@ public final class ReadRequestBody implements Processor {
     HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
     AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
     SignedRequest signed = exchange.getProperty(Authenticate.SIGNED_REQUEST, SignedRequest.class);
-    if (http.request().getHeader("Transfer-Encoding") != null
-        && http.request().getHeader("Content-Length") == null
-        && isObjectUpload(exchange)) {
-      // S3 needs the length of an object up front, and so does the encrypted upload (its
-      // ciphertext length is computed before the first byte): a chunked body of unknown length
-      // is refused rather than stored short.
-      throw new S3Exception(
-          S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
-    }
     RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
     exchange.setProperty(SendError.BODY_PROPERTY, wire);
     VerifiedBody body = RequestBodies.open(auth, signed, wire);
+    if (body.contentLength() < 0
+        && http.request().getHeader("Transfer-Encoding") != null
+        && isObjectUpload(exchange)) {
+      // S3 needs the length of an object up front, and so does the encrypted upload (its
+      // ciphertext length is computed before the first byte): a chunked body of unknown length
+      // is refused rather than stored short. (botocore's chunked aws-chunked uploads declare
+      // x-amz-decoded-content-length, so their length is known.)
+      throw new S3Exception(
+          S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
+    }
     exchange.setProperty(
         ObjectOperations.BODY_LENGTH, body.contentLength() < 0 ? 0L : body.contentLength());
     exchange.getIn().setBody(body.stream());

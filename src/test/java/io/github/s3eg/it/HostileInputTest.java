@@ -266,6 +266,44 @@ class HostileInputTest {
     assertNoObject("chunked");
   }
 
+  /**
+   * The other side of the rule above: botocore sends aws-chunked bodies with HTTP chunked framing
+   * and no Content-Length, declaring the length in x-amz-decoded-content-length. That is accepted.
+   */
+  @Test
+  void chunkedAwsChunkedUploadWithDecodedLengthIsStored() throws Exception {
+    String crc =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                java.nio.ByteBuffer.allocate(4)
+                    .putInt((int) crc32("hello world".getBytes(StandardCharsets.UTF_8)))
+                    .array());
+    String awsChunked =
+        "5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:" + crc + "\r\n\r\n";
+    String request =
+        "PUT /"
+            + BUCKET
+            + "/botocore HTTP/1.1\r\n"
+            + "Transfer-Encoding: chunked\r\n"
+            + "Content-Encoding: aws-chunked\r\n"
+            + "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\n"
+            + "x-amz-trailer: x-amz-checksum-crc32\r\n"
+            + "x-amz-decoded-content-length: 11\r\n\r\n"
+            + Integer.toHexString(awsChunked.length())
+            + "\r\n"
+            + awsChunked
+            + "\r\n0\r\n\r\n";
+    RawHttp.Response r = sendBytes(request);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(get("/" + BUCKET + "/botocore").body()).isEqualTo("hello world");
+  }
+
+  private static long crc32(byte[] data) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(data);
+    return crc.getValue();
+  }
+
   @Test
   void contentMd5MismatchIsBadDigestAndStoresNothing() throws Exception {
     RawHttp.Response r =
