@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Longer fuzzing runs than the suite's 5 s per target (issue 11):
+# Longer fuzzing runs than the suite's 4 s per target (issue 11):
 #
 #   scripts/fuzz.sh                 # every fuzz test, 10 minutes each
 #   scripts/fuzz.sh 60              # every fuzz test, 60 s each

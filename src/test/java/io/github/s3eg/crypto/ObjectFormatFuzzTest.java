@@ -56,7 +56,7 @@ class ObjectFormatFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void tamperedObjectsFailTypedOrYieldTheOriginal(FuzzedDataProvider data) {
     Stored original = data.pickValue(OBJECTS);
     Map<String, String> metadata = new LinkedHashMap<>(original.metadata());

@@ -20,7 +20,7 @@ class RequestParserFuzzTest {
   private static final S3RequestParser VIRTUAL_HOST =
       new S3RequestParser(Optional.of("s3.example.com"));
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void anyRequestLineParsesValidlyOrFailsTyped(FuzzedDataProvider data) {
     String host = data.consumeBoolean() ? "bucket.s3.example.com" : data.consumeString(70);
     String range = data.consumeString(40);

@@ -12,7 +12,7 @@ class TtlvBinaryFuzzTest {
 
   private static final TtlvBinaryCodec CODEC = new TtlvBinaryCodec();
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void anyBytesDecodeOrFailTyped(byte[] input) {
     Ttlv item;
     try {

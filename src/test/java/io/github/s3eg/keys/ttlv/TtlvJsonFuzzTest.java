@@ -12,7 +12,7 @@ class TtlvJsonFuzzTest {
 
   private static final TtlvJsonCodec CODEC = new TtlvJsonCodec();
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   @DictionaryEntries({
     "{\"tag\":",
     "\"type\":",

@@ -32,7 +32,7 @@ class SigV4FuzzTest {
   private static final String SIGNATURE =
       "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41";
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void anyRequestAuthenticatesOrFailsTyped(FuzzedDataProvider data) {
     String method = data.consumeBoolean() ? "GET" : data.consumeString(8);
     String path = data.consumeBoolean() ? "/test.txt" : "/" + data.consumeString(120);

@@ -33,7 +33,7 @@ class AwsChunkedDecoderFuzzTest {
           "20250102T030405Z",
           "9f3a".repeat(16));
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void anyBodyDecodesToTheDeclaredLengthOrFailsTyped(byte[] input) {
     if (input.length < 3) {
       return;

@@ -15,7 +15,7 @@ import java.io.IOException;
  */
 class XmlReaderFuzzTest {
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   @DictionaryEntries({
     "<Delete>",
     "</Delete>",
