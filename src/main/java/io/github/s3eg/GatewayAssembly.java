@@ -72,9 +72,6 @@ final class GatewayAssembly implements AutoCloseable {
   /** The name this assembly is bound under, so that {@link Gateway} can reach its parts. */
   static final String BEAN = "s3egGateway";
 
-  /** How long the client may leave the request body or the response without progress. */
-  static final long IO_IDLE_TIMEOUT_MILLIS = 120_000;
-
   private final GatewayConfig config;
   private EmbeddedBackend embedded;
   private URI endpoint;
@@ -130,7 +127,9 @@ final class GatewayAssembly implements AutoCloseable {
     }
 
     server = new GatewayHttpServer(config);
-    ResponseSender sender = new ResponseSender(IO_IDLE_TIMEOUT_MILLIS);
+    // How long the client may leave the request body or the response without progress.
+    long clientTimeoutMillis = config.requestTimeout().toMillis();
+    ResponseSender sender = new ResponseSender(clientTimeoutMillis);
     ops = Operations.create(config.ops(), server::activeConnections);
     ops.bindings().forEach(registry::bind);
     registry.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
@@ -143,7 +142,7 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
     registry.bind("sendError", new SendError(sender, ops.listener()));
-    registry.bind("readRequestBody", new ReadRequestBody(IO_IDLE_TIMEOUT_MILLIS));
+    registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
     registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
     EncryptionConfig enc = config.encryption();
     keys = KeySetup.create(enc, config.backend());

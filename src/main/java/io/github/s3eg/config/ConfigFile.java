@@ -114,10 +114,10 @@ public final class ConfigFile {
     IGNORED.put(
         "encryption.key_manager.cosmian.insecure_skip_verify",
         "the KMS certificate is always verified");
-    IGNORED.put("server.read_timeout", "client idle timeouts are fixed (120 s of no progress)");
-    IGNORED.put("server.write_timeout", "client idle timeouts are fixed (120 s of no progress)");
+    IGNORED.put("server.read_timeout", "client timeouts are SERVER_REQUEST_TIMEOUT (no progress)");
+    IGNORED.put("server.write_timeout", "client timeouts are SERVER_REQUEST_TIMEOUT (no progress)");
     IGNORED.put("server.idle_timeout", "idle connections are closed after 300 s");
-    IGNORED.put("server.read_header_timeout", "client idle timeouts are fixed");
+    IGNORED.put("server.read_header_timeout", "client timeouts are SERVER_REQUEST_TIMEOUT");
     IGNORED.put("audit.sink.", "the audit log is written line by line (audit.file)");
 
     REFUSED.put(

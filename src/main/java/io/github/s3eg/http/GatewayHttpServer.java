@@ -45,6 +45,7 @@ public final class GatewayHttpServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger activeConnections =
       new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
+  private final MalformedRequests malformed = new MalformedRequests();
 
   public GatewayHttpServer(GatewayConfig config) {
     this.config = config;
@@ -59,6 +60,7 @@ public final class GatewayHttpServer implements AutoCloseable {
                 .setWarningExceptionTime(7)
                 .setWarningExceptionTimeUnit(TimeUnit.DAYS));
     this.router = Router.router(vertx);
+    router.errorHandler(400, malformed::routingFailed);
     this.inFlight = new InFlightRequests(router);
   }
 
@@ -105,6 +107,7 @@ public final class GatewayHttpServer implements AutoCloseable {
         vertx
             .createHttpServer(options)
             .requestHandler(inFlight)
+            .invalidRequestHandler(malformed)
             .connectionHandler(
                 connection -> {
                   activeConnections.incrementAndGet();

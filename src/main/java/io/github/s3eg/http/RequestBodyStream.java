@@ -24,11 +24,24 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@code Expect: 100-continue} is answered on the first read, that is once the pipeline has
  * decided to accept the body.
+ *
+ * <p>Slow clients: the reader may wait for the client at most the timeout in total for each {@link
+ * #MIN_PROGRESS_BYTES} of body (or for its end); otherwise the read fails with {@link
+ * RequestBodyTimeoutException} (S3's RequestTimeout). A stalled body and a body trickled a few
+ * bytes at a time (slowloris) are both cut off, so neither holds a worker thread for long.
  */
 public final class RequestBodyStream extends InputStream {
 
   /** Buffers requested ahead of the reader; Vert.x buffers are at most a few tens of KiB. */
   static final int WINDOW = 16;
+
+  /**
+   * Bytes a client must deliver within each timeout period of the reader's waiting. Any smaller
+   * step would let a client that trickles a byte just before each timeout hold a worker thread for
+   * ever (slowloris); with it a body that is not stalled still moves at least 64 KiB per period
+   * (546 bytes/s at the default 120 s).
+   */
+  static final int MIN_PROGRESS_BYTES = 64 * 1024;
 
   private final HttpServerRequest request;
   private final long idleTimeoutMillis;
@@ -42,6 +55,8 @@ public final class RequestBodyStream extends InputStream {
   private Buffer current;
   private int position;
   private long bytesRead;
+  private long progressBytes;
+  private long progressWaitNanos;
 
   public RequestBodyStream(HttpServerRequest request, long idleTimeoutMillis) {
     this.request = request;
@@ -109,28 +124,40 @@ public final class RequestBodyStream extends InputStream {
     Buffer next;
     lock.lock();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
-      while (queue.isEmpty()) {
-        if (failure != null) {
-          throw new ClientDisconnectedException(failure);
+      // Only the time spent waiting for the client counts: a slow backend is not the client's
+      // fault.
+      long timeout = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+      long waitStart = System.nanoTime();
+      try {
+        while (queue.isEmpty()) {
+          if (failure != null) {
+            throw new ClientDisconnectedException(failure);
+          }
+          if (ended) {
+            return false;
+          }
+          long remaining = timeout - progressWaitNanos - (System.nanoTime() - waitStart);
+          if (remaining <= 0) {
+            throw new RequestBodyTimeoutException(idleTimeoutMillis, progressBytes);
+          }
+          try {
+            changed.awaitNanos(remaining);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the request body");
+          }
         }
-        if (ended) {
-          return false;
-        }
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-          throw new RequestBodyTimeoutException(idleTimeoutMillis);
-        }
-        try {
-          changed.awaitNanos(remaining);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while waiting for the request body");
-        }
+      } finally {
+        progressWaitNanos += System.nanoTime() - waitStart;
       }
       next = queue.poll();
     } finally {
       lock.unlock();
+    }
+    progressBytes += next.length();
+    if (progressBytes >= MIN_PROGRESS_BYTES) {
+      progressBytes = 0;
+      progressWaitNanos = 0;
     }
     request.fetch(1);
     current = next;
@@ -220,17 +247,23 @@ public final class RequestBodyStream extends InputStream {
     }
   }
 
-  /** The client's connection failed or closed before the whole body arrived. */
+  /**
+   * The client's connection failed or closed before the whole body arrived (or, thrown by {@link
+   * ResponseSender}, before the whole response was sent).
+   */
   public static final class ClientDisconnectedException extends IOException {
     ClientDisconnectedException(Throwable cause) {
-      super("client connection failed while sending the body: " + cause.getMessage(), cause);
+      super("client connection failed: " + cause.getMessage(), cause);
     }
   }
 
-  /** The client stopped sending for longer than the idle timeout (a slow or stalled body). */
+  /**
+   * The client stalled, or sent less than {@link #MIN_PROGRESS_BYTES} while the reader waited for
+   * the timeout in total (a slow or stalled body).
+   */
   public static final class RequestBodyTimeoutException extends IOException {
-    RequestBodyTimeoutException(long millis) {
-      super("no request body data for " + millis + " ms");
+    RequestBodyTimeoutException(long millis, long bytes) {
+      super("request body sent " + bytes + " bytes in " + millis + " ms of waiting");
     }
   }
 }

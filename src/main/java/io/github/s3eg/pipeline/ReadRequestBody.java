@@ -47,6 +47,14 @@ public final class ReadRequestBody implements Processor {
     }
   }
 
+  /** PutObject or UploadPart: a PUT on an object (CopyObject reads no body). */
+  private static boolean isObjectUpload(Exchange exchange) {
+    io.github.s3eg.s3.S3Request s3 =
+        exchange.getProperty(
+            io.github.s3eg.s3.S3Request.PROPERTY, io.github.s3eg.s3.S3Request.class);
+    return s3 != null && "PUT".equals(s3.method()) && s3.key() != null;
+  }
+
   @Override
   public void process(Exchange exchange) {
     HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
@@ -55,6 +63,16 @@ public final class ReadRequestBody implements Processor {
     RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
     exchange.setProperty(SendError.BODY_PROPERTY, wire);
     VerifiedBody body = RequestBodies.open(auth, signed, wire);
+    if (body.contentLength() < 0
+        && http.request().getHeader("Transfer-Encoding") != null
+        && isObjectUpload(exchange)) {
+      // S3 needs the length of an object up front, and so does the encrypted upload (its
+      // ciphertext length is computed before the first byte): a chunked body of unknown length
+      // is refused rather than stored short. (botocore's chunked aws-chunked uploads declare
+      // x-amz-decoded-content-length, so their length is known.)
+      throw new S3Exception(
+          S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
+    }
     exchange.setProperty(
         ObjectOperations.BODY_LENGTH, body.contentLength() < 0 ? 0L : body.contentLength());
     exchange.getIn().setBody(body.stream());

@@ -48,6 +48,13 @@ public final class RejectUnsupported implements Processor {
           "versions",
           "website");
 
+  /**
+   * Sub-resources unsupported on reads only. {@code partNumber} on GET/HEAD asks for one part of a
+   * multipart object; answering with the whole object would let a client that downloads by parts
+   * assemble a corrupt file. (On PUT it names the part of an UploadPart.)
+   */
+  static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
+
   private final Set<String> alsoUnsupported;
 
   /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
@@ -65,8 +72,11 @@ public final class RejectUnsupported implements Processor {
               "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
           .with("Key", s3.key());
     }
+    boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
-      if (UNSUPPORTED.contains(parameter) || alsoUnsupported.contains(parameter)) {
+      if (UNSUPPORTED.contains(parameter)
+          || alsoUnsupported.contains(parameter)
+          || (read && UNSUPPORTED_ON_READ.contains(parameter))) {
         throw new S3Exception(
                 S3ErrorCode.NOT_IMPLEMENTED,
                 "The gateway does not support the '" + parameter + "' sub-resource.")

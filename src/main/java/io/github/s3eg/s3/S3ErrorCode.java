@@ -38,6 +38,7 @@ public enum S3ErrorCode {
   NOT_IMPLEMENTED("NotImplemented", 501),
   NOT_MODIFIED("NotModified", 304),
   PRECONDITION_FAILED("PreconditionFailed", 412),
+  REQUEST_HEADER_SECTION_TOO_LARGE("RequestHeaderSectionTooLarge", 400),
   REQUEST_TIME_TOO_SKEWED("RequestTimeTooSkewed", 403),
   REQUEST_TIMEOUT("RequestTimeout", 400),
   SERVICE_UNAVAILABLE("ServiceUnavailable", 503),

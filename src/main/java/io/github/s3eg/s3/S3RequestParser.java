@@ -182,6 +182,6 @@ public final class S3RequestParser {
   }
 
   private static S3Exception invalidUri() {
-    return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Couldn't parse the specified URI.");
+    return new S3Exception(S3ErrorCode.INVALID_URI, "Couldn't parse the specified URI.");
   }
 }

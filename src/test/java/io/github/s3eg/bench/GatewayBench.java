@@ -4,8 +4,6 @@ import io.github.s3eg.it.CountingProxy;
 import io.github.s3eg.it.TestBackend;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -645,51 +643,30 @@ public final class GatewayBench {
 
   /** Starts the gateway jar in its own JVM; returns its port once it answers. */
   int startGateway(URI backend, String algorithm, Path work, Path gcLog) throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Xlog:gc:file=" + gcLog,
-            "-jar",
-            jar.toAbsolutePath().toString());
-    Path out = work.resolve("gateway.log");
-    ProcessBuilder pb =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("LISTEN_ADDR", "127.0.0.1:" + port);
-    env.put("BACKEND_ENDPOINT", backend.toString());
-    env.put("BACKEND_ACCESS_KEY", TestBackend.ACCESS_KEY);
-    env.put("BACKEND_SECRET_KEY", TestBackend.SECRET_KEY);
-    env.put("BACKEND_PROVIDER", "generic");
-    env.put("AUTH_ACCESS_KEY", CLIENT_KEY);
-    env.put("AUTH_SECRET_KEY", CLIENT_SECRET);
-    env.put("ENCRYPTION_PASSWORD", PASSWORD);
-    env.put("ENCRYPTION_PREFERRED_ALGORITHM", algorithm);
-    env.put("DATA_DIR", work.resolve("data").toString());
-    Process p = pb.start();
-    gateways.add(p);
-    if (pidFile != null) {
-      Files.writeString(pidFile, p.pid() + "\n", java.nio.file.StandardOpenOption.APPEND);
-    }
-    log("gateway " + algorithm + " pid " + p.pid() + " port " + port + " log " + out);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("gateway exited: " + Files.readString(out));
-      }
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return port;
-      } catch (IOException notYet) {
-        Thread.sleep(200);
-      }
-    }
-    throw new IllegalStateException(
-        "gateway did not listen within 120 s: " + Files.readString(out));
+    GatewayProcess gateway =
+        GatewayProcess.start(
+            jar,
+            backend,
+            List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog),
+            Map.of(
+                "AUTH_ACCESS_KEY", CLIENT_KEY,
+                "AUTH_SECRET_KEY", CLIENT_SECRET,
+                "ENCRYPTION_PASSWORD", PASSWORD,
+                "ENCRYPTION_PREFERRED_ALGORITHM", algorithm,
+                "DATA_DIR", work.resolve("data").toString()),
+            work.resolve("gateway.log"),
+            pidFile);
+    gateways.add(gateway.process());
+    log(
+        "gateway "
+            + algorithm
+            + " pid "
+            + gateway.process().pid()
+            + " port "
+            + gateway.port()
+            + " log "
+            + gateway.log());
+    return gateway.port();
   }
 
   /** Removes a scratch directory the harness created (backend objects, gateway data and logs). */

@@ -55,7 +55,43 @@ final class RawHttp {
     }
   }
 
-  private static Response read(InputStream in) throws IOException {
+  /**
+   * Sends {@code request} (request line, headers and body, byte for byte) and reads one response;
+   * bytes the server did not read are simply not sent when it has answered and closed already.
+   */
+  static Response sendBytes(URI endpoint, byte[] request) throws IOException {
+    try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+      socket.setSoTimeout(30_000);
+      Thread writer =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      socket.getOutputStream().write(request);
+                      socket.getOutputStream().flush();
+                    } catch (IOException answeredEarly) {
+                      // The server answered (and closed) before reading everything.
+                    }
+                  });
+      try {
+        // Buffered: the answer is taken in one read, before a reset for unread bytes can drop it.
+        boolean head =
+            new String(request, 0, Math.min(5, request.length), StandardCharsets.US_ASCII)
+                .equals("HEAD ");
+        return read(new java.io.BufferedInputStream(socket.getInputStream(), 65536), head);
+      } finally {
+        writer.interrupt();
+      }
+    }
+  }
+
+  /** Reads one response (skipping {@code 100 Continue}); the body by its Content-Length. */
+  static Response read(InputStream in) throws IOException {
+    return read(in, false);
+  }
+
+  /** As {@link #read(InputStream)}; the answer to a HEAD request ({@code head}) has no body. */
+  static Response read(InputStream in, boolean head) throws IOException {
     while (true) {
       String status = line(in);
       Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -69,7 +105,11 @@ final class RawHttp {
       }
       byte[] body;
       String length = headers.get("Content-Length");
-      body = length != null ? in.readNBytes(Integer.parseInt(length)) : in.readAllBytes();
+      if (head) {
+        body = new byte[0];
+      } else {
+        body = length != null ? in.readNBytes(Integer.parseInt(length)) : in.readAllBytes();
+      }
       return new Response(code, headers, new String(body, StandardCharsets.UTF_8));
     }
   }

@@ -48,16 +48,16 @@ public final class XmlReader {
 
   /** Reads at most {@link #MAX_BYTES} from {@code body} and parses it. */
   public static Element parse(InputStream body) throws IOException {
-    byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-    if (bytes.length > MAX_BYTES) {
-      throw malformed("The XML you provided was too large.");
-    }
-    return parse(bytes);
+    return parse(body.readNBytes(MAX_BYTES + 1));
   }
 
+  /** Parses a document of at most {@link #MAX_BYTES} (callers read {@code MAX_BYTES + 1}). */
   public static Element parse(byte[] bytes) {
     if (bytes.length == 0) {
       throw malformed("The XML you provided was empty.");
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw malformed("The XML you provided was too large.");
     }
     try {
       XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes));
