@@ -115,6 +115,30 @@ class HostileInputTest {
         .isPositive();
   }
 
+  @ParameterizedTest(name = "CompleteMultipartUpload, {0}: MalformedXML")
+  @MethodSource("hostileXml")
+  void hostileCompleteDocumentsAreMalformedXml(String name, String document) throws Exception {
+    // The document is parsed before the upload is looked up: nothing reaches the backend.
+    RawHttp.Response r = post("/" + BUCKET + "/existing?uploadId=some-upload", document);
+    assertError(r, 400, "MalformedXML");
+    assertThat(r.body()).doesNotContain("root:");
+    assertNothingReachedTheBackend();
+  }
+
+  @org.junit.jupiter.api.Test
+  void completeWithMoreThan10000PartsIsMalformedXml() throws Exception {
+    StringBuilder doc = new StringBuilder("<CompleteMultipartUpload>");
+    for (int i = 1; i <= 10_001; i++) {
+      doc.append("<Part><PartNumber>")
+          .append(i)
+          .append("</PartNumber><ETag>\"0123456789abcdef0123456789abcdef\"</ETag></Part>");
+    }
+    doc.append("</CompleteMultipartUpload>");
+    RawHttp.Response r = post("/" + BUCKET + "/existing?uploadId=some-upload", doc.toString());
+    assertError(r, 400, "MalformedXML");
+    assertNothingReachedTheBackend();
+  }
+
   @ParameterizedTest(name = "CreateBucket, {0}: MalformedXML")
   @MethodSource("hostileXml")
   void hostileCreateBucketConfigurationsAreMalformedXml(String name, String document)
