@@ -83,5 +83,18 @@ public final class TestBackend implements AutoCloseable {
   public void close() throws Exception {
     proxy.stop();
     context.close();
+    // The store holds up to gigabytes (the 1 GiB tests): leave nothing behind in the temp dir.
+    try (var paths = Files.walk(dir)) {
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (java.io.IOException e) {
+                  // best effort; a leftover file is not a test failure
+                }
+              });
+    }
   }
 }
