@@ -217,54 +217,21 @@ public final class Rewrapper {
         new io.github.s3eg.crypto.ObjectDecryptor(keys)
             .open(bucket, key, metadata)
             .openIndex(encoded, bucket, key);
-    String uploadId =
-        s3.createMultipartUpload(
-                b ->
-                    b.bucket(bucket)
-                        .key(key)
-                        .metadata(updated)
-                        .contentType(head.contentType())
-                        .contentEncoding(head.contentEncoding())
-                        .contentDisposition(head.contentDisposition())
-                        .contentLanguage(head.contentLanguage())
-                        .cacheControl(head.cacheControl()))
-            .uploadId();
-    try {
-      java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> parts =
-          new java.util.ArrayList<>();
-      for (int i = 0; i < index.parts().size(); i++) {
-        int number = index.parts().get(i).number();
-        String range =
-            "bytes=" + index.ciphertextStart(i) + "-" + (index.ciphertextStart(i + 1) - 1);
-        String etag =
-            s3.uploadPartCopy(
-                    c ->
-                        c.sourceBucket(bucket)
-                            .sourceKey(key)
-                            .copySourceIfMatch(head.eTag())
-                            .copySourceRange(range)
-                            .destinationBucket(bucket)
-                            .destinationKey(key)
-                            .uploadId(uploadId)
-                            .partNumber(number))
-                .copyPartResult()
-                .eTag();
-        parts.add(
-            software.amazon.awssdk.services.s3.model.CompletedPart.builder()
-                .partNumber(number)
-                .eTag(etag)
-                .build());
-      }
-      s3.completeMultipartUpload(
-          c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
-      return true;
-    } catch (RuntimeException e) {
-      try {
-        s3.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    io.github.s3eg.multipart.PartwiseCopy.copy(
+        s3,
+        bucket,
+        key,
+        head.eTag(),
+        index,
+        bucket,
+        key,
+        b ->
+            b.metadata(updated)
+                .contentType(head.contentType())
+                .contentEncoding(head.contentEncoding())
+                .contentDisposition(head.contentDisposition())
+                .contentLanguage(head.contentLanguage())
+                .cacheControl(head.cacheControl()));
+    return true;
   }
 }

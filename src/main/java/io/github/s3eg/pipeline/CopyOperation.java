@@ -8,6 +8,7 @@ import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.multipart.PartwiseCopy;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -17,17 +18,13 @@ import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 
@@ -206,62 +203,28 @@ public final class CopyOperation {
     OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(crypto);
-    CreateMultipartUploadRequest.Builder b =
-        CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
-    String uploadId = backend.uploads().createMultipartUpload(b.build()).uploadId();
-    try {
-      List<CompletedPart> parts = new ArrayList<>();
-      for (int i = 0; i < index.parts().size(); i++) {
-        int number = index.parts().get(i).number();
-        String range =
-            "bytes=" + index.ciphertextStart(i) + "-" + (index.ciphertextStart(i + 1) - 1);
-        String partEtag =
-            backend
-                .uploads()
-                .uploadPartCopy(
-                    c ->
-                        c.sourceBucket(source.bucket())
-                            .sourceKey(source.key())
-                            .copySourceIfMatch(src.eTag())
-                            .copySourceRange(range)
-                            .destinationBucket(s3.bucket())
-                            .destinationKey(s3.key())
-                            .uploadId(uploadId)
-                            .partNumber(number))
-                .copyPartResult()
-                .eTag();
-        parts.add(CompletedPart.builder().partNumber(number).eTag(partEtag).build());
-      }
-      backend
-          .uploads()
-          .completeMultipartUpload(
-              c ->
-                  c.bucket(s3.bucket())
-                      .key(s3.key())
-                      .uploadId(uploadId)
-                      .multipartUpload(m -> m.parts(parts)));
-    } catch (RuntimeException e) {
-      try {
-        backend
-            .s3()
-            .abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    PartwiseCopy.copy(
+        backend.uploads(),
+        source.bucket(),
+        source.key(),
+        src.eTag(),
+        index,
+        s3.bucket(),
+        s3.key(),
+        b -> {
+          ObjectOperations.applyHeaders(
+              headers,
+              metadata,
+              b::contentType,
+              b::contentEncoding,
+              b::contentDisposition,
+              b::contentLanguage,
+              b::cacheControl,
+              b::metadata);
+          if (headers.expires() != null) {
+            b.expires(Preconditions.parseHttpDate(headers.expires()));
+          }
+        });
     multipartState.writeIndex(
         s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
     return Instant.now();
