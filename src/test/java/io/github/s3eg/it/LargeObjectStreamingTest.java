@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,20 +39,7 @@ class LargeObjectStreamingTest {
           RequestBody.fromContentProvider(() -> upload, SIZE, "application/octet-stream"));
       byte[] sent = upload.sha256();
 
-      MessageDigest received = MessageDigest.getInstance("SHA-256");
-      long count = 0;
-      try (ResponseInputStream<GetObjectResponse> in =
-          s3.getObject(b -> b.bucket("big").key("one-gib.bin"))) {
-        assertThat(in.response().contentLength()).isEqualTo(SIZE);
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = in.read(buf)) > 0; ) {
-          received.update(buf, 0, n);
-          count += n;
-        }
-      }
-      assertThat(count).isEqualTo(SIZE);
-      assertThat(HexFormat.of().formatHex(received.digest()))
-          .isEqualTo(HexFormat.of().formatHex(sent));
+      assertThat(downloadSha256(s3, "big", "one-gib.bin", SIZE)).isEqualTo(sent);
       assertThat(gateway.isAlive()).as("gateway survived with -Xmx256m").isTrue();
 
       // The same through a multipart upload: one 1 GiB part, then the object read back whole.
@@ -76,22 +62,28 @@ class LargeObjectStreamingTest {
                                   .partNumber(1)
                                   .eTag(etag)
                                   .build())));
-      MessageDigest partReceived = MessageDigest.getInstance("SHA-256");
-      long partCount = 0;
-      try (ResponseInputStream<GetObjectResponse> in =
-          s3.getObject(b -> b.bucket("big").key("one-gib-part"))) {
-        assertThat(in.response().contentLength()).isEqualTo(SIZE);
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = in.read(buf)) > 0; ) {
-          partReceived.update(buf, 0, n);
-          partCount += n;
-        }
-      }
-      assertThat(partCount).isEqualTo(SIZE);
-      assertThat(HexFormat.of().formatHex(partReceived.digest()))
-          .isEqualTo(HexFormat.of().formatHex(part.sha256()));
+      assertThat(downloadSha256(s3, "big", "one-gib-part", SIZE)).isEqualTo(part.sha256());
       assertThat(gateway.isAlive()).as("gateway survived a 1 GiB part with -Xmx256m").isTrue();
     }
+  }
+
+  /**
+   * Downloads an object as a stream (never whole in memory), checks that its Content-Length and the
+   * bytes received are both {@code size}, and returns their SHA-256.
+   */
+  static byte[] downloadSha256(S3Client s3, String bucket, String key, long size) throws Exception {
+    MessageDigest received = MessageDigest.getInstance("SHA-256");
+    long count = 0;
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+      assertThat(in.response().contentLength()).isEqualTo(size);
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        received.update(buf, 0, n);
+        count += n;
+      }
+    }
+    assertThat(count).isEqualTo(size);
+    return received.digest();
   }
 
   /** Pseudo-random bytes of a fixed length from a seed, hashed as they are read. */
