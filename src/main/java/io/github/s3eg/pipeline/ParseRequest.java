@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3RequestParser;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,8 +16,9 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * First step of every S3 request: parse bucket, key and query from the raw request line into an
- * {@link S3Request}, and clear the Camel headers that platform-http copied from the HTTP request,
- * so that nothing the client sent can leak into backend calls or back into the response.
+ * {@link S3Request}, name its {@link S3Operation} for the dispatch, and clear the Camel headers
+ * that platform-http copied from the HTTP request, so that nothing the client sent can leak into
+ * backend calls or back into the response.
  */
 public final class ParseRequest implements Processor {
 
@@ -48,6 +50,10 @@ public final class ParseRequest implements Processor {
         request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     S3Request s3 = parser.parse(requestId, request.method().name(), request.uri(), headers, client);
     exchange.setProperty(S3Request.PROPERTY, s3);
+    String operation = S3Operation.of(s3);
+    if (operation != null) {
+      exchange.setProperty(S3Operation.PROPERTY, operation);
+    }
   }
 
   /** Sixteen upper-case hex digits, like S3's request ids. */

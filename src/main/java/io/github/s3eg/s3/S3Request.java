@@ -12,9 +12,8 @@ import java.util.TreeMap;
  * parameters, and a case-insensitive copy of the headers. Immutable; the routes read it through the
  * exchange property {@value #PROPERTY}.
  *
- * <p>The YAML routes match S3 operations with it, for example {@code ${exchangeProperty.s3.method}
- * == 'PUT' && ${exchangeProperty.s3.level} == 'object' && ${exchangeProperty.s3.query[partNumber]}
- * != null}.
+ * <p>The dispatch in the routes uses the {@link S3Operation} named from it; steps may still read
+ * it, for example {@code ${exchangeProperty.s3.method} == 'PUT'}.
  */
 public record S3Request(
     String requestId,

@@ -1,0 +1,64 @@
+package io.github.s3eg.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The operation names the dispatch in routes/s3-api.yaml goes by. */
+class S3OperationTest {
+
+  @ParameterizedTest(name = "{0} {1}{2} copy={3} -> {4}")
+  @CsvSource(
+      nullValues = "-",
+      value = {
+        "GET,    /,       '',                false, ListBuckets",
+        "GET,    /,       s3eg-audit,        false, AuditEvents",
+        "PUT,    /,       '',                false, -",
+        "GET,    /b,      location,          false, GetBucketLocation",
+        "GET,    /b,      uploads,           false, ListMultipartUploads",
+        "GET,    /b,      list-type=2,       false, ListObjectsV2",
+        "GET,    /b,      list-type=1,       false, ListObjects",
+        "GET,    /b,      '',                false, ListObjects",
+        "HEAD,   /b,      '',                false, HeadBucket",
+        "PUT,    /b,      '',                false, CreateBucket",
+        "DELETE, /b,      '',                false, DeleteBucket",
+        "POST,   /b,      s3eg-rewrap,       false, Rewrap",
+        "POST,   /b,      delete,            false, DeleteObjects",
+        "POST,   /b,      '',                false, -",
+        "PATCH,  /b,      '',                false, -",
+        "POST,   /b/k,    uploads,           false, CreateMultipartUpload",
+        "PUT,    /b/k,    uploadId=u,        true,  UploadPartCopy",
+        "PUT,    /b/k,    uploadId=u,        false, UploadPart",
+        "POST,   /b/k,    uploadId=u,        false, CompleteMultipartUpload",
+        "DELETE, /b/k,    uploadId=u,        false, AbortMultipartUpload",
+        "GET,    /b/k,    uploadId=u,        false, ListParts",
+        "POST,   /b/k,    '',                false, -",
+        "PUT,    /b/k,    '',                true,  CopyObject",
+        "PUT,    /b/k,    '',                false, PutObject",
+        "GET,    /b/k,    '',                false, GetObject",
+        "HEAD,   /b/k,    '',                false, HeadObject",
+        "DELETE, /b/k,    '',                false, DeleteObject",
+        "OPTIONS, /b/k,   '',                false, -",
+      })
+  void namesTheOperation(String method, String path, String query, boolean copy, String expected) {
+    String[] parts = path.substring(1).split("/", 2);
+    String bucket = parts[0].isEmpty() ? null : parts[0];
+    String key = parts.length > 1 ? parts[1] : null;
+    Map<String, String> params = new HashMap<>();
+    if (!query.isEmpty()) {
+      String[] kv = query.split("=", 2);
+      params.put(kv[0], kv.length > 1 ? kv[1] : "");
+    }
+    Map<String, List<String>> headers = new HashMap<>();
+    if (copy) {
+      headers.put("X-Amz-Copy-Source", List.of("/src/key"));
+    }
+    S3Request request =
+        new S3Request("id", method, path, query, bucket, key, params, headers, "127.0.0.1");
+    assertThat(S3Operation.of(request)).isEqualTo(expected);
+  }
+}
