@@ -63,19 +63,22 @@ public final class ResponseSender {
       throws IOException {
     writeHead(response, status, headers);
     response.putHeader("Content-Length", Long.toString(length));
-    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, length))];
+    int chunkSize = (int) Math.min(CHUNK, Math.max(1, length));
     long sent = 0;
     try {
       while (sent < length) {
-        int n = body.read(chunk, 0, (int) Math.min(chunk.length, length - sent));
-        if (n < 0) {
+        // A fresh array per write, filled as far as the body allows: Vert.x keeps the buffer until
+        // the event loop has written it, and a full one goes out without another copy.
+        byte[] chunk = new byte[(int) Math.min(chunkSize, length - sent)];
+        int n = body.readNBytes(chunk, 0, chunk.length);
+        if (n <= 0) {
           throw new IOException("body ended after " + sent + " of " + length + " bytes");
         }
         if (response.closed()) {
           throw new ClientGoneException();
         }
         response.write(
-            Buffer.buffer(n == chunk.length ? chunk.clone() : java.util.Arrays.copyOf(chunk, n)));
+            Buffer.buffer(n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n)));
         sent += n;
         awaitDrain(response);
       }
