@@ -34,7 +34,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The gateway benchmark of issue 10: the same AWS SDK v2 client code is driven directly against an
@@ -64,7 +63,43 @@ public final class GatewayBench {
       long rangedObjectSize,
       int rangedConcurrency,
       int listKeys,
-      List<String> algorithms) {}
+      List<Variant> gateways) {}
+
+  /**
+   * One gateway configuration under test: a name for the tables and the settings (environment) that
+   * make it, e.g. the cipher or compression.
+   */
+  record Variant(String name, Map<String, String> settings) {}
+
+  static final Variant AES = new Variant("AES256-GCM", algorithm("AES256-GCM"));
+  static final Variant CHACHA = new Variant("CHACHA20-POLY1305", algorithm("CHACHA20-POLY1305"));
+
+  /**
+   * AES-256-GCM with zstd compression of every object the benchmark writes (its objects are {@code
+   * application/octet-stream}, not in the default list of compressible types): on the random data
+   * of most rows this is the worst case, compression work that saves nothing; the text rows show
+   * what it buys on compressible data.
+   */
+  static final Variant AES_ZSTD =
+      new Variant(
+          "AES256-GCM+zstd",
+          Map.of(
+              "ENCRYPTION_PREFERRED_ALGORITHM", "AES256-GCM",
+              "COMPRESSION_ENABLED", "true",
+              "COMPRESSION_ALGORITHM", "zstd",
+              "COMPRESSION_CONTENT_TYPES", "application/octet-stream,text/plain"));
+
+  static Map<String, String> algorithm(String name) {
+    return Map.of("ENCRYPTION_PREFERRED_ALGORITHM", name);
+  }
+
+  /** Multipart rows: part size and parts uploaded at once (what awscli does by default: 8 MiB). */
+  static final int PART_SIZE = 8 * MIB;
+
+  static final int PART_THREADS = 4;
+
+  /** Size of the text (compressible) rows. */
+  static final long TEXT_SIZE = 64L * MIB;
 
   /** Unmeasured small-object warm-up per operation and target (see {@link #suite}). */
   static final Duration SMALL_WARM_UP = Duration.ofSeconds(20);
@@ -81,7 +116,7 @@ public final class GatewayBench {
           256L * MIB,
           4,
           2_000,
-          List.of("AES256-GCM"));
+          List.of(AES, AES_ZSTD));
   static final Mode FULL =
       new Mode(
           "full",
@@ -92,13 +127,14 @@ public final class GatewayBench {
           1024L * MIB,
           4,
           10_000,
-          List.of("AES256-GCM", "CHACHA20-POLY1305"));
+          List.of(AES, CHACHA, AES_ZSTD));
 
   private final Mode mode;
   private final Path jar;
   private final Path pidFile;
   private final long ticksPerSecond;
   private final byte[] pattern = new byte[MIB];
+  private final byte[] text = logLines(16 * MIB);
   private final List<Process> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Path> scratch = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -161,7 +197,10 @@ public final class GatewayBench {
     settings.put("ranged_object_bytes", mode.rangedObjectSize());
     settings.put("ranged_concurrency", mode.rangedConcurrency());
     settings.put("list_keys", mode.listKeys());
-    settings.put("algorithms", mode.algorithms());
+    settings.put("gateways", mode.gateways().stream().map(Variant::name).toList());
+    settings.put("part_size", PART_SIZE);
+    settings.put("part_threads", PART_THREADS);
+    settings.put("text_bytes", TEXT_SIZE);
     settings.put("gateway_jvm", "-Xmx512m");
     settings.put(
         "client",
@@ -186,19 +225,23 @@ public final class GatewayBench {
                 null,
                 null,
                 null));
-        for (String algorithm : mode.algorithms()) {
+        for (Variant variant : mode.gateways()) {
           Path work = Files.createTempDirectory("s3eg-bench-gw");
           scratch.add(work);
           Path gcLog = work.resolve("gc.log");
-          int port = startGateway(probe.endpoint(), algorithm, work, gcLog);
+          int port = startGateway(probe.endpoint(), variant, work, gcLog);
           Process p = gateways.get(gateways.size() - 1);
           Map<String, Object> proc = new LinkedHashMap<>();
-          process.put(algorithm, proc);
+          process.put(variant.name(), proc);
           targets.add(
               new Target(
-                  algorithm,
+                  variant.name(),
                   client(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET),
-                  "gw-" + algorithm.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", ""),
+                  "gw-"
+                      + variant
+                          .name()
+                          .toLowerCase(java.util.Locale.ROOT)
+                          .replaceAll("[^a-z0-9]", ""),
                   p,
                   gcLog,
                   proc));
@@ -272,7 +315,10 @@ public final class GatewayBench {
   }
 
   /** Every row, interleaved across the targets. */
+  private CountingProxy probe;
+
   void suite(List<Target> targets, CountingProxy probe) throws Exception {
+    this.probe = probe;
     for (Target t : targets) {
       t.s3().createBucket(b -> b.bucket(t.bucket()));
       for (int size : new int[] {KIB, 64 * KIB}) {
@@ -356,11 +402,44 @@ public final class GatewayBench {
         log(t.name() + " process: " + t.proc());
       }
     }
-    row(targets, "large PUT multipart", t -> multipartProbe(t.s3(), t.bucket()));
+    // Multipart: an object of the large size in 8 MiB parts, 4 parts at a time, then read back.
+    String mpKey = "multipart/object.bin";
     row(
         targets,
-        "compression",
-        t -> Map.of("status", "not implemented (no compression in the gateway yet)"));
+        "multipart PUT " + sizeName(mode.largeSize()) + " (8 MiB parts, 4 at a time)",
+        t -> multipartUpload(t.s3(), t.bucket(), mpKey, mode.largeSize()));
+    row(
+        targets,
+        "multipart GET " + sizeName(mode.largeSize()) + " x1",
+        t -> timedGet(t.s3(), t.bucket(), mpKey, mode.largeSize()));
+    for (Target t : targets) {
+      t.s3().deleteObject(b -> b.bucket(t.bucket()).key(mpKey));
+    }
+
+    // Compressible data (log lines): what compression buys in backend bytes and time.
+    String textKey = "text/object.log";
+    Target direct = targets.get(0);
+    row(
+        targets,
+        "text PUT " + sizeName(TEXT_SIZE) + " x1",
+        t -> {
+          long t0 = System.nanoTime();
+          t.s3()
+              .putObject(
+                  b -> b.bucket(t.bucket()).key(textKey).contentType("text/plain"),
+                  RequestBody.fromContentProvider(
+                      () -> new PatternStream(text, TEXT_SIZE), TEXT_SIZE, "text/plain"));
+          Map<String, Object> m = rate(TEXT_SIZE, System.nanoTime() - t0);
+          // What the backend stores, asked of the backend itself.
+          m.put(
+              "backend_stored_bytes",
+              direct.s3().headObject(b -> b.bucket(t.bucket()).key(textKey)).contentLength());
+          return m;
+        });
+    row(
+        targets,
+        "text GET " + sizeName(TEXT_SIZE) + " x1",
+        t -> timedGet(t.s3(), t.bucket(), textKey, TEXT_SIZE));
 
     // Ranged GET of 100 KiB at random offsets of a large object.
     String rangedKey = "ranged/object.bin";
@@ -383,39 +462,153 @@ public final class GatewayBench {
     for (Target t : targets) {
       populate(t.s3(), t.bucket(), "list/", mode.listKeys());
     }
+    // Listed twice: the row is the second listing; the first one's backend requests are kept,
+    // because a gateway with BACKEND_MULTIPART_ETAGS=false (S3Proxy) lists its multipart indexes
+    // once per bucket (then caches them) on its first listing.
     row(
         targets,
         "LIST " + mode.listKeys() + " keys",
         t -> {
           probe.reset();
-          long t0 = System.nanoTime();
-          int keys = 0;
-          for (var page :
-              t.s3()
-                  .listObjectsV2Paginator(
-                      b -> b.bucket(t.bucket()).prefix("list/").maxKeys(1000))) {
-            keys += page.contents().size();
-          }
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          Map<String, Object> list = new LinkedHashMap<>();
-          list.put("seconds", round(seconds));
-          list.put("keys", keys);
-          list.put("backend_requests", probe.requests().size());
-          return list;
+          list(t);
+          int first = probe.requests().size();
+          probe.reset();
+          Map<String, Object> m = list(t);
+          m.put("backend_requests_first_listing", first);
+          return m;
         });
   }
 
-  /** Creates a multipart upload: the gateway answers 501 for now; recorded, not faked. */
-  Map<String, Object> multipartProbe(S3Client s3, String bucket) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    try {
-      String id = s3.createMultipartUpload(b -> b.bucket(bucket).key("mpu/probe")).uploadId();
-      s3.abortMultipartUpload(b -> b.bucket(bucket).key("mpu/probe").uploadId(id));
-      m.put("status", "supported (not measured)");
-    } catch (S3Exception e) {
-      m.put("status", "not yet supported (HTTP " + e.statusCode() + ")");
+  Map<String, Object> list(Target t) {
+    CountingProxy probe = this.probe;
+    long t0 = System.nanoTime();
+    int keys = 0;
+    for (var page :
+        t.s3().listObjectsV2Paginator(b -> b.bucket(t.bucket()).prefix("list/").maxKeys(1000))) {
+      keys += page.contents().size();
     }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> list = new LinkedHashMap<>();
+    list.put("seconds", round(seconds));
+    list.put("keys", keys);
+    list.put("backend_requests", probe.requests().size());
+    return list;
+  }
+
+  /**
+   * Uploads {@code size} bytes in {@link #PART_SIZE} parts, {@link #PART_THREADS} at a time, and
+   * completes the upload: MB/s of the whole (create to complete).
+   */
+  Map<String, Object> multipartUpload(S3Client s3, String bucket, String key, long size)
+      throws Exception {
+    long t0 = System.nanoTime();
+    String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+    int parts = (int) ((size + PART_SIZE - 1) / PART_SIZE);
+    ExecutorService pool = Executors.newFixedThreadPool(PART_THREADS);
+    List<Future<software.amazon.awssdk.services.s3.model.CompletedPart>> futures =
+        new ArrayList<>();
+    for (int i = 1; i <= parts; i++) {
+      int number = i;
+      long length = Math.min(PART_SIZE, size - (long) (number - 1) * PART_SIZE);
+      futures.add(
+          pool.submit(
+              () -> {
+                String etag =
+                    s3.uploadPart(
+                            b ->
+                                b.bucket(bucket)
+                                    .key(key)
+                                    .uploadId(id)
+                                    .partNumber(number)
+                                    .contentLength(length),
+                            RequestBody.fromContentProvider(
+                                () -> new PatternStream(pattern, length),
+                                length,
+                                "application/octet-stream"))
+                        .eTag();
+                return software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                    .partNumber(number)
+                    .eTag(etag)
+                    .build();
+              }));
+    }
+    List<software.amazon.awssdk.services.s3.model.CompletedPart> done = new ArrayList<>();
+    try {
+      for (var f : futures) {
+        done.add(f.get(30, TimeUnit.MINUTES));
+      }
+    } catch (Exception e) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
+      throw e;
+    } finally {
+      pool.shutdownNow();
+    }
+    s3.completeMultipartUpload(
+        b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(u -> u.parts(done)));
+    Map<String, Object> m = rate(size, System.nanoTime() - t0);
+    m.put("parts", parts);
     return m;
+  }
+
+  /** One GET of a whole object, read to its end and checked for length: MB/s. */
+  Map<String, Object> timedGet(S3Client s3, String bucket, String key, long size)
+      throws IOException {
+    long t0 = System.nanoTime();
+    long n = 0;
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+      byte[] buf = new byte[256 * KIB];
+      for (int k; (k = in.read(buf)) > 0; ) {
+        n += k;
+      }
+    }
+    if (n != size) {
+      throw new IllegalStateException("GET returned " + n + " of " + size + " bytes");
+    }
+    return rate(size, System.nanoTime() - t0);
+  }
+
+  static Map<String, Object> rate(long bytes, long nanos) {
+    double seconds = nanos / 1e9;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("streams", 1);
+    m.put("bytes", bytes);
+    m.put("seconds", round(seconds));
+    m.put("mb_per_s", round(bytes / seconds / 1e6));
+    return m;
+  }
+
+  /**
+   * {@code size} bytes of made-up access-log lines (pseudo-random ids, keys, sizes and times), as
+   * compressible as real logs (zstd's default level packs them to roughly a quarter).
+   */
+  static byte[] logLines(int size) {
+    Random r = new Random(7);
+    String[] verbs = {"GET", "PUT", "HEAD", "DELETE", "POST"};
+    String[] status = {"200", "200", "200", "204", "206", "304", "404", "403"};
+    StringBuilder sb = new StringBuilder(size + 256);
+    long time = 1_790_000_000_000L;
+    while (sb.length() < size) {
+      time += r.nextInt(50);
+      sb.append(Instant.ofEpochMilli(time))
+          .append(" INFO s3eg.access ")
+          .append(verbs[r.nextInt(verbs.length)])
+          .append(" /bucket-")
+          .append(r.nextInt(8))
+          .append("/logs/2026/11/")
+          .append(String.format("%02d", 1 + r.nextInt(29)))
+          .append("/part-")
+          .append(String.format("%05d", r.nextInt(100_000)))
+          .append(".json ")
+          .append(status[r.nextInt(status.length)])
+          .append(' ')
+          .append(r.nextInt(1 << 20))
+          .append("B ")
+          .append(String.format("%.2f", r.nextDouble() * 20))
+          .append("ms id=")
+          .append(Long.toHexString(r.nextLong()).toUpperCase(java.util.Locale.ROOT))
+          .append('\n');
+    }
+    return Arrays.copyOf(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), size);
   }
 
   /**
@@ -653,24 +846,19 @@ public final class GatewayBench {
   }
 
   /** Starts the gateway jar in its own JVM; returns its port once it answers. */
-  int startGateway(URI backend, String algorithm, Path work, Path gcLog) throws Exception {
+  int startGateway(URI backend, Variant variant, Path work, Path gcLog) throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>(variant.settings());
+    settings.put("AUTH_ACCESS_KEY", CLIENT_KEY);
+    settings.put("AUTH_SECRET_KEY", CLIENT_SECRET);
+    settings.put("ENCRYPTION_PASSWORD", PASSWORD);
+    settings.put("DATA_DIR", work.resolve("data").toString());
     GatewayProcess gateway =
         GatewayProcess.start(
-            jar,
-            backend,
-            List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog),
-            Map.of(
-                "AUTH_ACCESS_KEY", CLIENT_KEY,
-                "AUTH_SECRET_KEY", CLIENT_SECRET,
-                "ENCRYPTION_PASSWORD", PASSWORD,
-                "ENCRYPTION_PREFERRED_ALGORITHM", algorithm,
-                "DATA_DIR", work.resolve("data").toString()),
-            work.resolve("gateway.log"),
-            pidFile);
+            jar, backend, jvmOptions(gcLog), settings, work.resolve("gateway.log"), pidFile);
     gateways.add(gateway.process());
     log(
         "gateway "
-            + algorithm
+            + variant.name()
             + " pid "
             + gateway.process().pid()
             + " port "
@@ -678,6 +866,23 @@ public final class GatewayBench {
             + " log "
             + gateway.log());
     return gateway.port();
+  }
+
+  /**
+   * The gateway's JVM options: the issue's {@code -Xmx512m}, a GC log for the heap figures, and
+   * whatever {@code BENCH_GATEWAY_JVM_OPTS} adds (e.g. {@code
+   * -XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile} to profile a run).
+   */
+  static List<String> jvmOptions(Path gcLog) {
+    List<String> options = new ArrayList<>();
+    options.add("-Xmx512m");
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    options.add("-Xlog:gc:file=" + gcLog);
+    String extra = System.getenv("BENCH_GATEWAY_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 
   /** Removes a scratch directory the harness created (backend objects, gateway data and logs). */
