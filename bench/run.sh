@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The gateway benchmark of issue 10, in one command:
 #
-#   bench/run.sh            # quick mode (default): short cells, 64 MiB large objects, AES only
-#   bench/run.sh --full     # 10 s cells, 1 GiB large objects, 10,000-key LIST, AES and ChaCha20
+#   bench/run.sh            # quick mode (default): 2 s cells, 64 MiB large objects; AES, AES+zstd
+#   bench/run.sh --full     # 10 s cells, 1 GiB large objects, 10,000-key LIST; AES, ChaCha20,
+#                           # AES+zstd
 #
 # Starts an S3Proxy backend (in the harness JVM, behind a counting TCP proxy) and the gateway
 # (target/s3-encryption-gateway.jar in its own JVM, -Xmx512m), drives the same AWS SDK v2 client

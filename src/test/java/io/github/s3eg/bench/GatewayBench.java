@@ -402,6 +402,13 @@ public final class GatewayBench {
         log(t.name() + " process: " + t.proc());
       }
     }
+    // The heap target, tested directly: the same parallel large transfers through a gateway whose
+    // heap is capped at 256 MiB (it exits on OutOfMemoryError). The -Xmx512m figures above say
+    // how much heap G1 chooses to use when it has more, not how much the gateway needs.
+    Target capped = targets.get(1);
+    capped.proc().put("xmx256m_check", heapCapCheck(probe.endpoint(), capped.bucket()));
+    log(capped.name() + " -Xmx256m check: " + capped.proc().get("xmx256m_check"));
+
     // Multipart: an object of the large size in 8 MiB parts, 4 parts at a time, then read back.
     String mpKey = "multipart/object.bin";
     row(
@@ -477,6 +484,43 @@ public final class GatewayBench {
           m.put("backend_requests_first_listing", first);
           return m;
         });
+  }
+
+  /**
+   * Runs the parallel large PUT and GET through a gateway of the first variant started with {@code
+   * -Xmx256m}: completed (no OutOfMemoryError exit), MB/s, and its GC figures.
+   */
+  Map<String, Object> heapCapCheck(URI backend, String bucket) throws Exception {
+    Path work = Files.createTempDirectory("s3eg-bench-gw256");
+    scratch.add(work);
+    Path gcLog = work.resolve("gc.log");
+    int port = startGateway(backend, mode.gateways().get(0), work, gcLog, "256m");
+    Process p = gateways.get(gateways.size() - 1);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("max_heap", "-Xmx256m");
+    m.put("streams", mode.parallelStreams());
+    m.put("object_bytes", mode.largeSize());
+    try (S3Client s3 = client(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET)) {
+      for (String op : new String[] {"PUT", "GET"}) {
+        Map<String, Object> r = largeTransfer(s3, bucket, op, mode.parallelStreams());
+        m.put(op.toLowerCase(java.util.Locale.ROOT) + "_mb_per_s", r.get("mb_per_s"));
+      }
+      m.put("completed", p.isAlive());
+      for (int i = 0; i < mode.parallelStreams(); i++) {
+        String key = "large/" + i;
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+      }
+    } catch (Exception e) {
+      m.put("completed", false);
+      m.put(
+          "failure", e.toString() + (p.isAlive() ? "" : " (gateway exited " + p.exitValue() + ")"));
+    }
+    m.put("rss_high_water_mib", p.isAlive() ? round(vmHwmKib(p) / 1024.0) : null);
+    m.putAll(heapFromGcLog(gcLog, 0));
+    p.destroy();
+    p.waitFor(20, TimeUnit.SECONDS);
+    gateways.remove(p);
+    return m;
   }
 
   Map<String, Object> list(Target t) {
@@ -847,6 +891,11 @@ public final class GatewayBench {
 
   /** Starts the gateway jar in its own JVM; returns its port once it answers. */
   int startGateway(URI backend, Variant variant, Path work, Path gcLog) throws Exception {
+    return startGateway(backend, variant, work, gcLog, "512m");
+  }
+
+  int startGateway(URI backend, Variant variant, Path work, Path gcLog, String maxHeap)
+      throws Exception {
     Map<String, String> settings = new LinkedHashMap<>(variant.settings());
     settings.put("AUTH_ACCESS_KEY", CLIENT_KEY);
     settings.put("AUTH_SECRET_KEY", CLIENT_SECRET);
@@ -854,7 +903,12 @@ public final class GatewayBench {
     settings.put("DATA_DIR", work.resolve("data").toString());
     GatewayProcess gateway =
         GatewayProcess.start(
-            jar, backend, jvmOptions(gcLog), settings, work.resolve("gateway.log"), pidFile);
+            jar,
+            backend,
+            jvmOptions(gcLog, maxHeap),
+            settings,
+            work.resolve("gateway.log"),
+            pidFile);
     gateways.add(gateway.process());
     log(
         "gateway "
@@ -873,9 +927,9 @@ public final class GatewayBench {
    * whatever {@code BENCH_GATEWAY_JVM_OPTS} adds (e.g. {@code
    * -XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile} to profile a run).
    */
-  static List<String> jvmOptions(Path gcLog) {
+  static List<String> jvmOptions(Path gcLog, String maxHeap) {
     List<String> options = new ArrayList<>();
-    options.add("-Xmx512m");
+    options.add("-Xmx" + maxHeap);
     options.add("-XX:+ExitOnOutOfMemoryError");
     options.add("-Xlog:gc:file=" + gcLog);
     String extra = System.getenv("BENCH_GATEWAY_JVM_OPTS");
