@@ -114,13 +114,12 @@ class FaultProxyTest {
   void refusesAndListensAgainOnTheSamePort() throws IOException {
     proxy.refuse();
     long accepted = proxy.acceptedConnections();
-    // Refused: the connect fails, or (rarely, with nothing listening on a port in the ephemeral
-    // range) Linux's TCP self-connect pairs the socket with itself. Either way the proxy accepts
-    // nothing; a real listener would show as a connection whose ends differ.
+    // Refused: the connect fails. Rarely it does not: once the proxy let go of its ephemeral
+    // port, Linux may pair the socket with itself (TCP self-connect), or another test's listener
+    // may have been given the same port (seen in CI). What the proxy did is what is asserted:
+    // it accepted nothing.
     try (Socket s = connect()) {
-      assertThat(s.getLocalPort())
-          .as("only a self-connected socket can exist")
-          .isEqualTo(s.getPort());
+      // something else answered; not the proxy (checked below)
     } catch (ConnectException expected) {
       // the usual outcome
     }
