@@ -15,12 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams the body to the backend.
  *
  * <p>Flow control is by demand: the stream asks Vert.x for a fixed number of buffers ({@link
- * #WINDOW}) and asks for one more each time the reader takes one, so at most {@code WINDOW} buffers
- * are held and Netty stops reading the socket when the reader is slow. Demand is only ever added
- * ({@code fetch}), never toggled with pause/resume, so no interleaving of the event loop and the
- * reader can leave the request paused with an empty queue. Vert.x is never called while this
- * stream's lock is held (Vert.x takes the connection's monitor, and the event loop holds that
- * monitor while it calls {@link #onData}).
+ * #WINDOW}) and asks for more each time the reader has taken {@link #REFILL}, so at most {@code
+ * WINDOW} buffers are held and Netty stops reading the socket when the reader is slow. Demand is
+ * only ever added ({@code fetch}), never toggled with pause/resume, so no interleaving of the event
+ * loop and the reader can leave the request paused with an empty queue. Vert.x is never called
+ * while this stream's lock is held (Vert.x takes the connection's monitor, and the event loop holds
+ * that monitor while it calls {@link #onData}).
  *
  * <p>{@code Expect: 100-continue} is answered by {@link #start} (or the first read), that is once
  * the pipeline has decided to accept the body.
@@ -34,6 +34,12 @@ public final class RequestBodyStream extends InputStream {
 
   /** Buffers requested ahead of the reader; Vert.x buffers are at most a few tens of KiB. */
   static final int WINDOW = 16;
+
+  /**
+   * Buffers taken before demand is renewed. A {@code fetch} from the reading thread is a task for
+   * the event loop (and a wake-up); renewing it per buffer cost one per 8 KiB of body.
+   */
+  static final int REFILL = WINDOW / 2;
 
   /**
    * Bytes a client must deliver within each timeout period of the reader's waiting. Any smaller
@@ -57,6 +63,7 @@ public final class RequestBodyStream extends InputStream {
   private long bytesRead;
   private long progressBytes;
   private long progressWaitNanos;
+  private int takenSinceFetch;
 
   public RequestBodyStream(HttpServerRequest request, long idleTimeoutMillis) {
     this.request = request;
@@ -168,7 +175,10 @@ public final class RequestBodyStream extends InputStream {
       progressBytes = 0;
       progressWaitNanos = 0;
     }
-    request.fetch(1);
+    if (++takenSinceFetch == REFILL) {
+      takenSinceFetch = 0;
+      request.fetch(REFILL);
+    }
     current = next;
     position = 0;
     return true;
