@@ -60,13 +60,11 @@ def targets(doc, alg):
         return None, None, None
 
     for op in ("PUT", "GET"):
-        rid, d, g = row(f"large {op} ")
-        rid1 = [k for k in rows if k.startswith(f"large {op} ") and k.endswith("x1")]
-        if rid1:
-            rid = rid1[0]
+        for rid in [k for k in rows if k.startswith(f"large {op} ") and k.endswith("x1")]:
             d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
             r = ratio(rid, d, g)
-            out.append((f"Large {op} throughput, single stream", "≥ 0.80 × direct",
+            size = rid[len(f"large {op} "):-len(" x1")]
+            out.append((f"Large {op} throughput, single stream, {size}", "≥ 0.80 × direct",
                         f"{fmt(r, 2)} × ({fmt(g['mb_per_s'])} vs {fmt(d['mb_per_s'])} MB/s)",
                         r is not None and r >= 0.80))
     cap = proc.get("xmx256m_check")
@@ -146,7 +144,7 @@ def markdown(doc, json_path, svg_path, md_path):
              "Gateway: the fat jar in its own JVM "
              f"({s['gateway_jvm']}). Small-object cells run {s['cell_seconds']} s each (at most "
              f"{s['max_requests_per_cell']:,} requests) after an unmeasured warm-up; large objects are "
-             f"{s['large_object_bytes'] // 2**20} MiB, single stream and {s['parallel_streams']} parallel "
+             f"{' and '.join(str(b // 2**20) + ' MiB' for b in s.get('large_object_sizes', [s['large_object_bytes']]))}, single stream and {s['parallel_streams']} parallel "
              f"streams; ranged GETs read 100 KiB at random offsets of a "
              f"{s['ranged_object_bytes'] // 2**20} MiB object at concurrency {s['ranged_concurrency']}; "
              + (f"multipart rows upload an object of the large size in {s['part_size'] // 2**20} MiB parts, "

@@ -58,12 +58,18 @@ public final class GatewayBench {
       String name,
       Duration cell,
       int maxRequestsPerCell,
-      long largeSize,
+      List<Long> largeSizes,
       int parallelStreams,
       long rangedObjectSize,
       int rangedConcurrency,
       int listKeys,
-      List<Variant> gateways) {}
+      List<Variant> gateways) {
+
+    /** The largest large-object size: multipart rows and the -Xmx256m check use it. */
+    long largeSize() {
+      return largeSizes.get(largeSizes.size() - 1);
+    }
+  }
 
   /**
    * One gateway configuration under test: a name for the tables and the settings (environment) that
@@ -111,7 +117,7 @@ public final class GatewayBench {
           "quick",
           Duration.ofSeconds(2),
           20_000,
-          64L * MIB,
+          List.of(64L * MIB),
           8,
           256L * MIB,
           4,
@@ -122,7 +128,7 @@ public final class GatewayBench {
           "full",
           Duration.ofSeconds(10),
           200_000,
-          1024L * MIB,
+          List.of(64L * MIB, 1024L * MIB),
           8,
           1024L * MIB,
           4,
@@ -193,6 +199,7 @@ public final class GatewayBench {
     settings.put("cell_seconds", mode.cell().toSeconds());
     settings.put("max_requests_per_cell", mode.maxRequestsPerCell());
     settings.put("large_object_bytes", mode.largeSize());
+    settings.put("large_object_sizes", mode.largeSizes());
     settings.put("parallel_streams", mode.parallelStreams());
     settings.put("ranged_object_bytes", mode.rangedObjectSize());
     settings.put("ranged_concurrency", mode.rangedConcurrency());
@@ -369,19 +376,22 @@ public final class GatewayBench {
       ticks.put(t, new long[4]);
       gcLinesBefore.put(t, t.gcLog() == null ? 0 : Files.readAllLines(t.gcLog()).size());
     }
-    for (String op : new String[] {"PUT", "GET"}) {
-      for (int streams : new int[] {1, mode.parallelStreams()}) {
-        int slot = op.equals("PUT") ? 0 : 1;
-        row(
-            targets,
-            "large " + op + " " + sizeName(mode.largeSize()) + " x" + streams,
-            t -> {
-              long before = cpuTicks(t.process());
-              Map<String, Object> m = largeTransfer(t.s3(), t.bucket(), op, streams);
-              ticks.get(t)[slot] += cpuTicks(t.process()) - before;
-              ticks.get(t)[slot + 2] += (long) streams * mode.largeSize();
-              return m;
-            });
+    // Every size of the mode, smallest first; each size's GETs read what its PUTs wrote.
+    for (long size : mode.largeSizes()) {
+      for (String op : new String[] {"PUT", "GET"}) {
+        for (int streams : new int[] {1, mode.parallelStreams()}) {
+          int slot = op.equals("PUT") ? 0 : 1;
+          row(
+              targets,
+              "large " + op + " " + sizeName(size) + " x" + streams,
+              t -> {
+                long before = cpuTicks(t.process());
+                Map<String, Object> m = largeTransfer(t.s3(), t.bucket(), op, streams, size);
+                ticks.get(t)[slot] += cpuTicks(t.process()) - before;
+                ticks.get(t)[slot + 2] += (long) streams * size;
+                return m;
+              });
+        }
       }
     }
     for (Target t : targets) {
@@ -505,7 +515,8 @@ public final class GatewayBench {
     m.put("object_bytes", mode.largeSize());
     try (S3Client s3 = client(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET)) {
       for (String op : new String[] {"PUT", "GET"}) {
-        Map<String, Object> r = largeTransfer(s3, bucket, op, mode.parallelStreams());
+        Map<String, Object> r =
+            largeTransfer(s3, bucket, op, mode.parallelStreams(), mode.largeSize());
         m.put(op.toLowerCase(java.util.Locale.ROOT) + "_mb_per_s", r.get("mb_per_s"));
       }
       m.put("completed", p.isAlive());
@@ -794,9 +805,8 @@ public final class GatewayBench {
   }
 
   /** PUT or GET of {@code streams} large objects in parallel: aggregate MB/s (10^6 bytes/s). */
-  Map<String, Object> largeTransfer(S3Client s3, String bucket, String op, int streams)
+  Map<String, Object> largeTransfer(S3Client s3, String bucket, String op, int streams, long size)
       throws Exception {
-    long size = mode.largeSize();
     ExecutorService pool = Executors.newFixedThreadPool(streams);
     List<Future<Long>> futures = new ArrayList<>();
     long start = System.nanoTime();
