@@ -22,8 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * while this stream's lock is held (Vert.x takes the connection's monitor, and the event loop holds
  * that monitor while it calls {@link #onData}).
  *
- * <p>{@code Expect: 100-continue} is answered by {@link #start} (or the first read), that is once
- * the pipeline has decided to accept the body.
+ * <p>{@code Expect: 100-continue} is answered on the first read, that is once the pipeline has
+ * decided to accept the body.
  *
  * <p>Slow clients: the reader may wait for the client at most the timeout in total for each {@link
  * #MIN_PROGRESS_BYTES} of body (or for its end); otherwise the read fails with {@link
@@ -108,15 +108,6 @@ public final class RequestBodyStream extends InputStream {
     } finally {
       lock.unlock();
     }
-  }
-
-  /**
-   * Accepts the body now: answers {@code Expect: 100-continue} and asks Vert.x for the first
-   * buffers, so that the client's round trip for them overlaps the pipeline's set-up before its
-   * first read (0.3 ms of a small PUT, measured). Called by the reading thread; idempotent.
-   */
-  public void start() {
-    startIfNeeded();
   }
 
   private void startIfNeeded() {

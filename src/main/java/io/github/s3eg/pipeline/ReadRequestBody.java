@@ -20,9 +20,8 @@ import org.apache.camel.Processor;
  * failed check surfaces as an exception from {@code read} before the last byte is released, so the
  * backend upload it feeds never completes and no object is created.
  *
- * <p>The body is accepted here ({@code Expect: 100-continue} answered, the first buffers asked
- * for), so only once the request got this far (after authentication and dispatch), but before the
- * next steps set up compression and encryption, which then overlap the client's round trip.
+ * <p>Reading starts here, so {@code Expect: 100-continue} is answered only once the request got
+ * this far (after authentication).
  */
 public final class ReadRequestBody implements Processor {
 
@@ -74,7 +73,6 @@ public final class ReadRequestBody implements Processor {
       throw new S3Exception(
           S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
     }
-    wire.start();
     exchange.setProperty(
         ObjectOperations.BODY_LENGTH, body.contentLength() < 0 ? 0L : body.contentLength());
     exchange.getIn().setBody(body.stream());
