@@ -3,7 +3,6 @@ package io.github.s3eg.it.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.s3eg.it.GatewayFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,12 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -56,7 +51,7 @@ class AbortedTransfersTest {
             FaultyGateway.start(
                 Map.of("SERVER_MAX_CONCURRENT_REQUESTS", Integer.toString(WORKERS)));
         S3Client s3 = g.client();
-        S3Presigner presigner = presigner(g)) {
+        S3Presigner presigner = g.presigner()) {
       s3.createBucket(b -> b.bucket(BUCKET));
       byte[] previous = new byte[100_000];
       new Random(1).nextBytes(previous);
@@ -205,17 +200,5 @@ class AbortedTransfersTest {
         + "\r\n"
         + extra
         + "\r\n";
-  }
-
-  private static S3Presigner presigner(FaultyGateway g) {
-    return S3Presigner.builder()
-        .endpointOverride(g.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(
-                    GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-        .build();
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.s3eg.it.CountingProxy.SeenRequest;
-import io.github.s3eg.it.GatewayFixture;
 import io.github.s3eg.it.faults.FaultProxy.Direction;
 import java.net.URL;
 import java.time.Duration;
@@ -17,15 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -56,16 +51,7 @@ class BackendFaultsTest {
                 "BACKEND_MAX_RETRIES", Integer.toString(RETRIES)));
     s3 = g.client();
     s3.createBucket(b -> b.bucket(BUCKET));
-    presigner =
-        S3Presigner.builder()
-            .endpointOverride(g.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build();
+    presigner = g.presigner();
   }
 
   @AfterAll

@@ -10,8 +10,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * A gateway whose backend link can be broken: gateway → {@link FaultProxy} (TCP faults) → {@link
@@ -69,6 +74,19 @@ final class FaultyGateway implements AutoCloseable {
             o ->
                 o.apiCallTimeout(Duration.ofMinutes(2))
                     .retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+
+  /** Presigns URLs for the gateway with the fixture's client credentials (path style). */
+  S3Presigner presigner() {
+    return S3Presigner.builder()
+        .endpointOverride(gateway.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
         .build();
   }
 

@@ -3,7 +3,6 @@ package io.github.s3eg.it.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.s3eg.it.GatewayFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,12 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -39,7 +34,7 @@ class StalledReaderTest {
     try (FaultyGateway g =
             FaultyGateway.start(Map.of("SERVER_REQUEST_TIMEOUT", TIMEOUT_MILLIS + "ms"));
         S3Client s3 = g.client();
-        S3Presigner presigner = presigner(g)) {
+        S3Presigner presigner = g.presigner()) {
       s3.createBucket(b -> b.bucket(BUCKET));
       byte[] block = new byte[1 << 20];
       new Random(3).nextBytes(block);
@@ -106,18 +101,6 @@ class StalledReaderTest {
       // The gateway still serves.
       assertThat(s3.headObject(b -> b.bucket(BUCKET).key("big")).contentLength()).isEqualTo(SIZE);
     }
-  }
-
-  private static S3Presigner presigner(FaultyGateway g) {
-    return S3Presigner.builder()
-        .endpointOverride(g.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(
-                    GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-        .build();
   }
 
   /** {@code size} bytes repeating {@code block}. */
