@@ -13,6 +13,7 @@ import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditEventsEndpoint;
@@ -185,6 +186,8 @@ final class GatewayAssembly implements AutoCloseable {
     MultipartState multipartState = new MultipartState(backend);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
+    MultipartChecksums multipartChecksums = new MultipartChecksums(backend);
+    decryption.readChecksums(multipartChecksums);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
