@@ -35,6 +35,7 @@ import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
+import io.github.s3eg.pipeline.ObjectAttributes;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
@@ -168,6 +169,7 @@ final class GatewayAssembly implements AutoCloseable {
         "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
+    registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
     registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);

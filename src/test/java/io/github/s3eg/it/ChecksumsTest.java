@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.GetObjectAttributesResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -191,6 +193,49 @@ class ChecksumsTest {
                     b -> b.bucket(BUCKET).key("copy-target").checksumMode(ChecksumMode.ENABLED))
                 .checksumSHA1())
         .isEqualTo(digest("SHA-1", data));
+  }
+
+  @Test
+  void getObjectAttributesAnswersThePlaintextView() {
+    byte[] data = data(70_000);
+    PutObjectResponse put =
+        sdk.putObject(
+            b -> b.bucket(BUCKET).key("attributes").checksumAlgorithm(ChecksumAlgorithm.SHA256),
+            RequestBody.fromBytes(data));
+    GetObjectAttributesResponse a =
+        sdk.getObjectAttributes(
+            b ->
+                b.bucket(BUCKET)
+                    .key("attributes")
+                    .objectAttributes(
+                        ObjectAttributes.E_TAG,
+                        ObjectAttributes.OBJECT_SIZE,
+                        ObjectAttributes.CHECKSUM,
+                        ObjectAttributes.STORAGE_CLASS,
+                        ObjectAttributes.OBJECT_PARTS));
+    assertThat(a.eTag()).isEqualTo(put.eTag().replace("\"", ""));
+    assertThat(a.objectSize()).isEqualTo(data.length);
+    assertThat(a.checksum().checksumSHA256()).isEqualTo(digest("SHA-256", data));
+    assertThat(a.checksum().checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+    assertThat(a.storageClassAsString()).isEqualTo("STANDARD");
+    assertThat(a.objectParts()).isNull();
+    assertThat(a.lastModified()).isNotNull();
+
+    GetObjectAttributesResponse sizeOnly =
+        sdk.getObjectAttributes(
+            b -> b.bucket(BUCKET).key("attributes").objectAttributes(ObjectAttributes.OBJECT_SIZE));
+    assertThat(sizeOnly.objectSize()).isEqualTo(data.length);
+    assertThat(sizeOnly.eTag()).isNull();
+    assertThat(sizeOnly.checksum()).isNull();
+
+    assertThatThrownBy(
+            () ->
+                sdk.getObjectAttributes(
+                    b ->
+                        b.bucket(BUCKET)
+                            .key("no-such-key")
+                            .objectAttributes(ObjectAttributes.OBJECT_SIZE)))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
   // ---- helpers
