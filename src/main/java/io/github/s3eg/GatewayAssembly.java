@@ -204,7 +204,8 @@ final class GatewayAssembly implements AutoCloseable {
             decryption,
             multipartState,
             multipartIndexes,
-            ops.metrics()));
+            ops.metrics(),
+            multipartChecksums));
     registry.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(registry::bind);
   }

@@ -4,12 +4,15 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptedPart;
+import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.crypto.PartChecksumMarker;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.ObjectHeaders;
@@ -18,6 +21,13 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.body.ChecksumAlgorithm;
+import io.github.s3eg.s3.body.ClientChecksum;
+import io.github.s3eg.s3.checksum.ChecksumComputingStream;
+import io.github.s3eg.s3.checksum.ChecksumType;
+import io.github.s3eg.s3.checksum.CompletedChecksum;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlReader;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.io.IOException;
@@ -25,11 +35,14 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +81,8 @@ public final class MultipartOperations {
   static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
 
   private static final String PART = "s3Part";
+  private static final String PART_CHECKSUM = "s3PartChecksum";
+  private static final String UPLOAD = "s3Upload";
 
   private final BackendClients backend;
   private final ObjectEncryptor encryptor;
@@ -75,6 +90,7 @@ public final class MultipartOperations {
   private final MultipartState state;
   private final PlaintextReader reader;
   private final GatewayMetrics metrics;
+  private final MultipartChecksums checksums;
 
   MultipartOperations(
       BackendClients backend,
@@ -82,13 +98,15 @@ public final class MultipartOperations {
       ObjectDecryptor decryptor,
       MultipartState state,
       PlaintextReader reader,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      MultipartChecksums checksums) {
     this.backend = backend;
     this.encryptor = encryptor;
     this.decryptor = decryptor;
     this.state = state;
     this.reader = reader;
     this.metrics = metrics;
+    this.checksums = checksums;
   }
 
   /** The bean the routes name, with its collaborators. */
@@ -99,14 +117,16 @@ public final class MultipartOperations {
       DecryptObject decryption,
       MultipartState state,
       io.github.s3eg.multipart.MultipartIndexes indexes,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      MultipartChecksums checksums) {
     return new MultipartOperations(
         backend,
         encryptor,
         decryptor,
         state,
         new PlaintextReader(backend, decryption, indexes),
-        metrics);
+        metrics,
+        checksums);
   }
 
   // ---- CreateMultipartUpload: POST /bucket/key?uploads
@@ -115,6 +135,7 @@ public final class MultipartOperations {
     S3Request s3 = ObjectOperations.request(exchange);
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
+    Optional<UploadChecksum> checksum = UploadChecksum.fromCreate(s3);
     ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(crypto.toMap());
@@ -134,7 +155,9 @@ public final class MultipartOperations {
     }
     CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
     try {
-      state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), crypto.toMap());
+      Map<String, String> record = new LinkedHashMap<>(crypto.toMap());
+      checksum.ifPresent(c -> record.put(UploadChecksum.RECORD_ENTRY, c.encode()));
+      state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), record);
     } catch (RuntimeException e) {
       // Without its record no part could be encrypted: leave no upload behind.
       abortQuietly(s3.bucket(), s3.key(), r.uploadId());
@@ -147,7 +170,13 @@ public final class MultipartOperations {
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
             .element("UploadId", r.uploadId());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    S3Response response = S3Response.xml(200, xml.toBytes());
+    checksum.ifPresent(
+        c ->
+            response
+                .header("x-amz-checksum-algorithm", c.algorithm().name())
+                .header("x-amz-checksum-type", c.type().name()));
+    exchange.setProperty(S3Response.PROPERTY, response);
   }
 
   // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
@@ -161,20 +190,71 @@ public final class MultipartOperations {
       throw new S3Exception(
           S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
     }
-    OpenedObject upload = openUpload(s3);
-    EncryptedPart part =
-        upload.encryptPart(partNumber, length, exchange.getIn().getBody(InputStream.class));
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    InputStream plaintext = exchange.getIn().getBody(InputStream.class);
+    PartChecksum checksum =
+        partChecksum(
+            UploadChecksum.fromRecord(record),
+            exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class),
+            plaintext);
+    EncryptedPart part = upload.encryptPart(partNumber, length, checksum.stream());
     exchange.setProperty(PART, part);
+    exchange.setProperty(PART_CHECKSUM, checksum);
+    exchange.setProperty(UPLOAD, upload);
     exchange.setProperty(ObjectOperations.BODY_LENGTH, part.ciphertextSize());
     exchange.getIn().setBody(part.stream());
+  }
+
+  /**
+   * The checksum of a part: the client's (verified while the body streams), or, for a FULL_OBJECT
+   * upload whose client sent none, computed here; checked against the upload's algorithm first.
+   */
+  private record PartChecksum(
+      Optional<UploadChecksum> upload,
+      ClientChecksum client,
+      ChecksumComputingStream computed,
+      InputStream stream) {
+
+    /** The algorithm and value to answer and record, once the part was read; empty if none. */
+    Optional<ObjectChecksum> value() {
+      if (client != null) {
+        return Optional.of(ObjectChecksum.fullObject(client.algorithm(), client.value()));
+      }
+      if (computed != null) {
+        return Optional.of(
+            ObjectChecksum.fullObject(upload.get().algorithm(), computed.value()));
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static PartChecksum partChecksum(
+      Optional<UploadChecksum> upload, ClientChecksum client, InputStream plaintext) {
+    if (upload.isPresent()) {
+      UploadChecksum u = upload.get();
+      if (client != null && client.algorithm() != u.algorithm()) {
+        throw u.mismatch(client.algorithm());
+      }
+      if (client == null && u.type() == ChecksumType.COMPOSITE) {
+        throw u.mismatch(null);
+      }
+      if (client == null) {
+        ChecksumComputingStream computed = new ChecksumComputingStream(plaintext, u.algorithm());
+        return new PartChecksum(upload, null, computed, computed);
+      }
+    }
+    return new PartChecksum(upload, client, null, plaintext);
   }
 
   /** Streams the encrypted part to the backend; answers with the plaintext MD5 as ETag. */
   public void uploadPart(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     EncryptedPart part = exchange.getProperty(PART, EncryptedPart.class);
+    PartChecksum checksum = exchange.getProperty(PART_CHECKSUM, PartChecksum.class);
     long started = System.nanoTime();
-    backend
+    UploadPartResponse stored =
+        backend
         .uploads()
         .uploadPart(
             UploadPartRequest.builder()
@@ -190,9 +270,26 @@ public final class MultipartOperations {
     }
     metrics.recordEncryption(
         "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\""));
+    S3Response response =
+        S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
+    Optional<ObjectChecksum> value = checksum == null ? Optional.empty() : checksum.value();
+    if (value.isPresent() && checksum.upload().isPresent()) {
+      // Kept until Complete, bound to the stored part by its backend ETag.
+      OpenedObject upload = exchange.getProperty(UPLOAD, OpenedObject.class);
+      PartChecksumMarker marker =
+          new PartChecksumMarker(
+              partNumber(s3),
+              PartChecksumMarker.etagTag(stored.eTag()),
+              value.get().algorithm().name(),
+              value.get().value());
+      checksums.writePartMarker(
+          s3.bucket(),
+          s3.key(),
+          s3.param("uploadId"),
+          marker.name(upload.multipartChecksumKey(), upload.header()));
+    }
+    value.ifPresent(v -> v.writeValueTo(response));
+    exchange.setProperty(S3Response.PROPERTY, response);
   }
 
   // ---- UploadPartCopy: PUT ...?partNumber&uploadId with x-amz-copy-source
@@ -203,7 +300,9 @@ public final class MultipartOperations {
     int partNumber = partNumber(s3);
     CopyOperation.CopySource source =
         CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
-    OpenedObject upload = openUpload(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
     PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
     CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());
     String range = s3.header("x-amz-copy-source-range");
@@ -226,7 +325,12 @@ public final class MultipartOperations {
         throw new S3Exception(
             S3ErrorCode.ENTITY_TOO_LARGE, "A part copy cannot exceed 5 GiB; give a range.");
       }
-      EncryptedPart part = upload.encryptPart(partNumber, src.length(), src.stream());
+      // The upload's checksum of the copied range is computed here, as S3 does for a part copy.
+      ChecksumComputingStream computed =
+          checksum.map(c -> new ChecksumComputingStream(src.stream(), c.algorithm())).orElse(null);
+      EncryptedPart part =
+          upload.encryptPart(
+              partNumber, src.length(), computed != null ? computed : src.stream());
       UploadPartResponse r =
           backend
               .uploads()
@@ -247,6 +351,23 @@ public final class MultipartOperations {
               .root("CopyPartResult")
               .element("LastModified", ObjectHeaders.xmlDate(java.time.Instant.now()))
               .element("ETag", "\"" + part.plaintextEtag() + "\"");
+      if (computed != null) {
+        byte[] value = computed.value();
+        PartChecksumMarker marker =
+            new PartChecksumMarker(
+                partNumber,
+                PartChecksumMarker.etagTag(r.eTag()),
+                checksum.get().algorithm().name(),
+                value);
+        checksums.writePartMarker(
+            s3.bucket(),
+            s3.key(),
+            s3.param("uploadId"),
+            marker.name(upload.multipartChecksumKey(), upload.header()));
+        xml.element(
+            ObjectChecksum.elementName(checksum.get().algorithm()),
+            Base64.getEncoder().encodeToString(value));
+      }
       exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
     } finally {
       src.release().run();
@@ -259,8 +380,16 @@ public final class MultipartOperations {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
     List<RequestedPart> requested = requestedParts(exchange.getIn().getBody(InputStream.class));
-    OpenedObject upload = openUpload(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
+    checkChecksumType(s3, checksum);
     Map<Integer, Part> stored = storedParts(s3.bucket(), s3.key(), uploadId);
+    Map<Integer, List<PartChecksumMarker>> markers =
+        checksum.isPresent()
+            ? checksums.partMarkers(s3.bucket(), s3.key(), uploadId, upload)
+            : Map.of();
+    List<CompletedChecksum.Part> partChecksums = new ArrayList<>();
 
     List<CompletedPart> completed = new ArrayList<>(requested.size());
     List<MultipartIndex.Part> entries = new ArrayList<>(requested.size());
@@ -289,12 +418,22 @@ public final class MultipartOperations {
                 "Your proposed upload is smaller than the minimum allowed object size.")
             .with("PartNumber", Integer.toString(want.number()));
       }
+      if (checksum.isPresent()) {
+        partChecksums.add(
+            new CompletedChecksum.Part(
+                want.number(),
+                verifiedPartChecksum(checksum.get(), want, have, markers),
+                plaintextSize));
+      }
       md5s.update(want.md5());
       completed.add(CompletedPart.builder().partNumber(want.number()).eTag(have.eTag()).build());
       entries.add(new MultipartIndex.Part(want.number(), plaintextSize));
     }
     MultipartIndex index =
         new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
+    Optional<ObjectChecksum> objectChecksum =
+        checksum.map(c -> CompletedChecksum.of(c, partChecksums));
+    objectChecksum.ifPresent(c -> checkDeclaredObjectChecksum(s3, c));
     CompleteMultipartUploadResponse r =
         backend
             .uploads()
@@ -307,6 +446,17 @@ public final class MultipartOperations {
     // The backend accepted Complete: now (and only now) the index, then the record goes.
     try {
       state.writeIndex(s3.bucket(), s3.key(), upload.sealIndex(index, s3.bucket(), s3.key()));
+      if (objectChecksum.isPresent()) {
+        checksums.writeRecord(
+            s3.bucket(),
+            s3.key(),
+            checksumRecord(upload, objectChecksum.get(), partChecksums)
+                .seal(upload.multipartChecksumKey(), s3.bucket(), s3.key()));
+        checksums.deletePartMarkers(s3.bucket(), s3.key(), uploadId);
+      } else {
+        // An earlier object of this name may have left one (it would not verify, but it goes).
+        checksums.deleteRecord(s3.bucket(), s3.key());
+      }
       state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
     } catch (RuntimeException e) {
       // The object is complete and readable without its index (its parts describe themselves).
@@ -323,13 +473,100 @@ public final class MultipartOperations {
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
             .element("ETag", "\"" + index.etag() + "\"");
+    objectChecksum.ifPresent(c -> c.writeXml(xml, c.shown()));
     if (r == null) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
-  private record RequestedPart(int number, byte[] md5) {}
+  /** Complete's {@code x-amz-checksum-type} must be the upload's (S3 refuses another). */
+  private static void checkChecksumType(S3Request s3, Optional<UploadChecksum> checksum) {
+    String type = s3.header("x-amz-checksum-type");
+    if (type == null || type.isBlank()) {
+      return;
+    }
+    String expected = checksum.map(c -> c.type().name()).orElse("null");
+    if (!type.trim().equalsIgnoreCase(expected)) {
+      throw new S3Exception(
+          S3ErrorCode.INVALID_REQUEST,
+          "The upload was created using the "
+              + expected
+              + " checksum mode. The complete request must use the same checksum mode.");
+    }
+  }
+
+  /**
+   * The stored checksum of a part Complete names, checked against the one the client gives for it:
+   * required for a COMPOSITE upload, optional for a FULL_OBJECT one.
+   */
+  private static byte[] verifiedPartChecksum(
+      UploadChecksum checksum,
+      RequestedPart want,
+      Part have,
+      Map<Integer, List<PartChecksumMarker>> markers) {
+    String tag = PartChecksumMarker.etagTag(have.eTag());
+    byte[] stored =
+        markers.getOrDefault(want.number(), List.of()).stream()
+            .filter(m -> m.etagTag().equals(tag))
+            .map(PartChecksumMarker::checksum)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new S3Exception(
+                            S3ErrorCode.INVALID_PART,
+                            "Part " + want.number() + " has no recorded checksum.")
+                        .with("PartNumber", Integer.toString(want.number())));
+    String sent = want.checksums().get(checksum.algorithm());
+    if (sent == null) {
+      if (checksum.type() == ChecksumType.COMPOSITE) {
+        throw new S3Exception(
+            S3ErrorCode.INVALID_REQUEST,
+            "The upload was created using a "
+                + checksum.algorithm().id()
+                + " checksum. The complete request must include the checksum for each part. It"
+                + " was missing for part "
+                + want.number()
+                + " in the request.");
+      }
+      return stored;
+    }
+    if (!sent.trim().equals(Base64.getEncoder().encodeToString(stored))) {
+      throw new S3Exception(
+              S3ErrorCode.INVALID_PART,
+              "One or more of the specified parts could not be found.  The part may not have been"
+                  + " uploaded, or the specified entity tag may not match the part's entity tag.")
+          .with("PartNumber", Integer.toString(want.number()));
+    }
+    return stored;
+  }
+
+  /** The object checksum the client declared on Complete, if any, must be the computed one. */
+  private static void checkDeclaredObjectChecksum(S3Request s3, ObjectChecksum computed) {
+    String declared = s3.header(computed.algorithm().headerName());
+    if (declared == null) {
+      return;
+    }
+    String value = declared.trim();
+    if (!value.equals(computed.base64()) && !value.equals(computed.shown())) {
+      throw computed.algorithm().mismatch();
+    }
+  }
+
+  private static MultipartChecksumRecord checksumRecord(
+      OpenedObject upload, ObjectChecksum checksum, List<CompletedChecksum.Part> parts) {
+    return new MultipartChecksumRecord(
+        upload.header(),
+        checksum.algorithm().name(),
+        checksum.type() == ChecksumType.COMPOSITE,
+        checksum.value(),
+        parts.stream()
+            .map(p -> new MultipartChecksumRecord.PartChecksum(p.number(), p.checksum()))
+            .toList());
+  }
+
+  private record RequestedPart(
+      int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}
 
   private static List<RequestedPart> requestedParts(InputStream body) throws IOException {
     if (body == null) {
@@ -363,7 +600,14 @@ public final class MultipartOperations {
             "The list of parts was not in ascending order. Parts must be ordered by part number.");
       }
       previous = number;
-      out.add(new RequestedPart(number, etagBytes(p.childText("ETag"))));
+      Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
+      for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+        String v = p.childText(ObjectChecksum.elementName(a));
+        if (v != null && !v.isBlank()) {
+          sums.put(a, v.trim());
+        }
+      }
+      out.add(new RequestedPart(number, etagBytes(p.childText("ETag")), sums));
     }
     return out;
   }
@@ -412,6 +656,7 @@ public final class MultipartOperations {
     String uploadId = s3.param("uploadId");
     backend.s3().abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
     state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
+    checksums.deletePartMarkers(s3.bucket(), s3.key(), uploadId);
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
   }
 
@@ -428,7 +673,13 @@ public final class MultipartOperations {
   public void listParts(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
-    OpenedObject upload = openUpload(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
+    Map<Integer, List<PartChecksumMarker>> markers =
+        checksum.isPresent()
+            ? checksums.partMarkers(s3.bucket(), s3.key(), uploadId, upload)
+            : Map.of();
     Integer marker = intParam(s3, "part-number-marker");
     Integer max = intParam(s3, "max-parts");
     ListPartsResponse r =
@@ -452,6 +703,10 @@ public final class MultipartOperations {
             .element("MaxParts", max == null ? 1000 : max)
             .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
             .element("StorageClass", "STANDARD");
+    checksum.ifPresent(
+        c ->
+            xml.element("ChecksumAlgorithm", c.algorithm().name())
+                .element("ChecksumType", c.type().name()));
     for (Part p : r.parts()) {
       long size;
       try {
@@ -465,8 +720,17 @@ public final class MultipartOperations {
           .element("PartNumber", p.partNumber())
           .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
           .element("ETag", p.eTag())
-          .element("Size", size)
-          .end();
+          .element("Size", size);
+      String tag = PartChecksumMarker.etagTag(p.eTag());
+      markers.getOrDefault(p.partNumber(), List.of()).stream()
+          .filter(m -> m.etagTag().equals(tag))
+          .findFirst()
+          .ifPresent(
+              m ->
+                  xml.element(
+                      ObjectChecksum.elementName(checksum.get().algorithm()),
+                      Base64.getEncoder().encodeToString(m.checksum())));
+      xml.end();
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
@@ -526,12 +790,21 @@ public final class MultipartOperations {
   // ---- helpers
 
   private OpenedObject openUpload(S3Request s3) throws CryptoException {
+    return openUpload(s3, uploadRecord(s3));
+  }
+
+  /** The record of the request's upload (NoSuchUpload without one). */
+  private Map<String, String> uploadRecord(S3Request s3) {
     String uploadId = s3.param("uploadId");
     if (uploadId == null || uploadId.isEmpty()) {
       throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD, "The specified upload does not exist.");
     }
-    OpenedObject upload =
-        decryptor.open(s3.bucket(), s3.key(), state.uploadRecord(s3.bucket(), s3.key(), uploadId));
+    return state.uploadRecord(s3.bucket(), s3.key(), uploadId);
+  }
+
+  private OpenedObject openUpload(S3Request s3, Map<String, String> record)
+      throws CryptoException {
+    OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), record);
     if (!upload.isMultipart()) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
     }
