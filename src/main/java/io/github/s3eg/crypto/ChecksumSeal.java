@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>Like {@link EtagTrailer}, the MAC key comes from the object's DEK, so the entry survives a
- * re-wrap (server-side copy) and cannot be moved to another object or edited without the key; it
- * is checked in constant time when the object is opened. Immutable.
+ * re-wrap (server-side copy) and cannot be moved to another object or edited without the key; it is
+ * checked in constant time when the object is opened. Immutable.
  */
 public final class ChecksumSeal {
 

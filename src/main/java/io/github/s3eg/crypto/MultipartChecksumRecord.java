@@ -21,8 +21,8 @@ import java.util.List;
  * </pre>
  *
  * <p>The object checksum is the value S3 shows without the {@code -N} of a composite checksum (N is
- * {@code count}). Like the index, the record verifies only with the object's DEK, for its bucket and
- * key, and for its upload ({@code uploadHeader} = {@code s3eg-hdr}). Immutable.
+ * {@code count}). Like the index, the record verifies only with the object's DEK, for its bucket
+ * and key, and for its upload ({@code uploadHeader} = {@code s3eg-hdr}). Immutable.
  *
  * @param composite whether the type is COMPOSITE (else FULL_OBJECT)
  */
@@ -137,7 +137,8 @@ public record MultipartChecksumRecord(
     byte[] label = MAC_LABEL.getBytes(StandardCharsets.US_ASCII);
     byte[] b = bucket.getBytes(StandardCharsets.UTF_8);
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer input = ByteBuffer.allocate(label.length + 2 + b.length + 4 + k.length + body.length);
+    ByteBuffer input =
+        ByteBuffer.allocate(label.length + 2 + b.length + 4 + k.length + body.length);
     input.put(label).putShort((short) b.length).put(b).putInt(k.length).put(k).put(body);
     return Hkdf.hmac(macKey, input.array());
   }

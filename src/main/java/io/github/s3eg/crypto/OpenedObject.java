@@ -42,8 +42,8 @@ public final class OpenedObject {
   }
 
   /**
-   * The MAC key for a multipart upload's checksum records ({@code docs/object-format.md} §12.7);
-   * a copy the caller may keep for the request.
+   * The MAC key for a multipart upload's checksum records ({@code docs/object-format.md} §12.7); a
+   * copy the caller may keep for the request.
    */
   public byte[] multipartChecksumKey() {
     requireMultipart();

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * ETag tag binds a marker to the stored part it describes: a part uploaded again under the same
  * number has another ETag, and the older marker no longer matches it. Immutable.
  */
-public record PartChecksumMarker(int partNumber, String etagTag, String algorithm, byte[] checksum) {
+public record PartChecksumMarker(
+    int partNumber, String etagTag, String algorithm, byte[] checksum) {
 
   private static final String LABEL = "s3eg/v3/part-checksum";
   private static final Pattern NAME =

@@ -120,14 +120,16 @@ public final class MultipartChecksums {
    * The checksum record of a multipart object, if its upload chose an algorithm. A record of an
    * earlier object under this name does not verify and is ignored.
    */
-  public Optional<MultipartChecksumRecord> record(
-      OpenedObject opened, String bucket, String key) {
+  public Optional<MultipartChecksumRecord> record(OpenedObject opened, String bucket, String key) {
     byte[] encoded;
     try (var in =
         backend
             .s3()
             .getObject(
-                GetObjectRequest.builder().bucket(bucket).key(ReservedKeys.checksums(key)).build())) {
+                GetObjectRequest.builder()
+                    .bucket(bucket)
+                    .key(ReservedKeys.checksums(key))
+                    .build())) {
       encoded = in.readNBytes(MAX_RECORD_BYTES);
     } catch (NoSuchKeyException e) {
       return Optional.empty();

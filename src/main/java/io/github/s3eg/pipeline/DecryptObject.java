@@ -5,18 +5,18 @@ import io.github.s3eg.crypto.BoundedInputStream;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.CryptoIOException;
+import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
-import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
-import io.github.s3eg.s3.checksum.ObjectChecksum;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,9 +92,7 @@ public final class DecryptObject {
     if (multipartChecksums == null) {
       return Optional.empty();
     }
-    return multipartChecksums
-        .record(opened, s3.bucket(), s3.key())
-        .map(ObjectChecksum::of);
+    return multipartChecksums.record(opened, s3.bucket(), s3.key()).map(ObjectChecksum::of);
   }
 
   /** A multipart object's checksum record (object and part checksums), if any. */

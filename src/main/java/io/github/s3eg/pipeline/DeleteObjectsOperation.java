@@ -100,9 +100,9 @@ public final class DeleteObjectsOperation {
   }
 
   /**
-   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; a delete of a missing key
-   * succeeds). A failure here leaves an orphaned index that no object accepts, so it is logged, not
-   * reported to the client.
+   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; a
+   * delete of a missing key succeeds). A failure here leaves an orphaned index that no object
+   * accepts, so it is logged, not reported to the client.
    */
   private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
     List<ObjectIdentifier> indexes =

@@ -222,8 +222,7 @@ public final class MultipartOperations {
         return Optional.of(ObjectChecksum.fullObject(client.algorithm(), client.value()));
       }
       if (computed != null) {
-        return Optional.of(
-            ObjectChecksum.fullObject(upload.get().algorithm(), computed.value()));
+        return Optional.of(ObjectChecksum.fullObject(upload.get().algorithm(), computed.value()));
       }
       return Optional.empty();
     }
@@ -255,23 +254,22 @@ public final class MultipartOperations {
     long started = System.nanoTime();
     UploadPartResponse stored =
         backend
-        .uploads()
-        .uploadPart(
-            UploadPartRequest.builder()
-                .bucket(s3.bucket())
-                .key(s3.key())
-                .uploadId(s3.param("uploadId"))
-                .partNumber(partNumber(s3))
-                .contentLength(part.ciphertextSize())
-                .build(),
-            ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
+            .uploads()
+            .uploadPart(
+                UploadPartRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .uploadId(s3.param("uploadId"))
+                    .partNumber(partNumber(s3))
+                    .contentLength(part.ciphertextSize())
+                    .build(),
+                ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
     if (!part.isComplete()) {
       throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
     }
     metrics.recordEncryption(
         "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
-    S3Response response =
-        S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
+    S3Response response = S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
     Optional<ObjectChecksum> value = checksum == null ? Optional.empty() : checksum.value();
     if (value.isPresent() && checksum.upload().isPresent()) {
       // Kept until Complete, bound to the stored part by its backend ETag.
@@ -329,8 +327,7 @@ public final class MultipartOperations {
       ChecksumComputingStream computed =
           checksum.map(c -> new ChecksumComputingStream(src.stream(), c.algorithm())).orElse(null);
       EncryptedPart part =
-          upload.encryptPart(
-              partNumber, src.length(), computed != null ? computed : src.stream());
+          upload.encryptPart(partNumber, src.length(), computed != null ? computed : src.stream());
       UploadPartResponse r =
           backend
               .uploads()
@@ -565,8 +562,7 @@ public final class MultipartOperations {
             .toList());
   }
 
-  private record RequestedPart(
-      int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}
+  private record RequestedPart(int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}
 
   private static List<RequestedPart> requestedParts(InputStream body) throws IOException {
     if (body == null) {
@@ -802,8 +798,7 @@ public final class MultipartOperations {
     return state.uploadRecord(s3.bucket(), s3.key(), uploadId);
   }
 
-  private OpenedObject openUpload(S3Request s3, Map<String, String> record)
-      throws CryptoException {
+  private OpenedObject openUpload(S3Request s3, Map<String, String> record) throws CryptoException {
     OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), record);
     if (!upload.isMultipart()) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");

@@ -108,8 +108,7 @@ public final class ObjectAttributes {
     int marker = intHeader(s3, "x-amz-part-number-marker", 0);
     int max = Math.min(intHeader(s3, "x-amz-max-parts", 1000), 1000);
     Map<Integer, byte[]> checksums = new HashMap<>();
-    record.ifPresent(
-        rec -> rec.parts().forEach(p -> checksums.put(p.partNumber(), p.checksum())));
+    record.ifPresent(rec -> rec.parts().forEach(p -> checksums.put(p.partNumber(), p.checksum())));
     ChecksumAlgorithm algorithm =
         record.map(rec -> ChecksumAlgorithm.valueOf(rec.algorithm())).orElse(null);
     xml.start("ObjectParts").element("PartsCount", index.parts().size());

@@ -105,9 +105,7 @@ public final class ObjectCacheSteps {
   }
 
   private static void showChecksum(S3Request s3, CachedObject cached, S3Response response) {
-    if (cached.checksum() != null
-        && ObjectChecksum.requested(s3)
-        && s3.header("Range") == null) {
+    if (cached.checksum() != null && ObjectChecksum.requested(s3) && s3.header("Range") == null) {
       cached.checksum().writeTo(response);
     }
   }

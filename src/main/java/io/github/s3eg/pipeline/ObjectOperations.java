@@ -270,8 +270,7 @@ public final class ObjectOperations {
         objectAnswer(200, s3, headers, etag, r.lastModified())
             .header("Content-Length", Long.toString(size));
     if (s3.header("Range") == null) {
-      shownChecksum(s3, multipartChecksum, opened.orElse(null))
-          .ifPresent(c -> c.writeTo(response));
+      shownChecksum(s3, multipartChecksum, opened.orElse(null)).ifPresent(c -> c.writeTo(response));
     }
     exchange.setProperty(S3Response.PROPERTY, response);
   }
@@ -339,9 +338,9 @@ public final class ObjectOperations {
 
   /**
    * Adds the authenticated ETag entry (and the client's trailing checksum) with a metadata-only
-   * copy of the object onto itself. Only if
-   * the backend object is still the one just written (copy-source-if-match): a concurrent writer's
-   * object is never given this ETag. If this fails, the object stays readable with a non-MD5 ETag.
+   * copy of the object onto itself. Only if the backend object is still the one just written
+   * (copy-source-if-match): a concurrent writer's object is never given this ETag. If this fails,
+   * the object stays readable with a non-MD5 ETag.
    */
   void recordEtag(S3Request s3, UploadPlan plan, String backendEtag) {
     Map<String, String> metadata = new LinkedHashMap<>(plan.storedMetadata());

@@ -107,7 +107,8 @@ class ChecksumEntryVectorsTest {
     byte[] record = HEX.parseHex(v.get("record"));
     MultipartChecksumRecord opened =
         MultipartChecksumRecord.open(record, macKey, upload, "kat-bucket", "vectors/multipart");
-    assertThat(opened.parts()).extracting(MultipartChecksumRecord.PartChecksum::partNumber)
+    assertThat(opened.parts())
+        .extracting(MultipartChecksumRecord.PartChecksum::partNumber)
         .containsExactly(1, 3);
     assertThatThrownBy(
             () ->

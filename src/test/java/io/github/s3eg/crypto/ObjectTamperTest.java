@@ -55,7 +55,8 @@ class ObjectTamperTest {
 
   @Test
   void aChecksumEntryIsAuthenticatedAndBoundToItsObject() throws Exception {
-    EncryptionSession s = new ObjectEncryptor(KEYS, Algorithm.AES256_GCM, 16 * 1024).begin("b", "k");
+    EncryptionSession s =
+        new ObjectEncryptor(KEYS, Algorithm.AES256_GCM, 16 * 1024).begin("b", "k");
     byte[] plaintext = Streams.randomBytes(9, 1000);
     Streams.readAll(s.encrypt(new ByteArrayInputStream(plaintext)));
     byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(plaintext);

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checksums with the Debian clients: boto3 1.26 at its defaults and with explicit algorithms
- * (including a FULL_OBJECT multipart upload, whose type header botocore 1.29 cannot send by itself),
- * and awscli 2.9's {@code --checksum-algorithm}, {@code --checksum-mode ENABLED} and {@code
- * get-object-attributes}.
+ * (including a FULL_OBJECT multipart upload, whose type header botocore 1.29 cannot send by
+ * itself), and awscli 2.9's {@code --checksum-algorithm}, {@code --checksum-mode ENABLED} and
+ * {@code get-object-attributes}.
  */
 class ChecksumClientsTest {
 

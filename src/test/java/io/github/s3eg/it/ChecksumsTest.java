@@ -72,7 +72,8 @@ class ChecksumsTest {
   void sdkDefaultsPutWithATrailingCrc32AndValidateItOnGet(int size) {
     byte[] data = data(size);
     String key = "default-" + size;
-    PutObjectResponse put = sdk.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(data));
+    PutObjectResponse put =
+        sdk.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(data));
     String crc32 = crc32(data);
     assertThat(put.checksumCRC32()).isEqualTo(crc32);
     assertThat(put.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
@@ -265,8 +266,7 @@ class ChecksumsTest {
   }
 
   private static String b64(long v) {
-    return Base64.getEncoder()
-        .encodeToString(java.nio.ByteBuffer.allocate(8).putLong(v).array());
+    return Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(8).putLong(v).array());
   }
 
   static String digest(String algorithm, byte[] data) {

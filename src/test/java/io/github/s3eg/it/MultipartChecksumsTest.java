@@ -171,7 +171,8 @@ class MultipartChecksumsTest {
 
     String expected =
         type == ChecksumType.COMPOSITE
-            ? checksum(algorithm, concat(raw(checksum(algorithm, one)), raw(checksum(algorithm, two))))
+            ? checksum(
+                algorithm, concat(raw(checksum(algorithm, one)), raw(checksum(algorithm, two))))
             : checksum(algorithm, concat(one, two));
     String shown = type == ChecksumType.COMPOSITE ? expected + "-2" : expected;
     CompleteMultipartUploadResponse done =
@@ -206,8 +207,9 @@ class MultipartChecksumsTest {
     assertThat(a.eTag()).isEqualTo(done.eTag().replace("\"", ""));
     assertThat(a.checksum().checksumType()).isEqualTo(type);
     assertThat(a.objectParts().totalPartsCount()).isEqualTo(2);
-    assertThat(a.objectParts().parts()).extracting(ObjectPart::size).containsExactly(
-        (long) one.length, (long) two.length);
+    assertThat(a.objectParts().parts())
+        .extracting(ObjectPart::size)
+        .containsExactly((long) one.length, (long) two.length);
     assertThat(a.objectParts().parts())
         .extracting(p -> value(p, algorithm))
         .containsExactly(checksum(algorithm, one), checksum(algorithm, two));
@@ -241,7 +243,10 @@ class MultipartChecksumsTest {
                 complete.accept(
                     List.of(
                         CompletedPart.builder().partNumber(1).eTag(uploaded.get(0).eTag()).build(),
-                        CompletedPart.builder().partNumber(2).eTag(uploaded.get(1).eTag()).build())))
+                        CompletedPart.builder()
+                            .partNumber(2)
+                            .eTag(uploaded.get(1).eTag())
+                            .build())))
         .isInstanceOfSatisfying(
             S3Exception.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
@@ -367,7 +372,9 @@ class MultipartChecksumsTest {
     return Base64.getDecoder().decode(base64);
   }
 
-  /** Independent computations (the JDK's; CRC64NVME from the gateway's class, checked elsewhere). */
+  /**
+   * Independent computations (the JDK's; CRC64NVME from the gateway's class, checked elsewhere).
+   */
   static String checksum(ChecksumAlgorithm algorithm, byte[] data) {
     try {
       return switch (algorithm) {

@@ -7,8 +7,8 @@ import io.github.s3eg.s3.body.ChecksumAlgorithm;
  * second one's length: {@code crc(A || B) = combine(crc(A), crc(B), |B|)}. It is how S3's
  * FULL_OBJECT checksum of a multipart upload follows from its parts' checksums. The method is
  * zlib's {@code crc32_combine} (appending |B| zero bits to A's CRC is a linear map over GF(2),
- * applied by squaring its matrix), here for any reflected CRC whose initial value and final XOR
- * are all ones: CRC-32, CRC-32C and CRC-64/NVME.
+ * applied by squaring its matrix), here for any reflected CRC whose initial value and final XOR are
+ * all ones: CRC-32, CRC-32C and CRC-64/NVME.
  */
 public final class CrcCombine {
 
