@@ -78,7 +78,8 @@ class ChecksumsTest {
     assertThat(put.checksumCRC32()).isEqualTo(crc32);
     assertThat(put.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
 
-    // The SDK's default GetObject asks for the checksum and validates the body against it.
+    // At its defaults (responseChecksumValidation WHEN_SUPPORTED) the SDK validates the body
+    // against the checksum when the application asks for it (SDK 2.41 does not ask by itself).
     ResponseBytes<GetObjectResponse> got =
         sdk.getObjectAsBytes(b -> b.bucket(BUCKET).key(key).checksumMode(ChecksumMode.ENABLED));
     assertThat(got.asByteArray()).isEqualTo(data);
@@ -237,6 +238,34 @@ class ChecksumsTest {
                             .key("no-such-key")
                             .objectAttributes(ObjectAttributes.OBJECT_SIZE)))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+  }
+
+  /** The object cache answers alike: a cached copy shows the checksum when asked. */
+  @Test
+  void aCachedCopyShowsTheChecksum() throws Exception {
+    try (GatewayFixture cached =
+            GatewayFixture.startOn(fixture.backend(), Map.of("CACHE_ENABLED", "true"));
+        S3Client client = cached.defaultClient()) {
+      byte[] data = data(2000);
+      client.putObject(
+          b -> b.bucket(BUCKET).key("cached").checksumAlgorithm(ChecksumAlgorithm.SHA1),
+          RequestBody.fromBytes(data));
+      for (int i = 0; i < 3; i++) { // a miss that fills the cache, then hits
+        GetObjectResponse r =
+            client
+                .getObjectAsBytes(
+                    b -> b.bucket(BUCKET).key("cached").checksumMode(ChecksumMode.ENABLED))
+                .response();
+        assertThat(r.checksumSHA1()).as("GET " + i).isEqualTo(digest("SHA-1", data));
+        assertThat(
+                client
+                    .headObject(
+                        b -> b.bucket(BUCKET).key("cached").checksumMode(ChecksumMode.ENABLED))
+                    .checksumSHA1())
+            .as("HEAD " + i)
+            .isEqualTo(digest("SHA-1", data));
+      }
+    }
   }
 
   // ---- helpers
