@@ -42,13 +42,37 @@ public final class MultipartChecksums {
 
   // ---- part markers (upload in progress)
 
-  /** Records a part's checksum after the backend stored the part. */
-  public void writePartMarker(String bucket, String key, String uploadId, String markerName) {
+  /**
+   * Records a part's checksum after the backend stored the part, bound to it by its backend ETag.
+   */
+  public void recordPart(
+      String bucket,
+      String key,
+      String uploadId,
+      OpenedObject upload,
+      int partNumber,
+      String backendEtag,
+      String algorithm,
+      byte[] checksum) {
+    String name =
+        new PartChecksumMarker(
+                partNumber, PartChecksumMarker.etagTag(backendEtag), algorithm, checksum)
+            .name(upload.multipartChecksumKey(), upload.header());
     backend
         .s3()
         .putObject(
-            p -> p.bucket(bucket).key(ReservedKeys.partChecksums(key, uploadId) + markerName),
+            p -> p.bucket(bucket).key(ReservedKeys.partChecksums(key, uploadId) + name),
             RequestBody.empty());
+  }
+
+  /** The recorded checksum of the stored part {@code partNumber} (backend ETag), if any. */
+  public static Optional<byte[]> recorded(
+      Map<Integer, List<PartChecksumMarker>> markers, int partNumber, String backendEtag) {
+    String tag = PartChecksumMarker.etagTag(backendEtag);
+    return markers.getOrDefault(partNumber, List.of()).stream()
+        .filter(m -> m.etagTag().equals(tag))
+        .map(PartChecksumMarker::checksum)
+        .findFirst();
   }
 
   /**
@@ -109,11 +133,14 @@ public final class MultipartChecksums {
 
   // ---- object records (after Complete)
 
-  public void writeRecord(String bucket, String key, byte[] record) {
+  /** Writes the checksum record of a completed object (after its index). */
+  public void writeRecord(
+      String bucket, String key, OpenedObject upload, MultipartChecksumRecord r) {
+    byte[] sealed = r.seal(upload.multipartChecksumKey(), bucket, key);
     backend
         .s3()
         .putObject(
-            p -> p.bucket(bucket).key(ReservedKeys.checksums(key)), RequestBody.fromBytes(record));
+            p -> p.bucket(bucket).key(ReservedKeys.checksums(key)), RequestBody.fromBytes(sealed));
   }
 
   /**

@@ -4,7 +4,6 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptedPart;
-import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.ObjectDecryptor;
@@ -24,9 +23,10 @@ import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.body.ChecksumAlgorithm;
 import io.github.s3eg.s3.body.ClientChecksum;
 import io.github.s3eg.s3.checksum.ChecksumComputingStream;
-import io.github.s3eg.s3.checksum.ChecksumType;
+import io.github.s3eg.s3.checksum.CompleteChecks;
 import io.github.s3eg.s3.checksum.CompletedChecksum;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.s3.checksum.PartChecksum;
 import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlReader;
 import io.github.s3eg.s3.xml.XmlWriter;
@@ -194,7 +194,7 @@ public final class MultipartOperations {
     OpenedObject upload = openUpload(s3, record);
     InputStream plaintext = exchange.getIn().getBody(InputStream.class);
     PartChecksum checksum =
-        partChecksum(
+        PartChecksum.of(
             UploadChecksum.fromRecord(record),
             exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class),
             plaintext);
@@ -204,46 +204,6 @@ public final class MultipartOperations {
     exchange.setProperty(UPLOAD, upload);
     exchange.setProperty(ObjectOperations.BODY_LENGTH, part.ciphertextSize());
     exchange.getIn().setBody(part.stream());
-  }
-
-  /**
-   * The checksum of a part: the client's (verified while the body streams), or, for a FULL_OBJECT
-   * upload whose client sent none, computed here; checked against the upload's algorithm first.
-   */
-  private record PartChecksum(
-      Optional<UploadChecksum> upload,
-      ClientChecksum client,
-      ChecksumComputingStream computed,
-      InputStream stream) {
-
-    /** The algorithm and value to answer and record, once the part was read; empty if none. */
-    Optional<ObjectChecksum> value() {
-      if (client != null) {
-        return Optional.of(ObjectChecksum.fullObject(client.algorithm(), client.value()));
-      }
-      if (computed != null) {
-        return Optional.of(ObjectChecksum.fullObject(upload.get().algorithm(), computed.value()));
-      }
-      return Optional.empty();
-    }
-  }
-
-  private static PartChecksum partChecksum(
-      Optional<UploadChecksum> upload, ClientChecksum client, InputStream plaintext) {
-    if (upload.isPresent()) {
-      UploadChecksum u = upload.get();
-      if (client != null && client.algorithm() != u.algorithm()) {
-        throw u.mismatch(client.algorithm());
-      }
-      if (client == null && u.type() == ChecksumType.COMPOSITE) {
-        throw u.mismatch(null);
-      }
-      if (client == null) {
-        ChecksumComputingStream computed = new ChecksumComputingStream(plaintext, u.algorithm());
-        return new PartChecksum(upload, null, computed, computed);
-      }
-    }
-    return new PartChecksum(upload, client, null, plaintext);
   }
 
   /** Streams the encrypted part to the backend; answers with the plaintext MD5 as ETag. */
@@ -271,20 +231,17 @@ public final class MultipartOperations {
         "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
     S3Response response = S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
     Optional<ObjectChecksum> value = checksum == null ? Optional.empty() : checksum.value();
-    if (value.isPresent() && checksum.upload().isPresent()) {
+    if (value.isPresent() && checksum.recorded()) {
       // Kept until Complete, bound to the stored part by its backend ETag.
-      OpenedObject upload = exchange.getProperty(UPLOAD, OpenedObject.class);
-      PartChecksumMarker marker =
-          new PartChecksumMarker(
-              partNumber(s3),
-              PartChecksumMarker.etagTag(stored.eTag()),
-              value.get().algorithm().name(),
-              value.get().value());
-      checksums.writePartMarker(
+      checksums.recordPart(
           s3.bucket(),
           s3.key(),
           s3.param("uploadId"),
-          marker.name(upload.multipartChecksumKey(), upload.header()));
+          exchange.getProperty(UPLOAD, OpenedObject.class),
+          partNumber(s3),
+          stored.eTag(),
+          value.get().algorithm().name(),
+          value.get().value());
     }
     value.ifPresent(v -> v.writeValueTo(response));
     exchange.setProperty(S3Response.PROPERTY, response);
@@ -350,17 +307,15 @@ public final class MultipartOperations {
               .element("ETag", "\"" + part.plaintextEtag() + "\"");
       if (computed != null) {
         byte[] value = computed.value();
-        PartChecksumMarker marker =
-            new PartChecksumMarker(
-                partNumber,
-                PartChecksumMarker.etagTag(r.eTag()),
-                checksum.get().algorithm().name(),
-                value);
-        checksums.writePartMarker(
+        checksums.recordPart(
             s3.bucket(),
             s3.key(),
             s3.param("uploadId"),
-            marker.name(upload.multipartChecksumKey(), upload.header()));
+            upload,
+            partNumber,
+            r.eTag(),
+            checksum.get().algorithm().name(),
+            value);
         xml.element(
             ObjectChecksum.elementName(checksum.get().algorithm()),
             Base64.getEncoder().encodeToString(value));
@@ -380,7 +335,7 @@ public final class MultipartOperations {
     Map<String, String> record = uploadRecord(s3);
     OpenedObject upload = openUpload(s3, record);
     Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
-    checkChecksumType(s3, checksum);
+    CompleteChecks.checkType(s3, checksum);
     Map<Integer, Part> stored = storedParts(s3.bucket(), s3.key(), uploadId);
     Map<Integer, List<PartChecksumMarker>> markers =
         checksum.isPresent()
@@ -419,7 +374,11 @@ public final class MultipartOperations {
         partChecksums.add(
             new CompletedChecksum.Part(
                 want.number(),
-                verifiedPartChecksum(checksum.get(), want, have, markers),
+                CompleteChecks.partChecksum(
+                    checksum.get(),
+                    want.number(),
+                    want.checksums().get(checksum.get().algorithm()),
+                    MultipartChecksums.recorded(markers, want.number(), have.eTag())),
                 plaintextSize));
       }
       md5s.update(want.md5());
@@ -430,7 +389,7 @@ public final class MultipartOperations {
         new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
     Optional<ObjectChecksum> objectChecksum =
         checksum.map(c -> CompletedChecksum.of(c, partChecksums));
-    objectChecksum.ifPresent(c -> checkDeclaredObjectChecksum(s3, c));
+    objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
     CompleteMultipartUploadResponse r =
         backend
             .uploads()
@@ -447,8 +406,8 @@ public final class MultipartOperations {
         checksums.writeRecord(
             s3.bucket(),
             s3.key(),
-            checksumRecord(upload, objectChecksum.get(), partChecksums)
-                .seal(upload.multipartChecksumKey(), s3.bucket(), s3.key()));
+            upload,
+            CompletedChecksum.record(upload.header(), objectChecksum.get(), partChecksums));
         checksums.deletePartMarkers(s3.bucket(), s3.key(), uploadId);
       } else {
         // An earlier object of this name may have left one (it would not verify, but it goes).
@@ -475,91 +434,6 @@ public final class MultipartOperations {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
-  }
-
-  /** Complete's {@code x-amz-checksum-type} must be the upload's (S3 refuses another). */
-  private static void checkChecksumType(S3Request s3, Optional<UploadChecksum> checksum) {
-    String type = s3.header("x-amz-checksum-type");
-    if (type == null || type.isBlank()) {
-      return;
-    }
-    String expected = checksum.map(c -> c.type().name()).orElse("null");
-    if (!type.trim().equalsIgnoreCase(expected)) {
-      throw new S3Exception(
-          S3ErrorCode.INVALID_REQUEST,
-          "The upload was created using the "
-              + expected
-              + " checksum mode. The complete request must use the same checksum mode.");
-    }
-  }
-
-  /**
-   * The stored checksum of a part Complete names, checked against the one the client gives for it:
-   * required for a COMPOSITE upload, optional for a FULL_OBJECT one.
-   */
-  private static byte[] verifiedPartChecksum(
-      UploadChecksum checksum,
-      RequestedPart want,
-      Part have,
-      Map<Integer, List<PartChecksumMarker>> markers) {
-    String tag = PartChecksumMarker.etagTag(have.eTag());
-    byte[] stored =
-        markers.getOrDefault(want.number(), List.of()).stream()
-            .filter(m -> m.etagTag().equals(tag))
-            .map(PartChecksumMarker::checksum)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new S3Exception(
-                            S3ErrorCode.INVALID_PART,
-                            "Part " + want.number() + " has no recorded checksum.")
-                        .with("PartNumber", Integer.toString(want.number())));
-    String sent = want.checksums().get(checksum.algorithm());
-    if (sent == null) {
-      if (checksum.type() == ChecksumType.COMPOSITE) {
-        throw new S3Exception(
-            S3ErrorCode.INVALID_REQUEST,
-            "The upload was created using a "
-                + checksum.algorithm().id()
-                + " checksum. The complete request must include the checksum for each part. It"
-                + " was missing for part "
-                + want.number()
-                + " in the request.");
-      }
-      return stored;
-    }
-    if (!sent.trim().equals(Base64.getEncoder().encodeToString(stored))) {
-      throw new S3Exception(
-              S3ErrorCode.INVALID_PART,
-              "One or more of the specified parts could not be found.  The part may not have been"
-                  + " uploaded, or the specified entity tag may not match the part's entity tag.")
-          .with("PartNumber", Integer.toString(want.number()));
-    }
-    return stored;
-  }
-
-  /** The object checksum the client declared on Complete, if any, must be the computed one. */
-  private static void checkDeclaredObjectChecksum(S3Request s3, ObjectChecksum computed) {
-    String declared = s3.header(computed.algorithm().headerName());
-    if (declared == null) {
-      return;
-    }
-    String value = declared.trim();
-    if (!value.equals(computed.base64()) && !value.equals(computed.shown())) {
-      throw computed.algorithm().mismatch();
-    }
-  }
-
-  private static MultipartChecksumRecord checksumRecord(
-      OpenedObject upload, ObjectChecksum checksum, List<CompletedChecksum.Part> parts) {
-    return new MultipartChecksumRecord(
-        upload.header(),
-        checksum.algorithm().name(),
-        checksum.type() == ChecksumType.COMPOSITE,
-        checksum.value(),
-        parts.stream()
-            .map(p -> new MultipartChecksumRecord.PartChecksum(p.number(), p.checksum()))
-            .toList());
   }
 
   private record RequestedPart(int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}
@@ -717,15 +591,12 @@ public final class MultipartOperations {
           .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
           .element("ETag", p.eTag())
           .element("Size", size);
-      String tag = PartChecksumMarker.etagTag(p.eTag());
-      markers.getOrDefault(p.partNumber(), List.of()).stream()
-          .filter(m -> m.etagTag().equals(tag))
-          .findFirst()
+      MultipartChecksums.recorded(markers, p.partNumber(), p.eTag())
           .ifPresent(
-              m ->
+              c ->
                   xml.element(
                       ObjectChecksum.elementName(checksum.get().algorithm()),
-                      Base64.getEncoder().encodeToString(m.checksum())));
+                      Base64.getEncoder().encodeToString(c)));
       xml.end();
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));

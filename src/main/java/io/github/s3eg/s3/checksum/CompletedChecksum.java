@@ -1,5 +1,7 @@
 package io.github.s3eg.s3.checksum;
 
+import io.github.s3eg.crypto.MultipartChecksumRecord;
+import io.github.s3eg.crypto.StreamHeader;
 import io.github.s3eg.s3.body.ChecksumAlgorithm;
 import io.github.s3eg.s3.body.ChecksumAlgorithm.RunningChecksum;
 import java.util.List;
@@ -15,6 +17,19 @@ public final class CompletedChecksum {
   public record Part(int number, byte[] checksum, long plaintextSize) {}
 
   private CompletedChecksum() {}
+
+  /** The authenticated record to keep beside the object (docs/object-format.md §12.7). */
+  public static MultipartChecksumRecord record(
+      StreamHeader uploadHeader, ObjectChecksum checksum, List<Part> parts) {
+    return new MultipartChecksumRecord(
+        uploadHeader,
+        checksum.algorithm().name(),
+        checksum.type() == ChecksumType.COMPOSITE,
+        checksum.value(),
+        parts.stream()
+            .map(p -> new MultipartChecksumRecord.PartChecksum(p.number(), p.checksum()))
+            .toList());
+  }
 
   public static ObjectChecksum of(UploadChecksum upload, List<Part> parts) {
     ChecksumAlgorithm algorithm = upload.algorithm();
