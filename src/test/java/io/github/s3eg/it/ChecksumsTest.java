@@ -240,6 +240,34 @@ class ChecksumsTest {
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
+  /** A compressed object (format version 2) keeps the checksum of its uncompressed plaintext. */
+  @Test
+  void aCompressedObjectKeepsTheChecksum() throws Exception {
+    try (GatewayFixture compressing =
+            GatewayFixture.startOn(
+                fixture.backend(),
+                Map.of("COMPRESSION_ENABLED", "true", "COMPRESSION_MIN_SIZE", "1000"));
+        S3Client client = compressing.defaultClient();
+        S3Client direct = fixture.backend().directClient()) {
+      byte[] text = CompressionPipelineTest.text(4, 500_000);
+      client.putObject(
+          b ->
+              b.bucket(BUCKET)
+                  .key("compressed.log")
+                  .contentType("text/plain")
+                  .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+          RequestBody.fromBytes(text));
+      assertThat(direct.headObject(b -> b.bucket(BUCKET).key("compressed.log")).metadata())
+          .containsEntry("s3eg-v", "2")
+          .containsKey("s3eg-sum");
+      ResponseBytes<GetObjectResponse> got =
+          client.getObjectAsBytes(
+              b -> b.bucket(BUCKET).key("compressed.log").checksumMode(ChecksumMode.ENABLED));
+      assertThat(got.asByteArray()).isEqualTo(text);
+      assertThat(got.response().checksumCRC32C()).isEqualTo(crc32c(text));
+    }
+  }
+
   /** The object cache answers alike: a cached copy shows the checksum when asked. */
   @Test
   void aCachedCopyShowsTheChecksum() throws Exception {
