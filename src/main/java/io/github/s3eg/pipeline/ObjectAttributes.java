@@ -30,9 +30,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 /**
  * GetObjectAttributes ({@code GET /bucket/key?attributes}, {@code x-amz-object-attributes}) from
  * the gateway's own view of the object, never the backend's: the ETag clients see, the plaintext
- * size, the client's checksum, the parts of a multipart object with their plaintext sizes (and
- * checksums, when its upload chose an algorithm), the storage class. One backend HEAD, plus the
- * index and checksum record of a multipart object.
+ * size, the client's checksum, the parts of a multipart object (their count; each part's plaintext
+ * size and checksum when its upload chose an algorithm, as S3 lists parts only then), the storage
+ * class. One backend HEAD, plus the index and checksum record of a multipart object.
  */
 public final class ObjectAttributes {
 
@@ -132,7 +132,8 @@ public final class ObjectAttributes {
         .element("NextPartNumberMarker", last == null ? marker : last)
         .element("MaxParts", max)
         .element("IsTruncated", truncated);
-    for (MultipartIndex.Part p : page) {
+    // As S3 (general purpose buckets): the parts themselves only for an object with checksums.
+    for (MultipartIndex.Part p : record.isPresent() ? page : List.<MultipartIndex.Part>of()) {
       xml.start("Part").element("PartNumber", p.number()).element("Size", p.plaintextSize());
       byte[] c = checksums.get(p.number());
       if (c != null) {

@@ -94,6 +94,21 @@ class MultipartChecksumsTest {
     ResponseBytes<GetObjectResponse> got =
         sdk.getObjectAsBytes(b -> b.bucket(BUCKET).key("default"));
     assertThat(got.asByteArray()).isEqualTo(concat(one, two));
+    // Without an algorithm at Create there is no object checksum, and GetObjectAttributes counts
+    // the parts without listing them (as S3 does for objects without checksums).
+    GetObjectAttributesResponse a =
+        sdk.getObjectAttributes(
+            b ->
+                b.bucket(BUCKET)
+                    .key("default")
+                    .objectAttributes(
+                        ObjectAttributes.OBJECT_PARTS,
+                        ObjectAttributes.CHECKSUM,
+                        ObjectAttributes.OBJECT_SIZE));
+    assertThat(a.objectSize()).isEqualTo(one.length + two.length);
+    assertThat(a.checksum()).isNull();
+    assertThat(a.objectParts().totalPartsCount()).isEqualTo(2);
+    assertThat(a.objectParts().parts()).isEmpty();
   }
 
   /** A part whose checksum is wrong is refused (a bucket of its own: see ChecksumsTest). */
