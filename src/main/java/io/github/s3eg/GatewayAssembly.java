@@ -8,6 +8,7 @@ import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
+import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
@@ -40,6 +41,7 @@ import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
 import io.github.s3eg.pipeline.RejectUnsupported;
+import io.github.s3eg.pipeline.S3ecReads;
 import io.github.s3eg.pipeline.SendError;
 import io.github.s3eg.pipeline.SendResponse;
 import io.github.s3eg.s3.S3RequestParser;
@@ -140,7 +142,8 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind(
         "rejectUnsupported",
         new RejectUnsupported(
-            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
+            config.encryption().s3ec().read()));
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
     registry.bind("sendError", new SendError(sender, ops.listener()));
@@ -172,6 +175,12 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
     registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     ListOperations lists = new ListOperations(backend, encryptor.layout());
+    if (enc.s3ec().read()) {
+      // Objects of the AWS S3 Encryption Client, read with the configured keys (docs/s3ec.md).
+      decryption.readS3ec(
+          new S3ecReads(backend, new S3ecKeys(keys, enc.s3ec().keys()), enc.spoolLimit()));
+      lists.hideS3ecInstructionFiles();
+    }
     registry.bind("listOperations", lists);
     CopyOperation copy =
         new CopyOperation(

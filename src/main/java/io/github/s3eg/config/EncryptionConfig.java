@@ -23,7 +23,8 @@ public record EncryptionConfig(
     long spoolLimit,
     Optional<char[]> password,
     Optional<byte[]> passwordSalt,
-    Map<String, String> keyManagerSettings) {
+    Map<String, String> keyManagerSettings,
+    S3ecConfig s3ec) {
 
   /** Settings the key-manager factory reads (original project's names). */
   static final List<String> KEY_MANAGER_SETTINGS =
@@ -96,7 +97,8 @@ public record EncryptionConfig(
         s.getSize("ENCRYPTION_SPOOL_LIMIT", 256 * 1024, 0, 16 * 1024 * 1024),
         password,
         salt,
-        Map.copyOf(km));
+        Map.copyOf(km),
+        S3ecConfig.from(s));
   }
 
   private static Algorithm algorithm(String setting, String name) {

@@ -102,6 +102,9 @@ public final class CopyOperation {
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
+    if (decryption.s3ecReads() != null && S3ecReads.isInstructionFileKey(source.key())) {
+      throw RejectUnsupported.instructionFile(source.key());
+    }
     boolean replace = replaceDirective(s3);
     if (!replace && source.bucket().equals(s3.bucket()) && source.key().equals(s3.key())) {
       throw new S3Exception(
@@ -110,8 +113,16 @@ public final class CopyOperation {
     }
     HeadObjectResponse src =
         backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
-    Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
-    String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
+    Optional<io.github.s3eg.crypto.s3ec.S3ecObject> s3ec =
+        decryption.openS3ec(source.bucket(), source.key(), src.metadata());
+    Optional<OpenedObject> opened =
+        s3ec.isPresent()
+            ? Optional.empty()
+            : decryption.open(source.bucket(), source.key(), src.metadata());
+    String etag =
+        s3ec.isPresent()
+            ? S3ecReads.etag(src.eTag())
+            : ObjectOperations.etag(opened.orElse(null), src.eTag());
 
     ObjectHeaders headers;
     if (replace) {
@@ -129,7 +140,19 @@ public final class CopyOperation {
               src.metadata());
     }
     Instant lastModified;
-    if (opened.isPresent() && opened.get().isMultipart()) {
+    if (s3ec.isPresent()) {
+      checkCopyConditions(s3, etag, src.lastModified());
+      reencryption.copyS3ec(
+          s3,
+          source.bucket(),
+          source.key(),
+          src.eTag(),
+          src.contentLength(),
+          s3ec.get(),
+          decryption.s3ecReads(),
+          headers);
+      lastModified = Instant.now();
+    } else if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           multipartIndexes.load(
               opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());

@@ -91,9 +91,25 @@ public final class ListOperations {
 
   private static final Pattern PART_COUNT = Pattern.compile("-(\\d{1,5})\"?$");
 
-  /** Entries a client sees: the gateway's own objects ({@link ReservedKeys}) are left out. */
-  private static List<S3Object> visible(List<S3Object> contents) {
-    return contents.stream().filter(o -> !ReservedKeys.isReserved(o.key())).toList();
+  private boolean hideInstructionFiles;
+
+  /**
+   * With {@code ENCRYPTION_READ_S3EC=true}: S3 Encryption Client instruction files ({@code
+   * key.instruction}) are left out of listings, as the S3EC's own clients never show them.
+   */
+  public void hideS3ecInstructionFiles() {
+    this.hideInstructionFiles = true;
+  }
+
+  /**
+   * Entries a client sees: the gateway's own objects ({@link ReservedKeys}) are left out, and S3EC
+   * instruction files when S3EC objects are read.
+   */
+  private List<S3Object> visible(List<S3Object> contents) {
+    return contents.stream()
+        .filter(o -> !ReservedKeys.isReserved(o.key()))
+        .filter(o -> !(hideInstructionFiles && S3ecReads.isInstructionFileKey(o.key())))
+        .toList();
   }
 
   private static List<CommonPrefix> visiblePrefixes(List<CommonPrefix> prefixes) {

@@ -88,16 +88,68 @@ final class ReencryptingCopy {
       ObjectHeaders headers)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
+    copy(
+        s3,
+        sourceBucket,
+        sourceKey,
+        size,
+        opened,
+        headers,
+        () -> {
+          // The body read must be the version whose metadata was opened.
+          ResponseInputStream<GetObjectResponse> in =
+              backend
+                  .s3()
+                  .getObject(g -> g.bucket(sourceBucket).key(sourceKey).ifMatch(sourceEtag));
+          return opened.isPresent() ? opened.get().decrypt(in) : in;
+        });
+  }
+
+  /**
+   * Copies an S3 Encryption Client object: its plaintext is read and verified whole before the
+   * upload starts (see {@link S3ecReads#readWhole}), then encrypted as a new gateway object.
+   */
+  void copyS3ec(
+      S3Request s3,
+      String sourceBucket,
+      String sourceKey,
+      String sourceEtag,
+      long sourceSize,
+      io.github.s3eg.crypto.s3ec.S3ecObject source,
+      S3ecReads reads,
+      ObjectHeaders headers)
+      throws CryptoException {
+    copy(
+        s3,
+        sourceBucket,
+        sourceKey,
+        source.plaintextSize(sourceSize),
+        Optional.empty(),
+        headers,
+        () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source));
+  }
+
+  /** Opens the source's plaintext stream (closing it releases the source). */
+  private interface PlaintextSource {
+    InputStream open() throws IOException, CryptoException;
+  }
+
+  private void copy(
+      S3Request s3,
+      String sourceBucket,
+      String sourceKey,
+      long size,
+      Optional<OpenedObject> opened,
+      ObjectHeaders headers,
+      PlaintextSource source)
+      throws CryptoException {
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
     EncryptionSession session =
         chosen.isPresent()
             ? encryptor.begin(s3.bucket(), s3.key(), chosen.get(), compression.level())
             : encryptor.begin(s3.bucket(), s3.key());
-    // The body read must be the version whose metadata was opened.
-    try (ResponseInputStream<GetObjectResponse> in =
-        backend.s3().getObject(g -> g.bucket(sourceBucket).key(sourceKey).ifMatch(sourceEtag))) {
-      InputStream plaintext = opened.isPresent() ? opened.get().decrypt(in) : in;
+    try (InputStream plaintext = source.open()) {
       if (session.isCompressed()) {
         try (UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());

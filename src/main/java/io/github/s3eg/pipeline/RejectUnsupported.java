@@ -55,10 +55,29 @@ public final class RejectUnsupported implements Processor {
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
   private final Set<String> alsoUnsupported;
+  private final boolean reserveInstructionFiles;
 
   /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
   public RejectUnsupported(Set<String> alsoUnsupported) {
+    this(alsoUnsupported, false);
+  }
+
+  /**
+   * {@code reserveInstructionFiles}: with {@code ENCRYPTION_READ_S3EC=true}, keys ending in {@code
+   * .instruction} are the S3 Encryption Client's instruction files (the metadata of the object of
+   * the same name without the suffix): never readable or writable by clients.
+   */
+  public RejectUnsupported(Set<String> alsoUnsupported, boolean reserveInstructionFiles) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
+    this.reserveInstructionFiles = reserveInstructionFiles;
+  }
+
+  static S3Exception instructionFile(String key) {
+    return new S3Exception(
+            S3ErrorCode.ACCESS_DENIED,
+            "Keys ending in .instruction are S3 Encryption Client instruction files, reserved"
+                + " while ENCRYPTION_READ_S3EC=true.")
+        .with("Key", key);
   }
 
   @Override
@@ -70,6 +89,9 @@ public final class RejectUnsupported implements Processor {
               S3ErrorCode.ACCESS_DENIED,
               "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
           .with("Key", s3.key());
+    }
+    if (reserveInstructionFiles && S3ecReads.isInstructionFileKey(s3.key())) {
+      throw instructionFile(s3.key());
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {

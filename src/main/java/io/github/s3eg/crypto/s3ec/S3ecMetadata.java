@@ -123,6 +123,31 @@ public final class S3ecMetadata {
     return Shape.NONE;
   }
 
+  /** Every entry name the S3EC writes on objects (content metadata, never shown to clients). */
+  private static final Set<String> CONTENT_METADATA =
+      Set.of(
+          KEY_V1,
+          KEY_V2,
+          IV,
+          CEK_ALG,
+          TAG_LEN,
+          WRAP_ALG,
+          MATDESC,
+          CIPHER_V3,
+          KEY_V3,
+          WRAP_ALG_V3,
+          MESSAGE_ID_V3,
+          COMMITMENT_V3,
+          MATDESC_V3,
+          CONTEXT_V3,
+          "x-amz-unencrypted-content-length",
+          "x-amz-unencrypted-content-md5");
+
+  /** Whether a user-metadata name is one of the S3EC's own entries. */
+  public static boolean isContentMetadataEntry(String name) {
+    return CONTENT_METADATA.contains(name.toLowerCase(Locale.ROOT));
+  }
+
   /** Whether {@code metadata} marks an S3EC instruction file. */
   public static boolean isInstructionFile(Map<String, String> metadata) {
     return lowerCase(metadata).containsKey(INSTRUCTION_FILE_MARKER);
