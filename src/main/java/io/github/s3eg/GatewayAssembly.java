@@ -14,6 +14,7 @@ import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.keys.S3ecConverter;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
@@ -168,8 +169,13 @@ final class GatewayAssembly implements AutoCloseable {
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
     registry.bind("objectCache", new ObjectCacheSteps(cache));
-    registry.bind(
-        "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
+    Rewrapper rewrapper = new Rewrapper(backend.s3(), keys, cache::invalidate);
+    boolean convertible = !enc.s3ec().keys().isEmpty();
+    if (convertible) {
+      rewrapper.converting(
+          new S3ecConverter(backend.s3(), new S3ecKeys(keys, enc.s3ec().keys()), encryptor));
+    }
+    registry.bind("rewrapEndpoint", new RewrapEndpoint(rewrapper, convertible));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));

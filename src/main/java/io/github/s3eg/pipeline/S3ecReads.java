@@ -1,8 +1,8 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.S3ecSources;
 import io.github.s3eg.crypto.CryptoException;
-import io.github.s3eg.crypto.s3ec.S3ecInstructionFile;
 import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.crypto.s3ec.S3ecMetadata;
 import io.github.s3eg.crypto.s3ec.S3ecObject;
@@ -16,7 +16,6 @@ import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The gateway side of reading AWS S3 Encryption Client objects ({@code ENCRYPTION_READ_S3EC=true}):
@@ -49,43 +48,13 @@ public final class S3ecReads {
 
   /**
    * The S3EC object {@code bucket}/{@code key} is, opened; empty when its metadata is not S3EC's
-   * (and, for an object without any S3EC entry, it has no instruction file). An object without
-   * {@code s3eg-} entries is looked at only: the gateway's own objects never reach here.
+   * (and, for an object without any S3EC entry, it has no instruction file).
    *
    * @throws CryptoException an S3EC object the gateway cannot or must not read
    */
   public Optional<S3ecObject> open(String bucket, String key, Map<String, String> metadata)
       throws CryptoException {
-    S3ecMetadata.Shape shape = S3ecMetadata.shapeOf(metadata);
-    if (shape == S3ecMetadata.Shape.COMPLETE) {
-      return Optional.of(keys.open(S3ecMetadata.parse(metadata, Optional.empty())));
-    }
-    Optional<Map<String, String>> instructions = instructionFile(bucket, key);
-    if (instructions.isEmpty()) {
-      if (shape == S3ecMetadata.Shape.NEEDS_INSTRUCTION_FILE) {
-        throw new CryptoException.MalformedMetadata(
-            "the S3 Encryption Client object's instruction file is missing");
-      }
-      return Optional.empty();
-    }
-    return Optional.of(keys.open(S3ecMetadata.parse(metadata, instructions)));
-  }
-
-  private Optional<Map<String, String>> instructionFile(String bucket, String key)
-      throws CryptoException {
-    String name = key + S3ecMetadata.INSTRUCTION_SUFFIX;
-    try (ResponseInputStream<GetObjectResponse> in =
-        backend.s3().getObject(GetObjectRequest.builder().bucket(bucket).key(name).build())) {
-      if (!S3ecMetadata.isInstructionFile(in.response().metadata())) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          S3ecInstructionFile.parse(in.readNBytes(S3ecInstructionFile.MAX_BYTES + 1)));
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return S3ecSources.open(backend.s3(), keys, bucket, key, metadata);
   }
 
   /**

@@ -250,4 +250,142 @@ class S3ecObjectsTest {
         .assertOk("aws s3 cp");
     assertThat(Files.readAllBytes(work.resolve("large.bin"))).isEqualTo(content);
   }
+
+  @Test
+  void rewrapConvertTurnsS3ecObjectsIntoGatewayObjectsInPlace() throws Exception {
+    direct.createBucket(b -> b.bucket("convert"));
+    Map<String, byte[]> contents = new HashMap<>();
+    contents.put("v3/small", data(10, 21));
+    contents.put("v3/large", data(3 * MIB + 7, 22));
+    contents.put("v2/with-instructions", data(70_000, 23));
+    contents.put("empty", new byte[0]);
+    v3.putObject(
+        b ->
+            b.bucket("convert")
+                .key("v3/large")
+                .contentType("image/x-test")
+                .metadata(Map.of("owner", "app")),
+        RequestBody.fromBytes(contents.get("v3/large")));
+    v3.putObject(
+        b -> b.bucket("convert").key("v3/small"), RequestBody.fromBytes(contents.get("v3/small")));
+    v3.putObject(
+        b -> b.bucket("convert").key("empty"), RequestBody.fromBytes(contents.get("empty")));
+    try (S3EncryptionClient v2i =
+        S3ecWriter.client(backend, S3ecKeyring.S3EC_KEY, S3ecWriter.Format.V2, true)) {
+      v2i.putObject(
+          b -> b.bucket("convert").key("v2/with-instructions"),
+          RequestBody.fromBytes(contents.get("v2/with-instructions")));
+    }
+    v3.putObject(b -> b.bucket("convert").key("tampered"), RequestBody.fromBytes(data(5000, 24)));
+    var stored = direct.getObjectAsBytes(b -> b.bucket("convert").key("tampered"));
+    byte[] tampered = stored.asByteArray();
+    tampered[4000] ^= 1;
+    direct.putObject(
+        b -> b.bucket("convert").key("tampered").metadata(stored.response().metadata()),
+        RequestBody.fromBytes(tampered));
+    client.putObject(b -> b.bucket("convert").key("native"), RequestBody.fromString("native"));
+
+    Map<String, String> config = new HashMap<>(GatewayFixture.baseSettings(backend));
+    config.putAll(settings(dir.resolve("keyring.json")));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int exit =
+        io.github.s3eg.ops.RewrapCommand.run(
+            new String[] {"rewrap", "--bucket", "convert", "--convert"},
+            GatewayFixture.config(backend, config),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(exit).as(report).isEqualTo(1);
+    assertThat(report)
+        .contains("converted=4")
+        .contains("already-current=1")
+        .contains("failed=1")
+        .contains("failed: tampered");
+
+    for (var e : contents.entrySet()) {
+      Map<String, String> metadata =
+          direct.headObject(b -> b.bucket("convert").key(e.getKey())).metadata();
+      assertThat(metadata).as(e.getKey()).containsKeys("s3eg-dek", "s3eg-etag");
+      assertThat(metadata.keySet()).noneMatch(k -> k.startsWith("x-amz-"));
+      var read = client.getObjectAsBytes(b -> b.bucket("convert").key(e.getKey()));
+      assertThat(read.asByteArray()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(read.response().eTag())
+          .isEqualTo("\"" + java.util.HexFormat.of().formatHex(md5(e.getValue())) + "\"");
+    }
+    var large = client.headObject(b -> b.bucket("convert").key("v3/large"));
+    assertThat(large.contentType()).isEqualTo("image/x-test");
+    assertThat(large.metadata()).isEqualTo(Map.of("owner", "app"));
+    assertThat(
+            direct.listObjectsV2(b -> b.bucket("convert")).contents().stream().map(S3Object::key))
+        .as("the instruction file went with its object")
+        .doesNotContain("v2/with-instructions.instruction");
+    assertThat(direct.getObjectAsBytes(b -> b.bucket("convert").key("tampered")).asByteArray())
+        .as("a tampered object is left as it was")
+        .isEqualTo(tampered);
+
+    // Converted objects are plain gateway objects: a gateway that does not read S3EC objects
+    // serves them, and so does awscli through it.
+    try (GatewayFixture plain =
+            GatewayFixture.startOn(
+                backend,
+                Map.of(
+                    "KEY_MANAGER_ENABLED", "true",
+                    "KEY_MANAGER_PROVIDER", "keyring",
+                    "KEYRING_FILE", dir.resolve("keyring.json").toString()));
+        S3Client plainClient = plain.defaultClient()) {
+      assertThat(
+              plainClient.getObjectAsBytes(b -> b.bucket("convert").key("v3/large")).asByteArray())
+          .isEqualTo(contents.get("v3/large"));
+      CliTool.requireInstalled("/usr/bin/aws", "awscli");
+      Path work = Files.createTempDirectory(dir, "awscli-converted");
+      CliTool.run(
+              Map.of(
+                  "AWS_ACCESS_KEY_ID", GatewayFixture.CLIENT_KEY,
+                  "AWS_SECRET_ACCESS_KEY", GatewayFixture.CLIENT_SECRET),
+              work,
+              "/usr/bin/aws",
+              "--endpoint-url",
+              plain.endpoint().toString(),
+              "s3",
+              "cp",
+              "s3://convert/v3/large",
+              work.resolve("large").toString())
+          .assertOk("aws s3 cp");
+      assertThat(Files.readAllBytes(work.resolve("large"))).isEqualTo(contents.get("v3/large"));
+    }
+
+    // A second run has nothing left to convert.
+    out.reset();
+    io.github.s3eg.ops.RewrapCommand.run(
+        new String[] {"rewrap", "--bucket", "convert", "--convert", "--prefix", "v"},
+        GatewayFixture.config(backend, config),
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("scanned=3 rewrapped=0 already-current=3");
+  }
+
+  @Test
+  void conversionLeavesAnObjectChangedSinceItWasLookedAt() throws Exception {
+    direct.createBucket(b -> b.bucket("convert-race"));
+    v3.putObject(b -> b.bucket("convert-race").key("k"), RequestBody.fromBytes(data(100, 31)));
+    HeadObjectResponse before = direct.headObject(b -> b.bucket("convert-race").key("k"));
+    // Someone writes the key between the converter's look and its write.
+    v3.putObject(b -> b.bucket("convert-race").key("k"), RequestBody.fromBytes(data(100, 32)));
+    byte[] newer = direct.getObjectAsBytes(b -> b.bucket("convert-race").key("k")).asByteArray();
+    io.github.s3eg.keys.KeyManager keys =
+        new io.github.s3eg.keys.KeyringKeyManager(
+            dir.resolve("keyring.json"), 0, java.time.Duration.ZERO);
+    var converter =
+        new io.github.s3eg.keys.S3ecConverter(
+            direct,
+            new io.github.s3eg.crypto.s3ec.S3ecKeys(keys, List.of(S3ecKeyring.S3EC_REFERENCE)),
+            new io.github.s3eg.crypto.ObjectEncryptor(keys));
+    assertThat(converter.convert("convert-race", "k", before, false))
+        .isEqualTo(io.github.s3eg.keys.S3ecConverter.Outcome.CHANGED);
+    assertThat(direct.getObjectAsBytes(b -> b.bucket("convert-race").key("k")).asByteArray())
+        .isEqualTo(newer);
+  }
+
+  static byte[] md5(byte[] b) throws Exception {
+    return MessageDigest.getInstance("MD5").digest(b);
+  }
 }

@@ -148,6 +148,11 @@ public final class S3ecMetadata {
     return CONTENT_METADATA.contains(name.toLowerCase(Locale.ROOT));
   }
 
+  /** Whether a key has the name of an instruction file ({@code … .instruction}). */
+  public static boolean isInstructionFileName(String key) {
+    return key != null && key.endsWith(INSTRUCTION_SUFFIX);
+  }
+
   /** Whether {@code metadata} marks an S3EC instruction file. */
   public static boolean isInstructionFile(Map<String, String> metadata) {
     return lowerCase(metadata).containsKey(INSTRUCTION_FILE_MARKER);
