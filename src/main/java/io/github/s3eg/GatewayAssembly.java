@@ -180,9 +180,10 @@ final class GatewayAssembly implements AutoCloseable {
             enc.spoolLimit(),
             objects);
     registry.bind("copyOperation", copy);
-    registry.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend, cache));
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartState multipartState = new MultipartState(backend);
+    registry.bind(
+        "deleteObjectsOperation", new DeleteObjectsOperation(backend, cache, multipartState));
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
     objects.deleteIndexesIn(multipartState);

@@ -131,8 +131,7 @@ public final class CopyOperation {
     Instant lastModified;
     if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
-          multipartIndexes.load(
-              opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
+          multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
       lastModified = copyMultipart(s3, source, src, headers, loaded.index());
@@ -188,8 +187,9 @@ public final class CopyOperation {
   /**
    * A multipart source is copied part by part on the backend (UploadPartCopy of each stored part,
    * same part numbers, since each part is bound to its number): no byte passes through the gateway,
-   * objects above 5 GiB copy like any other, and the copy is again a multipart object with its own
-   * index (MAC'd for the new name) and the source's ETag.
+   * objects above 5 GiB copy like any other, and the copy is again a multipart object (format
+   * version 4) with its own index (MAC'd for the new name, written before the backend completes the
+   * copy) and the source's ETag.
    */
   private Instant copyMultipart(
       S3Request s3,
@@ -201,6 +201,7 @@ public final class CopyOperation {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
     OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
+    byte[] targetIndex = target.sealIndex(index, s3.bucket(), s3.key());
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(crypto);
     PartwiseCopy.copy(
@@ -224,9 +225,11 @@ public final class CopyOperation {
           if (headers.expires() != null) {
             b.expires(Preconditions.parseHttpDate(headers.expires()));
           }
-        });
-    multipartState.writeIndex(
-        s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
+        },
+        () ->
+            multipartState.writeIndex(
+                s3.bucket(), MultipartIndexes.nameOf(target, s3.key()), targetIndex));
+    multipartState.completed(s3.bucket(), s3.key(), targetIndex);
     return Instant.now();
   }
 

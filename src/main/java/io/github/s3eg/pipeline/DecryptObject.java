@@ -220,7 +220,7 @@ public final class DecryptObject {
     }
     long windowEnd = windowStart + r.contentLength() - 1;
     MultipartIndexes.Loaded loaded =
-        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal, r.eTag());
+        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal);
     exchange.setProperty(ETAG, "\"" + loaded.etag() + "\"");
     long plaintextSize = loaded.index().plaintextSize();
     Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), plaintextSize);

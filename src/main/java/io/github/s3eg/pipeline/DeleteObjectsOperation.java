@@ -3,6 +3,7 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.cache.ObjectCache;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -35,10 +36,13 @@ public final class DeleteObjectsOperation {
 
   private final BackendClients backend;
   private final ObjectCache cache;
+  private final MultipartState multipart;
 
-  public DeleteObjectsOperation(BackendClients backend, ObjectCache cache) {
+  public DeleteObjectsOperation(
+      BackendClients backend, ObjectCache cache, MultipartState multipart) {
     this.backend = backend;
     this.cache = cache;
+    this.multipart = multipart;
   }
 
   public void deleteObjects(Exchange exchange) throws IOException {
@@ -100,19 +104,21 @@ public final class DeleteObjectsOperation {
   }
 
   /**
-   * Deletes the multipart indexes of the deleted keys (most have none; a delete of a missing key
-   * succeeds). A failure here leaves an orphaned index that no object accepts, so it is logged, not
-   * reported to the client.
+   * Deletes the multipart indexes of the deleted keys (most have none; they are found by one walk
+   * over the bucket's index names, see MultipartState#indexesOf). A failure here leaves orphaned
+   * indexes that no object accepts, so it is logged, not reported to the client.
    */
   private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
-    List<ObjectIdentifier> indexes =
-        r.deleted().stream()
-            .map(d -> ObjectIdentifier.builder().key(ReservedKeys.index(d.key())).build())
-            .toList();
-    if (indexes.isEmpty()) {
-      return;
-    }
     try {
+      List<ObjectIdentifier> indexes =
+          multipart
+              .indexesOf(bucket, r.deleted().stream().map(DeletedObject::key).toList())
+              .stream()
+              .map(name -> ObjectIdentifier.builder().key(name).build())
+              .toList();
+      if (indexes.isEmpty()) {
+        return;
+      }
       if (backend.acceptsChecksumHeaders()) {
         backend
             .s3()
