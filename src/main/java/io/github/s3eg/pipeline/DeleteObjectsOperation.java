@@ -4,6 +4,7 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.ops.AuditLog;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -74,6 +75,7 @@ public final class DeleteObjectsOperation {
       }
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
+    exchange.setProperty(AuditLog.KEYS, ids.stream().map(ObjectIdentifier::key).toList());
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
     // Every key's cached copy goes before the deletes and again after them, whatever their outcome
     // (see ObjectCache#invalidate).

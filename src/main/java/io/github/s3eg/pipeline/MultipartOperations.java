@@ -13,6 +13,7 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -202,8 +203,7 @@ public final class MultipartOperations {
   public void uploadPartCopy(Exchange exchange) throws CryptoException, IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     int partNumber = partNumber(s3);
-    CopyOperation.CopySource source =
-        CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
+    CopySource source = CopySource.of(s3);
     OpenedObject upload = openUpload(s3);
     PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
     CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());

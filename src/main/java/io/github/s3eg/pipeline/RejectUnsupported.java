@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -65,12 +66,15 @@ public final class RejectUnsupported implements Processor {
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    if (ReservedKeys.isReserved(s3.key())) {
-      // The gateway's own records and indexes: never readable or writable by clients.
-      throw new S3Exception(
-              S3ErrorCode.ACCESS_DENIED,
-              "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
-          .with("Key", s3.key());
+    CopySource source = CopySource.of(s3);
+    for (String key : new String[] {s3.key(), source == null ? null : source.key()}) {
+      if (ReservedKeys.isReserved(key)) {
+        // The gateway's own records and indexes: never readable or writable by clients.
+        throw new S3Exception(
+                S3ErrorCode.ACCESS_DENIED,
+                "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
+            .with("Key", key);
+      }
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
