@@ -1,7 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
-import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditLog;
@@ -38,12 +38,14 @@ public final class DeleteObjectsOperation {
   private final BackendClients backend;
   private final ObjectCache cache;
   private final MultipartState multipart;
+  private final BackendKeys keys;
 
   public DeleteObjectsOperation(
-      BackendClients backend, ObjectCache cache, MultipartState multipart) {
+      BackendClients backend, ObjectCache cache, MultipartState multipart, BackendKeys keys) {
     this.backend = backend;
     this.cache = cache;
     this.multipart = multipart;
+    this.keys = keys;
   }
 
   public void deleteObjects(Exchange exchange) throws IOException {
@@ -68,11 +70,7 @@ public final class DeleteObjectsOperation {
         throw new S3Exception(
             S3ErrorCode.MALFORMED_XML, "Every Object in a Delete document needs a Key.");
       }
-      if (ReservedKeys.isReserved(key)) {
-        throw new S3Exception(
-            S3ErrorCode.ACCESS_DENIED,
-            "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.");
-      }
+      keys.check(key); // the same rules as a request's own key
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
     exchange.setProperty(AuditLog.KEYS, ids.stream().map(ObjectIdentifier::key).toList());
