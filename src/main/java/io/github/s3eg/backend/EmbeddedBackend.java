@@ -61,7 +61,7 @@ public final class EmbeddedBackend implements AutoCloseable {
       String credential = randomHex(24);
       S3Proxy server =
           S3Proxy.builder()
-              .blobStore(context.getBlobStore())
+              .blobStore(new FailedWriteSweeper(context.getBlobStore(), storeDir.toAbsolutePath()))
               .endpoint(URI.create("http://127.0.0.1:0"))
               .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
               .build();
