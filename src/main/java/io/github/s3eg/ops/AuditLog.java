@@ -83,6 +83,8 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       return new AuditLog(System.out, false, config.maxEvents(), 0, AuditChain.GENESIS);
     }
     Path file = config.file().get();
+    // Principals, keys and client addresses: readable by the gateway's user only.
+    io.github.s3eg.config.PrivateFiles.createFile(file);
     AuditChain.Link last = lastLink(file);
     OutputStream out =
         Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
