@@ -81,6 +81,14 @@ public final class RejectUnsupported implements Processor {
     if (s3.key() == null) {
       keys.checkPrefix(s3.param("prefix")); // listings
     }
+    for (var parameter : s3.query().entrySet()) {
+      if (parameter.getKey().startsWith("response-") && !isHeaderValue(parameter.getValue())) {
+        // A response-* override becomes a response header: no CR, LF or other control characters.
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, "Header values may not contain control characters.")
+            .with("ArgumentName", parameter.getKey());
+      }
+    }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
       if (UNSUPPORTED.contains(parameter)
@@ -92,5 +100,15 @@ public final class RejectUnsupported implements Processor {
             .with("Resource", "?" + parameter);
       }
     }
+  }
+
+  private static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }
