@@ -928,6 +928,25 @@ class CephCapabilitiesTest {
     }
 
     @Test
+    void aHeaderSentAsTwoLinesBreaksTheSignature() {
+      String bucket = ceph.newBucket("dev-two-lines");
+      // Over plain HTTP the SDK sends "Content-Encoding: gzip" and "Content-Encoding: aws-chunked"
+      // as two lines and signs "gzip,aws-chunked"; RGW 16.2 reads one line only. (The gateway's
+      // backend client joins them: backend.OneLineHeaders.)
+      assertThatThrownBy(
+              () ->
+                  s3.putObject(
+                      b -> b.bucket(bucket).key("k").contentEncoding("gzip"),
+                      RequestBody.fromString("x")))
+          .isInstanceOfSatisfying(
+              S3Exception.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(403);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch");
+              });
+    }
+
+    @Test
     void checksumTrailersAreRefused() {
       String bucket = ceph.newBucket("dev-trailers");
       // The SDK's default: aws-chunked body with a CRC32 trailer (why the gateway's ceph preset

@@ -125,6 +125,26 @@ class CephGatewayTest {
   }
 
   @Test
+  void objectHeadersSurviveTheBackend() {
+    String bucket = newBucketThroughGateway("gw-headers");
+    client.putObject(
+        b ->
+            b.bucket(bucket)
+                .key("page.html.gz")
+                .contentType("text/html")
+                .contentEncoding("gzip")
+                .contentDisposition("inline")
+                .cacheControl("max-age=60"),
+        RequestBody.fromString("not really gzip"));
+
+    var got = client.getObject(b -> b.bucket(bucket).key("page.html.gz")).response();
+    assertThat(got.contentType()).isEqualTo("text/html");
+    assertThat(got.contentEncoding()).isEqualTo("gzip");
+    assertThat(got.contentDisposition()).isEqualTo("inline");
+    assertThat(got.cacheControl()).isEqualTo("max-age=60");
+  }
+
+  @Test
   void backendHoldsOnlyCiphertext() {
     String bucket = newBucketThroughGateway("gw-cipher");
     String secret = "the plaintext that must never reach the backend ".repeat(200);
