@@ -756,6 +756,21 @@ class CephCapabilitiesTest {
     }
 
     @Test
+    void copyObjectIgnoresIfNoneMatchOnItsDestination() {
+      String bucket = ceph.newBucket("dev-copy-inm");
+      put(bucket, "src", "source");
+      put(bucket, "dst", "existing");
+      s3.copyObject(
+          b ->
+              b.sourceBucket(bucket)
+                  .sourceKey("src")
+                  .destinationBucket(bucket)
+                  .destinationKey("dst")
+                  .ifNoneMatch("*"));
+      assertThat(get(bucket, "dst")).isEqualTo("source");
+    }
+
+    @Test
     void ifNoneMatchStarIsIgnoredInAVersionedBucket() {
       String bucket = ceph.newVersionedBucket("dev-inm-versioned");
       put(bucket, "k", "first");
@@ -844,6 +859,52 @@ class CephCapabilitiesTest {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key("k").versionId(v));
       assertThat(head.objectLockMode()).isNull();
       assertThat(head.objectLockLegalHoldStatus()).isNull();
+    }
+
+    @Test
+    void aPutWithLockSettingsNeedsNoIntegrityChecksum() {
+      String bucket = ceph.newObjectLockBucket("dev-lock-checksum");
+      List<java.util.Set<String>> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (S3Client recording =
+          ceph.directClientBuilder()
+              .overrideConfiguration(
+                  o ->
+                      o.addExecutionInterceptor(
+                          new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(
+                                software.amazon.awssdk.core.interceptor.Context.BeforeTransmission
+                                    context,
+                                software.amazon.awssdk.core.interceptor.ExecutionAttributes
+                                    attributes) {
+                              sent.add(context.httpRequest().headers().keySet());
+                            }
+                          }))
+              .build()) {
+        // S3 refuses this PUT without Content-MD5 or an x-amz-checksum-* header; RGW 16.2 takes it.
+        String v =
+            recording
+                .putObject(
+                    b ->
+                        b.bucket(bucket)
+                            .key("k")
+                            .objectLockMode(ObjectLockMode.GOVERNANCE)
+                            .objectLockRetainUntilDate(inOneHour()),
+                    RequestBody.fromString("x"))
+                .versionId();
+        assertThat(sent)
+            .singleElement()
+            .satisfies(
+                names ->
+                    assertThat(names)
+                        .noneMatch(
+                            n ->
+                                n.equalsIgnoreCase("Content-MD5")
+                                    || n.toLowerCase(java.util.Locale.ROOT)
+                                        .startsWith("x-amz-checksum-")));
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("k").versionId(v)).objectLockMode())
+            .isEqualTo(ObjectLockMode.GOVERNANCE);
+      }
     }
 
     @Test
