@@ -1,6 +1,7 @@
 package io.github.s3eg.it;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -13,8 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
@@ -135,7 +139,7 @@ public final class CephBackend implements S3Backend {
             .redirectOutput(ProcessBuilder.Redirect.PIPE)
             .start();
     // A reader thread, so that a script that hangs cannot hang the test run past the timeout.
-    var ready = new java.util.concurrent.CompletableFuture<Map<String, String>>();
+    var ready = new CompletableFuture<Map<String, String>>();
     Thread.ofVirtual()
         .start(
             () -> {
@@ -155,7 +159,7 @@ public final class CephBackend implements S3Backend {
     Map<String, String> fields;
     try {
       fields = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       fields = null;
     }
     if (fields == null) {
@@ -186,7 +190,7 @@ public final class CephBackend implements S3Backend {
 
   private static boolean onPath(String program) {
     String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return true;
       }

@@ -2,29 +2,42 @@ package io.github.s3eg.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
@@ -125,9 +138,7 @@ class CephCapabilitiesTest {
       String key,
       String uploadId,
       String body,
-      java.util.function.Consumer<
-              software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest.Builder>
-          conditions) {
+      Consumer<CompleteMultipartUploadRequest.Builder> conditions) {
     String etag =
         s3.uploadPart(
                 b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
@@ -298,9 +309,7 @@ class CephCapabilitiesTest {
       ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket(bucket));
       assertThat(listed.versions())
           .extracting(ObjectVersion::versionId, ObjectVersion::isLatest, ObjectVersion::size)
-          .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(v2, false, 3L),
-              org.assertj.core.groups.Tuple.tuple(v1, false, 3L));
+          .containsExactly(tuple(v2, false, 3L), tuple(v1, false, 3L));
       assertThat(listed.deleteMarkers())
           .singleElement()
           .satisfies(
@@ -864,19 +873,17 @@ class CephCapabilitiesTest {
     @Test
     void aPutWithLockSettingsNeedsNoIntegrityChecksum() {
       String bucket = ceph.newObjectLockBucket("dev-lock-checksum");
-      List<java.util.Set<String>> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Set<String>> sent = new CopyOnWriteArrayList<>();
       try (S3Client recording =
           ceph.directClientBuilder()
               .overrideConfiguration(
                   o ->
                       o.addExecutionInterceptor(
-                          new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                          new ExecutionInterceptor() {
                             @Override
                             public void beforeTransmission(
-                                software.amazon.awssdk.core.interceptor.Context.BeforeTransmission
-                                    context,
-                                software.amazon.awssdk.core.interceptor.ExecutionAttributes
-                                    attributes) {
+                                Context.BeforeTransmission context,
+                                ExecutionAttributes attributes) {
                               sent.add(context.httpRequest().headers().keySet());
                             }
                           }))
@@ -900,8 +907,7 @@ class CephCapabilitiesTest {
                         .noneMatch(
                             n ->
                                 n.equalsIgnoreCase("Content-MD5")
-                                    || n.toLowerCase(java.util.Locale.ROOT)
-                                        .startsWith("x-amz-checksum-")));
+                                    || n.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-")));
         assertThat(s3.headObject(b -> b.bucket(bucket).key("k").versionId(v)).objectLockMode())
             .isEqualTo(ObjectLockMode.GOVERNANCE);
       }
@@ -969,12 +975,8 @@ class CephCapabilitiesTest {
               () ->
                   s3.getObjectAttributes(
                       b ->
-                          b.bucket(bucket)
-                              .key("k")
-                              .objectAttributes(
-                                  software.amazon.awssdk.services.s3.model.ObjectAttributes
-                                      .OBJECT_SIZE)))
-          .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
+                          b.bucket(bucket).key("k").objectAttributes(ObjectAttributes.OBJECT_SIZE)))
+          .isInstanceOf(SdkClientException.class)
           .hasMessageContaining("Could not parse XML response");
     }
 
@@ -1013,14 +1015,9 @@ class CephCapabilitiesTest {
       // The SDK's default: aws-chunked body with a CRC32 trailer (why the gateway's ceph preset
       // sends checksums only where S3 requires them).
       try (S3Client defaults =
-          S3Client.builder()
-              .endpointOverride(ceph.endpoint())
-              .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-              .forcePathStyle(true)
-              .credentialsProvider(
-                  software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                      software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                          ceph.accessKey(), ceph.secretKey())))
+          ceph.directClientBuilder()
+              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
+              .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
               .build()) {
         assertThat(
                 statusOf(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ class CephGatewayTest {
         client
             .getObjectAsBytes(b -> b.bucket(bucket).key("dir/doc.bin").range("bytes=70000-70099"))
             .asByteArray();
-    assertThat(range).isEqualTo(java.util.Arrays.copyOfRange(data, 70_000, 70_100));
+    assertThat(range).isEqualTo(Arrays.copyOfRange(data, 70_000, 70_100));
 
     HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key("dir/doc.bin"));
     assertThat(head.contentLength()).isEqualTo(data.length);
@@ -162,7 +163,7 @@ class CephGatewayTest {
   void multipartUploadThroughTheGatewayIsEncryptedPartByPart() throws Exception {
     String bucket = newBucketThroughGateway("gw-multipart");
     byte[] first = new byte[5 * 1024 * 1024];
-    java.util.Arrays.fill(first, (byte) 'a');
+    Arrays.fill(first, (byte) 'a');
     byte[] second = "the last, short part".getBytes(StandardCharsets.UTF_8);
     String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("big.bin")).uploadId();
     List<CompletedPart> parts = new ArrayList<>();
