@@ -229,6 +229,7 @@ public final class MultipartState {
         .listObjectsV2Paginator(l -> l.bucket(bucket).prefix(ReservedKeys.index(key)))
         .contents()
         .forEach(o -> delete(new Name(bucket, o.key())));
+    delete(new Name(bucket, ReservedKeys.checksums(key)));
   }
 
   /**

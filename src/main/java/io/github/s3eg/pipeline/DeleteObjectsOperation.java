@@ -2,6 +2,7 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.BackendKeys;
+import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditLog;
@@ -104,16 +105,18 @@ public final class DeleteObjectsOperation {
   }
 
   /**
-   * Deletes the multipart indexes of the deleted keys (most have none; they are found by one walk
-   * over the bucket's index names, see MultipartState#indexesOf). A failure here leaves orphaned
-   * indexes that no object accepts, so it is logged, not reported to the client.
+   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; the
+   * indexes are found by one walk over the bucket's index names, see MultipartState#indexesOf; a
+   * delete of a missing checksum record succeeds). A failure here leaves orphaned records that no
+   * object accepts, so it is logged, not reported to the client.
    */
   private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
     try {
+      List<String> deletedKeys = r.deleted().stream().map(DeletedObject::key).toList();
       List<ObjectIdentifier> indexes =
-          multipart
-              .indexesOf(bucket, r.deleted().stream().map(DeletedObject::key).toList())
-              .stream()
+          java.util.stream.Stream.concat(
+                  multipart.indexesOf(bucket, deletedKeys).stream(),
+                  deletedKeys.stream().map(ReservedKeys::checksums))
               .map(name -> ObjectIdentifier.builder().key(name).build())
               .toList();
       if (indexes.isEmpty()) {

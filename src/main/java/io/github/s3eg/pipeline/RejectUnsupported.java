@@ -23,7 +23,6 @@ public final class RejectUnsupported implements Processor {
           "accelerate",
           "acl",
           "analytics",
-          "attributes",
           "cors",
           "encryption",
           "intelligent-tiering",
