@@ -163,7 +163,7 @@ public final class ObjectMetadata {
 
   /** A copy with the authenticated client checksum entry (single-PUT objects only). */
   public ObjectMetadata withChecksum(ChecksumSeal checksum) {
-    if (version == ObjectFormat.MULTIPART_VERSION) {
+    if (isMultipart()) {
       throw new IllegalStateException("multipart objects keep their checksum beside the index");
     }
     return new ObjectMetadata(
