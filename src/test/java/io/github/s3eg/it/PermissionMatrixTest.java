@@ -141,6 +141,7 @@ class PermissionMatrixTest {
           new Rule("Rewrap", "bucket", "admin"),
           new Rule("DeleteObjects", "bucket", "write"),
           new Rule("GetObject", "object", "read"),
+          new Rule("GetObjectAttributes", "object", "read"),
           new Rule("HeadObject", "object", "read"),
           new Rule("ListParts", "object", "read"),
           new Rule("PutObject", "object", "write"),
@@ -265,6 +266,17 @@ class PermissionMatrixTest {
     c.put(
         "GetObject",
         readObject((s3, b, k) -> s3.getObjectAsBytes(r -> r.bucket(b).key(k)), "read an object"));
+    c.put(
+        "GetObjectAttributes",
+        readObject(
+            (s3, b, k) ->
+                s3.getObjectAttributes(
+                    r ->
+                        r.bucket(b)
+                            .key(k)
+                            .objectAttributes(
+                                software.amazon.awssdk.services.s3.model.ObjectAttributes.E_TAG)),
+            "read an object's attributes"));
     c.put(
         "HeadObject",
         readObject((s3, b, k) -> s3.headObject(r -> r.bucket(b).key(k)), "head an object"));
@@ -471,7 +483,14 @@ class PermissionMatrixTest {
       both.deleteObjects(
           r -> r.bucket("pub").delete(d -> d.objects(o -> o.key("a"), o -> o.key("b"))));
     }
+    // A line is written once its request completed, which may be just after the client got it.
+    long deadline = System.nanoTime() + 20_000_000_000L;
     List<String> lines = Files.readAllLines(dir.resolve("audit.log"));
+    while (lines.stream().noneMatch(l -> l.contains("\"keys\":[\"a\",\"b\"]"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      lines = Files.readAllLines(dir.resolve("audit.log"));
+    }
     assertThat(lines)
         .anySatisfy(
             l ->

@@ -47,7 +47,7 @@ public final class PermissionMatrix {
       case "CreateBucket", "DeleteBucket", "Rewrap" ->
           List.of(Access.target(S3Action.ADMIN, bucket, null));
       case "DeleteObjects" -> List.of(Access.target(S3Action.WRITE, bucket, null));
-      case "GetObject", "HeadObject", "ListParts" ->
+      case "GetObject", "GetObjectAttributes", "HeadObject", "ListParts" ->
           List.of(Access.target(S3Action.READ, bucket, key));
       case "PutObject",
           "DeleteObject",
