@@ -175,7 +175,7 @@ class ChecksumsTest {
             });
     assertThatThrownBy(() -> sdk.headObject(b -> b.bucket(bucket).key(key)))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
-    assertThat(fixture.backend().directory().resolve(bucket).resolve(key)).doesNotExist();
+    assertThat(fixture.backendDirectory().resolve(bucket).resolve(key)).doesNotExist();
   }
 
   @Test
