@@ -25,6 +25,8 @@ import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.ops.KeyManagerHealthCheck;
 import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
+import io.github.s3eg.ops.ScrubEndpoint;
+import io.github.s3eg.ops.ScrubJobs;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
@@ -46,11 +48,15 @@ import io.github.s3eg.pipeline.RejectUnsupported;
 import io.github.s3eg.pipeline.S3ecReads;
 import io.github.s3eg.pipeline.SendError;
 import io.github.s3eg.pipeline.SendResponse;
+import io.github.s3eg.recovery.Scrubber;
+import io.github.s3eg.recovery.StoredObjectReader;
+import io.github.s3eg.recovery.Throttle;
 import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.auth.Authenticator;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -85,6 +91,7 @@ final class GatewayAssembly implements AutoCloseable {
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
+  private ScrubJobs scrubs;
   private boolean serverClosed;
   private boolean closed;
 
@@ -179,6 +186,20 @@ final class GatewayAssembly implements AutoCloseable {
           new S3ecConverter(backend.s3(), new S3ecKeys(keys, enc.s3ec().keys()), encryptor));
     }
     registry.bind("rewrapEndpoint", new RewrapEndpoint(rewrapper, convertible));
+    Optional<S3ecKeys> scrubS3ec =
+        convertible ? Optional.of(new S3ecKeys(keys, enc.s3ec().keys())) : Optional.empty();
+    scrubs =
+        new ScrubJobs(
+            () ->
+                new Scrubber(
+                    backend,
+                    new StoredObjectReader(backend, keys, scrubS3ec),
+                    keys.activeKey(),
+                    new Throttle(
+                        config.ops().scrub().objectsPerSecond(),
+                        config.ops().scrub().bytesPerSecond())),
+            ops.metrics().registry());
+    registry.bind("scrubEndpoint", new ScrubEndpoint(scrubs));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
@@ -309,6 +330,9 @@ final class GatewayAssembly implements AutoCloseable {
     }
     closed = true;
     try {
+      if (scrubs != null) {
+        scrubs.close();
+      }
       stopServing();
     } finally {
       try {

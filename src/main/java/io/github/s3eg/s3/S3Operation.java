@@ -41,6 +41,9 @@ public final class S3Operation {
         if (r.has("uploads")) {
           yield "ListMultipartUploads";
         }
+        if (r.has("s3eg-scrub")) {
+          yield "ScrubStatus";
+        }
         yield "2".equals(r.param("list-type")) ? "ListObjectsV2" : "ListObjects";
       }
       case "HEAD" -> "HeadBucket";
@@ -49,6 +52,9 @@ public final class S3Operation {
       case "POST" -> {
         if (r.has("s3eg-rewrap")) {
           yield "Rewrap";
+        }
+        if (r.has("s3eg-scrub")) {
+          yield "Scrub";
         }
         yield r.has("delete") ? "DeleteObjects" : null;
       }

@@ -44,7 +44,7 @@ public final class PermissionMatrix {
           "ListMultipartUploads",
           "HeadBucket" ->
           List.of(Access.target(S3Action.READ, bucket, null));
-      case "CreateBucket", "DeleteBucket", "Rewrap" ->
+      case "CreateBucket", "DeleteBucket", "Rewrap", "Scrub", "ScrubStatus" ->
           List.of(Access.target(S3Action.ADMIN, bucket, null));
       case "DeleteObjects" -> List.of(Access.target(S3Action.WRITE, bucket, null));
       case "GetObject", "GetObjectAttributes", "HeadObject", "ListParts" ->
