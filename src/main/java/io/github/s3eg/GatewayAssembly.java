@@ -140,8 +140,8 @@ final class GatewayAssembly implements AutoCloseable {
         new RejectUnsupported(
             config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
     registry.bind("methodNotAllowed", new MethodNotAllowed());
-    registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
-    registry.bind("sendError", new SendError(sender, ops.listener()));
+    registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
+    registry.bind("sendError", new SendError(sender, ops.listener(), clock));
     registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
     registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
     EncryptionConfig enc = config.encryption();

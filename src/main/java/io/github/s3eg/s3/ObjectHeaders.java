@@ -90,7 +90,7 @@ public record ObjectHeaders(
     response.header(
         "Content-Language", override(request, "response-content-language", contentLanguage));
     response.header("Cache-Control", override(request, "response-cache-control", cacheControl));
-    response.header("Expires", override(request, "response-expires", expires));
+    response.header("Expires", override(request, "response-expires", HttpDate.normalize(expires)));
     userMetadata.forEach((k, v) -> response.header(META_PREFIX + k, v));
   }
 
@@ -99,10 +99,9 @@ public record ObjectHeaders(
     return o != null && !o.isEmpty() ? o : value;
   }
 
+  /** IMF-fixdate (see {@link HttpDate}). */
   public static String httpDate(Instant instant) {
-    return instant == null
-        ? null
-        : DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
+    return HttpDate.format(instant);
   }
 
   /** ISO-8601 with milliseconds, as S3 writes dates in XML. */
