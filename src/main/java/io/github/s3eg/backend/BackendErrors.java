@@ -36,7 +36,10 @@ public final class BackendErrors {
           Map.entry("InvalidDigest", S3ErrorCode.INVALID_DIGEST),
           Map.entry("KeyTooLongError", S3ErrorCode.KEY_TOO_LONG),
           Map.entry("SlowDown", S3ErrorCode.SLOW_DOWN),
-          Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT));
+          Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT),
+          // What the backend does not implement, the gateway cannot offer either (S3Proxy 2.9:
+          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads).
+          Map.entry("NotImplemented", S3ErrorCode.NOT_IMPLEMENTED));
 
   private BackendErrors() {}
 
@@ -60,6 +63,8 @@ public final class BackendErrors {
           mapped = S3ErrorCode.PRECONDITION_FAILED;
         } else if (status == 416) {
           mapped = S3ErrorCode.INVALID_RANGE;
+        } else if (status == 501) {
+          mapped = S3ErrorCode.NOT_IMPLEMENTED;
         }
       }
       if (mapped != null) {
@@ -99,6 +104,9 @@ public final class BackendErrors {
       case INVALID_RANGE -> "The requested range is not satisfiable";
       case PRECONDITION_FAILED -> "At least one of the pre-conditions you specified did not hold";
       case SLOW_DOWN -> "Please reduce your request rate.";
+      case NOT_IMPLEMENTED ->
+          "A header or parameter you provided implies functionality the storage backend does not"
+              + " implement.";
       default -> code.code();
     };
   }

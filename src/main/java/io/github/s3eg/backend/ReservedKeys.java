@@ -17,6 +17,13 @@ public final class ReservedKeys {
   /** Start of every reserved key. */
   public static final String PREFIX = ".s3eg/";
 
+  /**
+   * A listing marker after every key the gateway writes (their names continue with lower-case
+   * letters, digits and {@code /}, all below {@code ~}) and before every key that does not start
+   * with {@link #PREFIX}: a listing that reaches the reserved keys jumps over them with it.
+   */
+  public static final String AFTER_ALL = PREFIX + "~";
+
   private ReservedKeys() {}
 
   /** Whether a client key falls in the reserved namespace. */

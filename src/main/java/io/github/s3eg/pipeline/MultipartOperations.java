@@ -12,6 +12,7 @@ import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -30,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -428,6 +430,7 @@ public final class MultipartOperations {
   public void listParts(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
     OpenedObject upload = openUpload(s3);
     Integer marker = intParam(s3, "part-number-marker");
     Integer max = intParam(s3, "max-parts");
@@ -445,7 +448,8 @@ public final class MultipartOperations {
         new XmlWriter()
             .root("ListPartsResult")
             .element("Bucket", s3.bucket())
-            .element("Key", s3.key())
+            .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
+            .element("Key", enc.apply(s3.key()))
             .element("UploadId", uploadId)
             .element("PartNumberMarker", marker == null ? 0 : marker)
             .element("NextPartNumberMarker", r.nextPartNumberMarker())
@@ -475,36 +479,43 @@ public final class MultipartOperations {
 
   public void listMultipartUploads(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
     Integer max = intParam(s3, "max-uploads");
+    String prefix = emptyToNull(s3.param("prefix"));
+    String delimiter = emptyToNull(s3.param("delimiter"));
+    String keyMarker = emptyToNull(s3.param("key-marker"));
+    // The backend is asked without encoding-type: S3Proxy would encode only the prefix, and the
+    // SDK would then decode keys that were never encoded.
     ListMultipartUploadsResponse r =
         backend
             .s3()
             .listMultipartUploads(
                 l ->
                     l.bucket(s3.bucket())
-                        .prefix(s3.param("prefix"))
-                        .delimiter(emptyToNull(s3.param("delimiter")))
-                        .keyMarker(emptyToNull(s3.param("key-marker")))
+                        .prefix(prefix)
+                        .delimiter(delimiter)
+                        .keyMarker(keyMarker)
                         .uploadIdMarker(emptyToNull(s3.param("upload-id-marker")))
                         .maxUploads(max));
     XmlWriter xml =
         new XmlWriter()
             .root("ListMultipartUploadsResult")
             .element("Bucket", s3.bucket())
-            .element("KeyMarker", nullToEmpty(s3.param("key-marker")))
+            .element("KeyMarker", enc.apply(nullToEmpty(keyMarker)))
             .element("UploadIdMarker", nullToEmpty(s3.param("upload-id-marker")))
-            .element("NextKeyMarker", r.nextKeyMarker())
+            .element("NextKeyMarker", enc.apply(r.nextKeyMarker()))
             .element("NextUploadIdMarker", r.nextUploadIdMarker())
-            .element("Prefix", s3.param("prefix"))
-            .element("Delimiter", s3.param("delimiter"))
+            .element("Prefix", enc.apply(nullToEmpty(prefix)))
+            .element("Delimiter", enc.apply(delimiter))
             .element("MaxUploads", max == null ? 1000 : max)
+            .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
             .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()));
     for (MultipartUpload u : r.uploads()) {
       if (ReservedKeys.isReserved(u.key())) {
         continue;
       }
       xml.start("Upload")
-          .element("Key", u.key())
+          .element("Key", enc.apply(u.key()))
           .element("UploadId", u.uploadId())
           .start("Initiator")
           .element("ID", BucketOperations.OWNER_ID)
@@ -514,12 +525,14 @@ public final class MultipartOperations {
           .element("ID", BucketOperations.OWNER_ID)
           .element("DisplayName", BucketOperations.OWNER_ID)
           .end()
-          .element("StorageClass", "STANDARD")
+          .element(
+              "StorageClass",
+              u.storageClassAsString() == null ? "STANDARD" : u.storageClassAsString())
           .element("Initiated", ObjectHeaders.xmlDate(u.initiated()))
           .end();
     }
     r.commonPrefixes()
-        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
+        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", enc.apply(p.prefix())).end());
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 

@@ -91,6 +91,9 @@ final class SigV4Http {
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
                         .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
                         .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        // S3 signs the path as sent: no second encoding, no dot-segment removal.
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
                         .putProperty(HttpSigner.SIGNING_CLOCK, clock))
             .request();
     HttpRequest.Builder request =
