@@ -167,7 +167,8 @@ final class GatewayAssembly implements AutoCloseable {
         "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
-    registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
+    BucketOperations buckets = new BucketOperations(backend, config.backend().region());
+    registry.bind("bucketOperations", buckets);
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);
     CopyOperation copy =
@@ -187,6 +188,7 @@ final class GatewayAssembly implements AutoCloseable {
     decryption.readMultipart(multipartIndexes);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
+    buckets.forgetMultipartStateIn(multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
