@@ -25,6 +25,7 @@ import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
+import io.github.s3eg.pipeline.ConditionalWrites;
 import io.github.s3eg.pipeline.CopyOperation;
 import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
@@ -188,6 +189,9 @@ final class GatewayAssembly implements AutoCloseable {
     decryption.readMultipart(multipartIndexes);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
+    ConditionalWrites conditions = ConditionalWrites.create(backend, decryption, multipartIndexes);
+    registry.bind("writeConditions", conditions);
+    copy.checkDestinationWith(conditions);
     buckets.forgetMultipartStateIn(multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
@@ -201,6 +205,7 @@ final class GatewayAssembly implements AutoCloseable {
             decryption,
             multipartState,
             multipartIndexes,
+            conditions,
             ops.metrics()));
     registry.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(registry::bind);

@@ -27,6 +27,8 @@ public final class BackendErrors {
           Map.entry("BucketAlreadyExists", S3ErrorCode.BUCKET_ALREADY_EXISTS),
           Map.entry("InvalidRange", S3ErrorCode.INVALID_RANGE),
           Map.entry("PreconditionFailed", S3ErrorCode.PRECONDITION_FAILED),
+          // A concurrent conditional write won at the backend (S3 answers 409 to the loser).
+          Map.entry("ConditionalRequestConflict", S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT),
           Map.entry("InvalidBucketName", S3ErrorCode.INVALID_BUCKET_NAME),
           Map.entry("InvalidPart", S3ErrorCode.INVALID_PART),
           Map.entry("InvalidPartOrder", S3ErrorCode.INVALID_PART_ORDER),
@@ -103,6 +105,8 @@ public final class BackendErrors {
       case BUCKET_ALREADY_EXISTS -> "The requested bucket name is not available.";
       case INVALID_RANGE -> "The requested range is not satisfiable";
       case PRECONDITION_FAILED -> "At least one of the pre-conditions you specified did not hold";
+      case CONDITIONAL_REQUEST_CONFLICT ->
+          "A conflicting operation occurred. If using PutObject you can retry the request.";
       case SLOW_DOWN -> "Please reduce your request rate.";
       case NOT_IMPLEMENTED ->
           "A header or parameter you provided implies functionality the storage backend does not"

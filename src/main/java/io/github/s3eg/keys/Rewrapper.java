@@ -231,7 +231,8 @@ public final class Rewrapper {
                 .contentEncoding(head.contentEncoding())
                 .contentDisposition(head.contentDisposition())
                 .contentLanguage(head.contentLanguage())
-                .cacheControl(head.cacheControl()));
+                .cacheControl(head.cacheControl()),
+        io.github.s3eg.backend.WriteCondition.NONE);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.s3eg.multipart;
 
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.MultipartIndex;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class PartwiseCopy {
   /**
    * @param sourceEtag the backend ETag the source must still have (copy-source-if-match)
    * @param create sets the destination's metadata and headers on the CreateMultipartUpload
+   * @param condition the destination's write condition, carried by the Complete
    */
   public static void copy(
       S3Client client,
@@ -31,7 +33,8 @@ public final class PartwiseCopy {
       MultipartIndex index,
       String bucket,
       String key,
-      Consumer<CreateMultipartUploadRequest.Builder> create) {
+      Consumer<CreateMultipartUploadRequest.Builder> create,
+      WriteCondition condition) {
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key);
     create.accept(b);
@@ -59,7 +62,12 @@ public final class PartwiseCopy {
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
       client.completeMultipartUpload(
-          c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+          c ->
+              condition.applyTo(
+                  c.bucket(bucket)
+                      .key(key)
+                      .uploadId(uploadId)
+                      .multipartUpload(m -> m.parts(parts))));
     } catch (RuntimeException e) {
       try {
         client.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));

@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -99,6 +100,13 @@ public final class CopyOperation {
     this.multipartState = state;
   }
 
+  private ConditionalWrites conditions;
+
+  /** Checks the destination's If-None-Match / If-Match through {@code conditions}. */
+  public void checkDestinationWith(ConditionalWrites conditions) {
+    this.conditions = conditions;
+  }
+
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
@@ -108,6 +116,8 @@ public final class CopyOperation {
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
+    // The destination's conditions, against the ETag clients see; the backend copy carries them.
+    WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
     HeadObjectResponse src =
         backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
@@ -135,15 +145,22 @@ public final class CopyOperation {
               opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyMultipart(s3, source, src, headers, loaded.index());
+      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), condition);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       reencryption.copy(
-          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers);
+          s3,
+          source.bucket(),
+          source.key(),
+          src.eTag(),
+          src.contentLength(),
+          opened,
+          headers,
+          condition);
       lastModified = Instant.now();
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyServerSide(s3, source, src, headers);
+      lastModified = copyServerSide(s3, source, src, headers, condition);
     }
     XmlWriter xml =
         new XmlWriter()
@@ -155,7 +172,11 @@ public final class CopyOperation {
 
   /** Re-wraps the data key for the destination; the backend copies the body unchanged. */
   private Instant copyServerSide(
-      S3Request s3, CopySource source, HeadObjectResponse src, ObjectHeaders headers)
+      S3Request s3,
+      CopySource source,
+      HeadObjectResponse src,
+      ObjectHeaders headers,
+      WriteCondition condition)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -181,6 +202,7 @@ public final class CopyOperation {
     if (headers.expires() != null) {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
+    condition.applyTo(b);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
   }
@@ -196,7 +218,8 @@ public final class CopyOperation {
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
-      MultipartIndex index)
+      MultipartIndex index,
+      WriteCondition condition)
       throws CryptoException {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
@@ -224,7 +247,8 @@ public final class CopyOperation {
           if (headers.expires() != null) {
             b.expires(Preconditions.parseHttpDate(headers.expires()));
           }
-        });
+        },
+        condition);
     multipartState.writeIndex(
         s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
     return Instant.now();

@@ -2,6 +2,7 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptedPart;
 import io.github.s3eg.crypto.MultipartIndex;
@@ -76,6 +77,7 @@ public final class MultipartOperations {
   private final ObjectDecryptor decryptor;
   private final MultipartState state;
   private final PlaintextReader reader;
+  private final ConditionalWrites conditions;
   private final GatewayMetrics metrics;
 
   MultipartOperations(
@@ -84,12 +86,14 @@ public final class MultipartOperations {
       ObjectDecryptor decryptor,
       MultipartState state,
       PlaintextReader reader,
+      ConditionalWrites conditions,
       GatewayMetrics metrics) {
     this.backend = backend;
     this.encryptor = encryptor;
     this.decryptor = decryptor;
     this.state = state;
     this.reader = reader;
+    this.conditions = conditions;
     this.metrics = metrics;
   }
 
@@ -101,6 +105,7 @@ public final class MultipartOperations {
       DecryptObject decryption,
       MultipartState state,
       io.github.s3eg.multipart.MultipartIndexes indexes,
+      ConditionalWrites conditions,
       GatewayMetrics metrics) {
     return new MultipartOperations(
         backend,
@@ -108,6 +113,7 @@ public final class MultipartOperations {
         decryptor,
         state,
         new PlaintextReader(backend, decryption, indexes),
+        conditions,
         metrics);
   }
 
@@ -297,15 +303,19 @@ public final class MultipartOperations {
     }
     MultipartIndex index =
         new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
+    // Last, right before the backend's Complete that carries it: a failed condition leaves the
+    // upload in progress, as on S3.
+    WriteCondition condition = conditions.evaluate(s3);
     CompleteMultipartUploadResponse r =
         backend
             .uploads()
             .completeMultipartUpload(
                 c ->
-                    c.bucket(s3.bucket())
-                        .key(s3.key())
-                        .uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(completed)));
+                    condition.applyTo(
+                        c.bucket(s3.bucket())
+                            .key(s3.key())
+                            .uploadId(uploadId)
+                            .multipartUpload(m -> m.parts(completed))));
     // The backend accepted Complete: now (and only now) the index, then the record goes.
     try {
       state.writeIndex(s3.bucket(), s3.key(), upload.sealIndex(index, s3.bucket(), s3.key()));

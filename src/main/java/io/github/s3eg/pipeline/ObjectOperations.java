@@ -285,6 +285,7 @@ public final class ObjectOperations {
     if (plan.headers().expires() != null) {
       b.expires(Preconditions.parseHttpDate(plan.headers().expires()));
     }
+    ConditionalWrites.of(exchange).applyTo(b);
     long started = System.nanoTime();
     PutObjectResponse r =
         backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));

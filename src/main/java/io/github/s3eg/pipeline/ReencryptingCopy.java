@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
@@ -76,7 +77,8 @@ final class ReencryptingCopy {
       String sourceEtag,
       long sourceSize,
       Optional<OpenedObject> opened,
-      ObjectHeaders headers)
+      ObjectHeaders headers,
+      WriteCondition condition)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     Optional<Compression> chosen =
@@ -93,7 +95,7 @@ final class ReencryptingCopy {
         try (UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
-          put(s3, headers, metadata, spool.open(), spool.length());
+          put(s3, headers, metadata, spool.open(), spool.length(), condition);
         }
         return;
       }
@@ -104,7 +106,13 @@ final class ReencryptingCopy {
           md5 ->
               metadata.putAll(session.sealedTrailerMetadata(HexFormat.of().parseHex(md5), size)));
       PutObjectResponse put =
-          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size));
+          put(
+              s3,
+              headers,
+              metadata,
+              session.encrypt(plaintext),
+              session.ciphertextSize(size),
+              condition);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
@@ -129,7 +137,8 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       Map<String, String> metadata,
       InputStream body,
-      long length) {
+      long length,
+      WriteCondition condition) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
     ObjectOperations.applyHeaders(
@@ -144,6 +153,7 @@ final class ReencryptingCopy {
     if (headers.expires() != null) {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
+    condition.applyTo(b);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));
