@@ -111,7 +111,13 @@ public final class CopyOperation {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
     boolean replace = replaceDirective(s3);
-    if (!replace && source.bucket().equals(s3.bucket()) && source.key().equals(s3.key())) {
+    boolean newSettings =
+        s3.header(ObjectHeaders.STORAGE_CLASS) != null
+            || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;
+    if (!replace
+        && !newSettings
+        && source.bucket().equals(s3.bucket())
+        && source.key().equals(s3.key())) {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
@@ -128,15 +134,7 @@ public final class CopyOperation {
       headers = ObjectHeaders.fromRequest(s3);
       EncryptObject.rejectReservedMetadata(headers.userMetadata());
     } else {
-      headers =
-          ObjectOperations.clientHeaders(
-              src.contentType(),
-              src.contentEncoding(),
-              src.contentDisposition(),
-              src.contentLanguage(),
-              src.cacheControl(),
-              src.expiresString(),
-              src.metadata());
+      headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
     Instant lastModified;
     if (opened.isPresent() && opened.get().isMultipart()) {
@@ -190,18 +188,7 @@ public final class CopyOperation {
             // The wrapped key was made for exactly this source version.
             .copySourceIfMatch(src.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
     condition.applyTo(b);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
@@ -234,20 +221,7 @@ public final class CopyOperation {
         index,
         s3.bucket(),
         s3.key(),
-        b -> {
-          ObjectOperations.applyHeaders(
-              headers,
-              metadata,
-              b::contentType,
-              b::contentEncoding,
-              b::contentDisposition,
-              b::contentLanguage,
-              b::cacheControl,
-              b::metadata);
-          if (headers.expires() != null) {
-            b.expires(Preconditions.parseHttpDate(headers.expires()));
-          }
-        },
+        b -> BackendHeaders.apply(headers, metadata, b),
         condition);
     multipartState.writeIndex(
         s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));

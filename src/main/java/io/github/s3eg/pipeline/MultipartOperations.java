@@ -15,7 +15,6 @@ import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -128,18 +127,7 @@ public final class MultipartOperations {
     stored.putAll(crypto.toMap());
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
-    ObjectOperations.applyHeaders(
-        headers,
-        stored,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, stored, b);
     CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
     try {
       state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), crypto.toMap());
