@@ -60,9 +60,9 @@ final class SigV4Http {
   }
 
   /** Signs with the backend's own credentials: the request bypasses the gateway. */
-  static SigV4Http backend(TestBackend backend) {
+  static SigV4Http backend(S3Backend backend) {
     return new SigV4Http(
-        backend.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY, Clock.systemUTC());
+        backend.endpoint(), backend.accessKey(), backend.secretKey(), Clock.systemUTC());
   }
 
   /**
