@@ -20,9 +20,17 @@ public record WriteCondition(String ifMatch, String ifNoneMatch) {
     return new WriteCondition(null, "*");
   }
 
-  /** Write only over the object whose backend ETag is {@code backendEtag}. */
+  /**
+   * Write only over the object whose backend ETag is {@code backendEtag}. It is sent without its
+   * quotes: Ceph RGW (16.2) matches only the bare hex and refuses a quoted ETag even when it is the
+   * object's; S3, MinIO and S3Proxy accept either form.
+   */
   public static WriteCondition ifStill(String backendEtag) {
-    return new WriteCondition(backendEtag, null);
+    String bare = backendEtag.trim();
+    if (bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"")) {
+      bare = bare.substring(1, bare.length() - 1);
+    }
+    return new WriteCondition(bare, null);
   }
 
   public void applyTo(PutObjectRequest.Builder b) {
