@@ -221,6 +221,10 @@ class ListingFidelityTest {
     gatewayClient.createBucket(b -> b.bucket("no-leaks"));
     put(gatewayClient, "no-leaks", "a");
     put(gatewayClient, "no-leaks", "z/1");
+    // Client objects named like S3Proxy's bookkeeping stay visible: only names of uploads in
+    // progress are hidden.
+    List<String> lookalikes = List.of(".mpus-mine/x", "12345678-1234-1234-1234-123456789abc");
+    lookalikes.forEach(k -> put(gatewayClient, "no-leaks", k));
     // A completed multipart object (its index is a reserved key) and one in progress (its record
     // is a reserved key; S3Proxy keeps .mpus-… stubs and an object named by the upload id).
     byte[] part = new byte[5 * 1024 * 1024];
@@ -256,7 +260,18 @@ class ListingFidelityTest {
         .anyMatch(k -> k.startsWith(".s3eg/"))
         .anyMatch(k -> k.startsWith(".mpus-"));
     List<String> hiddenNames =
-        backendKeys.stream().filter(k -> !List.of("a", "z/1", "mp-done").contains(k)).toList();
+        backendKeys.stream()
+            .filter(k -> !List.of("a", "z/1", "mp-done").contains(k))
+            .filter(k -> !lookalikes.contains(k))
+            .toList();
+    String stubPrefix =
+        hiddenNames.stream()
+            .filter(k -> k.startsWith(".mpus-"))
+            .findFirst()
+            .orElseThrow()
+            .substring(0, ".mpus-".length() + 36);
+    String uploadId = stubPrefix.substring(".mpus-".length());
+    assertThat(hiddenNames).contains(uploadId);
 
     for (String query :
         List.of(
@@ -264,7 +279,8 @@ class ListingFidelityTest {
             "?prefix=.s3eg/",
             "?list-type=2&prefix=.s3eg/&max-keys=1",
             "?prefix=.s3eg/&max-keys=1&delimiter=/",
-            "?list-type=2&prefix=.mpus-",
+            "?list-type=2&prefix=" + SdkHttpUtils.urlEncode(stubPrefix),
+            "?prefix=" + uploadId,
             "?prefix=.s")) {
       SigV4Http.Response r = gateway.get("/no-leaks" + query);
       assertThat(r.status()).isEqualTo(200);
@@ -293,7 +309,8 @@ class ListingFidelityTest {
         }
         assertThat(r.body())
             .doesNotContain(".s3eg")
-            .doesNotContain(".mpus-")
+            .doesNotContain(stubPrefix)
+            .doesNotContain(uploadId)
             .doesNotContain(".s3e<");
         seen.addAll(elements(r.body(), "Key"));
         seen.addAll(elements(r.body(), "Prefix").stream().skip(1).toList());
@@ -315,6 +332,10 @@ class ListingFidelityTest {
       }
       assertThat(next).as(flavour + " ended").isNull();
       assertThat(seen).as(flavour).doesNotContainAnyElementsOf(hiddenNames).isNotEmpty();
+      assertThat(seen)
+          .as(flavour)
+          .contains(flavour.contains("delimiter") ? ".mpus-mine/" : ".mpus-mine/x")
+          .contains(lookalikes.get(1));
     }
   }
 
