@@ -27,6 +27,7 @@ import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
+import io.github.s3eg.pipeline.ConditionalWrites;
 import io.github.s3eg.pipeline.CopyOperation;
 import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
@@ -145,8 +146,8 @@ final class GatewayAssembly implements AutoCloseable {
             config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
             backendKeys));
     registry.bind("methodNotAllowed", new MethodNotAllowed());
-    registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
-    registry.bind("sendError", new SendError(sender, ops.listener()));
+    registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
+    registry.bind("sendError", new SendError(sender, ops.listener(), clock));
     registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
     registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
     EncryptionConfig enc = config.encryption();
@@ -173,7 +174,8 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
-    registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
+    BucketOperations buckets = new BucketOperations(backend, config.backend().region());
+    registry.bind("bucketOperations", buckets);
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);
     CopyOperation copy =
@@ -197,6 +199,10 @@ final class GatewayAssembly implements AutoCloseable {
     decryption.readChecksums(multipartChecksums);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
+    ConditionalWrites conditions = ConditionalWrites.create(backend, decryption, multipartIndexes);
+    registry.bind("writeConditions", conditions);
+    copy.checkDestinationWith(conditions);
+    buckets.forgetMultipartStateIn(multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
@@ -209,6 +215,7 @@ final class GatewayAssembly implements AutoCloseable {
             decryption,
             multipartState,
             multipartIndexes,
+            conditions,
             ops.metrics(),
             multipartChecksums));
     registry.bind("healthEndpoint", new HealthEndpoint());

@@ -12,6 +12,7 @@ public enum S3ErrorCode {
   BUCKET_ALREADY_OWNED_BY_YOU("BucketAlreadyOwnedByYou", 409),
   BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409),
   BUCKET_NOT_EMPTY("BucketNotEmpty", 409),
+  CONDITIONAL_REQUEST_CONFLICT("ConditionalRequestConflict", 409),
   ENTITY_TOO_LARGE("EntityTooLarge", 400),
   ENTITY_TOO_SMALL("EntityTooSmall", 400),
   EXPIRED_TOKEN("ExpiredToken", 400),
