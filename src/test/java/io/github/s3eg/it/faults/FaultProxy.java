@@ -65,7 +65,7 @@ public final class FaultProxy implements AutoCloseable {
   /** A byte-count fault; {@code generation} tells connections when it was set. */
   private record Trigger(Direction direction, long afterBytes, Action action, long generation) {}
 
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final int port;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
@@ -111,6 +111,15 @@ public final class FaultProxy implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * New connections go to {@code host:port} from now on (a dependency restarted elsewhere); open
+   * ones stay where they are.
+   */
+  public FaultProxy forwardTo(String host, int port) {
+    target = new InetSocketAddress(host, port);
+    return this;
   }
 
   /** {@code http://127.0.0.1:port}: the proxy as an HTTP endpoint. */

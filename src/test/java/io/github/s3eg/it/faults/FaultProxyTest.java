@@ -137,7 +137,8 @@ class FaultProxyTest {
     proxy.refuse();
     try (ServerSocket other = new ServerSocket()) {
       assertThatThrownBy(
-              () -> other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port())))
+              () ->
+                  other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port())))
           .isInstanceOf(BindException.class);
     }
     proxy.passThrough();
