@@ -42,6 +42,7 @@ public final class GatewayHttpServer implements AutoCloseable {
   private volatile String certificateFingerprint;
   private ReloadableKeyManager keyManager;
   private final InFlightRequests inFlight;
+  private volatile InFlightRequests.Drain drained;
   private final java.util.concurrent.atomic.AtomicInteger activeConnections =
       new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
@@ -175,22 +176,50 @@ public final class GatewayHttpServer implements AutoCloseable {
     return vertx;
   }
 
+  /**
+   * Drains (new requests refused, those in progress finished, up to {@code SHUTDOWN_TIMEOUT}) and
+   * closes. The outcome is kept for the shutdown log ({@link #drained()}).
+   */
   @Override
   public void close() throws Exception {
     if (server != null) {
       java.time.Duration timeout = config.ops().shutdownTimeout();
-      if (inFlight.inFlight() > 0) {
-        LOG.info("Waiting up to {} for {} requests in progress", timeout, inFlight.inFlight());
+      int inProgress = inFlight.inFlight();
+      if (inProgress > 0) {
+        LOG.info(
+            "Stopping: new requests are refused; waiting up to {} s for {} in progress",
+            timeout.toSeconds(),
+            inProgress);
       }
-      if (!inFlight.drain(timeout)) {
+      drained = inFlight.drain(timeout);
+      if (drained.unfinished() > 0) {
         LOG.warn(
-            "{} requests still in progress after {}; closing their connections",
-            inFlight.inFlight(),
-            timeout);
+            "{} requests still in progress after SHUTDOWN_TIMEOUT ({} s); closing their connections",
+            drained.unfinished(),
+            timeout.toSeconds());
       }
       server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       server = null;
     }
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** How the last {@link #close()} drained the requests in progress; empty before. */
+  public java.util.Optional<String> drained() {
+    InFlightRequests.Drain d = drained;
+    if (d == null) {
+      return java.util.Optional.empty();
+    }
+    String finished =
+        d.inProgress() == 0
+            ? "no request was in progress"
+            : (d.inProgress() - d.unfinished())
+                + " of "
+                + d.inProgress()
+                + " requests in progress finished in "
+                + String.format(java.util.Locale.ROOT, "%.1f s", d.took().toMillis() / 1000.0)
+                + (d.unfinished() > 0 ? ", " + d.unfinished() + " cut off" : "");
+    return java.util.Optional.of(
+        finished + (d.refused() > 0 ? ", " + d.refused() + " new ones refused meanwhile" : ""));
   }
 }
