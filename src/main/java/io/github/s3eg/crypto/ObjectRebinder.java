@@ -40,7 +40,11 @@ public final class ObjectRebinder {
     ObjectMetadata source = ObjectMetadata.parse(userMetadata);
     byte[] dek = null;
     try {
-      dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
+      try {
+        dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
+      } catch (KeyManagerException e) {
+        throw CryptoException.fromKeyManager(e, source.wrappedKey().kek());
+      }
       WrappedKey rewrapped = keys.wrap(dek, associatedData(source, toBucket, toKey));
       // Everything but the wrapped key stays: compression and trailer travel with the body.
       return source.withWrappedKey(rewrapped).toMap();
