@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A few objects the gateway wrote into the backend, looked up at start-up so that the key setup can
  * tell whether the store already holds encrypted objects and which keys they name (see {@code
- * docs/troubleshooting.md}, "lost or changed key"). It is a sample, not an inventory: the first
- * objects of the first buckets, in listing order, a bounded number of requests.
+ * docs/troubleshooting.md}, "A lost or changed key"). It is a sample, not an inventory: the first
+ * few objects of the first buckets, in listing order, for a bounded number of requests.
  *
  * <p>An object counts when its metadata has the gateway's {@code s3eg-} entries; other objects
  * (written around the gateway) and the gateway's own records under {@value ReservedKeys#PREFIX} are
@@ -43,8 +43,10 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
   /** Buckets looked into at most. */
   static final int MAX_BUCKETS = 20;
 
-  /** Objects kept at most (one per bucket, the first the gateway wrote). */
-  static final int MAX_OBJECTS = 5;
+  /** Objects kept at most, and per bucket (the first ones the gateway wrote). */
+  static final int MAX_OBJECTS = 6;
+
+  static final int OBJECTS_PER_BUCKET = 3;
 
   /** Keys listed per bucket, and HEAD requests spent in all, at most. */
   static final int KEYS_PER_BUCKET = 20;
@@ -78,10 +80,10 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
     try {
       List<Bucket> buckets = s3.listBuckets(b -> b.overrideConfiguration(limited)).buckets();
       for (Bucket bucket : buckets.subList(0, Math.min(MAX_BUCKETS, buckets.size()))) {
-        if (found.size() == MAX_OBJECTS || headsLeft[0] == 0) {
+        if (found.size() >= MAX_OBJECTS || headsLeft[0] <= 0) {
           break;
         }
-        firstWrittenByGateway(s3, bucket.name(), limited, headsLeft).ifPresent(found::add);
+        found.addAll(writtenByGateway(s3, bucket.name(), limited, headsLeft));
       }
       return new StoredObjectSample(found, Optional.empty());
     } catch (SdkException e) {
@@ -98,7 +100,8 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
     return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
   }
 
-  private static Optional<StoredObject> firstWrittenByGateway(
+  /** The first few objects of {@code bucket} that carry the gateway's metadata. */
+  private static List<StoredObject> writtenByGateway(
       S3Client s3,
       String bucket,
       Consumer<AwsRequestOverrideConfiguration.Builder> limited,
@@ -119,20 +122,22 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
                           .overrideConfiguration(limited))
               .contents();
     }
+    List<StoredObject> found = new ArrayList<>();
     for (S3Object o : contents) {
+      if (found.size() == OBJECTS_PER_BUCKET || headsLeft[0] <= 0) {
+        break;
+      }
       if (ReservedKeys.isReserved(o.key())) {
         continue;
       }
-      if (headsLeft[0]-- <= 0) {
-        return Optional.empty();
-      }
+      headsLeft[0]--;
       Map<String, String> metadata =
           s3.headObject(b -> b.bucket(bucket).key(o.key()).overrideConfiguration(limited))
               .metadata();
       if (metadata.keySet().stream().anyMatch(ObjectMetadata::isCryptoEntry)) {
-        return Optional.of(new StoredObject(bucket, o.key(), metadata));
+        found.add(new StoredObject(bucket, o.key(), metadata));
       }
     }
-    return Optional.empty();
+    return found;
   }
 }

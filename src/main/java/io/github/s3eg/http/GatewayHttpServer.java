@@ -33,6 +33,9 @@ public final class GatewayHttpServer implements AutoCloseable {
   private final Router router;
   private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpServer.class);
 
+  /** Start and stop of the gateway, beside its start-up report (the logger operators watch). */
+  private static final Logger LIFECYCLE = LoggerFactory.getLogger("s3eg.gateway");
+
   /** TLS 1.2 and 1.3 only. */
   static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
@@ -104,7 +107,7 @@ public final class GatewayHttpServer implements AutoCloseable {
       certificateFingerprint =
           TlsCertificate.fingerprint(tls.certFile().get(), tls.keyFile().get());
     }
-    server =
+    HttpServer created =
         vertx
             .createHttpServer(options)
             .requestHandler(inFlight)
@@ -118,7 +121,22 @@ public final class GatewayHttpServer implements AutoCloseable {
                         inFlight.connectionClosed(connection);
                       });
                 });
-    server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.BindException bind) {
+        throw new ConfigurationException(
+            "LISTEN_ADDR",
+            config.listen().host()
+                + ":"
+                + config.listen().port()
+                + " cannot be used ("
+                + bind.getMessage()
+                + "): another program listens there; stop it or choose another port");
+      }
+      throw e;
+    }
+    server = created;
     if (tls.enabled()) {
       vertx.setPeriodic(
           CERTIFICATE_POLL_MILLIS,
@@ -186,14 +204,14 @@ public final class GatewayHttpServer implements AutoCloseable {
       java.time.Duration timeout = config.ops().shutdownTimeout();
       int inProgress = inFlight.inFlight();
       if (inProgress > 0) {
-        LOG.info(
+        LIFECYCLE.info(
             "Stopping: new requests are refused; waiting up to {} s for {} in progress",
             timeout.toSeconds(),
             inProgress);
       }
       drained = inFlight.drain(timeout);
       if (drained.unfinished() > 0) {
-        LOG.warn(
+        LIFECYCLE.warn(
             "{} requests still in progress after SHUTDOWN_TIMEOUT ({} s); closing their connections",
             drained.unfinished(),
             timeout.toSeconds());
