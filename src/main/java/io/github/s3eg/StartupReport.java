@@ -75,10 +75,9 @@ final class StartupReport {
         info(
             "keys: "
                 + keySource
-                + (config.encryption().keyManagerEnabled()
-                        || config.encryption().password().isPresent()
-                    ? ""
-                    : " (back it up: the objects cannot be read without it)")));
+                + (generatedKey(config)
+                    ? " (back it up: the objects cannot be read without it)"
+                    : "")));
     AuthConfig auth = config.auth();
     if (!auth.enabled()) {
       lines.add(
@@ -136,6 +135,13 @@ final class StartupReport {
         LOG.info(line.text());
       }
     }
+  }
+
+  /** Trial mode's key, generated into the data directory: the one key only a backup can save. */
+  private static boolean generatedKey(GatewayConfig config) {
+    return config.backend().embedded()
+        && !config.encryption().keyManagerEnabled()
+        && config.encryption().password().isEmpty();
   }
 
   private static boolean isLoopback(String host) {

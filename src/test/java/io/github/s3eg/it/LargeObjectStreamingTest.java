@@ -177,6 +177,12 @@ class LargeObjectStreamingTest {
                   software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
                       GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
           .forcePathStyle(true)
+          // Completing a 1 GiB part makes the backend copy it before it answers: on a loaded
+          // machine that takes longer than the SDK's 30 s read timeout, and a retried Complete
+          // then finds the upload already completed (404 NoSuchUpload).
+          .httpClientBuilder(
+              software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
+                  .socketTimeout(java.time.Duration.ofMinutes(5)))
           .overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofMinutes(8)))
           .build();
     }
