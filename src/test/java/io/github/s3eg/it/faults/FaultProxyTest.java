@@ -159,7 +159,7 @@ class FaultProxyTest {
           .isInstanceOf(SocketTimeoutException.class);
       assertThat(proxy.openConnections()).isEqualTo(1);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.openConnections() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> proxy.openConnections() == 0);
 
     proxy.passThrough().hang();
     try (Socket s = connect()) {
@@ -168,6 +168,6 @@ class FaultProxyTest {
       assertThatThrownBy(() -> s.getInputStream().read())
           .isInstanceOf(SocketTimeoutException.class);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.openConnections() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> proxy.openConnections() == 0);
   }
 }
