@@ -55,8 +55,11 @@ RUN set -eu; \
 COPY --from=jar /s3-encryption-gateway.jar /app/s3-encryption-gateway.jar
 COPY docker/healthcheck /app/healthcheck
 
+# LANG: file names in UTF-8 (the embedded store keeps object keys as file names; without a UTF-8
+# locale Java encodes them in ASCII and refuses keys like "ünïcödé").
 ENV LISTEN_ADDR=:8080 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    LANG=C.UTF-8
 USER 10001:10001
 WORKDIR /app
 VOLUME ["/data", "/tmp"]

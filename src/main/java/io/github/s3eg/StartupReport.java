@@ -34,6 +34,19 @@ final class StartupReport {
    * @param keySource the key source in a few words ({@code KeySetup.describe})
    */
   static List<Line> lines(GatewayConfig config, int port, URI backendEndpoint, String keySource) {
+    return lines(config, port, backendEndpoint, keySource, System.getProperty("sun.jnu.encoding"));
+  }
+
+  /**
+   * @param fileNameEncoding how this JVM encodes file names ({@code sun.jnu.encoding}, from the
+   *     locale)
+   */
+  static List<Line> lines(
+      GatewayConfig config,
+      int port,
+      URI backendEndpoint,
+      String keySource,
+      String fileNameEncoding) {
     List<Line> lines = new ArrayList<>();
     ListenAddress listen = config.listen();
     BackendConfig backend = config.backend();
@@ -60,6 +73,15 @@ final class StartupReport {
               "backend: embedded S3 store in "
                   + backend.dataDir().resolve("objects").toAbsolutePath()
                   + " (trial mode, no BACKEND_ENDPOINT: not for production)"));
+      if (fileNameEncoding != null && !fileNameEncoding.equalsIgnoreCase("UTF-8")) {
+        // The store keeps keys as file names: outside a UTF-8 locale Java cannot write most.
+        lines.add(
+            warning(
+                "the embedded store cannot keep object keys with non-ASCII characters: this JVM"
+                    + " writes file names in "
+                    + fileNameEncoding
+                    + " (no UTF-8 locale); start it with LANG=C.UTF-8"));
+      }
     } else {
       lines.add(
           info(

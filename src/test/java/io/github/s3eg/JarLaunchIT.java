@@ -86,7 +86,9 @@ class JarLaunchIT {
     }
   }
 
-  /** {@code java -jar} in {@code dir} with only {@code env} (and PATH, HOME) in the environment. */
+  /**
+   * {@code java -jar} in {@code dir} with only {@code env} (and PATH, HOME, LANG) as environment.
+   */
   private static Launched launch(Path java, Path dir, Map<String, String> env) throws IOException {
     assertThat(JAR).as("the jar (built by package)").exists();
     Path log = Files.createTempFile(dir, "gateway", ".log");
@@ -98,6 +100,7 @@ class JarLaunchIT {
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
     pb.environment().put("HOME", dir.toString());
+    pb.environment().put("LANG", "C.UTF-8"); // as a login shell has it
     pb.environment().putAll(env);
     return new Launched(pb.start(), dir, log);
   }

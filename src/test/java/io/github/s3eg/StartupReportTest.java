@@ -44,7 +44,8 @@ class StartupReportTest {
             trial,
             8080,
             URI.create("http://127.0.0.1:40000"),
-            "the generated key static-0123456789ab:1 in " + data.resolve("gateway-kek.b64"));
+            "the generated key static-0123456789ab:1 in " + data.resolve("gateway-kek.b64"),
+            "UTF-8");
     assertThat(lines).noneMatch(StartupReport.Line::warning);
     assertThat(texts(lines))
         .containsExactly(
@@ -59,6 +60,18 @@ class StartupReportTest {
             "clients: the generated credentials in "
                 + data.resolve("client-credentials.properties").toAbsolutePath()
                 + " (AUTH_ACCESS_KEY/AUTH_SECRET_KEY or AUTH_CREDENTIALS_FILE to choose your own)");
+  }
+
+  @Test
+  void trialModeOutsideAUtf8LocaleWarnsThatKeysCannotBeStored() {
+    assertThat(
+            texts(
+                StartupReport.lines(
+                    config(), 8080, URI.create("http://127.0.0.1:1"), "k", "ANSI_X3.4-1968")))
+        .contains(
+            "the embedded store cannot keep object keys with non-ASCII characters: this JVM"
+                + " writes file names in ANSI_X3.4-1968 (no UTF-8 locale); start it with"
+                + " LANG=C.UTF-8");
   }
 
   @Test

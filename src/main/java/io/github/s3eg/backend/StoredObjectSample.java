@@ -83,7 +83,8 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
         if (found.size() >= MAX_OBJECTS || headsLeft[0] <= 0) {
           break;
         }
-        found.addAll(writtenByGateway(s3, bucket.name(), limited, headsLeft));
+        int wanted = Math.min(OBJECTS_PER_BUCKET, MAX_OBJECTS - found.size());
+        found.addAll(writtenByGateway(s3, bucket.name(), wanted, limited, headsLeft));
       }
       return new StoredObjectSample(found, Optional.empty());
     } catch (SdkException e) {
@@ -104,6 +105,7 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
   private static List<StoredObject> writtenByGateway(
       S3Client s3,
       String bucket,
+      int wanted,
       Consumer<AwsRequestOverrideConfiguration.Builder> limited,
       int[] headsLeft) {
     ListObjectsV2Response page =
@@ -124,7 +126,7 @@ public record StoredObjectSample(List<StoredObject> objects, Optional<String> in
     }
     List<StoredObject> found = new ArrayList<>();
     for (S3Object o : contents) {
-      if (found.size() == OBJECTS_PER_BUCKET || headsLeft[0] <= 0) {
+      if (found.size() == wanted || headsLeft[0] <= 0) {
         break;
       }
       if (ReservedKeys.isReserved(o.key())) {
