@@ -4,6 +4,7 @@ import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.config.BackendConfig;
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.EncryptionConfig;
+import io.github.s3eg.config.PrivateFiles;
 import io.github.s3eg.config.StartRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds the gateway's key manager from the configuration:
@@ -33,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class KeySetup {
-
-  private static final Logger LOG = LoggerFactory.getLogger(KeySetup.class);
 
   public static final String GENERATED_KEY_FILE = "gateway-kek.b64";
 
@@ -150,7 +147,7 @@ public final class KeySetup {
         }
         return key;
       }
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
       try {
