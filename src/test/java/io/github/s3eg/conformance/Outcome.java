@@ -1,0 +1,20 @@
+package io.github.s3eg.conformance;
+
+/**
+ * What one case did on one target.
+ *
+ * @param detail why it failed (the assertion's message), or empty
+ */
+public record Outcome(String caseName, Status status, String detail) {
+
+  public enum Status {
+    PASSED,
+    FAILED,
+    /** The backend lacks a capability the case needs: counted neither way. */
+    NOT_APPLICABLE
+  }
+
+  public boolean passed() {
+    return status == Status.PASSED;
+  }
+}

@@ -1,0 +1,101 @@
+package io.github.s3eg.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the boto3 cases ({@code src/test/python/conformance/s3_conformance.py}, Debian's {@code
+ * /usr/bin/python3} with boto3 1.26) on one target and reads the outcomes the script writes as
+ * JSON. The script lists its cases with {@code --list}, so the exceptions file can check names
+ * without running anything.
+ */
+final class PythonCaseRunner {
+
+  static final Path PYTHON = Path.of("/usr/bin/python3");
+  static final Path SCRIPT = Path.of("src/test/python/conformance/s3_conformance.py");
+
+  private PythonCaseRunner() {}
+
+  static Map<String, Outcome> run(Target target, Set<Capability> capabilities, Path workDir)
+      throws IOException, InterruptedException {
+    Path out = workDir.resolve("boto3-" + target.name() + ".json");
+    List<String> command = new ArrayList<>(base());
+    command.addAll(
+        List.of(
+            "--endpoint",
+            target.endpoint().toString(),
+            "--access-key",
+            target.accessKey(),
+            "--secret-key",
+            target.secretKey(),
+            "--bucket-prefix",
+            "cp" + target.name().charAt(0),
+            "--capabilities",
+            capabilities.stream().map(Enum::name).collect(Collectors.joining(",")),
+            "--out",
+            out.toString()));
+    String log = python(command, workDir);
+    if (!Files.exists(out)) {
+      throw new AssertionError("the boto3 cases wrote no results:\n" + log);
+    }
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    for (JsonNode n : new ObjectMapper().readTree(out.toFile()).get("cases")) {
+      String name = n.get("name").asText();
+      Outcome.Status status = Outcome.Status.valueOf(n.get("status").asText());
+      outcomes.put(name, new Outcome(name, status, n.path("detail").asText("")));
+    }
+    return outcomes;
+  }
+
+  /** The names of every boto3 case, without running any. */
+  static List<String> names(Path workDir) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(base());
+    command.add("--list");
+    return python(command, workDir).lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  private static List<String> base() {
+    if (!Files.isExecutable(PYTHON)) {
+      throw new AssertionError(
+          PYTHON + " is missing: install python3-boto3 (apt-get install -y python3-boto3)");
+    }
+    return List.of(PYTHON.toString(), "-B", SCRIPT.toAbsolutePath().toString());
+  }
+
+  private static String python(List<String> command, Path workDir)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+    pb.redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    // Debian's botocore with python3-awscrt installed would sign with CRT; the CA bundle the
+    // environment sets breaks plain-HTTP clients here (docs in /work/shared/ENVIRONMENT.md).
+    env.remove("AWS_CA_BUNDLE");
+    env.remove("AWS_PROFILE");
+    env.put("BOTO_DISABLE_CRT", "true");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("HOME", workDir.toString());
+    Path log = Files.createTempFile(workDir, "boto3-", ".log");
+    pb.redirectOutput(log.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("the boto3 cases did not finish in 10 minutes");
+    }
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new AssertionError("the boto3 cases exited with " + p.exitValue() + ":\n" + text);
+    }
+    return text;
+  }
+}

@@ -1,0 +1,75 @@
+package io.github.s3eg.conformance;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The clients the Java cases use on one target, shared by all cases of a run (they are
+ * thread-safe). No retries: a case sees the target's first answer.
+ */
+final class TargetClients implements AutoCloseable {
+
+  final Target target;
+  /** Checksums only where S3 requires them (what S3Proxy 2.9 accepts): most cases. */
+  final S3Client s3;
+  /** The SDK's defaults: aws-chunked bodies with CRC32 trailers, response checksum validation. */
+  final S3Client s3WithDefaultChecksums;
+
+  final S3Presigner presigner;
+  /** For requests no SDK operation sends: raw paths, anonymous, hand-signed. */
+  final SdkHttpClient http;
+
+  TargetClients(Target target) {
+    this.target = target;
+    this.http = ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build();
+    this.s3 =
+        builder(target)
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .build();
+    this.s3WithDefaultChecksums = builder(target).build();
+    this.presigner =
+        S3Presigner.builder()
+            .endpointOverride(target.endpoint())
+            .region(Region.of(Target.REGION))
+            .credentialsProvider(credentials(target))
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+            .build();
+  }
+
+  private software.amazon.awssdk.services.s3.S3ClientBuilder builder(Target target) {
+    return S3Client.builder()
+        .endpointOverride(target.endpoint())
+        .region(Region.of(Target.REGION))
+        .credentialsProvider(credentials(target))
+        .forcePathStyle(true)
+        .httpClient(http)
+        .overrideConfiguration(
+            o ->
+                o.apiCallTimeout(Duration.ofSeconds(90))
+                    .retryStrategy(DefaultRetryStrategy.doNotRetry()));
+  }
+
+  private static StaticCredentialsProvider credentials(Target target) {
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(target.accessKey(), target.secretKey()));
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+    s3WithDefaultChecksums.close();
+    presigner.close();
+    http.close();
+  }
+}
