@@ -8,20 +8,27 @@ once per target and compares the outcomes; run it by hand against any endpoint:
     BOTO_DISABLE_CRT=true env -u AWS_CA_BUNDLE /usr/bin/python3 s3_conformance.py \
         --endpoint http://127.0.0.1:8080 --access-key K --secret-key S --out results.json
 
-Adding a case: in a cases_*.py module (imported below), a function decorated with @case("category/behaviour", "what S3 does"), taking the
-context `c`; it passes when it returns and fails when it raises.
+Adding a case: in a cases_*.py module (imported below), a function decorated with
+@case("category/behaviour", "what S3 does"), taking the context `c`; it passes when it returns
+and fails when it raises.
 """
 
 import argparse
 import json
 import re
-import sys
-
+import time
 
 from conformance_kit import CASES, Context
 
 # Each module registers its cases when imported.
-import cases_objects  # noqa: F401
+import cases_objects  # noqa: F401,E402
+import cases_listing  # noqa: F401,E402
+import cases_multipart  # noqa: F401,E402
+import cases_copy  # noqa: F401,E402
+import cases_conditional  # noqa: F401,E402
+import cases_presigned  # noqa: F401,E402
+import cases_buckets  # noqa: F401,E402
+import cases_checksums  # noqa: F401,E402
 
 def run(args):
     results = []
@@ -33,12 +40,16 @@ def run(args):
         if not c["requires"] <= wanted:
             results.append({"name": c["name"], "status": "NOT_APPLICABLE", "detail": ""})
             continue
+        start = time.monotonic()
         try:
             c["fn"](Context(args, c["name"]))
-            results.append({"name": c["name"], "status": "PASSED", "detail": ""})
+            outcome = {"status": "PASSED", "detail": ""}
         except Exception as e:  # a case fails on anything it raises
             detail = ("%s: %s" % (type(e).__name__, e)).replace("\n", " ")
-            results.append({"name": c["name"], "status": "FAILED", "detail": detail[:400]})
+            outcome = {"status": "FAILED", "detail": detail[:400]}
+        outcome["name"] = c["name"]
+        outcome["millis"] = int((time.monotonic() - start) * 1000)
+        results.append(outcome)
     return results
 
 

@@ -62,6 +62,11 @@ public final class ListOperations {
    * MultipartLayout#listedPlaintextSize}), any other a single-PUT object.
    */
   long listedSize(String bucket, S3Object o) {
+    if (o.size() == null) {
+      // A backend entry without a size (S3Proxy's filesystem store lists a key ending in '/' as a
+      // directory): nothing to derive a plaintext size from; S3 lists such a folder marker as 0.
+      return 0;
+    }
     Matcher m = o.eTag() == null ? null : PART_COUNT.matcher(o.eTag());
     int parts = 0;
     if (m != null && m.find()) {

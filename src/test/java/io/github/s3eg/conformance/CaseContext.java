@@ -87,12 +87,27 @@ public final class CaseContext {
   /** Sends {@code method} to a URL as it is (a presigned URL), without signing. */
   public HttpResult fetch(String method, URI url, byte[] body) {
     SdkHttpFullRequest.Builder b =
-        SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(url);
+        SdkHttpFullRequest.builder()
+            .method(SdkHttpMethod.fromValue(method))
+            .uri(url)
+            .putHeader("Connection", "close");
     if (body != null) {
       b.contentStreamProvider(() -> new java.io.ByteArrayInputStream(body))
           .putHeader("Content-Length", Integer.toString(body.length));
     }
     return RawRequest.execute(clients.http, b.build());
+  }
+
+  /** Sends a bodiless {@code method} to a URL as it is, with one extra header. */
+  public HttpResult fetchWithHeader(String method, URI url, String header, String value) {
+    return RawRequest.execute(
+        clients.http,
+        SdkHttpFullRequest.builder()
+            .method(SdkHttpMethod.fromValue(method))
+            .uri(url)
+            .putHeader("Connection", "close")
+            .putHeader(header, value)
+            .build());
   }
 
   /** Puts {@code body} at {@code key} in {@link #bucket()}. */
@@ -122,6 +137,27 @@ public final class CaseContext {
     byte[] b = new byte[size];
     new Random(size).nextBytes(b);
     return b;
+  }
+
+  /** The ETag S3 gives a single-part upload of {@code body}: its MD5 in hex, quoted. */
+  public static String md5Etag(byte[] body) {
+    try {
+      return "\""
+          + java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("MD5").digest(body))
+          + "\"";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Concatenates byte arrays (multipart bodies). */
+  public static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   /** Runs {@code call} and checks it fails with this HTTP status and S3 error code. */

@@ -64,9 +64,8 @@ class ConformanceSuiteTest {
         for (Target target : List.of(backend.direct(), backend.gateway())) {
           Map<String, Outcome> into = target.name().equals("direct") ? direct : gateway;
           into.putAll(JavaCaseRunner.run(javaCases, target, backend.capabilities(), parallelism));
-          PythonCaseRunner.run(target, backend.capabilities(), work).values().stream()
-              .filter(o -> only.matcher(o.caseName()).find())
-              .forEach(o -> into.put(o.caseName(), o));
+          into.putAll(
+              PythonCaseRunner.run(target, backend.capabilities(), only.pattern(), work));
         }
         DifferentialReport report =
             new DifferentialReport(backend.name(), direct, gateway, exceptions);
@@ -125,7 +124,9 @@ class ConformanceSuiteTest {
       String backend, Map<String, Outcome> direct, Map<String, Outcome> gateway) throws Exception {
     Path dir = Path.of("target", "conformance");
     Files.createDirectories(dir);
-    StringBuilder tsv = new StringBuilder("case\tdirect\tgateway\tdirect detail\tgateway detail\n");
+    StringBuilder tsv =
+        new StringBuilder(
+            "case\tdirect\tgateway\tdirect ms\tgateway ms\tdirect detail\tgateway detail\n");
     for (Outcome d : direct.values()) {
       Outcome g = gateway.get(d.caseName());
       tsv.append(d.caseName())
@@ -133,6 +134,10 @@ class ConformanceSuiteTest {
           .append(d.status())
           .append('\t')
           .append(g == null ? "MISSING" : g.status())
+          .append('\t')
+          .append(d.millis())
+          .append('\t')
+          .append(g == null ? 0 : g.millis())
           .append('\t')
           .append(d.detail())
           .append('\t')

@@ -57,12 +57,17 @@ final class JavaCaseRunner {
   }
 
   private static Outcome runOne(ConformanceCase c, CaseContext context) {
+    long start = System.nanoTime();
     try {
       c.body().check(context);
-      return new Outcome(c.name(), Outcome.Status.PASSED, "");
+      return new Outcome(c.name(), Outcome.Status.PASSED, "", millisSince(start));
     } catch (Throwable t) {
-      return new Outcome(c.name(), Outcome.Status.FAILED, describe(t));
+      return new Outcome(c.name(), Outcome.Status.FAILED, describe(t), millisSince(start));
     }
+  }
+
+  private static long millisSince(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   /** One line: the failure's type and message, shortened. */

@@ -27,7 +27,8 @@ final class PythonCaseRunner {
 
   private PythonCaseRunner() {}
 
-  static Map<String, Outcome> run(Target target, Set<Capability> capabilities, Path workDir)
+  static Map<String, Outcome> run(
+      Target target, Set<Capability> capabilities, String only, Path workDir)
       throws IOException, InterruptedException {
     Path out = workDir.resolve("boto3-" + target.name() + ".json");
     List<String> command = new ArrayList<>(base());
@@ -43,6 +44,8 @@ final class PythonCaseRunner {
             "cp" + target.name().charAt(0),
             "--capabilities",
             capabilities.stream().map(Enum::name).collect(Collectors.joining(",")),
+            "--only",
+            only,
             "--out",
             out.toString()));
     String log = python(command, workDir);
@@ -53,7 +56,8 @@ final class PythonCaseRunner {
     for (JsonNode n : new ObjectMapper().readTree(out.toFile()).get("cases")) {
       String name = n.get("name").asText();
       Outcome.Status status = Outcome.Status.valueOf(n.get("status").asText());
-      outcomes.put(name, new Outcome(name, status, n.path("detail").asText("")));
+      outcomes.put(
+          name, new Outcome(name, status, n.path("detail").asText(""), n.path("millis").asLong()));
     }
     return outcomes;
   }

@@ -47,6 +47,7 @@ public final class RawRequest {
   private String secretKey;
   private Instant signedAt;
   private boolean unsignedPayload;
+  private byte[] signedBody;
 
   RawRequest(SdkHttpClient http, Target target, String method) {
     this.http = http;
@@ -93,6 +94,12 @@ public final class RawRequest {
     return body(body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Signs as if the body were {@code body} while sending the real one (a tampered body). */
+  public RawRequest signedBody(byte[] body) {
+    this.signedBody = body;
+    return this;
+  }
+
   /** Signs with these credentials instead of the target's. */
   public RawRequest credentials(String accessKey, String secretKey) {
     this.accessKey = accessKey;
@@ -114,20 +121,21 @@ public final class RawRequest {
 
   /** Sends the request signed with SigV4 in the Authorization header. */
   public HttpResult send() {
-    return execute(sign(unsigned(), false, null));
+    return execute(sign(unsigned(true), false, null));
   }
 
   /** Sends the request without any signature. */
   public HttpResult sendAnonymous() {
-    return execute(unsigned());
+    return execute(unsigned(true));
   }
 
   /** A presigned URL (SigV4 query string) valid for {@code expires} from the signing time. */
   public URI presign(Duration expires) {
-    return sign(unsigned(), true, expires).getUri();
+    return sign(unsigned(false), true, expires).getUri();
   }
 
-  private SdkHttpFullRequest unsigned() {
+  /** {@code closeConnection}: a fresh connection for this request (not for a URL to share). */
+  private SdkHttpFullRequest unsigned(boolean closeConnection) {
     String path;
     if (rawPath != null) {
       path = rawPath;
@@ -143,6 +151,11 @@ public final class RawRequest {
             .encodedPath(path);
     query.forEach(b::putRawQueryParameter);
     headers.forEach(b::putHeader);
+    if (closeConnection) {
+      // A fresh connection per hand-built request: one the server closed after an error is never
+      // reused by the next case.
+      b.putHeader("Connection", "close");
+    }
     if (body != null) {
       byte[] bytes = body;
       b.contentStreamProvider(() -> new ByteArrayInputStream(bytes));
@@ -155,7 +168,9 @@ public final class RawRequest {
 
   private SdkHttpFullRequest sign(SdkHttpFullRequest request, boolean presign, Duration expires) {
     ContentStreamProvider payload =
-        request.contentStreamProvider().orElse(() -> new ByteArrayInputStream(new byte[0]));
+        signedBody != null
+            ? () -> new ByteArrayInputStream(signedBody)
+            : request.contentStreamProvider().orElse(() -> new ByteArrayInputStream(new byte[0]));
     Clock clock =
         signedAt == null ? Clock.systemUTC() : Clock.fixed(signedAt, ZoneOffset.UTC);
     SdkHttpRequest signed =

@@ -8,14 +8,17 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The clients the Java cases use on one target, shared by all cases of a run (they are
- * thread-safe). No retries: a case sees the target's first answer.
+ * thread-safe). A case sees the target's first answer: the SDK retries only a request that never
+ * got one (a pooled connection the server had closed), never an error status.
  */
 final class TargetClients implements AutoCloseable {
 
@@ -29,13 +32,19 @@ final class TargetClients implements AutoCloseable {
   /** For requests no SDK operation sends: raw paths, anonymous, hand-signed. */
   final SdkHttpClient http;
 
+  private final SdkHttpClient sdkHttp;
+
   TargetClients(Target target) {
     this.target = target;
     this.http = ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build();
+    this.sdkHttp = ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build();
     this.s3 =
         builder(target)
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            // Content-MD5 where S3 requires a checksum (DeleteObjects), as boto3 and SDKs before
+            // 2.30 send it; S3Proxy 2.9 refuses x-amz-checksum-* headers.
+            .addPlugin(LegacyMd5Plugin.create())
             .build();
     this.s3WithDefaultChecksums = builder(target).build();
     this.presigner =
@@ -53,11 +62,27 @@ final class TargetClients implements AutoCloseable {
         .region(Region.of(Target.REGION))
         .credentialsProvider(credentials(target))
         .forcePathStyle(true)
-        .httpClient(http)
+        .httpClient(sdkHttp)
         .overrideConfiguration(
             o ->
                 o.apiCallTimeout(Duration.ofSeconds(90))
-                    .retryStrategy(DefaultRetryStrategy.doNotRetry()));
+                    .retryStrategy(
+                        StandardRetryStrategy.builder()
+                            .maxAttempts(3)
+                            .retryOnException(TargetClients::neverAnswered)
+                            .backoffStrategy(BackoffStrategy.retryImmediately())
+                            .circuitBreakerEnabled(false)
+                            .build()));
+  }
+
+  /** A request that failed on the connection before any answer (not an S3 error). */
+  private static boolean neverAnswered(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static StaticCredentialsProvider credentials(Target target) {
@@ -71,5 +96,6 @@ final class TargetClients implements AutoCloseable {
     s3WithDefaultChecksums.close();
     presigner.close();
     http.close();
+    sdkHttp.close();
   }
 }

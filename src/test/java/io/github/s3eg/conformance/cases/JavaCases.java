@@ -12,6 +12,17 @@ public final class JavaCases {
   public static List<ConformanceCase> all() {
     CaseTable t = new CaseTable();
     ObjectCases.addTo(t);
+    HeaderCases.addTo(t);
+    RangeCases.addTo(t);
+    ConditionalCases.addTo(t);
+    CopyCases.addTo(t);
+    MultipartCases.addTo(t);
+    ListingCases.addTo(t);
+    BucketCases.addTo(t);
+    ErrorCases.addTo(t);
+    SubresourceCases.addTo(t);
+    ChecksumCases.addTo(t);
+    PresignedCases.addTo(t);
     return t.cases();
   }
 }
