@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The differential conformance suite (issue 16): every case runs against each backend directly and
  * then through a gateway in front of it, with the AWS SDK for Java v2 ({@code cases/*Cases}) and
  * boto3 ({@code src/test/python/conformance/s3_conformance.py}). A case that passes directly must
- * pass through the gateway or be listed, with its reason, in {@link DocumentedExceptions#FILE};
- * and every listed exception must still be needed, so that the file stays true.
+ * pass through the gateway or be listed, with its reason, in {@link DocumentedExceptions#FILE}; and
+ * every listed exception must still be needed, so that the file stays true.
  *
  * <p>Prints {@code [backend] direct N passed, gateway M passed, exceptions K} per backend (its own
  * surefire execution shows test output on the console) and writes every case's outcome on both
@@ -64,8 +64,7 @@ class ConformanceSuiteTest {
         for (Target target : List.of(backend.direct(), backend.gateway())) {
           Map<String, Outcome> into = target.name().equals("direct") ? direct : gateway;
           into.putAll(JavaCaseRunner.run(javaCases, target, backend.capabilities(), parallelism));
-          into.putAll(
-              PythonCaseRunner.run(target, backend.capabilities(), only.pattern(), work));
+          into.putAll(PythonCaseRunner.run(target, backend.capabilities(), only.pattern(), work));
         }
         DifferentialReport report =
             new DifferentialReport(backend.name(), direct, gateway, exceptions);
@@ -88,11 +87,8 @@ class ConformanceSuiteTest {
       }
     }
     if (only.pattern().equals(".*")) {
-      Set<String> used = new HashSet<>();
-      reports.forEach(r -> used.addAll(r.usedExceptions));
       List<String> stale =
-          exceptions.entries().stream()
-              .filter(e -> !used.contains(e.key()))
+          DifferentialReport.stale(exceptions, reports).stream()
               .map(e -> "  line " + e.line() + ": " + e.key() + " (" + e.reason() + ")")
               .toList();
       if (!stale.isEmpty()) {

@@ -22,8 +22,10 @@ final class DifferentialReport {
   final int gatewayPassed;
   final List<Regression> excused = new ArrayList<>();
   final List<Regression> unexcused = new ArrayList<>();
+
   /** Passing through the gateway although failing directly: the gateway does more. */
   final List<String> gatewayOnly = new ArrayList<>();
+
   /** Exception entries this backend needed. */
   final Set<String> usedExceptions = new LinkedHashSet<>();
 
@@ -66,6 +68,17 @@ final class DifferentialReport {
     this.notApplicable = na;
     this.directPassed = dp;
     this.gatewayPassed = gp;
+  }
+
+  /**
+   * The exception entries no backend needed: the case passes through the gateway now (or fails
+   * directly too, so there is nothing to excuse). The file must not keep them.
+   */
+  static List<DocumentedExceptions.Entry> stale(
+      DocumentedExceptions exceptions, List<DifferentialReport> reports) {
+    Set<String> used = new java.util.HashSet<>();
+    reports.forEach(r -> used.addAll(r.usedExceptions));
+    return exceptions.entries().stream().filter(e -> !used.contains(e.key())).toList();
   }
 
   /** The line CI prints: {@code direct N passed, gateway M passed, exceptions K}. */

@@ -19,8 +19,8 @@ import java.util.Map;
  * boto3:objects/some-case@s3proxy-2.9 reason that holds on that backend only
  * </pre>
  *
- * Blank lines and lines starting with {@code #} are comments. A name without {@code @backend}
- * holds on every backend.
+ * Blank lines and lines starting with {@code #} are comments. A name without {@code @backend} holds
+ * on every backend.
  */
 final class DocumentedExceptions {
 

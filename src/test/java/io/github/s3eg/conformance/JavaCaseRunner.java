@@ -12,9 +12,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the Java cases on one target, a few at a time (each has its own buckets), and records
- * each one's outcome. A case that throws anything fails with what it threw; one that takes longer
- * than {@link #CASE_TIMEOUT_SECONDS} fails as hung.
+ * Runs the Java cases on one target, a few at a time (each has its own buckets), and records each
+ * one's outcome. A case that throws anything fails with what it threw; one that takes longer than
+ * {@link #CASE_TIMEOUT_SECONDS} fails as hung.
  */
 final class JavaCaseRunner {
 

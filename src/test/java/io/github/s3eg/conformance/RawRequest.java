@@ -171,8 +171,7 @@ public final class RawRequest {
         signedBody != null
             ? () -> new ByteArrayInputStream(signedBody)
             : request.contentStreamProvider().orElse(() -> new ByteArrayInputStream(new byte[0]));
-    Clock clock =
-        signedAt == null ? Clock.systemUTC() : Clock.fixed(signedAt, ZoneOffset.UTC);
+    Clock clock = signedAt == null ? Clock.systemUTC() : Clock.fixed(signedAt, ZoneOffset.UTC);
     SdkHttpRequest signed =
         AwsV4HttpSigner.create()
             .sign(
@@ -221,7 +220,8 @@ public final class RawRequest {
           bytes = in.readAllBytes();
         }
       }
-      return new HttpResult(response.httpResponse().statusCode(), response.httpResponse().headers(), bytes);
+      return new HttpResult(
+          response.httpResponse().statusCode(), response.httpResponse().headers(), bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

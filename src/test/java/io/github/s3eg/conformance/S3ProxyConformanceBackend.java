@@ -36,17 +36,13 @@ final class S3ProxyConformanceBackend implements ConformanceBackend {
 
   @Override
   public Target direct() {
-    return new Target(
-        "direct", backend.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY);
+    return new Target("direct", backend.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY);
   }
 
   @Override
   public Target gateway() {
     return new Target(
-        "gateway",
-        gateway.endpoint(),
-        GatewayFixture.CLIENT_KEY,
-        GatewayFixture.CLIENT_SECRET);
+        "gateway", gateway.endpoint(), GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET);
   }
 
   @Override

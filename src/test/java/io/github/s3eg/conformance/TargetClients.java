@@ -23,12 +23,15 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 final class TargetClients implements AutoCloseable {
 
   final Target target;
+
   /** Checksums only where S3 requires them (what S3Proxy 2.9 accepts): most cases. */
   final S3Client s3;
+
   /** The SDK's defaults: aws-chunked bodies with CRC32 trailers, response checksum validation. */
   final S3Client s3WithDefaultChecksums;
 
   final S3Presigner presigner;
+
   /** For requests no SDK operation sends: raw paths, anonymous, hand-signed. */
   final SdkHttpClient http;
 

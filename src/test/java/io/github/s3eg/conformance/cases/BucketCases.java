@@ -94,7 +94,8 @@ final class BucketCases {
     t.add(
         "buckets/delete-missing",
         "DeleteBucket of a bucket that does not exist: 404 NoSuchBucket",
-        c -> expectError(404, "NoSuchBucket", c.request("DELETE").bucket(c.newBucketName()).send()));
+        c ->
+            expectError(404, "NoSuchBucket", c.request("DELETE").bucket(c.newBucketName()).send()));
     t.add(
         "buckets/delete-after-objects-deleted",
         "DeleteBucket succeeds once every object is deleted",
@@ -123,7 +124,9 @@ final class BucketCases {
                           .key("mp")
                           .uploadId(id)
                           .multipartUpload(
-                              m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+                              m ->
+                                  m.parts(
+                                      CompletedPart.builder().partNumber(1).eTag(etag).build())));
           c.s3().deleteObject(r -> r.bucket(c.bucket()).key("mp"));
           HttpResult r = c.request("DELETE").bucket(c.bucket()).send();
           assertThat(r.status()).as(r.toString()).isEqualTo(204);

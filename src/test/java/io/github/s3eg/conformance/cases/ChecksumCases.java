@@ -27,13 +27,15 @@ final class ChecksumCases {
   static String crc32(byte[] b) {
     CRC32 c = new CRC32();
     c.update(b);
-    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
+    return Base64.getEncoder()
+        .encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
   }
 
   static String crc32c(byte[] b) {
     CRC32C c = new CRC32C();
     c.update(b);
-    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
+    return Base64.getEncoder()
+        .encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
   }
 
   static String digest(String algorithm, byte[] b) throws Exception {
@@ -151,7 +153,8 @@ final class ChecksumCases {
                       a ->
                           a.bucket(c.bucket())
                               .key("k")
-                              .objectAttributes(ObjectAttributes.E_TAG, ObjectAttributes.OBJECT_SIZE));
+                              .objectAttributes(
+                                  ObjectAttributes.E_TAG, ObjectAttributes.OBJECT_SIZE));
           assertThat(r.objectSize()).isEqualTo(4321L);
           assertThat("\"" + r.eTag() + "\"").isEqualTo(etag);
         });
@@ -169,7 +172,10 @@ final class ChecksumCases {
           var r =
               c.s3()
                   .getObjectAttributes(
-                      a -> a.bucket(c.bucket()).key("k").objectAttributes(ObjectAttributes.CHECKSUM));
+                      a ->
+                          a.bucket(c.bucket())
+                              .key("k")
+                              .objectAttributes(ObjectAttributes.CHECKSUM));
           assertThat(r.checksum().checksumSHA256()).isEqualTo(digest("SHA-256", body));
         });
     t.add(

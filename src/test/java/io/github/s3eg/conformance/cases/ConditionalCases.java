@@ -136,8 +136,7 @@ final class ConditionalCases {
               412,
               "PreconditionFailed",
               () ->
-                  c.s3()
-                      .getObjectAsBytes(r -> r.bucket(c.bucket()).key("k").ifMatch(WRONG_ETAG)));
+                  c.s3().getObjectAsBytes(r -> r.bucket(c.bucket()).key("k").ifMatch(WRONG_ETAG)));
         });
     t.add(
         "conditional-reads/range-and-if-match",

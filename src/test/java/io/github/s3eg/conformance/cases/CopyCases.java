@@ -220,23 +220,41 @@ final class CopyCases {
     record Condition(String slug, String words, boolean copies, String... headers) {}
     Condition[] conditions = {
       new Condition(
-          "if-match-true", "x-amz-copy-source-if-match: its ETag → copied", true,
-          "x-amz-copy-source-if-match", "ETAG"),
+          "if-match-true",
+          "x-amz-copy-source-if-match: its ETag → copied",
+          true,
+          "x-amz-copy-source-if-match",
+          "ETAG"),
       new Condition(
-          "if-match-false", "x-amz-copy-source-if-match: another ETag → 412", false,
-          "x-amz-copy-source-if-match", WRONG_ETAG),
+          "if-match-false",
+          "x-amz-copy-source-if-match: another ETag → 412",
+          false,
+          "x-amz-copy-source-if-match",
+          WRONG_ETAG),
       new Condition(
-          "if-none-match-true", "x-amz-copy-source-if-none-match: another ETag → copied", true,
-          "x-amz-copy-source-if-none-match", WRONG_ETAG),
+          "if-none-match-true",
+          "x-amz-copy-source-if-none-match: another ETag → copied",
+          true,
+          "x-amz-copy-source-if-none-match",
+          WRONG_ETAG),
       new Condition(
-          "if-none-match-false", "x-amz-copy-source-if-none-match: its ETag → 412", false,
-          "x-amz-copy-source-if-none-match", "ETAG"),
+          "if-none-match-false",
+          "x-amz-copy-source-if-none-match: its ETag → 412",
+          false,
+          "x-amz-copy-source-if-none-match",
+          "ETAG"),
       new Condition(
-          "if-modified-since-past", "x-amz-copy-source-if-modified-since: past → copied", true,
-          "x-amz-copy-source-if-modified-since", PAST),
+          "if-modified-since-past",
+          "x-amz-copy-source-if-modified-since: past → copied",
+          true,
+          "x-amz-copy-source-if-modified-since",
+          PAST),
       new Condition(
-          "if-modified-since-future", "x-amz-copy-source-if-modified-since: future → 412", false,
-          "x-amz-copy-source-if-modified-since", FUTURE),
+          "if-modified-since-future",
+          "x-amz-copy-source-if-modified-since: future → 412",
+          false,
+          "x-amz-copy-source-if-modified-since",
+          FUTURE),
       new Condition(
           "if-unmodified-since-future",
           "x-amz-copy-source-if-unmodified-since: future → copied",
@@ -244,20 +262,27 @@ final class CopyCases {
           "x-amz-copy-source-if-unmodified-since",
           FUTURE),
       new Condition(
-          "if-unmodified-since-past", "x-amz-copy-source-if-unmodified-since: past → 412", false,
-          "x-amz-copy-source-if-unmodified-since", PAST),
+          "if-unmodified-since-past",
+          "x-amz-copy-source-if-unmodified-since: past → 412",
+          false,
+          "x-amz-copy-source-if-unmodified-since",
+          PAST),
       new Condition(
           "if-match-wins-over-unmodified-since",
           "copy-source-if-match true and if-unmodified-since false → copied (S3's precedence)",
           true,
-          "x-amz-copy-source-if-match", "ETAG",
-          "x-amz-copy-source-if-unmodified-since", PAST),
+          "x-amz-copy-source-if-match",
+          "ETAG",
+          "x-amz-copy-source-if-unmodified-since",
+          PAST),
       new Condition(
           "if-none-match-wins-over-modified-since",
           "copy-source-if-none-match false and if-modified-since true → 412 (S3's precedence)",
           false,
-          "x-amz-copy-source-if-none-match", "ETAG",
-          "x-amz-copy-source-if-modified-since", PAST),
+          "x-amz-copy-source-if-none-match",
+          "ETAG",
+          "x-amz-copy-source-if-modified-since",
+          PAST),
     };
     for (Condition cond : conditions) {
       t.add(

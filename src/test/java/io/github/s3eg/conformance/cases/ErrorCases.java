@@ -9,9 +9,9 @@ import io.github.s3eg.conformance.HttpResult;
 import java.time.Instant;
 
 /**
- * Authentication and request errors (S3 API reference, "Error responses", "Authenticating
- * Requests (AWS Signature Version 4)"): the error code and status of a bad request, and the shape
- * of every error answer.
+ * Authentication and request errors (S3 API reference, "Error responses", "Authenticating Requests
+ * (AWS Signature Version 4)"): the error code and status of a bad request, and the shape of every
+ * error answer.
  */
 final class ErrorCases {
 
@@ -92,8 +92,7 @@ final class ErrorCases {
           c.put("k", bytes(10));
           java.net.URI url =
               c.request("GET").bucket(c.bucket()).key("k").presign(java.time.Duration.ofMinutes(5));
-          java.net.URI tampered =
-              java.net.URI.create(url + "&response-content-type=text%2Fhtml");
+          java.net.URI tampered = java.net.URI.create(url + "&response-content-type=text%2Fhtml");
           expectError(403, "SignatureDoesNotMatch", c.fetch("GET", tampered, null));
         });
   }
@@ -210,7 +209,11 @@ final class ErrorCases {
           assertThat(c.request("GET").bucket(c.bucket()).key("k").send().header("x-amz-request-id"))
               .isNotBlank();
           assertThat(
-                  c.request("GET").bucket(c.bucket()).key("missing").send().header("x-amz-request-id"))
+                  c.request("GET")
+                      .bucket(c.bucket())
+                      .key("missing")
+                      .send()
+                      .header("x-amz-request-id"))
               .isNotBlank();
         });
     t.add(

@@ -65,9 +65,10 @@ final class HeaderCases {
         t.add(
             "headers/" + name + "-" + path.slug,
             h.getKey() + ": " + h.getValue() + " survives: " + path.words,
-            c -> assertThat(storedThenRead(c, path, h.getKey(), h.getValue()))
-                .as(h.getKey())
-                .isEqualTo(h.getValue()));
+            c ->
+                assertThat(storedThenRead(c, path, h.getKey(), h.getValue()))
+                    .as(h.getKey())
+                    .isEqualTo(h.getValue()));
       }
     }
     responseOverrides(t);
@@ -82,7 +83,10 @@ final class HeaderCases {
       case PUT_GET, PUT_HEAD, COPY -> {
         c.s3()
             .putObject(
-                r -> r.bucket(bucket).key("src").overrideConfiguration(o -> o.putHeader(header, value)),
+                r ->
+                    r.bucket(bucket)
+                        .key("src")
+                        .overrideConfiguration(o -> o.putHeader(header, value)),
                 RequestBody.fromBytes(body));
         if (path == Path.COPY) {
           c.s3()
@@ -136,7 +140,8 @@ final class HeaderCases {
                         .key("mp")
                         .uploadId(id)
                         .multipartUpload(
-                            m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+                            m ->
+                                m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         return headHeader(c, "mp", header);
       }
       default -> throw new IllegalArgumentException(path.name());
@@ -158,8 +163,7 @@ final class HeaderCases {
     overrides.put("response-content-language", new String[] {"Content-Language", "fr"});
     overrides.put("response-cache-control", new String[] {"Cache-Control", "no-store"});
     overrides.put("response-content-encoding", new String[] {"Content-Encoding", "identity"});
-    overrides.put(
-        "response-expires", new String[] {"Expires", "Mon, 05 Jan 2037 10:00:00 GMT"});
+    overrides.put("response-expires", new String[] {"Expires", "Mon, 05 Jan 2037 10:00:00 GMT"});
     for (Map.Entry<String, String[]> o : overrides.entrySet()) {
       String header = o.getValue()[0];
       String value = o.getValue()[1];
@@ -219,7 +223,9 @@ final class HeaderCases {
           HttpResult head = c.request("HEAD").bucket(c.bucket()).key("k").send();
           assertThat(head.headers().keySet()).contains("x-amz-meta-mixedcase");
           assertThat(
-                  head.headers().keySet().stream().filter(n -> n.startsWith("x-amz-meta-")).toList())
+                  head.headers().keySet().stream()
+                      .filter(n -> n.startsWith("x-amz-meta-"))
+                      .toList())
               .as("exact header names")
               .allSatisfy(n -> assertThat(n).isEqualTo(n.toLowerCase(java.util.Locale.ROOT)));
         });
@@ -235,7 +241,8 @@ final class HeaderCases {
                   .body(bytes(1))
                   .send();
           assertThat(put.status()).isEqualTo(200);
-          assertThat(c.request("HEAD").bucket(c.bucket()).key("k").send().header("x-amz-meta-empty"))
+          assertThat(
+                  c.request("HEAD").bucket(c.bucket()).key("k").send().header("x-amz-meta-empty"))
               .isEqualTo("");
         });
     t.add(
@@ -281,7 +288,8 @@ final class HeaderCases {
         c -> {
           String encoded =
               "=?UTF-8?B?"
-                  + Base64.getEncoder().encodeToString("Zürich – 東京".getBytes(StandardCharsets.UTF_8))
+                  + Base64.getEncoder()
+                      .encodeToString("Zürich – 東京".getBytes(StandardCharsets.UTF_8))
                   + "?=";
           HttpResult put =
               c.request("PUT")
@@ -291,7 +299,8 @@ final class HeaderCases {
                   .body(bytes(1))
                   .send();
           assertThat(put.status()).isEqualTo(200);
-          String back = c.request("HEAD").bucket(c.bucket()).key("k").send().header("x-amz-meta-city");
+          String back =
+              c.request("HEAD").bucket(c.bucket()).key("k").send().header("x-amz-meta-city");
           assertThat(decodeRfc2047(back)).isEqualTo("Zürich – 東京");
         });
     t.add(
@@ -413,7 +422,10 @@ final class HeaderCases {
     if (value == null) {
       return null;
     }
-    var m = java.util.regex.Pattern.compile("=\\?UTF-8\\?B\\?([^?]*)\\?=", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(value);
+    var m =
+        java.util.regex.Pattern.compile(
+                "=\\?UTF-8\\?B\\?([^?]*)\\?=", java.util.regex.Pattern.CASE_INSENSITIVE)
+            .matcher(value);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       m.appendReplacement(

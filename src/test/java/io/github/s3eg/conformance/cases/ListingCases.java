@@ -177,7 +177,9 @@ final class ListingCases {
           keys(c, "folder/file");
           ListObjectsV2Response r =
               c.s3().listObjectsV2(l -> l.bucket(c.bucket()).prefix("folder/").delimiter("/"));
-          assertThat(r.contents()).extracting(o -> o.key()).containsExactly("folder/", "folder/file");
+          assertThat(r.contents())
+              .extracting(o -> o.key())
+              .containsExactly("folder/", "folder/file");
         });
     t.add(
         "listing/prefixes-count-toward-max-keys",
@@ -197,16 +199,18 @@ final class ListingCases {
           expectError(
               400,
               "InvalidArgument",
-              c.request("GET").bucket(c.bucket()).query("list-type", "2").query("max-keys", "-1").send());
+              c.request("GET")
+                  .bucket(c.bucket())
+                  .query("list-type", "2")
+                  .query("max-keys", "-1")
+                  .send());
         });
     t.add(
         "listing/missing-bucket",
         "Listing a bucket that does not exist: 404 NoSuchBucket",
         c ->
             expectError(
-                404,
-                "NoSuchBucket",
-                () -> c.s3().listObjectsV2(l -> l.bucket(c.newBucketName()))));
+                404, "NoSuchBucket", () -> c.s3().listObjectsV2(l -> l.bucket(c.newBucketName()))));
     t.add(
         "listing/deleted-key-gone",
         "A deleted key is no longer listed",
@@ -287,9 +291,7 @@ final class ListingCases {
           assertThat(r.isTruncated()).isTrue();
           assertThat(r.nextMarker()).isEqualTo("a/");
           ListObjectsResponse next =
-              c.s3()
-                  .listObjects(
-                      l -> l.bucket(c.bucket()).delimiter("/").marker(r.nextMarker()));
+              c.s3().listObjects(l -> l.bucket(c.bucket()).delimiter("/").marker(r.nextMarker()));
           assertThat(next.commonPrefixes()).extracting(p -> p.prefix()).containsExactly("b/");
           assertThat(next.contents()).extracting(o -> o.key()).containsExactly("c");
         });
@@ -356,8 +358,7 @@ final class ListingCases {
         "KeyCount counts keys and CommonPrefixes",
         c -> {
           keys(c, "a/1", "a/2", "b");
-          assertThat(listV2(c, "delimiter", "/").text("/ListBucketResult/KeyCount"))
-              .isEqualTo("2");
+          assertThat(listV2(c, "delimiter", "/").text("/ListBucketResult/KeyCount")).isEqualTo("2");
         });
     t.add(
         "listing-v2/no-owner-by-default",
@@ -411,8 +412,7 @@ final class ListingCases {
         "start-after lists only the keys after it",
         c -> {
           keys(c, "a", "b", "c");
-          ListObjectsV2Response r =
-              c.s3().listObjectsV2(l -> l.bucket(c.bucket()).startAfter("a"));
+          ListObjectsV2Response r = c.s3().listObjectsV2(l -> l.bucket(c.bucket()).startAfter("a"));
           assertThat(r.contents()).extracting(o -> o.key()).containsExactly("b", "c");
           assertThat(r.startAfter()).isEqualTo("a");
         });
@@ -623,8 +623,8 @@ final class ListingCases {
                           .versioningConfiguration(
                               v ->
                                   v.status(
-                                      software.amazon.awssdk.services.s3.model.BucketVersioningStatus
-                                          .ENABLED)));
+                                      software.amazon.awssdk.services.s3.model
+                                          .BucketVersioningStatus.ENABLED)));
           c.put("k", "v1");
           c.put("k", "v2");
           var r = c.s3().listObjectVersions(l -> l.bucket(c.bucket()));

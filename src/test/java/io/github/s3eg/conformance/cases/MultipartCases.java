@@ -142,7 +142,8 @@ final class MultipartCases {
           byte[] a = bytes(MIN_PART);
           byte[] b = bytes(1234);
           Mpu.start(c, "k").part(1, a).part(2, b).complete();
-          HttpResult r = c.request("GET").bucket(c.bucket()).key("k").query("partNumber", "2").send();
+          HttpResult r =
+              c.request("GET").bucket(c.bucket()).key("k").query("partNumber", "2").send();
           assertThat(r.status()).isEqualTo(206);
           assertThat(r.body()).isEqualTo(b);
           assertThat(r.header("x-amz-mp-parts-count")).isEqualTo("2");
@@ -196,8 +197,7 @@ final class MultipartCases {
         "ListParts lists the uploaded parts with numbers, sizes and ETags",
         c -> {
           Mpu u = Mpu.start(c, "k").part(1, bytes(MIN_PART)).part(2, bytes(99));
-          ListPartsResponse r =
-              c.s3().listParts(l -> l.bucket(c.bucket()).key("k").uploadId(u.id));
+          ListPartsResponse r = c.s3().listParts(l -> l.bucket(c.bucket()).key("k").uploadId(u.id));
           assertThat(r.parts()).extracting(p -> p.partNumber()).containsExactly(1, 2);
           assertThat(r.parts()).extracting(p -> p.size()).containsExactly((long) MIN_PART, 99L);
           assertThat(r.parts()).extracting(p -> p.eTag()).containsExactlyElementsOf(u.etags);
@@ -317,7 +317,10 @@ final class MultipartCases {
           expectError(
               404,
               "NoSuchUpload",
-              () -> new Mpu(c, "k", "no-such-upload-id").withPart(1, "\"" + "0".repeat(32) + "\"").complete());
+              () ->
+                  new Mpu(c, "k", "no-such-upload-id")
+                      .withPart(1, "\"" + "0".repeat(32) + "\"")
+                      .complete());
         });
     t.add(
         "multipart/complete-wrong-etag",
@@ -521,11 +524,7 @@ final class MultipartCases {
       }
       return c.s3()
           .completeMultipartUpload(
-              r ->
-                  r.bucket(c.bucket())
-                      .key(key)
-                      .uploadId(id)
-                      .multipartUpload(m -> m.parts(parts)));
+              r -> r.bucket(c.bucket()).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
     }
 
     void abort() {

@@ -58,16 +58,14 @@ final class ObjectCases {
         "HeadObject's ETag is the one PutObject returned",
         c -> {
           String etag = c.put("k", bytes(10)).eTag();
-          assertThat(c.s3().headObject(r -> r.bucket(c.bucket()).key("k")).eTag())
-              .isEqualTo(etag);
+          assertThat(c.s3().headObject(r -> r.bucket(c.bucket()).key("k")).eTag()).isEqualTo(etag);
         });
     t.add(
         "objects/get-etag-equals-put-etag",
         "GetObject's ETag is the one PutObject returned",
         c -> {
           String etag = c.put("k", bytes(10)).eTag();
-          assertThat(
-                  c.s3().getObjectAsBytes(r -> r.bucket(c.bucket()).key("k")).response().eTag())
+          assertThat(c.s3().getObjectAsBytes(r -> r.bucket(c.bucket()).key("k")).response().eTag())
               .isEqualTo(etag);
         });
     t.add(
@@ -140,8 +138,7 @@ final class ObjectCases {
         "objects/content-type-default",
         "An object stored without Content-Type is served as binary/octet-stream",
         c -> {
-          HttpResult put =
-              c.request("PUT").bucket(c.bucket()).key("k").body(bytes(10)).send();
+          HttpResult put = c.request("PUT").bucket(c.bucket()).key("k").body(bytes(10)).send();
           assertThat(put.status()).isEqualTo(200);
           HttpResult head = c.request("HEAD").bucket(c.bucket()).key("k").send();
           assertThat(head.header("Content-Type")).isEqualTo("binary/octet-stream");
@@ -255,9 +252,7 @@ final class ObjectCases {
     t.add(
         "objects/key-too-long",
         "A key longer than 1024 bytes of UTF-8: 400 KeyTooLongError",
-        c ->
-            expectError(
-                400, "KeyTooLongError", () -> c.put("k".repeat(1025), bytes(1))));
+        c -> expectError(400, "KeyTooLongError", () -> c.put("k".repeat(1025), bytes(1))));
     t.add(
         "objects/key-of-1024-bytes",
         "A key of exactly 1024 bytes is stored and read back",
@@ -344,8 +339,7 @@ final class ObjectCases {
               c.s3()
                   .deleteObjects(
                       d ->
-                          d.bucket(c.bucket())
-                              .delete(x -> x.quiet(true).objects(o -> o.key("a"))));
+                          d.bucket(c.bucket()).delete(x -> x.quiet(true).objects(o -> o.key("a"))));
           assertThat(r.deleted()).isEmpty();
           expectError(404, "NoSuchKey", () -> c.get("a"));
         });

@@ -158,7 +158,8 @@ final class PresignedCases {
           String url = presignedGet(c, "k").toString();
           int at = url.indexOf("X-Amz-Signature=") + "X-Amz-Signature=".length();
           char first = url.charAt(at);
-          String tampered = url.substring(0, at) + (first == '0' ? '1' : '0') + url.substring(at + 1);
+          String tampered =
+              url.substring(0, at) + (first == '0' ? '1' : '0') + url.substring(at + 1);
           expectError(403, "SignatureDoesNotMatch", c.fetch("GET", URI.create(tampered), null));
         });
     t.add(
@@ -183,8 +184,12 @@ final class PresignedCases {
         "X-Amz-Expires over 604800 seconds: 400 AuthorizationQueryParametersError",
         c -> {
           c.put("k", bytes(1));
-          String url = presignedGet(c, "k").toString().replaceAll("X-Amz-Expires=\\d+", "X-Amz-Expires=604801");
-          expectError(400, "AuthorizationQueryParametersError", c.fetch("GET", URI.create(url), null));
+          String url =
+              presignedGet(c, "k")
+                  .toString()
+                  .replaceAll("X-Amz-Expires=\\d+", "X-Amz-Expires=604801");
+          expectError(
+              400, "AuthorizationQueryParametersError", c.fetch("GET", URI.create(url), null));
         });
     t.add(
         "presigned/range",
@@ -192,11 +197,7 @@ final class PresignedCases {
         c -> {
           byte[] body = bytes(1000);
           c.put("k", body);
-          var r =
-              c.request("GET")
-                  .bucket(c.bucket())
-                  .key("k")
-                  .presign(Duration.ofMinutes(5));
+          var r = c.request("GET").bucket(c.bucket()).key("k").presign(Duration.ofMinutes(5));
           HttpResult got = rangeFetch(c, r, "bytes=100-199");
           assertThat(got.status()).isEqualTo(206);
           assertThat(got.body()).isEqualTo(java.util.Arrays.copyOfRange(body, 100, 200));

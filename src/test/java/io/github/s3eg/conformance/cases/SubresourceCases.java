@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Bucket and object sub-resources (S3 API reference: GetBucketAcl, GetBucketVersioning,
- * GetBucketPolicy, GetObjectTagging, …): what a new bucket or object answers for each. These
- * record what the gateway refuses on purpose (docs/s3-compatibility.md) as much as what S3 does.
+ * GetBucketPolicy, GetObjectTagging, …): what a new bucket or object answers for each. These record
+ * what the gateway refuses on purpose (docs/s3-compatibility.md) as much as what S3 does.
  */
 final class SubresourceCases {
 
@@ -31,12 +31,10 @@ final class SubresourceCases {
       new BucketGet("get-bucket-tagging", "tagging", 404, "NoSuchTagSet"),
       new BucketGet("get-bucket-website", "website", 404, "NoSuchWebsiteConfiguration"),
       new BucketGet("get-bucket-logging", "logging", 200, "BucketLoggingStatus"),
-      new BucketGet(
-          "get-bucket-notification", "notification", 200, "NotificationConfiguration"),
+      new BucketGet("get-bucket-notification", "notification", 200, "NotificationConfiguration"),
       new BucketGet(
           "get-bucket-request-payment", "requestPayment", 200, "RequestPaymentConfiguration"),
-      new BucketGet(
-          "get-bucket-accelerate", "accelerate", 200, "AccelerateConfiguration"),
+      new BucketGet("get-bucket-accelerate", "accelerate", 200, "AccelerateConfiguration"),
       new BucketGet(
           "get-public-access-block",
           "publicAccessBlock",
@@ -48,10 +46,7 @@ final class SubresourceCases {
           404,
           "ObjectLockConfigurationNotFoundError"),
       new BucketGet(
-          "get-bucket-encryption",
-          "encryption",
-          200,
-          "ServerSideEncryptionConfiguration"),
+          "get-bucket-encryption", "encryption", 200, "ServerSideEncryptionConfiguration"),
     };
     for (BucketGet g : gets) {
       t.add(
@@ -124,8 +119,7 @@ final class SubresourceCases {
         "GET ?tagging of an untagged object answers an empty TagSet",
         c -> {
           c.put("k", bytes(1));
-          HttpResult r =
-              c.request("GET").bucket(c.bucket()).key("k").query("tagging", null).send();
+          HttpResult r = c.request("GET").bucket(c.bucket()).key("k").query("tagging", null).send();
           assertThat(r.status()).as(r.toString()).isEqualTo(200);
           assertThat(r.xml().root()).isEqualTo("Tagging");
           assertThat(r.xml().has("/Tagging/TagSet/Tag")).isFalse();
@@ -142,8 +136,7 @@ final class SubresourceCases {
                       r.bucket(c.bucket())
                           .key("k")
                           .tagging(g -> g.tagSet(x -> x.key("team").value("blue"))));
-          assertThat(
-                  c.s3().getObjectTagging(r -> r.bucket(c.bucket()).key("k")).tagSet())
+          assertThat(c.s3().getObjectTagging(r -> r.bucket(c.bucket()).key("k")).tagSet())
               .extracting(x -> x.key() + "=" + x.value())
               .containsExactly("team=blue");
         });
@@ -172,9 +165,7 @@ final class SubresourceCases {
           c.bucket();
           c.s3()
               .putBucketVersioning(
-                  r ->
-                      r.bucket(c.bucket())
-                          .versioningConfiguration(v -> v.status("Enabled")));
+                  r -> r.bucket(c.bucket()).versioningConfiguration(v -> v.status("Enabled")));
           assertThat(c.s3().getBucketVersioning(r -> r.bucket(c.bucket())).statusAsString())
               .isEqualTo("Enabled");
         });
@@ -186,9 +177,7 @@ final class SubresourceCases {
           c.bucket();
           c.s3()
               .putBucketVersioning(
-                  r ->
-                      r.bucket(c.bucket())
-                          .versioningConfiguration(v -> v.status("Enabled")));
+                  r -> r.bucket(c.bucket()).versioningConfiguration(v -> v.status("Enabled")));
           String v1 = c.put("k", "one").versionId();
           c.put("k", "two");
           assertThat(v1).isNotBlank();
@@ -212,8 +201,7 @@ final class SubresourceCases {
                           r.bucket(bucket)
                               .key("k")
                               .objectLockMode("COMPLIANCE")
-                              .objectLockRetainUntilDate(
-                                  java.time.Instant.now().plusSeconds(3600)),
+                              .objectLockRetainUntilDate(java.time.Instant.now().plusSeconds(3600)),
                       software.amazon.awssdk.core.sync.RequestBody.fromString("locked"))
                   .versionId();
           expectError(
