@@ -471,7 +471,20 @@ class HostileInputTest {
         Arguments.of("PUT", b + "?website"),
         Arguments.of("PUT", b + "?object-lock"),
         Arguments.of("PUT", b + "?publicAccessBlock"),
-        Arguments.of("GET", b + "?logging"));
+        Arguments.of("GET", b + "?logging"),
+        // Operations newer than the gateway's routes: without a refusal each would run as the
+        // plain operation of its method (RenameObject as an empty PutObject over the target,
+        // DeleteBucketMetadataTableConfiguration as DeleteBucket).
+        Arguments.of("PUT", o + "?renameObject"),
+        Arguments.of("GET", b + "?session"),
+        Arguments.of("GET", b + "?abac"),
+        Arguments.of("PUT", b + "?abac"),
+        Arguments.of("GET", b + "?metadataConfiguration"),
+        Arguments.of("DELETE", b + "?metadataConfiguration"),
+        Arguments.of("GET", b + "?metadataTable"),
+        Arguments.of("DELETE", b + "?metadataTable"),
+        Arguments.of("PUT", b + "?metadataInventoryTable"),
+        Arguments.of("PUT", b + "?metadataJournalTable"));
   }
 
   @ParameterizedTest(name = "{0} {1}: NotImplemented")
