@@ -70,6 +70,19 @@ class Context:
         return self.s3.get_object(Bucket=bucket or self.bucket(), Key=key, **kwargs)["Body"].read()
 
 
+RETRIED = {"count": 0}
+
+
+def retry_once_on_503(response=None, attempts=1, **kwargs):
+    """A 503 is S3's "retry this" (e.g. the gateway reused a backend connection S3Proxy had just
+    closed): like every client, send the request once more. Anything else is the first answer."""
+    if response is not None and attempts < 2 and response[0] is not None:
+        if response[0].status_code == 503:
+            RETRIED["count"] += 1
+            return 0
+    return None
+
+
 def client(args, access_key=None, secret_key=None, **config):
     settings = dict(
         signature_version="s3v4",
@@ -79,7 +92,7 @@ def client(args, access_key=None, secret_key=None, **config):
         read_timeout=60,
     )
     settings.update(config)
-    return boto3.session.Session().client(
+    s3 = boto3.session.Session().client(
         "s3",
         endpoint_url=args.endpoint,
         aws_access_key_id=access_key or args.access_key,
@@ -87,6 +100,8 @@ def client(args, access_key=None, secret_key=None, **config):
         region_name="us-east-1",
         config=Config(**settings),
     )
+    s3.meta.events.register("needs-retry.s3", retry_once_on_503)
+    return s3
 
 
 def expect_error(status, code, fn, *a, **kw):

@@ -18,7 +18,7 @@ import json
 import re
 import time
 
-from conformance_kit import CASES, Context
+from conformance_kit import CASES, RETRIED, Context
 
 # Each module registers its cases when imported.
 import cases_objects  # noqa: F401,E402
@@ -70,7 +70,7 @@ def main():
         return
     results = run(args)
     with open(args.out, "w", encoding="utf-8") as f:
-        json.dump({"cases": results}, f, indent=1)
+        json.dump({"cases": results, "retried": RETRIED["count"]}, f, indent=1)
     passed = sum(1 for r in results if r["status"] == "PASSED")
     print("%d of %d boto3 cases passed on %s" % (passed, len(results), args.endpoint))
 

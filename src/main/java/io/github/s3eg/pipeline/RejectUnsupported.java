@@ -13,8 +13,8 @@ import org.apache.camel.Processor;
  * them to the backend unchecked: an ACL, policy, lifecycle or tagging call carried through with the
  * gateway's backend credentials would bypass the gateway's own rules, and a versioned read would
  * bypass decryption checks. Operations S3 added later must be listed too: a request the routes do
- * not recognise runs as the plain operation of its method (a RenameObject as an empty PutObject,
- * a DeleteBucketMetadataTableConfiguration as DeleteBucket). docs/s3-compatibility.md lists every
+ * not recognise runs as the plain operation of its method (a RenameObject as an empty PutObject, a
+ * DeleteBucketMetadataTableConfiguration as DeleteBucket). docs/s3-compatibility.md lists every
  * operation and what the gateway does with it.
  */
 public final class RejectUnsupported implements Processor {

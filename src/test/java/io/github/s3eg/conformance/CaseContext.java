@@ -81,7 +81,7 @@ public final class CaseContext {
 
   /** A request built by hand on this target: {@code c.request("GET").bucket(b).send()}. */
   public RawRequest request(String method) {
-    return new RawRequest(clients.http, target(), method);
+    return new RawRequest(clients.http, target(), method, clients.retried);
   }
 
   /** Sends {@code method} to a URL as it is (a presigned URL), without signing. */

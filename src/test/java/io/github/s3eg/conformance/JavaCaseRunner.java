@@ -22,12 +22,16 @@ final class JavaCaseRunner {
 
   private JavaCaseRunner() {}
 
-  static Map<String, Outcome> run(
+  /** The outcomes, and how many requests were sent again after a 503 or no answer. */
+  record Result(Map<String, Outcome> outcomes, int retried) {}
+
+  static Result run(
       List<ConformanceCase> cases, Target target, Set<Capability> capabilities, int parallelism)
       throws InterruptedException {
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     AtomicInteger buckets = new AtomicInteger();
-    try (TargetClients clients = new TargetClients(target);
+    TargetClients clients = new TargetClients(target);
+    try (clients;
         ExecutorService pool = Executors.newFixedThreadPool(parallelism)) {
       Map<ConformanceCase, Future<Outcome>> running = new LinkedHashMap<>();
       for (ConformanceCase c : cases) {
@@ -53,7 +57,7 @@ final class JavaCaseRunner {
         }
       }
     }
-    return outcomes;
+    return new Result(outcomes, clients.retried.get());
   }
 
   private static Outcome runOne(ConformanceCase c, CaseContext context) {

@@ -27,9 +27,47 @@ final class PythonCaseRunner {
 
   private PythonCaseRunner() {}
 
-  static Map<String, Outcome> run(
-      Target target, Set<Capability> capabilities, String only, Path workDir)
-      throws IOException, InterruptedException {
+  /** A run of the boto3 cases in progress (a separate process, beside the Java cases). */
+  static final class Run {
+    private final Process process;
+    private final Path out;
+    private final Path log;
+
+    private Run(Process process, Path out, Path log) {
+      this.process = process;
+      this.out = out;
+      this.log = log;
+    }
+
+    /** Ends the script if it still runs (the Java side failed first). */
+    void stop() {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+
+    /** Waits for the script and reads its outcomes. */
+    JavaCaseRunner.Result await() throws IOException, InterruptedException {
+      String text = finish(process, log);
+      if (!Files.exists(out)) {
+        throw new AssertionError("the boto3 cases wrote no results:\n" + text);
+      }
+      Map<String, Outcome> outcomes = new LinkedHashMap<>();
+      JsonNode results = new ObjectMapper().readTree(out.toFile());
+      for (JsonNode n : results.get("cases")) {
+        String name = n.get("name").asText();
+        Outcome.Status status = Outcome.Status.valueOf(n.get("status").asText());
+        outcomes.put(
+            name,
+            new Outcome(name, status, n.path("detail").asText(""), n.path("millis").asLong()));
+      }
+      return new JavaCaseRunner.Result(outcomes, results.path("retried").asInt());
+    }
+  }
+
+  /** Starts the boto3 cases whose names match {@code only} on {@code target}. */
+  static Run start(Target target, Set<Capability> capabilities, String only, Path workDir)
+      throws IOException {
     Path out = workDir.resolve("boto3-" + target.name() + ".json");
     List<String> command = new ArrayList<>(base());
     command.addAll(
@@ -48,25 +86,16 @@ final class PythonCaseRunner {
             only,
             "--out",
             out.toString()));
-    String log = python(command, workDir);
-    if (!Files.exists(out)) {
-      throw new AssertionError("the boto3 cases wrote no results:\n" + log);
-    }
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (JsonNode n : new ObjectMapper().readTree(out.toFile()).get("cases")) {
-      String name = n.get("name").asText();
-      Outcome.Status status = Outcome.Status.valueOf(n.get("status").asText());
-      outcomes.put(
-          name, new Outcome(name, status, n.path("detail").asText(""), n.path("millis").asLong()));
-    }
-    return outcomes;
+    Path log = Files.createTempFile(workDir, "boto3-" + target.name() + "-", ".log");
+    return new Run(python(command, workDir, log), out, log);
   }
 
   /** The names of every boto3 case, without running any. */
   static List<String> names(Path workDir) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(base());
     command.add("--list");
-    return python(command, workDir).lines().filter(l -> !l.isBlank()).toList();
+    Path log = Files.createTempFile(workDir, "boto3-list-", ".log");
+    return finish(python(command, workDir, log), log).lines().filter(l -> !l.isBlank()).toList();
   }
 
   private static List<String> base() {
@@ -77,10 +106,10 @@ final class PythonCaseRunner {
     return List.of(PYTHON.toString(), "-B", SCRIPT.toAbsolutePath().toString());
   }
 
-  private static String python(List<String> command, Path workDir)
-      throws IOException, InterruptedException {
+  private static Process python(List<String> command, Path workDir, Path log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     // Debian's botocore with python3-awscrt installed would sign with CRT; the CA bundle the
     // environment sets breaks plain-HTTP clients here (docs in /work/shared/ENVIRONMENT.md).
@@ -89,9 +118,10 @@ final class PythonCaseRunner {
     env.put("BOTO_DISABLE_CRT", "true");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("HOME", workDir.toString());
-    Path log = Files.createTempFile(workDir, "boto3-", ".log");
-    pb.redirectOutput(log.toFile());
-    Process p = pb.start();
+    return pb.start();
+  }
+
+  private static String finish(Process p, Path log) throws IOException, InterruptedException {
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("the boto3 cases did not finish in 10 minutes");

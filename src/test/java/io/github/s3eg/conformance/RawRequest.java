@@ -35,6 +35,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
 public final class RawRequest {
 
   private final SdkHttpClient http;
+  private final java.util.concurrent.atomic.AtomicInteger retried;
   private final Target target;
   private final String method;
   private String bucket;
@@ -49,8 +50,13 @@ public final class RawRequest {
   private boolean unsignedPayload;
   private byte[] signedBody;
 
-  RawRequest(SdkHttpClient http, Target target, String method) {
+  RawRequest(
+      SdkHttpClient http,
+      Target target,
+      String method,
+      java.util.concurrent.atomic.AtomicInteger retried) {
     this.http = http;
+    this.retried = retried;
     this.target = target;
     this.method = method;
     this.accessKey = target.accessKey();
@@ -202,7 +208,13 @@ public final class RawRequest {
   }
 
   private HttpResult execute(SdkHttpFullRequest request) {
-    return execute(http, request);
+    HttpResult r = execute(http, request);
+    if (r.status() == 503 && retried != null) {
+      // S3's "retry this" (see TargetClients): every client sends it once more.
+      retried.incrementAndGet();
+      r = execute(http, request);
+    }
+    return r;
   }
 
   static HttpResult execute(SdkHttpClient http, SdkHttpFullRequest request) {

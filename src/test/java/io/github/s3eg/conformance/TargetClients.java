@@ -17,8 +17,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The clients the Java cases use on one target, shared by all cases of a run (they are
- * thread-safe). A case sees the target's first answer: the SDK retries only a request that never
- * got one (a pooled connection the server had closed), never an error status.
+ * thread-safe). A case sees the target's first answer, with two exceptions every S3 client makes: a
+ * request that got no answer (a pooled connection the server had closed) and a {@code 503} (S3's
+ * "retry this", e.g. after the gateway reused a backend connection S3Proxy had just closed) are
+ * sent once more. Retries are counted ({@link #retried}) and reported.
  */
 final class TargetClients implements AutoCloseable {
 
@@ -72,10 +74,27 @@ final class TargetClients implements AutoCloseable {
                     .retryStrategy(
                         StandardRetryStrategy.builder()
                             .maxAttempts(3)
-                            .retryOnException(TargetClients::neverAnswered)
+                            .retryOnException(this::retryable)
                             .backoffStrategy(BackoffStrategy.retryImmediately())
                             .circuitBreakerEnabled(false)
                             .build()));
+  }
+
+  /** Requests sent again: no answer, or 503. */
+  final java.util.concurrent.atomic.AtomicInteger retried =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private boolean retryable(Throwable t) {
+    boolean retry = serviceUnavailable(t) || neverAnswered(t);
+    if (retry) {
+      retried.incrementAndGet();
+    }
+    return retry;
+  }
+
+  static boolean serviceUnavailable(Throwable t) {
+    return t instanceof software.amazon.awssdk.awscore.exception.AwsServiceException e
+        && e.statusCode() == 503;
   }
 
   /** A request that failed on the connection before any answer (not an S3 error). */
