@@ -73,10 +73,11 @@ class Context:
 RETRIED = {"count": 0}
 
 
-def retry_once_on_503(response=None, attempts=1, **kwargs):
+def retry_on_503(response=None, attempts=1, **kwargs):
     """A 503 is S3's "retry this" (e.g. the gateway reused a backend connection S3Proxy had just
-    closed): like every client, send the request once more. Anything else is the first answer."""
-    if response is not None and attempts < 2 and response[0] is not None:
+    closed): send the request again, up to 3 attempts as the SDKs' standard retry mode does.
+    Anything else is the first answer."""
+    if response is not None and attempts < 3 and response[0] is not None:
         if response[0].status_code == 503:
             RETRIED["count"] += 1
             return 0
@@ -100,7 +101,7 @@ def client(args, access_key=None, secret_key=None, **config):
         region_name="us-east-1",
         config=Config(**settings),
     )
-    s3.meta.events.register("needs-retry.s3", retry_once_on_503)
+    s3.meta.events.register("needs-retry.s3", retry_on_503)
     return s3
 
 
@@ -148,7 +149,8 @@ def equal(actual, expected, what):
 
 
 def data(size):
-    """Deterministic bytes of a given size."""
-    return bytes((i * 31 + size) % 251 for i in range(size))
+    """Deterministic bytes of a given size (a 251-byte pattern, offset by the size, repeated)."""
+    pattern = bytes((i * 31 + size) % 251 for i in range(251))
+    return (pattern * (size // 251 + 1))[:size]
 
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,35 +58,27 @@ class ConformanceSuiteTest {
     for (BackendStarter starter : backends()) {
       try (ConformanceBackend backend = starter.start()) {
         long start = System.nanoTime();
-        Map<String, Outcome> direct = new LinkedHashMap<>();
-        Map<String, Outcome> gateway = new LinkedHashMap<>();
         // The boto3 cases run in their own processes meanwhile (other bucket names).
         PythonCaseRunner.Run pythonDirect =
             PythonCaseRunner.start(backend.direct(), backend.capabilities(), only.pattern(), work);
         PythonCaseRunner.Run pythonGateway =
             PythonCaseRunner.start(backend.gateway(), backend.capabilities(), only.pattern(), work);
-        int retried = 0;
+        TargetOutcomes onBackend;
+        TargetOutcomes throughGateway;
         try {
-          for (JavaCaseRunner.Result r :
-              List.of(
-                  JavaCaseRunner.run(
-                      javaCases, backend.direct(), backend.capabilities(), parallelism),
-                  pythonDirect.await())) {
-            direct.putAll(r.outcomes());
-            retried += r.retried();
-          }
-          for (JavaCaseRunner.Result r :
-              List.of(
-                  JavaCaseRunner.run(
-                      javaCases, backend.gateway(), backend.capabilities(), parallelism),
-                  pythonGateway.await())) {
-            gateway.putAll(r.outcomes());
-            retried += r.retried();
-          }
+          onBackend =
+              JavaCaseRunner.run(javaCases, backend.direct(), backend.capabilities(), parallelism)
+                  .plus(pythonDirect.await());
+          throughGateway =
+              JavaCaseRunner.run(javaCases, backend.gateway(), backend.capabilities(), parallelism)
+                  .plus(pythonGateway.await());
         } finally {
           pythonDirect.stop();
           pythonGateway.stop();
         }
+        Map<String, Outcome> direct = onBackend.outcomes();
+        Map<String, Outcome> gateway = throughGateway.outcomes();
+        int retried = onBackend.retried() + throughGateway.retried();
         DifferentialReport report =
             new DifferentialReport(backend.name(), direct, gateway, exceptions);
         reports.add(report);

@@ -22,10 +22,7 @@ final class JavaCaseRunner {
 
   private JavaCaseRunner() {}
 
-  /** The outcomes, and how many requests were sent again after a 503 or no answer. */
-  record Result(Map<String, Outcome> outcomes, int retried) {}
-
-  static Result run(
+  static TargetOutcomes run(
       List<ConformanceCase> cases, Target target, Set<Capability> capabilities, int parallelism)
       throws InterruptedException {
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
@@ -57,7 +54,7 @@ final class JavaCaseRunner {
         }
       }
     }
-    return new Result(outcomes, clients.retried.get());
+    return new TargetOutcomes(outcomes, clients.retried.get());
   }
 
   private static Outcome runOne(ConformanceCase c, CaseContext context) {

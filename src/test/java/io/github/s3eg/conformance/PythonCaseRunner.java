@@ -47,7 +47,7 @@ final class PythonCaseRunner {
     }
 
     /** Waits for the script and reads its outcomes. */
-    JavaCaseRunner.Result await() throws IOException, InterruptedException {
+    TargetOutcomes await() throws IOException, InterruptedException {
       String text = finish(process, log);
       if (!Files.exists(out)) {
         throw new AssertionError("the boto3 cases wrote no results:\n" + text);
@@ -61,7 +61,7 @@ final class PythonCaseRunner {
             name,
             new Outcome(name, status, n.path("detail").asText(""), n.path("millis").asLong()));
       }
-      return new JavaCaseRunner.Result(outcomes, results.path("retried").asInt());
+      return new TargetOutcomes(outcomes, results.path("retried").asInt());
     }
   }
 

@@ -209,8 +209,8 @@ public final class RawRequest {
 
   private HttpResult execute(SdkHttpFullRequest request) {
     HttpResult r = execute(http, request);
-    if (r.status() == 503 && retried != null) {
-      // S3's "retry this" (see TargetClients): every client sends it once more.
+    // S3's "retry this" (see TargetClients): up to 3 attempts, as the SDKs' standard mode.
+    for (int attempt = 2; r.status() == 503 && attempt <= TargetClients.ATTEMPTS; attempt++) {
       retried.incrementAndGet();
       r = execute(http, request);
     }

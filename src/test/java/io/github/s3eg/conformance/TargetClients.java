@@ -24,6 +24,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 final class TargetClients implements AutoCloseable {
 
+  /** Attempts of a request answered 503 or not at all (the SDKs' standard retry mode). */
+  static final int ATTEMPTS = 3;
+
   final Target target;
 
   /** Checksums only where S3 requires them (what S3Proxy 2.9 accepts): most cases. */
@@ -73,7 +76,7 @@ final class TargetClients implements AutoCloseable {
                 o.apiCallTimeout(Duration.ofSeconds(90))
                     .retryStrategy(
                         StandardRetryStrategy.builder()
-                            .maxAttempts(3)
+                            .maxAttempts(ATTEMPTS)
                             .retryOnException(this::retryable)
                             .backoffStrategy(BackoffStrategy.retryImmediately())
                             .circuitBreakerEnabled(false)

@@ -139,6 +139,15 @@ class HostileInputTest {
     assertNothingReachedTheBackend();
   }
 
+  @org.junit.jupiter.api.Test
+  void createBucketWithAnUnderscoreIsAnInvalidBucketName() throws Exception {
+    // Addressable (legacy buckets may have one), but S3 creates no such bucket; the backend client
+    // refuses to, which used to surface as a 500.
+    RawHttp.Response r = send("PUT /under_score_bucket HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    assertError(r, 400, "InvalidBucketName");
+    assertNothingReachedTheBackend();
+  }
+
   @ParameterizedTest(name = "CreateBucket, {0}: MalformedXML")
   @MethodSource("hostileXml")
   void hostileCreateBucketConfigurationsAreMalformedXml(String name, String document)
