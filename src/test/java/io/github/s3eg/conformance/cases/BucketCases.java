@@ -145,6 +145,18 @@ final class BucketCases {
           assertThat(r.status()).as(r.toString()).isEqualTo(204);
         });
     t.add(
+        "buckets/delete-with-upload-in-progress",
+        "DeleteBucket succeeds when no object remains, even with a multipart upload in progress",
+        c -> {
+          String id = c.s3().createMultipartUpload(r -> r.bucket(c.bucket()).key("mp")).uploadId();
+          c.s3()
+              .uploadPart(
+                  r -> r.bucket(c.bucket()).key("mp").uploadId(id).partNumber(1),
+                  RequestBody.fromBytes(bytes(100)));
+          HttpResult r = c.request("DELETE").bucket(c.bucket()).send();
+          assertThat(r.status()).as(r.toString()).isEqualTo(204);
+        });
+    t.add(
         "buckets/list-contains-new",
         "ListBuckets lists a new bucket with its CreationDate",
         c -> {
