@@ -13,6 +13,7 @@ import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditEventsEndpoint;
@@ -33,6 +34,7 @@ import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
+import io.github.s3eg.pipeline.ObjectAttributes;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
@@ -167,6 +169,7 @@ final class GatewayAssembly implements AutoCloseable {
         "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
+    registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
     registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);
@@ -185,6 +188,8 @@ final class GatewayAssembly implements AutoCloseable {
     MultipartState multipartState = new MultipartState(backend);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
+    MultipartChecksums multipartChecksums = new MultipartChecksums(backend);
+    decryption.readChecksums(multipartChecksums);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
@@ -199,7 +204,8 @@ final class GatewayAssembly implements AutoCloseable {
             decryption,
             multipartState,
             multipartIndexes,
-            ops.metrics()));
+            ops.metrics(),
+            multipartChecksums));
     registry.bind("healthEndpoint", new HealthEndpoint());
     server.routerBindings().forEach(registry::bind);
   }

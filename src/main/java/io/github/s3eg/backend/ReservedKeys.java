@@ -34,6 +34,19 @@ public final class ReservedKeys {
     return PREFIX + "index/" + sha256(key);
   }
 
+  /** Where the checksum record of the multipart object {@code key} lives. */
+  public static String checksums(String key) {
+    return PREFIX + "sums/" + sha256(key);
+  }
+
+  /**
+   * The folder of the part checksum markers of upload {@code uploadId} of {@code key} (one empty
+   * object per part, its checksum in its name, so that one listing reads them all).
+   */
+  public static String partChecksums(String key, String uploadId) {
+    return PREFIX + "parts/" + sha256(key + "\u0000" + uploadId) + "/";
+  }
+
   private static String sha256(String s) {
     try {
       return HexFormat.of()

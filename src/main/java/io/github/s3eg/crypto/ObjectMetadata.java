@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #KEK}</td><td>{@link KeyReference#encode()} of the wrapping KEK</td></tr>
  *   <tr><td>{@value #DEK}</td><td>the wrapped DEK, base64</td></tr>
  *   <tr><td>{@value #ETAG}</td><td>optional {@link EtagTrailer}, written after the body</td></tr>
+ *   <tr><td>{@value #CHECKSUM}</td><td>optional {@link ChecksumSeal}: the client's checksum</td></tr>
  * </table>
  *
  * <p>Format version 2 (a compressed object) has the same entries with {@code s3eg-v = 2}, plus
@@ -54,16 +55,17 @@ public final class ObjectMetadata {
   public static final String DEK = "s3eg-dek";
   public static final String ETAG = "s3eg-etag";
   public static final String COMPRESSION = "s3eg-cmp";
+  public static final String CHECKSUM = "s3eg-sum";
 
   /** Largest wrapped DEK accepted, in bytes; generous for any KEK wrap, small beside S3's 2 KB. */
   static final int MAX_WRAPPED_KEY_SIZE = 1024;
 
   private static final Set<String> KNOWN =
-      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG);
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, CHECKSUM);
   private static final Set<String> KNOWN_MULTIPART =
       Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK);
   private static final Set<String> KNOWN_COMPRESSED =
-      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, COMPRESSION);
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, COMPRESSION, CHECKSUM);
   private static final Pattern DECIMAL_VERSION = Pattern.compile("0|[1-9][0-9]{0,8}");
   private static final Pattern DECIMAL_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
 
@@ -74,11 +76,12 @@ public final class ObjectMetadata {
   private final Compression compression;
   private final WrappedKey wrappedKey;
   private final EtagTrailer trailer;
+  private final ChecksumSeal checksum;
 
   /** A version 1 (uncompressed) object's metadata. */
   public ObjectMetadata(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, WrappedKey wrappedKey) {
-    this(ObjectFormat.VERSION, algorithm, layout, header, null, wrappedKey, null);
+    this(ObjectFormat.VERSION, algorithm, layout, header, null, wrappedKey, null, null);
   }
 
   /** A version 2 (compressed) object's metadata; {@code compression} null for version 1. */
@@ -95,6 +98,7 @@ public final class ObjectMetadata {
         header,
         compression,
         wrappedKey,
+        null,
         null);
   }
 
@@ -106,7 +110,14 @@ public final class ObjectMetadata {
   public static ObjectMetadata multipart(
       Algorithm algorithm, SegmentLayout layout, StreamHeader uploadHeader, WrappedKey wrappedKey) {
     return new ObjectMetadata(
-        ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, null, wrappedKey, null);
+        ObjectFormat.MULTIPART_VERSION,
+        algorithm,
+        layout,
+        uploadHeader,
+        null,
+        wrappedKey,
+        null,
+        null);
   }
 
   private ObjectMetadata(
@@ -116,7 +127,8 @@ public final class ObjectMetadata {
       StreamHeader header,
       Compression compression,
       WrappedKey wrappedKey,
-      EtagTrailer trailer) {
+      EtagTrailer trailer,
+      ChecksumSeal checksum) {
     this.version = version;
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -124,6 +136,7 @@ public final class ObjectMetadata {
     this.compression = compression;
     this.wrappedKey = Objects.requireNonNull(wrappedKey, "wrappedKey");
     this.trailer = trailer;
+    this.checksum = checksum;
   }
 
   /** A copy with the authenticated trailer entry. */
@@ -138,12 +151,30 @@ public final class ObjectMetadata {
         header,
         compression,
         wrappedKey,
-        Objects.requireNonNull(trailer, "trailer"));
+        Objects.requireNonNull(trailer, "trailer"),
+        checksum);
+  }
+
+  /** A copy with the authenticated client checksum entry (single-PUT objects only). */
+  public ObjectMetadata withChecksum(ChecksumSeal checksum) {
+    if (version == ObjectFormat.MULTIPART_VERSION) {
+      throw new IllegalStateException("multipart objects keep their checksum beside the index");
+    }
+    return new ObjectMetadata(
+        version,
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        trailer,
+        Objects.requireNonNull(checksum, "checksum"));
   }
 
   /** A copy with another wrapped data key (a re-wrap for another name or KEK). */
   public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
-    return new ObjectMetadata(version, algorithm, layout, header, compression, rewrapped, trailer);
+    return new ObjectMetadata(
+        version, algorithm, layout, header, compression, rewrapped, trailer, checksum);
   }
 
   /** How the object is compressed; empty unless version 2. */
@@ -192,7 +223,15 @@ public final class ObjectMetadata {
     return Optional.ofNullable(trailer);
   }
 
-  /** The entries, in a fixed order; with {@value #ETAG} when a trailer is present. */
+  /** The client's checksum of the plaintext, when it sent one ({@value #CHECKSUM}). */
+  public Optional<ChecksumSeal> checksum() {
+    return Optional.ofNullable(checksum);
+  }
+
+  /**
+   * The entries, in a fixed order; with {@value #ETAG} when a trailer is present and {@value
+   * #CHECKSUM} when a checksum is.
+   */
   public Map<String, String> toMap() {
     Base64.Encoder b64 = Base64.getEncoder();
     Map<String, String> m = new LinkedHashMap<>();
@@ -207,6 +246,9 @@ public final class ObjectMetadata {
     }
     if (trailer != null) {
       m.put(ETAG, trailer.encode());
+    }
+    if (checksum != null) {
+      m.put(CHECKSUM, checksum.encode());
     }
     return m;
   }
@@ -263,8 +305,17 @@ public final class ObjectMetadata {
     String etag =
         version == ObjectFormat.COMPRESSED_VERSION ? required(entries, ETAG) : entries.get(ETAG);
     EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag, version);
+    String sum = entries.get(CHECKSUM);
+    ChecksumSeal checksum = sum == null ? null : ChecksumSeal.parse(sum, version);
     return new ObjectMetadata(
-        version, algorithm, layout, header, compression, new WrappedKey(kek, wrapped), trailer);
+        version,
+        algorithm,
+        layout,
+        header,
+        compression,
+        new WrappedKey(kek, wrapped),
+        trailer,
+        checksum);
   }
 
   private static Map<String, String> cryptoEntries(Map<String, String> userMetadata)

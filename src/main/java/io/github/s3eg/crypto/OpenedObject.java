@@ -26,11 +26,28 @@ public final class OpenedObject {
   private final ObjectMetadata metadata;
   private final SegmentedAead aead;
   private final byte[] indexMacKey;
+  private final byte[] checksumMacKey;
 
-  OpenedObject(ObjectMetadata metadata, SegmentedAead aead, byte[] indexMacKey) {
+  OpenedObject(
+      ObjectMetadata metadata, SegmentedAead aead, byte[] indexMacKey, byte[] checksumMacKey) {
     this.metadata = metadata;
     this.aead = aead;
     this.indexMacKey = indexMacKey;
+    this.checksumMacKey = checksumMacKey;
+  }
+
+  /** The client's checksum of a single-PUT object, verified when the object was opened. */
+  public Optional<ChecksumSeal> checksum() {
+    return metadata.checksum();
+  }
+
+  /**
+   * The MAC key for a multipart upload's checksum records ({@code docs/object-format.md} §12.7); a
+   * copy the caller may keep for the request.
+   */
+  public byte[] multipartChecksumKey() {
+    requireMultipart();
+    return checksumMacKey.clone();
   }
 
   /** Whether this is a multipart upload or an object completed from one (format version 3). */

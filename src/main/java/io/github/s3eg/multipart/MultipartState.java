@@ -192,11 +192,15 @@ public final class MultipartState {
     return Optional.ofNullable(indexes.getIfPresent(new Name(bucket, ReservedKeys.index(key))));
   }
 
-  /** Deletes the index of {@code key}, if any (deleting the object deletes its index). */
+  /**
+   * Deletes the index of {@code key} and its checksum record, if any (deleting the object deletes
+   * them).
+   */
   public void deleteIndex(String bucket, String key) {
     Name name = new Name(bucket, ReservedKeys.index(key));
     indexes.invalidate(name);
     delete(name);
+    delete(new Name(bucket, ReservedKeys.checksums(key)));
     notePartCount(bucket, name.key(), 0);
   }
 

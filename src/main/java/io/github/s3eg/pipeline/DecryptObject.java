@@ -5,15 +5,18 @@ import io.github.s3eg.crypto.BoundedInputStream;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.CryptoIOException;
+import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,10 +61,14 @@ public final class DecryptObject {
   /** Exchange property: the ETag to show when it is not in the object's metadata (multipart). */
   static final String ETAG = "s3Etag";
 
+  /** Exchange property: a multipart object's checksum, when the client asked for it. */
+  static final String CHECKSUM = "s3Checksum";
+
   private final ObjectDecryptor decryptor;
   private final BackendClients backend;
   private final boolean allowPlaintextReads;
   private MultipartIndexes multipartIndexes;
+  private MultipartChecksums multipartChecksums;
 
   public DecryptObject(
       ObjectDecryptor decryptor, BackendClients backend, boolean allowPlaintextReads) {
@@ -73,6 +80,26 @@ public final class DecryptObject {
   /** Enables reading multipart objects (their indexes are found through {@code indexes}). */
   public void readMultipart(MultipartIndexes indexes) {
     this.multipartIndexes = indexes;
+  }
+
+  /** Enables showing multipart objects' checksums (their records are found through it). */
+  public void readChecksums(MultipartChecksums checksums) {
+    this.multipartChecksums = checksums;
+  }
+
+  /** A multipart object's checksum, when its upload chose an algorithm; one backend read. */
+  Optional<ObjectChecksum> multipartChecksum(OpenedObject opened, S3Request s3) {
+    if (multipartChecksums == null) {
+      return Optional.empty();
+    }
+    return multipartChecksums.record(opened, s3.bucket(), s3.key()).map(ObjectChecksum::of);
+  }
+
+  /** A multipart object's checksum record (object and part checksums), if any. */
+  Optional<MultipartChecksumRecord> multipartChecksumRecord(OpenedObject opened, S3Request s3) {
+    return multipartChecksums == null
+        ? Optional.empty()
+        : multipartChecksums.record(opened, s3.bucket(), s3.key());
   }
 
   MultipartIndexes multipartIndexes() {
@@ -222,6 +249,9 @@ public final class DecryptObject {
     MultipartIndexes.Loaded loaded =
         multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal, r.eTag());
     exchange.setProperty(ETAG, "\"" + loaded.etag() + "\"");
+    if (ObjectChecksum.requested(s3) && s3.header("Range") == null) {
+      multipartChecksum(opened, s3).ifPresent(c -> exchange.setProperty(CHECKSUM, c));
+    }
     long plaintextSize = loaded.index().plaintextSize();
     Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), plaintextSize);
     if (plaintextSize == 0) {

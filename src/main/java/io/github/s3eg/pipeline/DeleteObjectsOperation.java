@@ -100,14 +100,18 @@ public final class DeleteObjectsOperation {
   }
 
   /**
-   * Deletes the multipart indexes of the deleted keys (most have none; a delete of a missing key
-   * succeeds). A failure here leaves an orphaned index that no object accepts, so it is logged, not
-   * reported to the client.
+   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; a
+   * delete of a missing key succeeds). A failure here leaves an orphaned index that no object
+   * accepts, so it is logged, not reported to the client.
    */
   private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
     List<ObjectIdentifier> indexes =
         r.deleted().stream()
-            .map(d -> ObjectIdentifier.builder().key(ReservedKeys.index(d.key())).build())
+            .flatMap(
+                d ->
+                    java.util.stream.Stream.of(
+                        ReservedKeys.index(d.key()), ReservedKeys.checksums(d.key())))
+            .map(k -> ObjectIdentifier.builder().key(k).build())
             .toList();
     if (indexes.isEmpty()) {
       return;

@@ -9,12 +9,14 @@ import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.body.ClientChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
@@ -33,6 +35,11 @@ import org.apache.camel.spi.Synchronization;
  *   <li>a body up to {@code ENCRYPTION_SPOOL_LIMIT} is encrypted into memory first;
  *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
  * </ul>
+ *
+ * <p>The client's {@code x-amz-checksum-*} of the plaintext is kept the same way, as the
+ * authenticated entry {@code s3eg-sum}: sealed up front when it came as a header, after the body
+ * when it came as an aws-chunked trailer (in memory up to the spool limit, else by the same
+ * metadata-only copy that records the ETag).
  *
  * <p>When the {@code compress} step chose compression ({@link ChooseCompression#PROPERTY}), the
  * session compresses the plaintext into frames before encrypting it (object format version 2). The
@@ -66,26 +73,40 @@ public final class EncryptObject implements Processor {
       return;
     }
     EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
+    Optional<ClientChecksum> checksum =
+        Optional.ofNullable(
+            exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class));
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.metadata());
     byte[] declaredMd5 = declaredMd5(s3);
-    boolean etagAfterUpload = false;
+    boolean sealedUpFront = checksum.isEmpty() || checksum.get().knownUpFront();
+    checksum
+        .filter(ClientChecksum::knownUpFront)
+        .ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
+    boolean metadataAfterUpload = false;
     InputStream ciphertext;
-    if (declaredMd5 != null) {
-      stored.putAll(session.sealedTrailerMetadata(declaredMd5, length));
-      ciphertext = session.encrypt(plaintext);
-    } else if (length <= spoolLimit) {
+    if (length <= spoolLimit && !(declaredMd5 != null && sealedUpFront)) {
       byte[] sealed = session.encrypt(plaintext).readAllBytes();
       stored.putAll(session.sealedTrailerMetadata());
+      checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
       ciphertext = new ByteArrayInputStream(sealed);
     } else {
+      if (declaredMd5 != null) {
+        stored.putAll(session.sealedTrailerMetadata(declaredMd5, length));
+      }
       ciphertext = session.encrypt(plaintext);
-      etagAfterUpload = true;
+      metadataAfterUpload = declaredMd5 == null || !sealedUpFront;
     }
     exchange.setProperty(
-        UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, etagAfterUpload));
+        UploadPlan.PROPERTY,
+        new UploadPlan(headers, stored, session, metadataAfterUpload, checksum));
     exchange.setProperty(ObjectOperations.BODY_LENGTH, session.ciphertextSize(length));
     exchange.getIn().setBody(ciphertext);
+  }
+
+  private static Map<String, String> sealedChecksum(
+      EncryptionSession session, ClientChecksum checksum) {
+    return session.sealedChecksumMetadata(checksum.algorithm().name(), checksum.value());
   }
 
   private void encryptCompressed(
@@ -102,7 +123,12 @@ public final class EncryptObject implements Processor {
     exchange.getExchangeExtension().addOnCompletion(new SpoolCleanup(spool));
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.completeMetadata());
-    exchange.setProperty(UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, false));
+    Optional<ClientChecksum> checksum =
+        Optional.ofNullable(
+            exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class));
+    checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
+    exchange.setProperty(
+        UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, false, checksum));
     exchange.setProperty(ObjectOperations.BODY_LENGTH, spool.length());
     exchange.getIn().setBody(spool.open());
   }

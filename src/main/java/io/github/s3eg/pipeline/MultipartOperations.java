@@ -10,6 +10,8 @@ import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.crypto.PartChecksumMarker;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.ObjectHeaders;
@@ -18,6 +20,14 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.body.ChecksumAlgorithm;
+import io.github.s3eg.s3.body.ClientChecksum;
+import io.github.s3eg.s3.checksum.ChecksumComputingStream;
+import io.github.s3eg.s3.checksum.CompleteChecks;
+import io.github.s3eg.s3.checksum.CompletedChecksum;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.s3.checksum.PartChecksum;
+import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlReader;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.io.IOException;
@@ -25,11 +35,14 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +81,8 @@ public final class MultipartOperations {
   static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
 
   private static final String PART = "s3Part";
+  private static final String PART_CHECKSUM = "s3PartChecksum";
+  private static final String UPLOAD = "s3Upload";
 
   private final BackendClients backend;
   private final ObjectEncryptor encryptor;
@@ -75,6 +90,7 @@ public final class MultipartOperations {
   private final MultipartState state;
   private final PlaintextReader reader;
   private final GatewayMetrics metrics;
+  private final MultipartChecksums checksums;
 
   MultipartOperations(
       BackendClients backend,
@@ -82,13 +98,15 @@ public final class MultipartOperations {
       ObjectDecryptor decryptor,
       MultipartState state,
       PlaintextReader reader,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      MultipartChecksums checksums) {
     this.backend = backend;
     this.encryptor = encryptor;
     this.decryptor = decryptor;
     this.state = state;
     this.reader = reader;
     this.metrics = metrics;
+    this.checksums = checksums;
   }
 
   /** The bean the routes name, with its collaborators. */
@@ -99,14 +117,16 @@ public final class MultipartOperations {
       DecryptObject decryption,
       MultipartState state,
       io.github.s3eg.multipart.MultipartIndexes indexes,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      MultipartChecksums checksums) {
     return new MultipartOperations(
         backend,
         encryptor,
         decryptor,
         state,
         new PlaintextReader(backend, decryption, indexes),
-        metrics);
+        metrics,
+        checksums);
   }
 
   // ---- CreateMultipartUpload: POST /bucket/key?uploads
@@ -115,6 +135,7 @@ public final class MultipartOperations {
     S3Request s3 = ObjectOperations.request(exchange);
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
+    Optional<UploadChecksum> checksum = UploadChecksum.fromCreate(s3);
     ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(crypto.toMap());
@@ -134,7 +155,9 @@ public final class MultipartOperations {
     }
     CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
     try {
-      state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), crypto.toMap());
+      Map<String, String> record = new LinkedHashMap<>(crypto.toMap());
+      checksum.ifPresent(c -> record.put(UploadChecksum.RECORD_ENTRY, c.encode()));
+      state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), record);
     } catch (RuntimeException e) {
       // Without its record no part could be encrypted: leave no upload behind.
       abortQuietly(s3.bucket(), s3.key(), r.uploadId());
@@ -147,7 +170,13 @@ public final class MultipartOperations {
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
             .element("UploadId", r.uploadId());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    S3Response response = S3Response.xml(200, xml.toBytes());
+    checksum.ifPresent(
+        c ->
+            response
+                .header("x-amz-checksum-algorithm", c.algorithm().name())
+                .header("x-amz-checksum-type", c.type().name()));
+    exchange.setProperty(S3Response.PROPERTY, response);
   }
 
   // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
@@ -161,10 +190,18 @@ public final class MultipartOperations {
       throw new S3Exception(
           S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
     }
-    OpenedObject upload = openUpload(s3);
-    EncryptedPart part =
-        upload.encryptPart(partNumber, length, exchange.getIn().getBody(InputStream.class));
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    InputStream plaintext = exchange.getIn().getBody(InputStream.class);
+    PartChecksum checksum =
+        PartChecksum.of(
+            UploadChecksum.fromRecord(record),
+            exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class),
+            plaintext);
+    EncryptedPart part = upload.encryptPart(partNumber, length, checksum.stream());
     exchange.setProperty(PART, part);
+    exchange.setProperty(PART_CHECKSUM, checksum);
+    exchange.setProperty(UPLOAD, upload);
     exchange.setProperty(ObjectOperations.BODY_LENGTH, part.ciphertextSize());
     exchange.getIn().setBody(part.stream());
   }
@@ -173,26 +210,41 @@ public final class MultipartOperations {
   public void uploadPart(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     EncryptedPart part = exchange.getProperty(PART, EncryptedPart.class);
+    PartChecksum checksum = exchange.getProperty(PART_CHECKSUM, PartChecksum.class);
     long started = System.nanoTime();
-    backend
-        .uploads()
-        .uploadPart(
-            UploadPartRequest.builder()
-                .bucket(s3.bucket())
-                .key(s3.key())
-                .uploadId(s3.param("uploadId"))
-                .partNumber(partNumber(s3))
-                .contentLength(part.ciphertextSize())
-                .build(),
-            ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
+    UploadPartResponse stored =
+        backend
+            .uploads()
+            .uploadPart(
+                UploadPartRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .uploadId(s3.param("uploadId"))
+                    .partNumber(partNumber(s3))
+                    .contentLength(part.ciphertextSize())
+                    .build(),
+                ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
     if (!part.isComplete()) {
       throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
     }
     metrics.recordEncryption(
         "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\""));
+    S3Response response = S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
+    Optional<ObjectChecksum> value = checksum == null ? Optional.empty() : checksum.value();
+    if (value.isPresent() && checksum.recorded()) {
+      // Kept until Complete, bound to the stored part by its backend ETag.
+      checksums.recordPart(
+          s3.bucket(),
+          s3.key(),
+          s3.param("uploadId"),
+          exchange.getProperty(UPLOAD, OpenedObject.class),
+          partNumber(s3),
+          stored.eTag(),
+          value.get().algorithm().name(),
+          value.get().value());
+    }
+    value.ifPresent(v -> v.writeValueTo(response));
+    exchange.setProperty(S3Response.PROPERTY, response);
   }
 
   // ---- UploadPartCopy: PUT ...?partNumber&uploadId with x-amz-copy-source
@@ -203,7 +255,9 @@ public final class MultipartOperations {
     int partNumber = partNumber(s3);
     CopyOperation.CopySource source =
         CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
-    OpenedObject upload = openUpload(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
     PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
     CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());
     String range = s3.header("x-amz-copy-source-range");
@@ -226,7 +280,11 @@ public final class MultipartOperations {
         throw new S3Exception(
             S3ErrorCode.ENTITY_TOO_LARGE, "A part copy cannot exceed 5 GiB; give a range.");
       }
-      EncryptedPart part = upload.encryptPart(partNumber, src.length(), src.stream());
+      // The upload's checksum of the copied range is computed here, as S3 does for a part copy.
+      ChecksumComputingStream computed =
+          checksum.map(c -> new ChecksumComputingStream(src.stream(), c.algorithm())).orElse(null);
+      EncryptedPart part =
+          upload.encryptPart(partNumber, src.length(), computed != null ? computed : src.stream());
       UploadPartResponse r =
           backend
               .uploads()
@@ -247,6 +305,21 @@ public final class MultipartOperations {
               .root("CopyPartResult")
               .element("LastModified", ObjectHeaders.xmlDate(java.time.Instant.now()))
               .element("ETag", "\"" + part.plaintextEtag() + "\"");
+      if (computed != null) {
+        byte[] value = computed.value();
+        checksums.recordPart(
+            s3.bucket(),
+            s3.key(),
+            s3.param("uploadId"),
+            upload,
+            partNumber,
+            r.eTag(),
+            checksum.get().algorithm().name(),
+            value);
+        xml.element(
+            ObjectChecksum.elementName(checksum.get().algorithm()),
+            Base64.getEncoder().encodeToString(value));
+      }
       exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
     } finally {
       src.release().run();
@@ -259,8 +332,16 @@ public final class MultipartOperations {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
     List<RequestedPart> requested = requestedParts(exchange.getIn().getBody(InputStream.class));
-    OpenedObject upload = openUpload(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
+    CompleteChecks.checkType(s3, checksum);
     Map<Integer, Part> stored = storedParts(s3.bucket(), s3.key(), uploadId);
+    Map<Integer, List<PartChecksumMarker>> markers =
+        checksum.isPresent()
+            ? checksums.partMarkers(s3.bucket(), s3.key(), uploadId, upload)
+            : Map.of();
+    List<CompletedChecksum.Part> partChecksums = new ArrayList<>();
 
     List<CompletedPart> completed = new ArrayList<>(requested.size());
     List<MultipartIndex.Part> entries = new ArrayList<>(requested.size());
@@ -289,12 +370,26 @@ public final class MultipartOperations {
                 "Your proposed upload is smaller than the minimum allowed object size.")
             .with("PartNumber", Integer.toString(want.number()));
       }
+      if (checksum.isPresent()) {
+        partChecksums.add(
+            new CompletedChecksum.Part(
+                want.number(),
+                CompleteChecks.partChecksum(
+                    checksum.get(),
+                    want.number(),
+                    want.checksums().get(checksum.get().algorithm()),
+                    MultipartChecksums.recorded(markers, want.number(), have.eTag())),
+                plaintextSize));
+      }
       md5s.update(want.md5());
       completed.add(CompletedPart.builder().partNumber(want.number()).eTag(have.eTag()).build());
       entries.add(new MultipartIndex.Part(want.number(), plaintextSize));
     }
     MultipartIndex index =
         new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
+    Optional<ObjectChecksum> objectChecksum =
+        checksum.map(c -> CompletedChecksum.of(c, partChecksums));
+    objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
     CompleteMultipartUploadResponse r =
         backend
             .uploads()
@@ -307,6 +402,17 @@ public final class MultipartOperations {
     // The backend accepted Complete: now (and only now) the index, then the record goes.
     try {
       state.writeIndex(s3.bucket(), s3.key(), upload.sealIndex(index, s3.bucket(), s3.key()));
+      if (objectChecksum.isPresent()) {
+        checksums.writeRecord(
+            s3.bucket(),
+            s3.key(),
+            upload,
+            CompletedChecksum.record(upload.header(), objectChecksum.get(), partChecksums));
+        checksums.deletePartMarkers(s3.bucket(), s3.key(), uploadId);
+      } else {
+        // An earlier object of this name may have left one (it would not verify, but it goes).
+        checksums.deleteRecord(s3.bucket(), s3.key());
+      }
       state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
     } catch (RuntimeException e) {
       // The object is complete and readable without its index (its parts describe themselves).
@@ -323,13 +429,14 @@ public final class MultipartOperations {
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
             .element("ETag", "\"" + index.etag() + "\"");
+    objectChecksum.ifPresent(c -> c.writeXml(xml, c.shown()));
     if (r == null) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 
-  private record RequestedPart(int number, byte[] md5) {}
+  private record RequestedPart(int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}
 
   private static List<RequestedPart> requestedParts(InputStream body) throws IOException {
     if (body == null) {
@@ -363,7 +470,14 @@ public final class MultipartOperations {
             "The list of parts was not in ascending order. Parts must be ordered by part number.");
       }
       previous = number;
-      out.add(new RequestedPart(number, etagBytes(p.childText("ETag"))));
+      Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
+      for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+        String v = p.childText(ObjectChecksum.elementName(a));
+        if (v != null && !v.isBlank()) {
+          sums.put(a, v.trim());
+        }
+      }
+      out.add(new RequestedPart(number, etagBytes(p.childText("ETag")), sums));
     }
     return out;
   }
@@ -412,6 +526,7 @@ public final class MultipartOperations {
     String uploadId = s3.param("uploadId");
     backend.s3().abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
     state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
+    checksums.deletePartMarkers(s3.bucket(), s3.key(), uploadId);
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
   }
 
@@ -428,7 +543,13 @@ public final class MultipartOperations {
   public void listParts(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
-    OpenedObject upload = openUpload(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
+    Map<Integer, List<PartChecksumMarker>> markers =
+        checksum.isPresent()
+            ? checksums.partMarkers(s3.bucket(), s3.key(), uploadId, upload)
+            : Map.of();
     Integer marker = intParam(s3, "part-number-marker");
     Integer max = intParam(s3, "max-parts");
     ListPartsResponse r =
@@ -452,6 +573,10 @@ public final class MultipartOperations {
             .element("MaxParts", max == null ? 1000 : max)
             .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
             .element("StorageClass", "STANDARD");
+    checksum.ifPresent(
+        c ->
+            xml.element("ChecksumAlgorithm", c.algorithm().name())
+                .element("ChecksumType", c.type().name()));
     for (Part p : r.parts()) {
       long size;
       try {
@@ -465,8 +590,14 @@ public final class MultipartOperations {
           .element("PartNumber", p.partNumber())
           .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
           .element("ETag", p.eTag())
-          .element("Size", size)
-          .end();
+          .element("Size", size);
+      MultipartChecksums.recorded(markers, p.partNumber(), p.eTag())
+          .ifPresent(
+              c ->
+                  xml.element(
+                      ObjectChecksum.elementName(checksum.get().algorithm()),
+                      Base64.getEncoder().encodeToString(c)));
+      xml.end();
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
@@ -526,12 +657,20 @@ public final class MultipartOperations {
   // ---- helpers
 
   private OpenedObject openUpload(S3Request s3) throws CryptoException {
+    return openUpload(s3, uploadRecord(s3));
+  }
+
+  /** The record of the request's upload (NoSuchUpload without one). */
+  private Map<String, String> uploadRecord(S3Request s3) {
     String uploadId = s3.param("uploadId");
     if (uploadId == null || uploadId.isEmpty()) {
       throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD, "The specified upload does not exist.");
     }
-    OpenedObject upload =
-        decryptor.open(s3.bucket(), s3.key(), state.uploadRecord(s3.bucket(), s3.key(), uploadId));
+    return state.uploadRecord(s3.bucket(), s3.key(), uploadId);
+  }
+
+  private OpenedObject openUpload(S3Request s3, Map<String, String> record) throws CryptoException {
+    OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), record);
     if (!upload.isMultipart()) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
     }

@@ -18,6 +18,7 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -195,6 +196,10 @@ public final class ObjectOperations {
     S3Response response =
         objectAnswer(body.range() != null ? 206 : 200, s3, clientHeaders(r), etag, r.lastModified())
             .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    if (body.range() == null && s3.header("Range") == null) {
+      shownChecksum(s3, exchange.getProperty(DecryptObject.CHECKSUM, ObjectChecksum.class), opened)
+          .ifPresent(c -> c.writeTo(response));
+    }
     long started = System.nanoTime();
     String algorithm = opened == null ? "none" : opened.algorithm().configName();
     response.stream(
@@ -236,6 +241,7 @@ public final class ObjectOperations {
     Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
     String etag;
     long size;
+    ObjectChecksum multipartChecksum = null;
     if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           decryption
@@ -243,6 +249,9 @@ public final class ObjectOperations {
               .load(opened.get(), s3.bucket(), s3.key(), r.contentLength(), r.eTag());
       etag = "\"" + loaded.etag() + "\"";
       size = loaded.index().plaintextSize();
+      if (ObjectChecksum.requested(s3)) {
+        multipartChecksum = decryption.multipartChecksum(opened.get(), s3).orElse(null);
+      }
     } else {
       etag = etag(opened.orElse(null), r.eTag());
       size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
@@ -257,10 +266,29 @@ public final class ObjectOperations {
             r.cacheControl(),
             r.expiresString(),
             r.metadata());
-    exchange.setProperty(
-        S3Response.PROPERTY,
+    S3Response response =
         objectAnswer(200, s3, headers, etag, r.lastModified())
-            .header("Content-Length", Long.toString(size)));
+            .header("Content-Length", Long.toString(size));
+    if (s3.header("Range") == null) {
+      shownChecksum(s3, multipartChecksum, opened.orElse(null)).ifPresent(c -> c.writeTo(response));
+    }
+    exchange.setProperty(S3Response.PROPERTY, response);
+  }
+
+  /**
+   * The checksum a GET or HEAD shows: only when the client asks ({@code x-amz-checksum-mode:
+   * ENABLED}), as S3 does; a multipart object's from its checksum record, a single PUT's from its
+   * authenticated metadata.
+   */
+  static Optional<ObjectChecksum> shownChecksum(
+      S3Request s3, ObjectChecksum multipart, OpenedObject opened) {
+    if (!ObjectChecksum.requested(s3)) {
+      return Optional.empty();
+    }
+    if (multipart != null) {
+      return Optional.of(multipart);
+    }
+    return opened == null ? Optional.empty() : opened.checksum().map(ObjectChecksum::of);
   }
 
   // ---- PutObject
@@ -303,17 +331,20 @@ public final class ObjectOperations {
     if (plan.etagAfterUpload()) {
       recordEtag(s3, plan, r.eTag());
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("ETag", etag));
+    S3Response response = S3Response.status(200).header("ETag", etag);
+    plan.answeredChecksum().ifPresent(c -> c.writeTo(response));
+    exchange.setProperty(S3Response.PROPERTY, response);
   }
 
   /**
-   * Adds the authenticated ETag entry with a metadata-only copy of the object onto itself. Only if
-   * the backend object is still the one just written (copy-source-if-match): a concurrent writer's
-   * object is never given this ETag. If this fails, the object stays readable with a non-MD5 ETag.
+   * Adds the authenticated ETag entry (and the client's trailing checksum) with a metadata-only
+   * copy of the object onto itself. Only if the backend object is still the one just written
+   * (copy-source-if-match): a concurrent writer's object is never given this ETag. If this fails,
+   * the object stays readable with a non-MD5 ETag.
    */
   void recordEtag(S3Request s3, UploadPlan plan, String backendEtag) {
     Map<String, String> metadata = new LinkedHashMap<>(plan.storedMetadata());
-    metadata.putAll(plan.session().sealedTrailerMetadata());
+    metadata.putAll(plan.metadataAfterUpload());
     CopyObjectRequest.Builder c =
         CopyObjectRequest.builder()
             .sourceBucket(s3.bucket())

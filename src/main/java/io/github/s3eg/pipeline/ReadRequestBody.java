@@ -25,6 +25,12 @@ import org.apache.camel.Processor;
  */
 public final class ReadRequestBody implements Processor {
 
+  /**
+   * Exchange property: the {@link io.github.s3eg.s3.body.ClientChecksum} the body is verified
+   * against, when the client sent an {@code x-amz-checksum-*} header or trailer.
+   */
+  public static final String CLIENT_CHECKSUM = "s3ClientChecksum";
+
   private final long idleTimeoutMillis;
 
   public ReadRequestBody(long idleTimeoutMillis) {
@@ -75,6 +81,7 @@ public final class ReadRequestBody implements Processor {
     }
     exchange.setProperty(
         ObjectOperations.BODY_LENGTH, body.contentLength() < 0 ? 0L : body.contentLength());
+    body.checksum().ifPresent(c -> exchange.setProperty(CLIENT_CHECKSUM, c));
     exchange.getIn().setBody(body.stream());
   }
 }

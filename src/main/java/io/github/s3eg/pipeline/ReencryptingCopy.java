@@ -60,6 +60,15 @@ final class ReencryptingCopy {
     this.objects = objects;
   }
 
+  /** The source's authenticated client checksum goes with the plaintext, sealed anew. */
+  private static void keepChecksum(
+      Optional<OpenedObject> opened, EncryptionSession session, Map<String, String> metadata) {
+    opened
+        .flatMap(OpenedObject::checksum)
+        .ifPresent(
+            c -> metadata.putAll(session.sealedChecksumMetadata(c.algorithm(), c.checksum())));
+  }
+
   /** Whether a source must be re-encrypted rather than copied server-side. */
   boolean needed(Optional<OpenedObject> source) {
     return source.isEmpty() || source.get().algorithm() != encryptor.algorithm();
@@ -93,12 +102,14 @@ final class ReencryptingCopy {
         try (UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
+          keepChecksum(opened, session, metadata);
           put(s3, headers, metadata, spool.open(), spool.length());
         }
         return;
       }
       Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
       metadata.putAll(session.metadata());
+      keepChecksum(opened, session, metadata);
       Optional<String> sourceEtagEntry = opened.flatMap(OpenedObject::plaintextEtag);
       sourceEtagEntry.ifPresent(
           md5 ->

@@ -25,7 +25,6 @@ public final class RejectUnsupported implements Processor {
           "accelerate",
           "acl",
           "analytics",
-          "attributes",
           "cors",
           "encryption",
           "intelligent-tiering",

@@ -54,6 +54,32 @@ class ObjectTamperTest {
   }
 
   @Test
+  void aChecksumEntryIsAuthenticatedAndBoundToItsObject() throws Exception {
+    EncryptionSession s =
+        new ObjectEncryptor(KEYS, Algorithm.AES256_GCM, 16 * 1024).begin("b", "k");
+    byte[] plaintext = Streams.randomBytes(9, 1000);
+    Streams.readAll(s.encrypt(new ByteArrayInputStream(plaintext)));
+    byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(plaintext);
+    Map<String, String> metadata = new LinkedHashMap<>(s.completeMetadata());
+    metadata.putAll(s.sealedChecksumMetadata("SHA256", sha));
+    assertThat(DECRYPTOR.open("b", "k", metadata).checksum().orElseThrow().checksum())
+        .isEqualTo(sha);
+    // Old objects without the entry still open, with no checksum.
+    assertThat(DECRYPTOR.open("b", "k", s.completeMetadata()).checksum()).isEmpty();
+    // Another value, or another object's entry, does not verify.
+    byte[] other = sha.clone();
+    other[0] ^= 1;
+    Map<String, String> altered = new LinkedHashMap<>(s.completeMetadata());
+    String forged = ChecksumSeal.seal(1, new byte[32], "SHA256", other).encode();
+    altered.put(ObjectMetadata.CHECKSUM, forged);
+    assertOpenFails("b", "k", altered, CryptoException.MetadataAuthenticationFailed.class);
+    Stored a = put("b", "a", Algorithm.AES256_GCM, 4);
+    Map<String, String> moved = new LinkedHashMap<>(a.metadata());
+    moved.put(ObjectMetadata.CHECKSUM, metadata.get(ObjectMetadata.CHECKSUM));
+    assertOpenFails("b", "a", moved, CryptoException.MetadataAuthenticationFailed.class);
+  }
+
+  @Test
   void aRenamedOrMovedObjectDoesNotOpen() throws Exception {
     Stored a = put("bucket", "dir/a.txt", Algorithm.AES256_GCM, 1);
     assertThat(DECRYPTOR.open("bucket", "dir/a.txt", a.metadata())).isNotNull();
