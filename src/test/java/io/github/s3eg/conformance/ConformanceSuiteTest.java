@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * targets to {@code target/conformance/<backend>.tsv}.
  *
  * <p>{@code -Dconformance.cases=REGEX} runs only the cases whose names match (no verdict on stale
- * exceptions then); {@code -Dconformance.parallelism=N} runs N Java cases at a time (default 4).
+ * exceptions then, nor when a backend could not run here); {@code -Dconformance.parallelism=N} runs
+ * N Java cases at a time (default 4).
  */
 @Tag("conformance")
 class ConformanceSuiteTest {
@@ -40,7 +41,7 @@ class ConformanceSuiteTest {
 
   /** Every backend the suite runs on; add one here (and give it a name for the exceptions file). */
   static List<BackendStarter> backends() {
-    return List.of(S3ProxyConformanceBackend::start);
+    return List.of(GatewayInFront::s3proxy, GatewayInFront::ceph);
   }
 
   @TempDir Path work;
@@ -55,8 +56,19 @@ class ConformanceSuiteTest {
     assertEveryExceptionNamesACase(exceptions);
 
     List<DifferentialReport> reports = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     for (BackendStarter starter : backends()) {
-      try (ConformanceBackend backend = starter.start()) {
+      ConformanceBackend started;
+      try {
+        started = starter.start();
+      } catch (org.opentest4j.TestAbortedException unavailable) {
+        // A backend this machine cannot run outside CI (e.g. Ceph's packages missing): the others
+        // still run; under CI=true the backend fails instead of aborting.
+        skipped.add(unavailable.getMessage());
+        System.out.println("[conformance] a backend is skipped: " + unavailable.getMessage());
+        continue;
+      }
+      try (ConformanceBackend backend = started) {
         long start = System.nanoTime();
         // The boto3 cases run in their own processes meanwhile (other bucket names).
         PythonCaseRunner.Run pythonDirect =
@@ -100,7 +112,7 @@ class ConformanceSuiteTest {
         problems.add(r.details());
       }
     }
-    if (only.pattern().equals(".*")) {
+    if (only.pattern().equals(".*") && skipped.isEmpty()) {
       List<String> stale =
           DifferentialReport.stale(exceptions, reports).stream()
               .map(e -> "  line " + e.line() + ": " + e.key() + " (" + e.reason() + ")")

@@ -178,21 +178,24 @@ public final class RawRequest {
             ? () -> new ByteArrayInputStream(signedBody)
             : request.contentStreamProvider().orElse(() -> new ByteArrayInputStream(new byte[0]));
     Clock clock = signedAt == null ? Clock.systemUTC() : Clock.fixed(signedAt, ZoneOffset.UTC);
+    boolean unsigned = presign || unsignedPayload;
+    // The SDK's signer signs the payload of every plain-HTTP request whatever it is told; a
+    // presigned URL (and UNSIGNED-PAYLOAD) needs the request signed as HTTPS. The scheme is not
+    // part of the signature (the Host header is, port included), so the request goes out as HTTP.
+    SdkHttpFullRequest toSign = unsigned ? request.toBuilder().protocol("https").build() : request;
     SdkHttpRequest signed =
         AwsV4HttpSigner.create()
             .sign(
                 r -> {
                   r.identity(AwsCredentialsIdentity.create(accessKey, secretKey))
-                      .request(request)
+                      .request(toSign)
                       .payload(payload)
                       .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
                       .putProperty(AwsV4HttpSigner.REGION_NAME, Target.REGION)
                       .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
                       .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
                       .putProperty(HttpSigner.SIGNING_CLOCK, clock)
-                      .putProperty(
-                          AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED,
-                          !presign && !unsignedPayload);
+                      .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, !unsigned);
                   if (presign) {
                     r.putProperty(
                             AwsV4FamilyHttpSigner.AUTH_LOCATION,
