@@ -247,7 +247,7 @@ public final class DecryptObject {
     }
     long windowEnd = windowStart + r.contentLength() - 1;
     MultipartIndexes.Loaded loaded =
-        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal, r.eTag());
+        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal);
     exchange.setProperty(ETAG, "\"" + loaded.etag() + "\"");
     if (ObjectChecksum.requested(s3) && s3.header("Range") == null) {
       multipartChecksum(opened, s3).ifPresent(c -> exchange.setProperty(CHECKSUM, c));

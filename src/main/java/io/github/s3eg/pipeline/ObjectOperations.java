@@ -246,7 +246,7 @@ public final class ObjectOperations {
       MultipartIndexes.Loaded loaded =
           decryption
               .multipartIndexes()
-              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength(), r.eTag());
+              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       size = loaded.index().plaintextSize();
       if (ObjectChecksum.requested(s3)) {
@@ -424,8 +424,8 @@ public final class ObjectOperations {
   public void deleteObjectResponse(Exchange exchange) {
     S3Request s3 = request(exchange);
     if (multipartState != null) {
-      // A multipart object's index goes with it (a no-op delete for other objects).
-      multipartState.deleteIndex(s3.bucket(), s3.key());
+      // A multipart object's indexes go with it (one LIST finds none for other objects).
+      multipartState.deleteIndexes(s3.bucket(), s3.key());
     }
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
   }
