@@ -72,6 +72,12 @@ public final class BucketOperations {
    */
   public void createBucketRequest(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
+    if (s3.bucket().contains("_")) {
+      // Requests may address a legacy bucket named with '_'; S3 creates none (and the backend
+      // client refuses to, which would otherwise surface as a 500).
+      throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME, "The specified bucket is not valid.")
+          .with("BucketName", s3.bucket());
+    }
     CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
     java.io.InputStream body = exchange.getIn().getBody(java.io.InputStream.class);
     if (body != null) {

@@ -60,7 +60,8 @@ public final class ListOperations {
    */
   long listedSize(String bucket, S3Object o) {
     if (o.size() == null) {
-      // S3Proxy's filesystem stores keep a key ending in "/" as a directory, listed without size.
+      // A backend entry without a size (S3Proxy's filesystem store lists a key ending in '/' as a
+      // directory): nothing to derive a plaintext size from; S3 lists such a folder marker as 0.
       return 0;
     }
     Matcher m = o.eTag() == null ? null : PART_COUNT.matcher(o.eTag());
