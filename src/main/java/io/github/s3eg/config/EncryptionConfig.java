@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * How objects are encrypted: the algorithm new objects get, the algorithms that stay readable, the
- * segment size, where the key-encryption key comes from, and whether objects that were stored
- * before the gateway (no encryption metadata) may be served as they are.
+ * segment size, where the key-encryption key comes from, whether objects that were stored before
+ * the gateway (no encryption metadata) may be served as they are, and whether the gateway may start
+ * with a key that cannot read the objects already stored ({@code ENCRYPTION_ALLOW_NEW_KEY}).
  */
 public record EncryptionConfig(
     Algorithm preferredAlgorithm,
@@ -24,7 +25,11 @@ public record EncryptionConfig(
     Optional<char[]> password,
     Optional<byte[]> passwordSalt,
     Map<String, String> keyManagerSettings,
-    S3ecConfig s3ec) {
+    S3ecConfig s3ec,
+    boolean allowNewKey) {
+
+  /** The setting that lets the gateway start under a key the stored objects do not name. */
+  public static final String ALLOW_NEW_KEY = "ENCRYPTION_ALLOW_NEW_KEY";
 
   /** Settings the key-manager factory reads (original project's names). */
   static final List<String> KEY_MANAGER_SETTINGS =
@@ -98,7 +103,8 @@ public record EncryptionConfig(
         password,
         salt,
         Map.copyOf(km),
-        S3ecConfig.from(s));
+        S3ecConfig.from(s),
+        s.getBoolean(ALLOW_NEW_KEY, false));
   }
 
   private static Algorithm algorithm(String setting, String name) {

@@ -38,7 +38,10 @@ final class CommandBackend implements AutoCloseable {
                   ? embedded.credentials()
                   : BackendClients.credentials(config.backend()));
       return new CommandBackend(
-          embedded, clients, KeySetup.create(config.encryption(), config.backend()));
+          embedded, clients, KeySetup.create(
+              config.encryption(),
+              config.backend(),
+              io.github.s3eg.backend.StoredObjectSample.take(clients.s3())));
     } catch (RuntimeException | Error e) {
       if (clients != null) {
         clients.close();

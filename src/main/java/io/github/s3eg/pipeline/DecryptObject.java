@@ -5,6 +5,7 @@ import io.github.s3eg.crypto.BoundedInputStream;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.CryptoIOException;
+import io.github.s3eg.crypto.ForeignEncryption;
 import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
@@ -151,6 +152,17 @@ public final class DecryptObject {
                 S3ErrorCode.NOT_IMPLEMENTED,
                 "This operation does not read S3 Encryption Client objects; convert them with"
                     + " 'rewrap --convert' first.")
+            .with("Key", key);
+      }
+      Optional<String> foreign = ForeignEncryption.recognize(metadata);
+      if (foreign.isPresent()) {
+        // Never served as plaintext, whatever ENCRYPTION_ALLOW_PLAINTEXT_READS says.
+        throw new S3Exception(
+                S3ErrorCode.ACCESS_DENIED,
+                "The object was encrypted by another gateway ("
+                    + foreign.get()
+                    + "), which this gateway cannot decrypt. Read it through that gateway and"
+                    + " write it through this one; see docs/migration.md.")
             .with("Key", key);
       }
       if (allowPlaintextReads) {

@@ -1,13 +1,13 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -85,7 +85,8 @@ final class ReencryptingCopy {
       String sourceEtag,
       long sourceSize,
       Optional<OpenedObject> opened,
-      ObjectHeaders headers)
+      ObjectHeaders headers,
+      WriteCondition condition)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     copy(
@@ -102,7 +103,8 @@ final class ReencryptingCopy {
                   .s3()
                   .getObject(g -> g.bucket(sourceBucket).key(sourceKey).ifMatch(sourceEtag));
           return opened.isPresent() ? opened.get().decrypt(in) : in;
-        });
+        },
+        condition);
   }
 
   /**
@@ -117,7 +119,8 @@ final class ReencryptingCopy {
       long sourceSize,
       io.github.s3eg.crypto.s3ec.S3ecObject source,
       S3ecReads reads,
-      ObjectHeaders headers)
+      ObjectHeaders headers,
+      WriteCondition condition)
       throws CryptoException {
     copy(
         s3,
@@ -126,7 +129,8 @@ final class ReencryptingCopy {
         source.plaintextSize(sourceSize),
         Optional.empty(),
         headers,
-        () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source));
+        () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source),
+        condition);
   }
 
   /** Opens the source's plaintext stream (closing it releases the source). */
@@ -141,7 +145,8 @@ final class ReencryptingCopy {
       long size,
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
-      PlaintextSource source)
+      PlaintextSource source,
+      WriteCondition condition)
       throws CryptoException {
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
@@ -155,7 +160,7 @@ final class ReencryptingCopy {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length());
+          put(s3, headers, metadata, spool.open(), spool.length(), condition);
         }
         return;
       }
@@ -167,7 +172,13 @@ final class ReencryptingCopy {
           md5 ->
               metadata.putAll(session.sealedTrailerMetadata(HexFormat.of().parseHex(md5), size)));
       PutObjectResponse put =
-          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size));
+          put(
+              s3,
+              headers,
+              metadata,
+              session.encrypt(plaintext),
+              session.ciphertextSize(size),
+              condition);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
@@ -192,21 +203,12 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       Map<String, String> metadata,
       InputStream body,
-      long length) {
+      long length,
+      WriteCondition condition) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
+    condition.applyTo(b);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));
