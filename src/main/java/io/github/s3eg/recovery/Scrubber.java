@@ -1,7 +1,7 @@
 package io.github.s3eg.recovery;
 
 import io.github.s3eg.backend.BackendClients;
-import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.HiddenKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.crypto.s3ec.S3ecMetadata;
@@ -46,14 +46,17 @@ public final class Scrubber {
    */
   public ScrubReport run(String bucket, String prefix, ScrubReport report, BooleanSupplier stop) {
     try {
+      HiddenKeys hidden = new HiddenKeys(backend.s3(), bucket);
       for (S3Object o :
           backend.s3().listObjectsV2Paginator(l -> l.bucket(bucket).prefix(prefix)).contents()) {
         if (stop.getAsBoolean()) {
           report.finish("stopped on request");
           return report;
         }
-        if (ReservedKeys.isReserved(o.key())) {
-          continue; // the gateway's own records, checked with the objects they belong to
+        if (hidden.key(o.key())) {
+          // The gateway's own records (checked with the objects they belong to) and a backend's
+          // bookkeeping of uploads in progress: nobody's object.
+          continue;
         }
         throttle.object();
         check(bucket, o.key(), report);

@@ -111,6 +111,18 @@ public final class StoredObjectReader {
               o.get());
         }
       }
+      if (io.github.s3eg.crypto.s3ec.S3ecMetadata.shapeOf(head.metadata())
+          != io.github.s3eg.crypto.s3ec.S3ecMetadata.Shape.NONE) {
+        // Never passed off as plaintext: its bytes are ciphertext.
+        throw new CryptoException.UnsupportedVersion(
+            "an AWS S3 Encryption Client object; name its keys in ENCRYPTION_S3EC_KEYS to read it");
+      }
+      Optional<String> foreign =
+          io.github.s3eg.crypto.ForeignEncryption.recognize(head.metadata());
+      if (foreign.isPresent()) {
+        throw new CryptoException.UnsupportedVersion(
+            "encrypted by another gateway (" + foreign.get() + "); see docs/migration.md");
+      }
       return new Opened(
           bucket, key, head, Kind.PLAINTEXT, head.contentLength(), null, null, null, null);
     }

@@ -242,6 +242,33 @@ class DecryptCommandTest {
     assertThat(Files.readString(out)).isEqualTo("stored in plaintext");
   }
 
+  /** Ciphertext of another encryptor is never written out as if it were plaintext. */
+  @Test
+  void otherEncryptorsObjectsAreRefusedEvenWhenPlaintextIsAllowed() throws Exception {
+    S3Client direct = backend.directClient();
+    direct.putObject(
+        b ->
+            b.bucket(BUCKET)
+                .key("foreign/go-gateway")
+                .metadata(Map.of("encrypted", "true", "encryption-algorithm", "AES256-GCM")),
+        RequestBody.fromString("ciphertext of the Go gateway"));
+    direct.putObject(
+        b ->
+            b.bucket(BUCKET)
+                .key("foreign/s3ec")
+                .metadata(Map.of("x-amz-key-v2", "AAAA", "x-amz-iv", "AAAAAAAAAAAAAAAA")),
+        RequestBody.fromString("ciphertext of the S3 Encryption Client"));
+    Map<String, String> allowed = Map.of("ENCRYPTION_ALLOW_PLAINTEXT_READS", "true");
+    Run go = decrypt(allowed, "s3://" + BUCKET + "/foreign/go-gateway", "-");
+    assertThat(go.exit()).isEqualTo(1);
+    assertThat(go.stdout()).isEmpty();
+    assertThat(go.stderr()).contains("another gateway");
+    Run s3ec = decrypt(allowed, "s3://" + BUCKET + "/foreign/s3ec", "-");
+    assertThat(s3ec.exit()).isEqualTo(1);
+    assertThat(s3ec.stdout()).isEmpty();
+    assertThat(s3ec.stderr()).contains("ENCRYPTION_S3EC_KEYS");
+  }
+
   @Test
   void refusesAWrongPasswordAndBadUsage() {
     Run wrong =
