@@ -3,7 +3,9 @@
 
 Written from docs/object-format.md and docs/key-management.md only (never from the Java sources),
 as the proof that those two documents are enough to get data back. Needs Python 3 and the
-`cryptography` package (Debian: python3-cryptography); nothing else, and no network.
+`cryptography` package (Debian: python3-cryptography); nothing else, and no network. Only
+compressed objects of the zstd codec (format version 2, `s3eg-cmp = zstd.…`) need a zstd decoder
+as well: Python 3.14's `compression.zstd`, or the `zstandard` module (Debian: python3-zstandard).
 
 Inputs: the object's stored bytes (as the backend holds them), its metadata, the bucket and key it
 is stored under (they are part of the associated data, object-format.md §5), and the
@@ -380,7 +382,10 @@ def decode_frame(codec, data, length):
         except ImportError:
             raise Refused("UnsupportedCompression: zstd frames need Python 3.14 or the "
                           "zstandard module")
-        out = zstandard.ZstdDecompressor().decompress(data, max_output_size=length)
+        try:
+            out = zstandard.ZstdDecompressor().decompress(data, max_output_size=length)
+        except zstandard.ZstdError as e:
+            raise Refused("CorruptCompressedData: a zstd frame does not decode: %s" % e)
     if len(out) != length:
         raise Refused("CorruptCompressedData: a zstd frame does not decode to %d bytes" % length)
     return out

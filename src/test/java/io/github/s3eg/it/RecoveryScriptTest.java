@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 /**
  * {@code tools/recover.py}, the recovery reference written from docs/object-format.md and
  * docs/key-management.md alone, decrypts objects the gateway wrote without any Java: single,
- * empty, compressed (gzip), multipart (with its index, and without it on request), both
+ * empty, compressed (gzip; zstd with Debian's python3-zstandard), multipart (with its index, and without it on request), both
  * algorithms; under a password with a configured non-ASCII salt (its UTF-8 bytes), under a keyring,
  * and from the embedded store's files with the generated {@code gateway-kek.b64}. It refuses what
  * the gateway refuses: a flipped byte, a cut body, a missing index, another object's name, another
@@ -90,9 +90,12 @@ class RecoveryScriptTest {
                 backend,
                 Map.of(
                     "ENCRYPTION_PASSWORD_SALT", SALT,
-                    "ENCRYPTION_PREFERRED_ALGORITHM", "CHACHA20-POLY1305"));
+                    "ENCRYPTION_PREFERRED_ALGORITHM", "CHACHA20-POLY1305",
+                    "COMPRESSION_ENABLED", "true",
+                    "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = chacha.defaultClient()) {
       put(s3, "chacha/single.bin", random(300_000, 7), null);
+      put(s3, "chacha/zstd.txt", text(600_001), "text/plain");
       multipart(s3, "chacha/two-parts.bin", random(7 * MIB, 8), 5 * MIB);
     }
     try (GatewayFixture ring =
@@ -226,7 +229,12 @@ class RecoveryScriptTest {
   void decryptsSingleAndCompressedObjectsUnderThePasswordAndItsUtf8Salt() throws Exception {
     for (String key :
         List.of(
-            "aes/empty", "aes/small.bin", "aes/one-mb.bin", "aes/text.txt", "chacha/single.bin")) {
+            "aes/empty",
+            "aes/small.bin",
+            "aes/one-mb.bin",
+            "aes/text.txt",
+            "chacha/single.bin",
+            "chacha/zstd.txt")) {
       Run run = python(withPassword(fetched(key)));
       assertThat(run.exit()).as(key + ": " + run.stderr()).isZero();
       assertThat(run.stdout()).as(key).isEqualTo(written.get(key));
@@ -235,6 +243,10 @@ class RecoveryScriptTest {
         .as("the text really was stored compressed (format version 2, gzip)")
         .containsEntry("s3eg-v", "2")
         .hasEntrySatisfying("s3eg-cmp", v -> assertThat(v).startsWith("gzip."));
+    assertThat(direct.headObject(b -> b.bucket(BUCKET).key("chacha/zstd.txt")).metadata())
+        .as("stored compressed with the default codec (zstd), under ChaCha20-Poly1305")
+        .containsEntry("s3eg-alg", "CHACHA20-POLY1305")
+        .hasEntrySatisfying("s3eg-cmp", v -> assertThat(v).startsWith("zstd."));
   }
 
   @Test

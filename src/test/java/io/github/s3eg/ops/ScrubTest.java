@@ -217,6 +217,67 @@ class ScrubTest {
         .contains("scrub_findings{finding=\"plaintext\"} 2.0");
   }
 
+  record Run(int exit, String stdout, String stderr) {}
+
+  static Run scrub(Map<String, String> settings, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] full = new String[args.length + 1];
+    full[0] = "scrub";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int exit =
+        ScrubCommand.run(
+            full,
+            GatewayFixture.config(backend, settings),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The pace comes from SCRUB_* unless the command line says otherwise; the report can go to a
+   * file; the exit status tells failures (1) from notices only (3) from a clean prefix (0).
+   */
+  @Test
+  void theCommandsPaceReportFileAndExitStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("report.json");
+    Run failures =
+        scrub(
+            Map.of("SCRUB_OBJECTS_PER_SECOND", "7", "SCRUB_MB_PER_SECOND", "3"),
+            "s3://" + BUCKET + "/mpu/",
+            "--report",
+            file.toString());
+    assertThat(failures.stderr()).contains("at most 7 objects/s and 3 MB/s");
+    assertThat(failures.exit()).isEqualTo(1);
+    assertThat(failures.stdout()).isEmpty();
+    JsonNode report = new ObjectMapper().readTree(file.toFile());
+    assertThat(report.get("scanned").asLong()).isEqualTo(2);
+    assertThat(findings(report)).isEqualTo(Map.of("mpu/index-deleted", "missing-index"));
+
+    Run flags =
+        scrub(
+            Map.of("SCRUB_OBJECTS_PER_SECOND", "7"),
+            "s3://" + BUCKET + "/plain/",
+            "--objects-per-second",
+            "0",
+            "--mb-per-second",
+            "50");
+    assertThat(flags.stderr()).contains("at most unlimited objects/s and 50 MB/s");
+    assertThat(flags.exit()).as("plaintext objects are notices").isEqualTo(3);
+    assertThat(findings(new ObjectMapper().readTree(flags.stdout())))
+        .isEqualTo(Map.of("plain/one", "plaintext", "plain/two", "plaintext"));
+
+    Run clean = scrub(Map.of(), "s3://" + BUCKET + "/objects/0001");
+    assertThat(clean.exit()).as(clean.stderr()).isZero();
+    assertThat(new ObjectMapper().readTree(clean.stdout()).get("verified").asLong()).isEqualTo(1);
+
+    assertThat(scrub(Map.of(), "s3://" + BUCKET, "--objects-per-second", "-1").exit())
+        .isEqualTo(2);
+    assertThat(scrub(Map.of(), "not-a-url").exit()).isEqualTo(2);
+  }
+
   @Test
   void theThrottleKeepsTheRate() throws Exception {
     Throttle throttle = new Throttle(20, 0);
