@@ -38,7 +38,9 @@ final class CommandBackend implements AutoCloseable {
                   ? embedded.credentials()
                   : BackendClients.credentials(config.backend()));
       return new CommandBackend(
-          embedded, clients, KeySetup.create(
+          embedded,
+          clients,
+          KeySetup.create(
               config.encryption(),
               config.backend(),
               io.github.s3eg.backend.StoredObjectSample.take(clients.s3())));

@@ -117,8 +117,7 @@ public final class StoredObjectReader {
         throw new CryptoException.UnsupportedVersion(
             "an AWS S3 Encryption Client object; name its keys in ENCRYPTION_S3EC_KEYS to read it");
       }
-      Optional<String> foreign =
-          io.github.s3eg.crypto.ForeignEncryption.recognize(head.metadata());
+      Optional<String> foreign = io.github.s3eg.crypto.ForeignEncryption.recognize(head.metadata());
       if (foreign.isPresent()) {
         throw new CryptoException.UnsupportedVersion(
             "encrypted by another gateway (" + foreign.get() + "); see docs/migration.md");

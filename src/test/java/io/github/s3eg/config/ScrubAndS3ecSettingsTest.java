@@ -46,9 +46,11 @@ class ScrubAndS3ecSettingsTest {
             dir.resolve("config.yaml"),
             "scrub:\n  objects_per_second: 7\n  mb_per_second: 3\n"
                 + "encryption:\n  read_s3ec: true\n  s3ec_keys: \"ring:4\"\n");
-    Settings s = new Settings(ConfigFile.overlay(Map.of(), ConfigFile.load(yaml)), new Properties());
+    Settings s =
+        new Settings(ConfigFile.overlay(Map.of(), ConfigFile.load(yaml)), new Properties());
     assertThat(OpsConfig.from(s).scrub()).isEqualTo(new OpsConfig.Scrub(7, 3_000_000L));
-    assertThat(S3ecConfig.from(s)).isEqualTo(new S3ecConfig(true, List.of(new KeyReference("ring", 4))));
+    assertThat(S3ecConfig.from(s))
+        .isEqualTo(new S3ecConfig(true, List.of(new KeyReference("ring", 4))));
   }
 
   @Test

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/object-format.md is the contract an independent reader (tools/recover.py, {@code
- * RecoveryScriptTest}) is written from, so it must not fall behind the code: every domain-separation
- * label the code feeds into a key derivation, MAC or associated data is documented, and the
- * statements an earlier reading found wrong stay right.
+ * RecoveryScriptTest}) is written from, so it must not fall behind the code: every
+ * domain-separation label the code feeds into a key derivation, MAC or associated data is
+ * documented, and the statements an earlier reading found wrong stay right.
  */
 class ObjectFormatDocumentTest {
 

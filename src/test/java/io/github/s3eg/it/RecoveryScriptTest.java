@@ -32,12 +32,12 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * {@code tools/recover.py}, the recovery reference written from docs/object-format.md and
- * docs/key-management.md alone, decrypts objects the gateway wrote without any Java: single,
- * empty, compressed (gzip; zstd with Debian's python3-zstandard), multipart (with its index, and without it on request), both
- * algorithms; under a password with a configured non-ASCII salt (its UTF-8 bytes), under a keyring,
- * and from the embedded store's files with the generated {@code gateway-kek.b64}. It refuses what
- * the gateway refuses: a flipped byte, a cut body, a missing index, another object's name, another
- * password.
+ * docs/key-management.md alone, decrypts objects the gateway wrote without any Java: single, empty,
+ * compressed (gzip; zstd with Debian's python3-zstandard), multipart (with its index, and without
+ * it on request), both algorithms; under a password with a configured non-ASCII salt (its UTF-8
+ * bytes), under a keyring, and from the embedded store's files with the generated {@code
+ * gateway-kek.b64}. It refuses what the gateway refuses: a flipped byte, a cut body, a missing
+ * index, another object's name, another password.
  */
 class RecoveryScriptTest {
 
@@ -102,10 +102,14 @@ class RecoveryScriptTest {
             GatewayFixture.startOn(
                 backend,
                 Map.of(
-                    "ENCRYPTION_PASSWORD_SALT", SALT,
-                    "KEY_MANAGER_ENABLED", "true",
-                    "KEY_MANAGER_PROVIDER", "keyring",
-                    "KEYRING_FILE", keyring.toString()));
+                    "ENCRYPTION_PASSWORD_SALT",
+                    SALT,
+                    "KEY_MANAGER_ENABLED",
+                    "true",
+                    "KEY_MANAGER_PROVIDER",
+                    "keyring",
+                    "KEYRING_FILE",
+                    keyring.toString()));
         S3Client s3 = ring.defaultClient()) {
       put(s3, "ring/single.bin", random(70_000, 9), null);
       multipart(s3, "ring/two-parts.bin", random(5 * MIB + 1, 10), 5 * MIB);
@@ -277,7 +281,8 @@ class RecoveryScriptTest {
   @Test
   void refusesTamperedCutAndMisnamedObjectsLeavingNoFile() throws Exception {
     Path out = dir.resolve("must-not-exist");
-    Run flipped = python(concat(withPassword(fetched("aes/tampered.bin")), "--out", out.toString()));
+    Run flipped =
+        python(concat(withPassword(fetched("aes/tampered.bin")), "--out", out.toString()));
     assertThat(flipped.exit()).isEqualTo(1);
     assertThat(flipped.stderr()).contains("REFUSED").contains("TamperedSegment");
     assertThat(out).doesNotExist();
@@ -297,7 +302,8 @@ class RecoveryScriptTest {
 
     Path wrong = Files.writeString(dir.resolve("wrong.txt"), "another-password-0123\n");
     Run other =
-        python(concat(fetched("aes/small.bin"), "--password-file", wrong.toString(), "--salt", SALT));
+        python(
+            concat(fetched("aes/small.bin"), "--password-file", wrong.toString(), "--salt", SALT));
     assertThat(other.exit()).isEqualTo(1);
     assertThat(other.stderr()).contains("UnknownKey");
 
@@ -322,7 +328,8 @@ class RecoveryScriptTest {
 
     // Another object's index does not verify for this one.
     Path foreign = dir.resolve("foreign-index");
-    List<String> other = withIndex("aes/three-parts.bin", withPassword(fetched("aes/three-parts.bin")));
+    List<String> other =
+        withIndex("aes/three-parts.bin", withPassword(fetched("aes/three-parts.bin")));
     Files.copy(Path.of(other.get(other.indexOf("--index") + 1)), foreign);
     Run mismatched = python(concat(args, "--index", foreign.toString()));
     assertThat(mismatched.exit()).isEqualTo(1);

@@ -240,8 +240,8 @@ class ScrubTest {
    * file; the exit status tells failures (1) from notices only (3) from a clean prefix (0).
    */
   @Test
-  void theCommandsPaceReportFileAndExitStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void theCommandsPaceReportFileAndExitStatus(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("report.json");
     Run failures =
         scrub(
@@ -273,8 +273,7 @@ class ScrubTest {
     assertThat(clean.exit()).as(clean.stderr()).isZero();
     assertThat(new ObjectMapper().readTree(clean.stdout()).get("verified").asLong()).isEqualTo(1);
 
-    assertThat(scrub(Map.of(), "s3://" + BUCKET, "--objects-per-second", "-1").exit())
-        .isEqualTo(2);
+    assertThat(scrub(Map.of(), "s3://" + BUCKET, "--objects-per-second", "-1").exit()).isEqualTo(2);
     assertThat(scrub(Map.of(), "not-a-url").exit()).isEqualTo(2);
   }
 
