@@ -31,6 +31,7 @@ import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
+import io.github.s3eg.pipeline.ForwardedConfiguration;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
@@ -140,7 +141,8 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind(
         "rejectUnsupported",
         new RejectUnsupported(
-            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
+            config.subresourcesForwarded()));
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
     registry.bind("sendError", new SendError(sender, ops.listener()));
@@ -171,6 +173,7 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("objectOperations", objects);
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
     registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
+    registry.bind("forwardedConfiguration", new ForwardedConfiguration(backend, bucket -> {}));
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);
     CopyOperation copy =

@@ -36,7 +36,9 @@ public final class BackendErrors {
           Map.entry("InvalidDigest", S3ErrorCode.INVALID_DIGEST),
           Map.entry("KeyTooLongError", S3ErrorCode.KEY_TOO_LONG),
           Map.entry("SlowDown", S3ErrorCode.SLOW_DOWN),
-          Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT));
+          Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT),
+          // A header the gateway forwarded (an ACL grant) that the backend does not implement.
+          Map.entry("NotImplemented", S3ErrorCode.NOT_IMPLEMENTED));
 
   private BackendErrors() {}
 

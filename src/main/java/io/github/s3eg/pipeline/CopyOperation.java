@@ -9,6 +9,7 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.multipart.PartwiseCopy;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -128,6 +129,8 @@ public final class CopyOperation {
               src.expiresString(),
               src.metadata());
     }
+    // S3 gives a copy the default ACL unless the request asks for one.
+    AclHeaders acl = ObjectOperations.acl(exchange);
     Instant lastModified;
     if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
@@ -135,15 +138,15 @@ public final class CopyOperation {
               opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyMultipart(s3, source, src, headers, loaded.index());
+      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), acl);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       reencryption.copy(
-          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers);
+          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers, acl);
       lastModified = Instant.now();
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyServerSide(s3, source, src, headers);
+      lastModified = copyServerSide(s3, source, src, headers, acl);
     }
     XmlWriter xml =
         new XmlWriter()
@@ -155,7 +158,11 @@ public final class CopyOperation {
 
   /** Re-wraps the data key for the destination; the backend copies the body unchanged. */
   private Instant copyServerSide(
-      S3Request s3, CopySource source, HeadObjectResponse src, ObjectHeaders headers)
+      S3Request s3,
+      CopySource source,
+      HeadObjectResponse src,
+      ObjectHeaders headers,
+      AclHeaders acl)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -181,6 +188,7 @@ public final class CopyOperation {
     if (headers.expires() != null) {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
   }
@@ -196,7 +204,8 @@ public final class CopyOperation {
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
-      MultipartIndex index)
+      MultipartIndex index,
+      AclHeaders acl)
       throws CryptoException {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
@@ -224,6 +233,8 @@ public final class CopyOperation {
           if (headers.expires() != null) {
             b.expires(Preconditions.parseHttpDate(headers.expires()));
           }
+          acl.applyToObject(
+              b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
         });
     multipartState.writeIndex(
         s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));

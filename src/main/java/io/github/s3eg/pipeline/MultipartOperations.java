@@ -153,6 +153,9 @@ public final class MultipartOperations {
     if (headers.expires() != null) {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
+    ObjectOperations.acl(exchange)
+        .applyToObject(
+            b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
     try {
       Map<String, String> record = new LinkedHashMap<>(crypto.toMap());

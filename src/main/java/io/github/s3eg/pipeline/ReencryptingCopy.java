@@ -6,6 +6,7 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -85,7 +86,8 @@ final class ReencryptingCopy {
       String sourceEtag,
       long sourceSize,
       Optional<OpenedObject> opened,
-      ObjectHeaders headers)
+      ObjectHeaders headers,
+      AclHeaders acl)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     Optional<Compression> chosen =
@@ -103,7 +105,7 @@ final class ReencryptingCopy {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length());
+          put(s3, headers, metadata, spool.open(), spool.length(), acl);
         }
         return;
       }
@@ -115,9 +117,9 @@ final class ReencryptingCopy {
           md5 ->
               metadata.putAll(session.sealedTrailerMetadata(HexFormat.of().parseHex(md5), size)));
       PutObjectResponse put =
-          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size));
+          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size), acl);
       if (sourceEtagEntry.isEmpty()) {
-        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
+        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag(), acl);
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
         // The source's authenticated MD5 did not describe its plaintext: never keep a copy that
         // claims it.
@@ -140,7 +142,8 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       Map<String, String> metadata,
       InputStream body,
-      long length) {
+      long length,
+      AclHeaders acl) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
     ObjectOperations.applyHeaders(
@@ -155,6 +158,7 @@ final class ReencryptingCopy {
     if (headers.expires() != null) {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));

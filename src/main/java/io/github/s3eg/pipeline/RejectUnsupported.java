@@ -1,6 +1,8 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.s3.AclHeaders;
+import io.github.s3eg.s3.ConfigurationSubresource;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -10,9 +12,15 @@ import org.apache.camel.Processor;
 
 /**
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
- * them to the backend unchecked: an ACL, policy, lifecycle or tagging call carried through with the
- * gateway's backend credentials would bypass the gateway's own rules, and a versioned read would
- * bypass decryption checks.
+ * them to the backend unchecked: a tagging or analytics call carried through with the gateway's
+ * backend credentials would bypass the gateway's own rules, and a versioned read would bypass
+ * decryption checks. The configuration sub-resources in {@code SUBRESOURCES_FORWARDED} ({@link
+ * ConfigurationSubresource}: ACLs, policy, CORS, lifecycle, …) pass, to be forwarded by their
+ * routes; the others get 501 like the rest.
+ *
+ * <p>ACL headers on writes follow the same setting: with {@code acl} forwarded, they are kept for
+ * the write ({@link AclHeaders#PROPERTY}); without, a request that asks for more than the default
+ * ACL is refused rather than stored with another ACL than it asked for.
  */
 public final class RejectUnsupported implements Processor {
 
@@ -55,10 +63,20 @@ public final class RejectUnsupported implements Processor {
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
   private final Set<String> alsoUnsupported;
+  private final Set<String> forwarded;
 
   /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
   public RejectUnsupported(Set<String> alsoUnsupported) {
+    this(alsoUnsupported, Set.of());
+  }
+
+  /**
+   * {@code forwarded}: the {@link ConfigurationSubresource#setting() settings} of the configuration
+   * sub-resources forwarded to the backend ({@code SUBRESOURCES_FORWARDED}).
+   */
+  public RejectUnsupported(Set<String> alsoUnsupported, Set<String> forwarded) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
+    this.forwarded = Set.copyOf(forwarded);
   }
 
   @Override
@@ -73,6 +91,9 @@ public final class RejectUnsupported implements Processor {
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
+      if (isForwarded(parameter, s3.level())) {
+        continue;
+      }
       if (UNSUPPORTED.contains(parameter)
           || alsoUnsupported.contains(parameter)
           || (read && UNSUPPORTED_ON_READ.contains(parameter))) {
@@ -82,5 +103,30 @@ public final class RejectUnsupported implements Processor {
             .with("Resource", "?" + parameter);
       }
     }
+    AclHeaders acl = AclHeaders.from(s3);
+    if (forwarded.contains(ConfigurationSubresource.ACL.setting())) {
+      exchange.setProperty(AclHeaders.PROPERTY, acl);
+    } else if (!read && !acl.isDefault()) {
+      throw new S3Exception(
+              S3ErrorCode.NOT_IMPLEMENTED,
+              "This gateway does not forward ACLs (SUBRESOURCES_FORWARDED); only the default private"
+                  + " ACL can be used.")
+          .with("Header", "x-amz-acl");
+    }
+    if (!read
+        && s3.header("x-amz-object-ownership") != null
+        && !forwarded.contains(ConfigurationSubresource.OWNERSHIP_CONTROLS.setting())) {
+      throw new S3Exception(
+              S3ErrorCode.NOT_IMPLEMENTED,
+              "This gateway does not forward object ownership controls (SUBRESOURCES_FORWARDED).")
+          .with("Header", "x-amz-object-ownership");
+    }
+  }
+
+  /** A configuration sub-resource forwarded by configuration, at a level where it exists. */
+  private boolean isForwarded(String parameter, String level) {
+    return ConfigurationSubresource.byParameter(parameter)
+        .filter(s -> forwarded.contains(s.setting()) && s.existsAt(level))
+        .isPresent();
   }
 }
