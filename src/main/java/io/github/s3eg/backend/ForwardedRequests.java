@@ -88,8 +88,8 @@ public final class ForwardedRequests {
    *     {@code ?acl=}, which S3 reads as {@code ?acl})
    * @param headers the client's headers that go along (nothing else the client sent does)
    * @param body the document, empty for GET and DELETE
-   * @param answerRoot the root element of a GET's answer ({@code "{"} for JSON): anything else
-   *     means the backend does not have the sub-resource
+   * @param answerRoots the root elements a GET's answer may have ({@code "{"} for JSON): anything
+   *     else means the backend does not have the sub-resource
    */
   public record Request(
       String method,
@@ -98,7 +98,7 @@ public final class ForwardedRequests {
       Map<String, String> query,
       Map<String, String> headers,
       byte[] body,
-      String answerRoot) {}
+      java.util.Set<String> answerRoots) {}
 
   /** The backend's answer to a forwarded request that succeeded. */
   public record Response(int status, Optional<String> contentType, byte[] body) {}
@@ -118,25 +118,21 @@ public final class ForwardedRequests {
 
   private Response deleteGuarded(Request request) {
     String guard = GUARD_PREFIX + UUID.randomUUID();
-    // One byte: Ceph RGW 16.2 answers 400 to the SDK's zero-length (aws-chunked) PUT.
-    String version =
-        s3.putObject(
-                b -> b.bucket(request.bucket()).key(guard),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {'g'}))
-            .versionId();
+    String version;
+    try {
+      // One byte: Ceph RGW 16.2 answers 400 to the SDK's zero-length (aws-chunked) PUT.
+      version =
+          s3.putObject(
+                  b -> b.bucket(request.bucket()).key(guard),
+                  software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {'g'}))
+              .versionId();
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception refused) {
+      return deleteUnguarded(request, refused);
+    }
     try {
       return sendOnce(request);
     } catch (ForwardedError e) {
-      if (e.httpStatus() == 409 && "BucketNotEmpty".equals(e.code())) {
-        // The backend read the DELETE as DeleteBucket: it does not have this sub-resource.
-        throw new ForwardedError(
-            "NotImplemented",
-            501,
-            "The storage backend does not implement DELETE ?"
-                + request.query().keySet().iterator().next()
-                + ".");
-      }
-      throw e;
+      throw notImplementedIfDeleteBucket(e, request);
     } finally {
       try {
         s3.deleteObject(b -> b.bucket(request.bucket()).key(guard).versionId(version));
@@ -147,6 +143,49 @@ public final class ForwardedRequests {
             "could not delete guard record {} in {}: {}", guard, request.bucket(), e.toString());
       }
     }
+  }
+
+  /**
+   * The backend refused the guard record (RGW 16.2 refuses object writes to a bucket whose public
+   * ACL a public access block blocks). A bucket that holds anything cannot be deleted by the
+   * DELETE either, so it is sent after a look; an empty one is left alone.
+   */
+  private Response deleteUnguarded(
+      Request request, software.amazon.awssdk.services.s3.model.S3Exception refused) {
+    if (refused.statusCode() == 404 || refused.statusCode() >= 500) {
+      throw refused;
+    }
+    boolean empty =
+        s3.listObjectsV2(b -> b.bucket(request.bucket()).maxKeys(1)).contents().isEmpty();
+    if (empty) {
+      throw new ForwardedError(
+          refused.awsErrorDetails() == null || refused.awsErrorDetails().errorCode() == null
+              ? "AccessDenied"
+              : refused.awsErrorDetails().errorCode(),
+          refused.statusCode(),
+          "The gateway could not guard this bucket against being deleted by a backend that does"
+              + " not know DELETE ?"
+              + request.query().keySet().iterator().next()
+              + " (the backend refused its guard record), and the bucket is empty.");
+    }
+    try {
+      return sendOnce(request);
+    } catch (ForwardedError e) {
+      throw notImplementedIfDeleteBucket(e, request);
+    }
+  }
+
+  private static ForwardedError notImplementedIfDeleteBucket(ForwardedError e, Request request) {
+    if (e.httpStatus() == 409 && "BucketNotEmpty".equals(e.code())) {
+      // The backend read the DELETE as DeleteBucket: it does not have this sub-resource.
+      return new ForwardedError(
+          "NotImplemented",
+          501,
+          "The storage backend does not implement DELETE ?"
+              + request.query().keySet().iterator().next()
+              + ".");
+    }
+    return e;
   }
 
   private Response sendOnce(Request request) {
@@ -214,8 +253,8 @@ public final class ForwardedRequests {
             && answer.httpResponse().firstMatchingHeader("Location").isPresent();
     boolean otherDocument =
         request.method().equals("GET")
-            && request.answerRoot() != null
-            && !rootIs(bytes, request.answerRoot());
+            && !request.answerRoots().isEmpty()
+            && !rootIsOneOf(bytes, request.answerRoots());
     if (createBucket || otherDocument) {
       throw new ForwardedError(
           "NotImplemented",
@@ -228,13 +267,13 @@ public final class ForwardedRequests {
     }
   }
 
-  private static boolean rootIs(byte[] bytes, String root) {
-    if (root.equals("{")) {
+  private static boolean rootIsOneOf(byte[] bytes, java.util.Set<String> roots) {
+    if (roots.contains("{")) {
       String text = new String(bytes, StandardCharsets.UTF_8).stripLeading();
       return text.startsWith("{");
     }
     try {
-      return XmlReader.parse(bytes).name().equals(root);
+      return roots.contains(XmlReader.parse(bytes).name());
     } catch (RuntimeException notXml) {
       return false;
     }

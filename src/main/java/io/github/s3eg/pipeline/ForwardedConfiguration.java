@@ -130,7 +130,7 @@ public final class ForwardedConfiguration {
                       query,
                       headers,
                       document == null ? new byte[0] : document,
-                      subresource.answerRoot()));
+                      subresource.answerRoots()));
     } finally {
       if (!s3.method().equals("GET")) {
         configurationChanged.accept(s3.bucket());

@@ -80,7 +80,7 @@ public enum ConfigurationSubresource {
       List.of()),
   PUBLIC_ACCESS_BLOCK(
       "publicAccessBlock",
-      "PublicAccessBlockConfiguration",
+      "PublicAccessBlockConfiguration BlockPublicAccessBlockConfiguration",
       "publicAccessBlock",
       Map.of(
           "GET", "GetPublicAccessBlock",
@@ -151,12 +151,14 @@ public enum ConfigurationSubresource {
   }
 
   /**
-   * The root element of the document a GET answers ({@code CORSConfiguration}), or {@code "{"} for
-   * the JSON policy. A backend without the sub-resource may answer a GET with something else (a
-   * bucket listing), which the gateway must not pass off as the configuration.
+   * The root elements a GET's answer may have ({@code CORSConfiguration}), or {@code "{"} for the
+   * JSON policy. A backend without the sub-resource may answer a GET with something else (Ceph RGW
+   * 16.2 answers GET ?encryption with a bucket listing), which the gateway must not pass off as the
+   * configuration. (RGW 16.2 names its public access block {@code
+   * BlockPublicAccessBlockConfiguration}; clients read it all the same.)
    */
-  public String answerRoot() {
-    return answerRoot;
+  public Set<String> answerRoots() {
+    return Set.of(answerRoot.split(" "));
   }
 
   /** Its name in {@code SUBRESOURCES_FORWARDED}. */
