@@ -1,9 +1,9 @@
 package io.github.s3eg.backend;
 
+import io.github.s3eg.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -47,9 +47,13 @@ public final class EmbeddedBackend implements AutoCloseable {
    * (generated credentials and key) that also live in the data directory.
    */
   public static EmbeddedBackend start(Path dataDir) {
+    quietGuice();
     Path storeDir = dataDir.resolve(STORE_DIR);
     try {
-      Files.createDirectories(storeDir);
+      // Every object of the store lives below: readable by the gateway's user only (S3Proxy creates
+      // buckets and objects with the umask's permissions).
+      PrivateFiles.createDirectories(storeDir);
+      PrivateFiles.restrictDirectory(storeDir);
       Properties properties = new Properties();
       properties.setProperty("jclouds.filesystem.basedir", storeDir.toAbsolutePath().toString());
       BlobStoreContext context =
@@ -61,7 +65,7 @@ public final class EmbeddedBackend implements AutoCloseable {
       String credential = randomHex(24);
       S3Proxy server =
           S3Proxy.builder()
-              .blobStore(context.getBlobStore())
+              .blobStore(new FailedWriteSweeper(context.getBlobStore(), storeDir.toAbsolutePath()))
               .endpoint(URI.create("http://127.0.0.1:0"))
               .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
               .build();
@@ -108,6 +112,21 @@ public final class EmbeddedBackend implements AutoCloseable {
       blobStoreContext.close();
     }
   }
+
+  /**
+   * jclouds builds its store with Guice, whose bytecode generation defines classes through {@code
+   * sun.misc.Unsafe}; Java 24+ warns about that on every start. jclouds needs no method
+   * interception and no generated fast classes (reflection does the same at start-up), so
+   * generation is turned off, unless someone chose otherwise. Must run before Guice's first class
+   * loads.
+   */
+  private static void quietGuice() {
+    if (System.getProperty(GUICE_BYTECODE_GENERATION) == null) {
+      System.setProperty(GUICE_BYTECODE_GENERATION, "DISABLED");
+    }
+  }
+
+  private static final String GUICE_BYTECODE_GENERATION = "guice_bytecode_gen_option";
 
   private static String randomHex(int bytes) {
     byte[] b = new byte[bytes];

@@ -147,8 +147,8 @@ public final class ForwardedRequests {
 
   /**
    * The backend refused the guard record (RGW 16.2 refuses object writes to a bucket whose public
-   * ACL a public access block blocks). A bucket that holds anything cannot be deleted by the
-   * DELETE either, so it is sent after a look; an empty one is left alone.
+   * ACL a public access block blocks). A bucket that holds anything cannot be deleted by the DELETE
+   * either, so it is sent after a look; an empty one is left alone.
    */
   private Response deleteUnguarded(
       Request request, software.amazon.awssdk.services.s3.model.S3Exception refused) {

@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -10,12 +11,12 @@ import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.multipart.PartwiseCopy;
 import io.github.s3eg.s3.AclHeaders;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
-import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.time.Instant;
@@ -40,38 +41,6 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * and metadata, {@code REPLACE} takes them from this request.
  */
 public final class CopyOperation {
-
-  /** The source named by {@code x-amz-copy-source}. */
-  public record CopySource(String bucket, String key) {
-
-    public static CopySource parse(String header) {
-      String value = header.trim();
-      if (value.contains("?versionId=")) {
-        throw new S3Exception(
-            S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
-      }
-      String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
-      if (decoded.startsWith("/")) {
-        decoded = decoded.substring(1);
-      }
-      int slash = decoded.indexOf('/');
-      if (slash <= 0 || slash == decoded.length() - 1) {
-        throw new S3Exception(
-                S3ErrorCode.INVALID_ARGUMENT,
-                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
-            .with("ArgumentName", "x-amz-copy-source");
-      }
-      String key = decoded.substring(slash + 1);
-      if (io.github.s3eg.backend.ReservedKeys.isReserved(key)) {
-        throw new S3Exception(
-            S3ErrorCode.ACCESS_DENIED,
-            "Keys under "
-                + io.github.s3eg.backend.ReservedKeys.PREFIX
-                + " are reserved by the gateway.");
-      }
-      return new CopySource(decoded.substring(0, slash), key);
-    }
-  }
 
   private final BackendClients backend;
   private final DecryptObject decryption;
@@ -100,15 +69,30 @@ public final class CopyOperation {
     this.multipartState = state;
   }
 
+  private ConditionalWrites conditions;
+
+  /** Checks the destination's If-None-Match / If-Match through {@code conditions}. */
+  public void checkDestinationWith(ConditionalWrites conditions) {
+    this.conditions = conditions;
+  }
+
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
-    CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
+    CopySource source = CopySource.of(s3);
     boolean replace = replaceDirective(s3);
-    if (!replace && source.bucket().equals(s3.bucket()) && source.key().equals(s3.key())) {
+    boolean newSettings =
+        s3.header(ObjectHeaders.STORAGE_CLASS) != null
+            || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;
+    if (!replace
+        && !newSettings
+        && source.bucket().equals(s3.bucket())
+        && source.key().equals(s3.key())) {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
+    // The destination's conditions, against the ETag clients see; the backend copy carries them.
+    WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
     HeadObjectResponse src =
         backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
@@ -119,34 +103,33 @@ public final class CopyOperation {
       headers = ObjectHeaders.fromRequest(s3);
       EncryptObject.rejectReservedMetadata(headers.userMetadata());
     } else {
-      headers =
-          ObjectOperations.clientHeaders(
-              src.contentType(),
-              src.contentEncoding(),
-              src.contentDisposition(),
-              src.contentLanguage(),
-              src.cacheControl(),
-              src.expiresString(),
-              src.metadata());
+      headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
     // S3 gives a copy the default ACL unless the request asks for one.
     AclHeaders acl = ObjectOperations.acl(exchange);
     Instant lastModified;
     if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
-          multipartIndexes.load(
-              opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
+          multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), acl);
+      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), condition, acl);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       reencryption.copy(
-          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers, acl);
+          s3,
+          source.bucket(),
+          source.key(),
+          src.eTag(),
+          src.contentLength(),
+          opened,
+          headers,
+          condition,
+          acl);
       lastModified = Instant.now();
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyServerSide(s3, source, src, headers, acl);
+      lastModified = copyServerSide(s3, source, src, headers, condition, acl);
     }
     XmlWriter xml =
         new XmlWriter()
@@ -162,6 +145,7 @@ public final class CopyOperation {
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
+      WriteCondition condition,
       AclHeaders acl)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
@@ -176,18 +160,8 @@ public final class CopyOperation {
             // The wrapped key was made for exactly this source version.
             .copySourceIfMatch(src.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
+    condition.applyTo(b);
     acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
@@ -196,8 +170,9 @@ public final class CopyOperation {
   /**
    * A multipart source is copied part by part on the backend (UploadPartCopy of each stored part,
    * same part numbers, since each part is bound to its number): no byte passes through the gateway,
-   * objects above 5 GiB copy like any other, and the copy is again a multipart object with its own
-   * index (MAC'd for the new name) and the source's ETag.
+   * objects above 5 GiB copy like any other, and the copy is again a multipart object (format
+   * version 4) with its own index (MAC'd for the new name, written before the backend completes the
+   * copy) and the source's ETag.
    */
   private Instant copyMultipart(
       S3Request s3,
@@ -205,11 +180,13 @@ public final class CopyOperation {
       HeadObjectResponse src,
       ObjectHeaders headers,
       MultipartIndex index,
+      WriteCondition condition,
       AclHeaders acl)
       throws CryptoException {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
     OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
+    byte[] targetIndex = target.sealIndex(index, s3.bucket(), s3.key());
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(crypto);
     PartwiseCopy.copy(
@@ -221,23 +198,15 @@ public final class CopyOperation {
         s3.bucket(),
         s3.key(),
         b -> {
-          ObjectOperations.applyHeaders(
-              headers,
-              metadata,
-              b::contentType,
-              b::contentEncoding,
-              b::contentDisposition,
-              b::contentLanguage,
-              b::cacheControl,
-              b::metadata);
-          if (headers.expires() != null) {
-            b.expires(Preconditions.parseHttpDate(headers.expires()));
-          }
+          BackendHeaders.apply(headers, metadata, b);
           acl.applyToObject(
               b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
-        });
-    multipartState.writeIndex(
-        s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
+        },
+        condition,
+        () ->
+            multipartState.writeIndex(
+                s3.bucket(), MultipartIndexes.nameOf(target, s3.key()), targetIndex));
+    multipartState.completed(s3.bucket(), s3.key(), targetIndex);
     return Instant.now();
   }
 

@@ -64,7 +64,7 @@ public final class ObjectAttributes {
       MultipartIndexes.Loaded loaded =
           decryption
               .multipartIndexes()
-              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength(), r.eTag());
+              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength());
       etag = loaded.etag();
       index = loaded.index();
       size = index.plaintextSize();

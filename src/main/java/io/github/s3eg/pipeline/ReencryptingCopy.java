@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
@@ -8,7 +9,6 @@ import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -87,6 +87,7 @@ final class ReencryptingCopy {
       long sourceSize,
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
+      WriteCondition condition,
       AclHeaders acl)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
@@ -105,7 +106,7 @@ final class ReencryptingCopy {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length(), acl);
+          put(s3, headers, metadata, spool.open(), spool.length(), condition, acl);
         }
         return;
       }
@@ -117,7 +118,14 @@ final class ReencryptingCopy {
           md5 ->
               metadata.putAll(session.sealedTrailerMetadata(HexFormat.of().parseHex(md5), size)));
       PutObjectResponse put =
-          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size), acl);
+          put(
+              s3,
+              headers,
+              metadata,
+              session.encrypt(plaintext),
+              session.ciphertextSize(size),
+              condition,
+              acl);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag(), acl);
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
@@ -143,21 +151,12 @@ final class ReencryptingCopy {
       Map<String, String> metadata,
       InputStream body,
       long length,
+      WriteCondition condition,
       AclHeaders acl) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
+    condition.applyTo(b);
     acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return backend
         .uploads()

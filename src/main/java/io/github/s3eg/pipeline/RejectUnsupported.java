@@ -1,8 +1,9 @@
 package io.github.s3eg.pipeline;
 
-import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ConfigurationSubresource;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -14,18 +15,24 @@ import org.apache.camel.Processor;
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
  * them to the backend unchecked: a tagging or analytics call carried through with the gateway's
  * backend credentials would bypass the gateway's own rules, and a versioned read would bypass
- * decryption checks. The configuration sub-resources in {@code SUBRESOURCES_FORWARDED} ({@link
- * ConfigurationSubresource}: ACLs, policy, CORS, lifecycle, …) pass, to be forwarded by their
- * routes; the others get 501 like the rest.
+ * decryption checks. Operations S3 added later must be listed too: a request the routes do not
+ * recognise runs as the plain operation of its method (a RenameObject as an empty PutObject, a
+ * DeleteBucketMetadataTableConfiguration as DeleteBucket). docs/s3-compatibility.md lists every
+ * operation and what the gateway does with it. Refuses keys the backend would take for another
+ * name, and the gateway's reserved keys ({@link BackendKeys}).
  *
- * <p>ACL headers on writes follow the same setting: with {@code acl} forwarded, they are kept for
- * the write ({@link AclHeaders#PROPERTY}); without, a request that asks for more than the default
- * ACL is refused rather than stored with another ACL than it asked for.
+ * <p>The configuration sub-resources in {@code SUBRESOURCES_FORWARDED} ({@link
+ * ConfigurationSubresource}: ACLs, policy, CORS, lifecycle, …) pass, to be forwarded by their
+ * routes; the others get 501 like the rest. ACL headers on writes follow the same setting: with
+ * {@code acl} forwarded, they are kept for the write ({@link AclHeaders#PROPERTY}); without, a
+ * request that asks for more than the default ACL is refused rather than stored with another ACL
+ * than it asked for.
  */
 public final class RejectUnsupported implements Processor {
 
   static final Set<String> UNSUPPORTED =
       Set.of(
+          "abac",
           "accelerate",
           "acl",
           "analytics",
@@ -36,6 +43,10 @@ public final class RejectUnsupported implements Processor {
           "legal-hold",
           "lifecycle",
           "logging",
+          "metadataConfiguration",
+          "metadataInventoryTable",
+          "metadataJournalTable",
+          "metadataTable",
           "metrics",
           "notification",
           "object-lock",
@@ -43,11 +54,13 @@ public final class RejectUnsupported implements Processor {
           "policy",
           "policyStatus",
           "publicAccessBlock",
+          "renameObject",
           "replication",
           "requestPayment",
           "restore",
           "retention",
           "select",
+          "session",
           "tagging",
           "torrent",
           "versionId",
@@ -63,31 +76,46 @@ public final class RejectUnsupported implements Processor {
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
   private final Set<String> alsoUnsupported;
+  private final BackendKeys keys;
   private final Set<String> forwarded;
 
-  /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
-  public RejectUnsupported(Set<String> alsoUnsupported) {
-    this(alsoUnsupported, Set.of());
+  /**
+   * {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart); {@code
+   * keys}: what the backend takes for a key (every key the request names is checked against it).
+   */
+  public RejectUnsupported(Set<String> alsoUnsupported, BackendKeys keys) {
+    this(alsoUnsupported, keys, Set.of());
   }
 
   /**
    * {@code forwarded}: the {@link ConfigurationSubresource#setting() settings} of the configuration
    * sub-resources forwarded to the backend ({@code SUBRESOURCES_FORWARDED}).
    */
-  public RejectUnsupported(Set<String> alsoUnsupported, Set<String> forwarded) {
+  public RejectUnsupported(Set<String> alsoUnsupported, BackendKeys keys, Set<String> forwarded) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
+    this.keys = keys;
     this.forwarded = Set.copyOf(forwarded);
   }
 
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    if (ReservedKeys.isReserved(s3.key())) {
-      // The gateway's own records and indexes: never readable or writable by clients.
-      throw new S3Exception(
-              S3ErrorCode.ACCESS_DENIED,
-              "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
-          .with("Key", s3.key());
+    // Every key the request names: its own and a copy's source (DeleteObjects checks its body's).
+    keys.check(s3.key());
+    CopySource source = CopySource.of(s3);
+    if (source != null) {
+      keys.check(source.key());
+    }
+    if (s3.key() == null) {
+      keys.checkPrefix(s3.param("prefix")); // listings
+    }
+    for (var parameter : s3.query().entrySet()) {
+      if (parameter.getKey().startsWith("response-") && !isHeaderValue(parameter.getValue())) {
+        // A response-* override becomes a response header: no CR, LF or other control characters.
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, "Header values may not contain control characters.")
+            .with("ArgumentName", parameter.getKey());
+      }
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
@@ -103,6 +131,15 @@ public final class RejectUnsupported implements Processor {
             .with("Resource", "?" + parameter);
       }
     }
+    checkWriteHeaders(exchange, s3, read);
+  }
+
+  /**
+   * The ACL and ownership headers of a request: kept for the write when ACLs are forwarded, refused
+   * when they ask for more than the default and are not. A browser upload's form fields go through
+   * here too, as the PutObject they become ({@link BrowserUpload}).
+   */
+  void checkWriteHeaders(Exchange exchange, S3Request s3, boolean read) {
     AclHeaders acl = AclHeaders.from(s3);
     if (forwarded.contains(ConfigurationSubresource.ACL.setting())) {
       exchange.setProperty(AclHeaders.PROPERTY, acl);
@@ -123,10 +160,25 @@ public final class RejectUnsupported implements Processor {
     }
   }
 
+  /** Checks a key a request names in its body (a browser upload's {@code key} field). */
+  void checkKey(String key) {
+    keys.check(key);
+  }
+
   /** A configuration sub-resource forwarded by configuration, at a level where it exists. */
   private boolean isForwarded(String parameter, String level) {
     return ConfigurationSubresource.byParameter(parameter)
         .filter(s -> forwarded.contains(s.setting()) && s.existsAt(level))
         .isPresent();
+  }
+
+  private static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -58,8 +58,7 @@ class ConfigurationChecksTest {
   void rulesThatNameOrSingleOutTheRecordsAreRefused(String filter) {
     assertThatThrownBy(() -> ConfigurationChecks.checkLifecycle(lifecycle(filter)))
         .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.ACCESS_DENIED));
+            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.ACCESS_DENIED));
   }
 
   private static byte[] policy(String resource) {
@@ -96,15 +95,13 @@ class ConfigurationChecksTest {
   void policiesThatNameTheRecordsAreRefused(String resource) {
     assertThatThrownBy(() -> ConfigurationChecks.checkPolicy(policy(resource)))
         .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.ACCESS_DENIED));
+            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.ACCESS_DENIED));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "nope", "[1,2]", "{\"Statement\":", "\"text\""})
   void aPolicyThatIsNotAJsonObjectIsMalformed(String text) {
-    assertThatThrownBy(
-            () -> ConfigurationChecks.checkPolicy(text.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> ConfigurationChecks.checkPolicy(text.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOfSatisfying(
             S3Exception.class,
             e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.MALFORMED_POLICY));

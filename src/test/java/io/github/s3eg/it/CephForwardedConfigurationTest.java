@@ -101,9 +101,7 @@ class CephForwardedConfigurationTest {
                   .permission(Permission.WRITE)
                   .build());
           return c.putBucketAcl(
-              x ->
-                  x.bucket(b)
-                      .accessControlPolicy(p -> p.owner(current.owner()).grants(grants)));
+              x -> x.bucket(b).accessControlPolicy(p -> p.owner(current.owner()).grants(grants)));
         });
     calls.put("GetBucketAcl document", (c, b) -> c.getBucketAcl(x -> x.bucket(b)));
     calls.put(
@@ -158,7 +156,8 @@ class CephForwardedConfigurationTest {
                                         .id("everything")
                                         .status(ExpirationStatus.ENABLED)
                                         .filter(f -> f.prefix(""))
-                                        .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(7))
+                                        .abortIncompleteMultipartUpload(
+                                            a -> a.daysAfterInitiation(7))
                                         .build()))));
     calls.put(
         "GetBucketLifecycleConfiguration",
@@ -221,7 +220,9 @@ class CephForwardedConfigurationTest {
         (c, b) -> c.getBucketNotificationConfiguration(x -> x.bucket(b)));
     calls.put(
         "PutBucketNotificationConfiguration",
-        (c, b) -> c.putBucketNotificationConfiguration(x -> x.bucket(b).notificationConfiguration(n -> {})));
+        (c, b) ->
+            c.putBucketNotificationConfiguration(
+                x -> x.bucket(b).notificationConfiguration(n -> {})));
     calls.put("GetBucketLogging", (c, b) -> c.getBucketLogging(x -> x.bucket(b)));
     calls.put(
         "PutBucketLogging",
@@ -255,7 +256,8 @@ class CephForwardedConfigurationTest {
     // gateway does not pass a listing off as a configuration.
     for (String listing : List.of("GetBucketEncryption", "GetBucketOwnershipControls")) {
       assertThat(expected.remove(listing)).as("%s at RGW", listing).startsWith("OK ");
-      assertThat(actual.remove(listing)).as("%s through the gateway", listing)
+      assertThat(actual.remove(listing))
+          .as("%s through the gateway", listing)
           .isEqualTo("ERROR 501 NotImplemented");
     }
     assertThat(actual).isEqualTo(expected);
