@@ -188,6 +188,7 @@ class PermissionMatrixTest {
           new Rule("HeadObject", "object", "read"),
           new Rule("ListParts", "object", "read"),
           new Rule("PutObject", "object", "write"),
+          new Rule("PostObject", "object", "write"),
           new Rule("DeleteObject", "object", "write"),
           new Rule("CreateMultipartUpload", "object", "write"),
           new Rule("UploadPart", "object", "write"),
@@ -337,6 +338,9 @@ class PermissionMatrixTest {
         writeObject(
             (s3, b) -> s3.putObject(r -> r.bucket(b).key("put"), RequestBody.fromString("x")),
             "put an object"));
+    c.put(
+        "PostObject",
+        writeObject((s3, b) -> postForm(s3, b), "upload an object with a browser form"));
     c.put(
         "DeleteObject",
         writeObject((s3, b) -> s3.deleteObject(r -> r.bucket(b).key("gone")), "delete an object"));
@@ -688,6 +692,33 @@ class PermissionMatrixTest {
             r.bucket(bucket)
                 .bucketLoggingStatus(
                     l -> l.loggingEnabled(e -> e.targetBucket(bucket).targetPrefix("logs/"))));
+  }
+
+  /**
+   * A browser upload signed by the credential of {@code s3}'s principal; a refusal is thrown as the
+   * SDK would throw it.
+   */
+  private static void postForm(S3Client s3, String bucket) throws Exception {
+    String principal =
+        s3.serviceClientConfiguration()
+            .credentialsProvider()
+            .resolveIdentity()
+            .join()
+            .accessKeyId();
+    var answer =
+        new PostForm()
+            .field("key", "posted")
+            .post(fixture.endpoint(), bucket, principal, principal + SECRET, new byte[] {'p'});
+    if (answer.statusCode() != 204) {
+      Matcher code = Pattern.compile("<Code>([^<]+)</Code>").matcher(answer.body());
+      throw S3Exception.builder()
+          .statusCode(answer.statusCode())
+          .awsErrorDetails(
+              software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                  .errorCode(code.find() ? code.group(1) : null)
+                  .build())
+          .build();
+    }
   }
 
   /** The reported attack: write on the destination, nothing on the source's bucket. */

@@ -34,6 +34,12 @@ final class PostPolicySignature {
           "AWS Signature Version 2 POST policies are not supported by this gateway; sign the"
               + " policy with AWS Signature Version 4");
     }
+    if (!fields.containsKey("policy")
+        && !fields.containsKey("x-amz-signature")
+        && !fields.containsKey("x-amz-credential")) {
+      throw new S3Exception(
+          S3ErrorCode.ACCESS_DENIED, "Access Denied: anonymous requests are not allowed");
+    }
     String policy = required(fields, "policy");
     String algorithm = required(fields, "x-amz-algorithm");
     String credentialField = required(fields, "x-amz-credential");
