@@ -29,8 +29,12 @@ public final class PostPolicy {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Fields no condition needs to name. */
-  private static final Set<String> UNCHECKED = Set.of("x-amz-signature", "file", "policy");
+  /**
+   * Fields no condition needs to name ({@code bucket} is the request's, not a form field; a policy
+   * without a bucket condition allows any bucket its credential may write).
+   */
+  private static final Set<String> UNCHECKED =
+      Set.of("x-amz-signature", "file", "policy", "bucket");
 
   private final Instant expiration;
   private final List<Condition> conditions;
