@@ -75,6 +75,20 @@ public final class RejectUnsupported implements Processor {
    */
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
+  /**
+   * Object Lock request headers (PutObject, CopyObject, CreateMultipartUpload). The gateway does
+   * not pass them on, so an object its writer asked to lock would silently be deletable: refused
+   * instead, like the Object Lock sub-resources.
+   */
+  static final Set<String> UNSUPPORTED_HEADERS =
+      Set.of(
+          "x-amz-object-lock-mode",
+          "x-amz-object-lock-retain-until-date",
+          "x-amz-object-lock-legal-hold");
+
+  /** CreateBucket's request for Object Lock (a bucket that could never lock anything). */
+  static final String BUCKET_OBJECT_LOCK = "x-amz-bucket-object-lock-enabled";
+
   private final Set<String> alsoUnsupported;
   private final BackendKeys keys;
   private final Set<String> forwarded;
@@ -117,6 +131,9 @@ public final class RejectUnsupported implements Processor {
             .with("ArgumentName", parameter.getKey());
       }
     }
+    if ("true".equalsIgnoreCase(String.valueOf(s3.header(BUCKET_OBJECT_LOCK)).trim())) {
+      throw notImplementedHeader(BUCKET_OBJECT_LOCK);
+    }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
       if (isForwarded(parameter, s3.level())) {
@@ -135,11 +152,16 @@ public final class RejectUnsupported implements Processor {
   }
 
   /**
-   * The ACL and ownership headers of a request: kept for the write when ACLs are forwarded, refused
-   * when they ask for more than the default and are not. A browser upload's form fields go through
-   * here too, as the PutObject they become ({@link BrowserUpload}).
+   * The Object Lock, ACL and ownership headers of a request. ACL headers are kept for the write
+   * when ACLs are forwarded, refused when they ask for more than the default and are not. A browser
+   * upload's form fields go through here too, as the PutObject they become ({@link BrowserUpload}).
    */
   void checkWriteHeaders(Exchange exchange, S3Request s3, boolean read) {
+    for (String header : UNSUPPORTED_HEADERS) {
+      if (s3.header(header) != null) {
+        throw notImplementedHeader(header);
+      }
+    }
     AclHeaders acl = AclHeaders.from(s3);
     if (forwarded.contains(ConfigurationSubresource.ACL.setting())) {
       exchange.setProperty(AclHeaders.PROPERTY, acl);
@@ -170,6 +192,13 @@ public final class RejectUnsupported implements Processor {
     return ConfigurationSubresource.byParameter(parameter)
         .filter(s -> forwarded.contains(s.setting()) && s.existsAt(level))
         .isPresent();
+  }
+
+  private static S3Exception notImplementedHeader(String header) {
+    return new S3Exception(
+            S3ErrorCode.NOT_IMPLEMENTED,
+            "The gateway does not support Object Lock (the '" + header + "' header).")
+        .with("Header", header);
   }
 
   private static boolean isHeaderValue(String value) {

@@ -209,6 +209,16 @@ class BrowserUploadTest {
   }
 
   @Test
+  void objectLockFieldsAreRefusedAsOnAPut() throws Exception {
+    // Object Lock is not proxied: a form asking for it must not store an object left unlocked.
+    PostForm form =
+        uploadForm("locked")
+            .field("x-amz-object-lock-mode", "GOVERNANCE")
+            .field("x-amz-object-lock-retain-until-date", "2030-01-01T00:00:00Z");
+    assertRefused(post(form, new byte[] {1}), 501, "NotImplemented", "locked");
+  }
+
+  @Test
   void signaturesAreVerified() throws Exception {
     byte[] file = "x".getBytes(StandardCharsets.UTF_8);
     PostForm form = uploadForm("signed");
