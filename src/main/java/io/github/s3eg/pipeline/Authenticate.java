@@ -40,6 +40,12 @@ public final class Authenticate implements Processor {
     this.authenticator = authenticator;
   }
 
+  private static boolean isForm(S3Request s3) {
+    String type = s3.header("Content-Type");
+    return type != null
+        && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
+  }
+
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
@@ -52,9 +58,10 @@ public final class Authenticate implements Processor {
         s3.isMetricsScrape()
             ? PermissionMatrix.METRICS
             : exchange.getProperty(S3Operation.PROPERTY, String.class);
-    if (authenticator != null && BROWSER_UPLOAD.equals(operation)) {
+    if (authenticator != null && BROWSER_UPLOAD.equals(operation) && isForm(s3)) {
       // A browser upload is signed in its form: BrowserUpload reads the fields before the file,
-      // verifies the policy's signature and authorizes the key before reading the file.
+      // verifies the policy's signature and authorizes the key before reading the file. Any other
+      // POST on a bucket is authenticated here like every request (unsigned: 403).
       exchange.setProperty(ACCESS, PermissionMatrix.of(operation, s3));
       return;
     }
