@@ -1,9 +1,5 @@
 package io.github.s3eg.s3;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,51 +133,11 @@ public final class S3RequestParser {
   }
 
   /**
-   * Percent-decodes UTF-8. In the path {@code +} is a literal plus (as S3 and the SDKs treat it);
-   * in the query it stands for a space (form encoding).
+   * Percent-decodes UTF-8 the way the signature check does ({@link PercentDecoding}). In the path
+   * {@code +} is a literal plus (as S3 and the SDKs treat it); in the query it stands for a space
+   * (form encoding).
    */
   static String decode(String raw, boolean plusIsSpace) {
-    if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
-      return raw;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          throw invalidUri();
-        }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-          throw invalidUri();
-        }
-        bytes.write(hi << 4 | lo);
-        i += 2;
-      } else if (c == '+' && plusIsSpace) {
-        bytes.write(' ');
-      } else {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
-          encoded = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-          i++;
-        }
-        bytes.writeBytes(encoded);
-      }
-    }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw invalidUri();
-    }
-  }
-
-  private static S3Exception invalidUri() {
-    return new S3Exception(S3ErrorCode.INVALID_URI, "Couldn't parse the specified URI.");
+    return PercentDecoding.text(raw, plusIsSpace);
   }
 }

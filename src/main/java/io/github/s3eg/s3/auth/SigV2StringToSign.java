@@ -1,5 +1,6 @@
 package io.github.s3eg.s3.auth;
 
+import io.github.s3eg.s3.PercentDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,8 @@ final class SigV2StringToSign {
     if (virtualHostBucket != null) {
       sb.append('/').append(virtualHostBucket);
     }
-    sb.append(request.rawPath());
+    // The path as sent, its raw octets (if any) read as UTF-8, as the key parser reads them.
+    sb.append(PercentDecoding.asSent(request.rawPath()));
     Map<String, List<String>> subResources = new TreeMap<>();
     for (QueryParameters.Parameter p : query.all()) {
       if (SUB_RESOURCES.contains(p.name())) {

@@ -144,6 +144,43 @@ class SigV2Test {
     assertThat(sigV2(Instant.parse("2007-03-28T01:49:49Z")).authenticate(request)).isNotNull();
   }
 
+  /**
+   * Raw (not percent-encoded) UTF-8 in the path arrives one character per octet; SigV2 hashes the
+   * octets that were sent, as the client did, and the key parser reads the same octets as UTF-8.
+   * Before, the gateway hashed those characters re-encoded ("cafÃ©"), so a signature made for the
+   * key "cafÃ©" was accepted for a request that the parser read as "café" (issue 17 finding 6).
+   */
+  @Test
+  void rawPathOctetsAreSignedAsTheOctetsSent() throws Exception {
+    String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+    String received =
+        new String(
+            "/photos/caf\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    String signedByClient = hmacSha1("GET\n\n\n" + date + "\n/johnsmith/photos/caf\u00e9");
+    String signedForAnotherKey =
+        hmacSha1("GET\n\n\n" + date + "\n/johnsmith/photos/caf\u00c3\u00a9");
+
+    assertThat(sigV2(MARCH_27_2007).authenticate(rawPathRequest(received, date, signedByClient)))
+        .isNotNull();
+    assertS3Error(
+        () ->
+            sigV2(MARCH_27_2007).authenticate(rawPathRequest(received, date, signedForAnotherKey)),
+        S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+  }
+
+  private static SignedRequest rawPathRequest(String path, String date, String signature) {
+    return request(
+        "GET",
+        path,
+        "",
+        "Host",
+        "johnsmith.s3.amazonaws.com",
+        "Date",
+        date,
+        "Authorization",
+        "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+  }
+
   @Test
   void amzHeadersAreCanonicalizedAndXAmzDateEmptiesTheDateLine() throws Exception {
     String stringToSign =
