@@ -181,6 +181,86 @@ class SigV2Test {
         "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
   }
 
+  /**
+   * The gateway's own operations are signed (issue 17 finding 5): an admin's V2-signed {@code GET
+   * /} or {@code POST /bucket?delete} cannot be replayed as an audit download or a rewrap, and a
+   * rewrap's other parameters cannot be dropped or changed.
+   */
+  @Test
+  void theGatewaysOwnQueryParametersAreSigned() throws Exception {
+    String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+    Authenticator auth = sigV2(MARCH_27_2007);
+    String listBuckets = hmacSha1("GET\n\n\n" + date + "\n/");
+    assertThat(auth.authenticate(signedAt("GET", "/", "", date, listBuckets))).isNotNull();
+    assertS3Error(
+        () -> auth.authenticate(signedAt("GET", "/", "s3eg-audit", date, listBuckets)),
+        S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+    String audit = hmacSha1("GET\n\n\n" + date + "\n/?s3eg-audit");
+    assertThat(auth.authenticate(signedAt("GET", "/", "s3eg-audit", date, audit))).isNotNull();
+
+    String deleteObjects = hmacSha1("POST\n\n\n" + date + "\n/bkt/?delete");
+    assertThat(auth.authenticate(signedAt("POST", "/bkt/", "delete", date, deleteObjects)))
+        .isNotNull();
+    assertS3Error(
+        () ->
+            auth.authenticate(signedAt("POST", "/bkt/", "delete&s3eg-rewrap", date, deleteObjects)),
+        S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+
+    String dryRun = hmacSha1("POST\n\n\n" + date + "\n/bkt/?dry-run=true&prefix=a%26b&s3eg-rewrap");
+    String query = "s3eg-rewrap&dry-run=true&prefix=a%26b";
+    assertThat(auth.authenticate(signedAt("POST", "/bkt/", query, date, dryRun))).isNotNull();
+    for (String changed :
+        List.of("s3eg-rewrap&prefix=a%26b", "s3eg-rewrap&dry-run=true&prefix=a&b", "s3eg-rewrap")) {
+      assertS3Error(
+          () -> auth.authenticate(signedAt("POST", "/bkt/", changed, date, dryRun)),
+          S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+    }
+  }
+
+  private static SignedRequest signedAt(
+      String method, String path, String query, String date, String signature) {
+    return request(
+        method,
+        path,
+        query,
+        "Host",
+        "s3.amazonaws.com",
+        "Date",
+        date,
+        "Authorization",
+        "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+  }
+
+  /** A V2 presigned URL may not outlive a V4 one: 7 days from now at most (finding 5). */
+  @Test
+  void presignedExpiryIsCappedAtSevenDays() throws Exception {
+    long now = MARCH_27_2007.getEpochSecond();
+    for (long expires : List.of(now + 604_800, now + 60)) {
+      assertThat(sigV2(MARCH_27_2007).authenticate(presigned(expires))).isNotNull();
+    }
+    for (long expires : List.of(now + 604_801, now + 100L * 365 * 86_400, Long.MAX_VALUE)) {
+      S3Exception e =
+          assertS3Error(
+              () -> sigV2(MARCH_27_2007).authenticate(presigned(expires)),
+              S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR);
+      assertThat(e.getMessage()).contains("less than a week");
+    }
+    assertS3Error(
+        () -> sigV2(MARCH_27_2007).authenticate(presigned(Long.MIN_VALUE)),
+        S3ErrorCode.ACCESS_DENIED);
+  }
+
+  private static SignedRequest presigned(long expires) throws Exception {
+    String signature = hmacSha1("GET\n\n\n" + expires + "\n/johnsmith/photos/puppy.jpg");
+    return SignedRequest.of(
+        "GET",
+        "/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires="
+            + expires
+            + "&Signature="
+            + UriEncoding.encode(signature),
+        headers("Host", "johnsmith.s3.amazonaws.com"));
+  }
+
   @Test
   void amzHeadersAreCanonicalizedAndXAmzDateEmptiesTheDateLine() throws Exception {
     String stringToSign =
