@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -67,15 +68,30 @@ public final class CopyOperation {
     this.multipartState = state;
   }
 
+  private ConditionalWrites conditions;
+
+  /** Checks the destination's If-None-Match / If-Match through {@code conditions}. */
+  public void checkDestinationWith(ConditionalWrites conditions) {
+    this.conditions = conditions;
+  }
+
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.of(s3);
     boolean replace = replaceDirective(s3);
-    if (!replace && source.bucket().equals(s3.bucket()) && source.key().equals(s3.key())) {
+    boolean newSettings =
+        s3.header(ObjectHeaders.STORAGE_CLASS) != null
+            || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;
+    if (!replace
+        && !newSettings
+        && source.bucket().equals(s3.bucket())
+        && source.key().equals(s3.key())) {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
+    // The destination's conditions, against the ETag clients see; the backend copy carries them.
+    WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
     HeadObjectResponse src =
         backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
@@ -86,15 +102,7 @@ public final class CopyOperation {
       headers = ObjectHeaders.fromRequest(s3);
       EncryptObject.rejectReservedMetadata(headers.userMetadata());
     } else {
-      headers =
-          ObjectOperations.clientHeaders(
-              src.contentType(),
-              src.contentEncoding(),
-              src.contentDisposition(),
-              src.contentLanguage(),
-              src.cacheControl(),
-              src.expiresString(),
-              src.metadata());
+      headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
     Instant lastModified;
     if (opened.isPresent() && opened.get().isMultipart()) {
@@ -102,15 +110,22 @@ public final class CopyOperation {
           multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyMultipart(s3, source, src, headers, loaded.index());
+      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), condition);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       reencryption.copy(
-          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers);
+          s3,
+          source.bucket(),
+          source.key(),
+          src.eTag(),
+          src.contentLength(),
+          opened,
+          headers,
+          condition);
       lastModified = Instant.now();
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyServerSide(s3, source, src, headers);
+      lastModified = copyServerSide(s3, source, src, headers, condition);
     }
     XmlWriter xml =
         new XmlWriter()
@@ -122,7 +137,11 @@ public final class CopyOperation {
 
   /** Re-wraps the data key for the destination; the backend copies the body unchanged. */
   private Instant copyServerSide(
-      S3Request s3, CopySource source, HeadObjectResponse src, ObjectHeaders headers)
+      S3Request s3,
+      CopySource source,
+      HeadObjectResponse src,
+      ObjectHeaders headers,
+      WriteCondition condition)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -136,18 +155,8 @@ public final class CopyOperation {
             // The wrapped key was made for exactly this source version.
             .copySourceIfMatch(src.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
+    condition.applyTo(b);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
   }
@@ -164,7 +173,8 @@ public final class CopyOperation {
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
-      MultipartIndex index)
+      MultipartIndex index,
+      WriteCondition condition)
       throws CryptoException {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
@@ -180,20 +190,8 @@ public final class CopyOperation {
         index,
         s3.bucket(),
         s3.key(),
-        b -> {
-          ObjectOperations.applyHeaders(
-              headers,
-              metadata,
-              b::contentType,
-              b::contentEncoding,
-              b::contentDisposition,
-              b::contentLanguage,
-              b::cacheControl,
-              b::metadata);
-          if (headers.expires() != null) {
-            b.expires(Preconditions.parseHttpDate(headers.expires()));
-          }
-        },
+        b -> BackendHeaders.apply(headers, metadata, b),
+        condition,
         () ->
             multipartState.writeIndex(
                 s3.bucket(), MultipartIndexes.nameOf(target, s3.key()), targetIndex));

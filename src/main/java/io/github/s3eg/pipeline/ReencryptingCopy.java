@@ -1,13 +1,13 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -85,7 +85,8 @@ final class ReencryptingCopy {
       String sourceEtag,
       long sourceSize,
       Optional<OpenedObject> opened,
-      ObjectHeaders headers)
+      ObjectHeaders headers,
+      WriteCondition condition)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     Optional<Compression> chosen =
@@ -103,7 +104,7 @@ final class ReencryptingCopy {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length());
+          put(s3, headers, metadata, spool.open(), spool.length(), condition);
         }
         return;
       }
@@ -115,7 +116,13 @@ final class ReencryptingCopy {
           md5 ->
               metadata.putAll(session.sealedTrailerMetadata(HexFormat.of().parseHex(md5), size)));
       PutObjectResponse put =
-          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size));
+          put(
+              s3,
+              headers,
+              metadata,
+              session.encrypt(plaintext),
+              session.ciphertextSize(size),
+              condition);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
@@ -140,21 +147,12 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       Map<String, String> metadata,
       InputStream body,
-      long length) {
+      long length,
+      WriteCondition condition) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
+    condition.applyTo(b);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));
