@@ -24,6 +24,13 @@ public final class S3RequestParser {
   private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.\\-_]{1,61}[a-z0-9]");
   private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
+  /**
+   * Query parameters that hold keys or parts of keys: like a key, none may hold NUL (the backend
+   * refused it with a bare 400, which clients saw as a 500).
+   */
+  private static final List<String> KEY_PARAMETERS =
+      List.of("prefix", "marker", "start-after", "delimiter", "key-marker");
+
   private final Optional<String> serverDomain;
 
   public S3RequestParser(Optional<String> serverDomain) {
@@ -43,6 +50,14 @@ public final class S3RequestParser {
       throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "request target must be an absolute path");
     }
     Map<String, String> query = parseQuery(rawQuery);
+    for (String name : KEY_PARAMETERS) {
+      String value = query.get(name);
+      if (value != null && value.indexOf(0) >= 0) {
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, name + " must not contain NUL characters")
+            .with("ArgumentName", name);
+      }
+    }
 
     String bucket;
     String key;
@@ -64,8 +79,11 @@ public final class S3RequestParser {
     if (key != null) {
       validateKey(key);
     }
-    return new S3Request(
-        requestId, method, rawPath, rawQuery, bucket, key, query, headers, clientAddress);
+    S3Request request =
+        new S3Request(
+            requestId, method, rawPath, rawQuery, bucket, key, query, headers, clientAddress);
+    ObjectHeaders.checkStorageClass(request);
+    return request;
   }
 
   private String virtualHostBucket(Map<String, List<String>> headers) {
