@@ -149,7 +149,8 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
     registry.bind("sendError", new SendError(sender, ops.listener(), clock));
     registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
-    registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
+    Authenticate authenticate = new Authenticate(authenticator(config, clock));
+    registry.bind("authenticate", authenticate);
     EncryptionConfig enc = config.encryption();
     StoredObjectSample stored = StoredObjectSample.take(backend.s3());
     keys = KeySetup.create(enc, config.backend(), stored);
@@ -222,7 +223,8 @@ final class GatewayAssembly implements AutoCloseable {
             conditions,
             ops.metrics(),
             multipartChecksums));
-    registry.bind("healthEndpoint", new HealthEndpoint());
+    registry.bind(
+        "healthEndpoint", new HealthEndpoint(config.ops().healthDetailsPublic(), authenticate));
     server.routerBindings().forEach(registry::bind);
   }
 

@@ -50,10 +50,14 @@ public final class Authenticate implements Processor {
             ? AuthResult.unauthenticated(signed)
             : authenticator.authenticate(signed);
     exchange.setProperty(RESULT, result);
-    String operation =
-        s3.isMetricsScrape()
-            ? PermissionMatrix.METRICS
-            : exchange.getProperty(S3Operation.PROPERTY, String.class);
+    String operation;
+    if (s3.probe() != null) {
+      operation = PermissionMatrix.HEALTH_DETAILS;
+    } else if (s3.isMetricsScrape()) {
+      operation = PermissionMatrix.METRICS;
+    } else {
+      operation = exchange.getProperty(S3Operation.PROPERTY, String.class);
+    }
     List<Access> accesses = PermissionMatrix.of(operation, s3);
     exchange.setProperty(ACCESS, accesses);
     PermissionMatrix.authorize(result.principal(), accesses);
