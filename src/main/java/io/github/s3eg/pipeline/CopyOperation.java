@@ -92,8 +92,7 @@ public final class CopyOperation {
     }
     // The destination's conditions, against the ETag clients see; the backend copy carries them.
     WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
-    HeadObjectResponse src =
-        backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
+    HeadObjectResponse src = ObjectHead.of(backend.s3(), source.bucket(), source.key());
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
     String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
 
