@@ -164,7 +164,8 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("sendError", new SendError(sender, ops.listener(), clock));
     registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
     Authenticator authenticator = authenticator(config, clock);
-    registry.bind("authenticate", new Authenticate(authenticator));
+    Authenticate authenticate = new Authenticate(authenticator);
+    registry.bind("authenticate", authenticate);
     EncryptionConfig enc = config.encryption();
     StoredObjectSample stored = StoredObjectSample.take(backend.s3());
     keys = KeySetup.create(enc, config.backend(), stored);
@@ -267,7 +268,8 @@ final class GatewayAssembly implements AutoCloseable {
             conditions,
             ops.metrics(),
             multipartChecksums));
-    registry.bind("healthEndpoint", new HealthEndpoint());
+    registry.bind(
+        "healthEndpoint", new HealthEndpoint(config.ops().healthDetailsPublic(), authenticate));
     server.routerBindings().forEach(registry::bind);
   }
 

@@ -54,10 +54,14 @@ public final class Authenticate implements Processor {
         SignedRequest.of(
             s3.method(), http.request().uri(), RequestHeaders.of(http.request().headers()));
     exchange.setProperty(SIGNED_REQUEST, signed);
-    String operation =
-        s3.isMetricsScrape()
-            ? PermissionMatrix.METRICS
-            : exchange.getProperty(S3Operation.PROPERTY, String.class);
+    String operation;
+    if (s3.probe() != null) {
+      operation = PermissionMatrix.HEALTH_DETAILS;
+    } else if (s3.isMetricsScrape()) {
+      operation = PermissionMatrix.METRICS;
+    } else {
+      operation = exchange.getProperty(S3Operation.PROPERTY, String.class);
+    }
     if (authenticator != null && BROWSER_UPLOAD.equals(operation) && isForm(s3)) {
       // A browser upload is signed in its form: BrowserUpload reads the fields before the file,
       // verifies the policy's signature and authorizes the key before reading the file. Any other

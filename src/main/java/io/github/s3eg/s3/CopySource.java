@@ -22,7 +22,8 @@ public record CopySource(String bucket, String key) {
       throw new S3Exception(
           S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
     }
-    String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
+    // One value, decoded as a whole: an '&' or '=' is part of the key, not a separator.
+    String decoded = PercentDecoding.headerValue(value);
     if (decoded.startsWith("/")) {
       decoded = decoded.substring(1);
     }

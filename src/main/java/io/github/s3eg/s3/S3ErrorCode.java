@@ -36,6 +36,7 @@ public enum S3ErrorCode {
   INVALID_PART_ORDER("InvalidPartOrder", 400),
   INVALID_RANGE("InvalidRange", 416),
   INVALID_REQUEST("InvalidRequest", 400),
+  INVALID_STORAGE_CLASS("InvalidStorageClass", 400),
   INVALID_URI("InvalidURI", 400),
   KEY_TOO_LONG("KeyTooLongError", 400),
   MALFORMED_POLICY("MalformedPolicy", 400),

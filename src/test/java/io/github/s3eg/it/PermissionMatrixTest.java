@@ -141,6 +141,7 @@ class PermissionMatrixTest {
           new Rule("ListBuckets", "service", "read"),
           new Rule("AuditEvents", "every bucket", "admin"),
           new Rule("Metrics", "every bucket", "read"),
+          new Rule("HealthDetails", "every bucket", "read"),
           new Rule("HeadBucket", "bucket", "read"),
           new Rule("GetBucketLocation", "bucket", "read"),
           new Rule("ListObjects", "bucket", "read"),
@@ -236,6 +237,13 @@ class PermissionMatrixTest {
         List.of(
             new Case("all-read", true, "scrape metrics", (s3, p) -> raw(p, "GET", "/metrics")),
             new Case("pub-admin", false, "scrape metrics", (s3, p) -> raw(p, "GET", "/metrics"))));
+    c.put(
+        "HealthDetails",
+        List.of(
+            new Case(
+                "all-read", true, "see the health checks", (s3, p) -> raw(p, "GET", "/health")),
+            new Case(
+                "pub-admin", false, "see the health checks", (s3, p) -> raw(p, "GET", "/health"))));
     c.put("HeadBucket", readBucket((s3, b) -> s3.headBucket(r -> r.bucket(b))));
     c.put("GetBucketLocation", readBucket((s3, b) -> s3.getBucketLocation(r -> r.bucket(b))));
     c.put("ListObjects", readBucket((s3, b) -> s3.listObjects(r -> r.bucket(b))));
@@ -906,6 +914,7 @@ class PermissionMatrixTest {
       dispatched.addAll(List.of(lists.group(1).split(",")));
     }
     dispatched.add("Metrics");
+    dispatched.add("HealthDetails");
     assertThat(operations).containsExactlyInAnyOrderElementsOf(dispatched);
 
     List<Rule> documented = new ArrayList<>();

@@ -13,12 +13,18 @@ import java.util.List;
  * <p>The second resources: a copy (CopyObject, UploadPartCopy) reads its {@code x-amz-copy-source}
  * and needs {@code read} there besides {@code write} on its destination; the keys of a
  * DeleteObjects document are all in the request's bucket (S3 has no cross-bucket batch delete); the
- * audit log and metrics span every bucket, so they need a credential for {@code *}.
+ * audit log, metrics and health details span every bucket, so they need a credential for {@code *}.
  */
 public final class PermissionMatrix {
 
   /** The operation name of a metrics scrape ({@code GET /metrics}, signed). */
   public static final String METRICS = "Metrics";
+
+  /**
+   * The operation name of a signed probe ({@code GET /health} with a signature): its answer lists
+   * the health checks (route ids, backend and key manager state), which span every bucket.
+   */
+  public static final String HEALTH_DETAILS = "HealthDetails";
 
   private PermissionMatrix() {}
 
@@ -37,7 +43,8 @@ public final class PermissionMatrix {
     return switch (operation) {
       case "ListBuckets" -> List.of(Access.target(S3Action.READ, null, null));
       case "AuditEvents" -> List.of(Access.target(S3Action.ADMIN, Principal.ALL_BUCKETS, null));
-      case METRICS -> List.of(Access.target(S3Action.READ, Principal.ALL_BUCKETS, null));
+      case METRICS, HEALTH_DETAILS ->
+          List.of(Access.target(S3Action.READ, Principal.ALL_BUCKETS, null));
       case "GetBucketLocation",
           "ListObjects",
           "ListObjectsV2",
