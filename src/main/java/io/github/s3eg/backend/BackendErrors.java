@@ -40,7 +40,8 @@ public final class BackendErrors {
           Map.entry("SlowDown", S3ErrorCode.SLOW_DOWN),
           Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT),
           // What the backend does not implement, the gateway cannot offer either (S3Proxy 2.9:
-          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads).
+          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads, an
+          // ACL grant header).
           Map.entry("NotImplemented", S3ErrorCode.NOT_IMPLEMENTED));
 
   private BackendErrors() {}

@@ -10,6 +10,7 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.multipart.PartwiseCopy;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
@@ -111,6 +112,8 @@ public final class CopyOperation {
     } else {
       headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
+    // S3 gives a copy the default ACL unless the request asks for one.
+    AclHeaders acl = ObjectOperations.acl(exchange);
     Instant lastModified;
     if (s3ec.isPresent()) {
       checkCopyConditions(s3, etag, src.lastModified());
@@ -123,14 +126,15 @@ public final class CopyOperation {
           s3ec.get(),
           decryption.s3ecReads(),
           headers,
-          condition);
+          condition,
+          acl);
       lastModified = Instant.now();
     } else if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), condition);
+      lastModified = copyMultipart(s3, source, src, headers, loaded.index(), condition, acl);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       reencryption.copy(
@@ -141,11 +145,12 @@ public final class CopyOperation {
           src.contentLength(),
           opened,
           headers,
-          condition);
+          condition,
+          acl);
       lastModified = Instant.now();
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyServerSide(s3, source, src, headers, condition);
+      lastModified = copyServerSide(s3, source, src, headers, condition, acl);
     }
     XmlWriter xml =
         new XmlWriter()
@@ -161,7 +166,8 @@ public final class CopyOperation {
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -177,6 +183,7 @@ public final class CopyOperation {
             .metadataDirective(MetadataDirective.REPLACE);
     BackendHeaders.apply(headers, metadata, b);
     condition.applyTo(b);
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return r.copyObjectResult().lastModified();
   }
@@ -194,7 +201,8 @@ public final class CopyOperation {
       HeadObjectResponse src,
       ObjectHeaders headers,
       MultipartIndex index,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
@@ -210,7 +218,11 @@ public final class CopyOperation {
         index,
         s3.bucket(),
         s3.key(),
-        b -> BackendHeaders.apply(headers, metadata, b),
+        b -> {
+          BackendHeaders.apply(headers, metadata, b);
+          acl.applyToObject(
+              b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
+        },
         condition,
         () ->
             multipartState.writeIndex(

@@ -134,7 +134,7 @@ public final class EncryptObject implements Processor {
   }
 
   /** Deletes a spool file when the exchange is done, whether the upload happened or not. */
-  private record SpoolCleanup(UploadSpool spool) implements Synchronization {
+  record SpoolCleanup(UploadSpool spool) implements Synchronization {
     @Override
     public void onComplete(Exchange exchange) {
       close();

@@ -7,6 +7,7 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -86,7 +87,8 @@ final class ReencryptingCopy {
       long sourceSize,
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     copy(
@@ -104,7 +106,8 @@ final class ReencryptingCopy {
                   .getObject(g -> g.bucket(sourceBucket).key(sourceKey).ifMatch(sourceEtag));
           return opened.isPresent() ? opened.get().decrypt(in) : in;
         },
-        condition);
+        condition,
+        acl);
   }
 
   /**
@@ -120,7 +123,8 @@ final class ReencryptingCopy {
       io.github.s3eg.crypto.s3ec.S3ecObject source,
       S3ecReads reads,
       ObjectHeaders headers,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     copy(
         s3,
@@ -130,7 +134,8 @@ final class ReencryptingCopy {
         Optional.empty(),
         headers,
         () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source),
-        condition);
+        condition,
+        acl);
   }
 
   /** Opens the source's plaintext stream (closing it releases the source). */
@@ -146,7 +151,8 @@ final class ReencryptingCopy {
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
       PlaintextSource source,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
@@ -160,7 +166,7 @@ final class ReencryptingCopy {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length(), condition);
+          put(s3, headers, metadata, spool.open(), spool.length(), condition, acl);
         }
         return;
       }
@@ -178,9 +184,10 @@ final class ReencryptingCopy {
               metadata,
               session.encrypt(plaintext),
               session.ciphertextSize(size),
-              condition);
+              condition,
+              acl);
       if (sourceEtagEntry.isEmpty()) {
-        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
+        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag(), acl);
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
         // The source's authenticated MD5 did not describe its plaintext: never keep a copy that
         // claims it.
@@ -204,11 +211,13 @@ final class ReencryptingCopy {
       Map<String, String> metadata,
       InputStream body,
       long length,
-      WriteCondition condition) {
+      WriteCondition condition,
+      AclHeaders acl) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
     BackendHeaders.apply(headers, metadata, b);
     condition.applyTo(b);
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));

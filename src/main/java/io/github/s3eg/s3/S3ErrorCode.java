@@ -6,6 +6,8 @@ package io.github.s3eg.s3;
  */
 public enum S3ErrorCode {
   ACCESS_DENIED("AccessDenied", 403),
+  /** A CORS request the bucket's CORS configuration does not allow. */
+  ACCESS_FORBIDDEN("AccessForbidden", 403),
   AUTHORIZATION_HEADER_MALFORMED("AuthorizationHeaderMalformed", 400),
   AUTHORIZATION_QUERY_PARAMETERS_ERROR("AuthorizationQueryParametersError", 400),
   BAD_DIGEST("BadDigest", 400),
@@ -30,13 +32,18 @@ public enum S3ErrorCode {
   INVALID_BUCKET_NAME("InvalidBucketName", 400),
   INVALID_DIGEST("InvalidDigest", 400),
   INVALID_PART("InvalidPart", 400),
+  INVALID_POLICY_DOCUMENT("InvalidPolicyDocument", 400),
   INVALID_PART_ORDER("InvalidPartOrder", 400),
   INVALID_RANGE("InvalidRange", 416),
   INVALID_REQUEST("InvalidRequest", 400),
   INVALID_URI("InvalidURI", 400),
   KEY_TOO_LONG("KeyTooLongError", 400),
+  MALFORMED_POLICY("MalformedPolicy", 400),
+  MALFORMED_POST_REQUEST("MalformedPOSTRequest", 400),
   MALFORMED_TRAILER_ERROR("MalformedTrailerError", 400),
   MALFORMED_XML("MalformedXML", 400),
+  MAX_MESSAGE_LENGTH_EXCEEDED("MaxMessageLengthExceeded", 400),
+  MAX_POST_PRE_DATA_LENGTH_EXCEEDED("MaxPostPreDataLengthExceeded", 400),
   METADATA_TOO_LARGE("MetadataTooLarge", 400),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
   MISSING_CONTENT_LENGTH("MissingContentLength", 411),

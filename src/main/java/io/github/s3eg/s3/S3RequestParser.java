@@ -101,7 +101,7 @@ public final class S3RequestParser {
     }
   }
 
-  static void validateKey(String key) {
+  public static void validateKey(String key) {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new S3Exception(S3ErrorCode.KEY_TOO_LONG, "Your key is too long");
     }

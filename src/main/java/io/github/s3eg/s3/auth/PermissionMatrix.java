@@ -47,8 +47,47 @@ public final class PermissionMatrix {
       case "CreateBucket", "DeleteBucket", "Rewrap", "Scrub", "ScrubStatus" ->
           List.of(Access.target(S3Action.ADMIN, bucket, null));
       case "DeleteObjects" -> List.of(Access.target(S3Action.WRITE, bucket, null));
+      // Forwarded bucket configuration: reading it is reading the bucket; changing it (who may
+      // reach the backend's copy, what the backend deletes, where it sends events) administers it.
+      case "GetBucketAcl",
+          "GetBucketPolicy",
+          "GetBucketPolicyStatus",
+          "GetBucketCors",
+          "GetBucketLifecycleConfiguration",
+          "GetBucketEncryption",
+          "GetBucketOwnershipControls",
+          "GetPublicAccessBlock",
+          "GetBucketNotificationConfiguration",
+          "GetBucketLogging",
+          "GetBucketWebsite",
+          "GetBucketRequestPayment" ->
+          List.of(Access.target(S3Action.READ, bucket, null));
+      case "PutBucketAcl",
+          "PutBucketPolicy",
+          "DeleteBucketPolicy",
+          "PutBucketCors",
+          "DeleteBucketCors",
+          "PutBucketLifecycleConfiguration",
+          "DeleteBucketLifecycle",
+          "PutBucketEncryption",
+          "DeleteBucketEncryption",
+          "PutBucketOwnershipControls",
+          "DeleteBucketOwnershipControls",
+          "PutPublicAccessBlock",
+          "DeletePublicAccessBlock",
+          "PutBucketNotificationConfiguration",
+          "PutBucketLogging",
+          "PutBucketWebsite",
+          "DeleteBucketWebsite",
+          "PutBucketRequestPayment" ->
+          List.of(Access.target(S3Action.ADMIN, bucket, null));
+      // An object's ACL is set by a PutObject's x-amz-acl too: the same permission.
+      case "GetObjectAcl" -> List.of(Access.target(S3Action.READ, bucket, key));
+      case "PutObjectAcl" -> List.of(Access.target(S3Action.WRITE, bucket, key));
       case "GetObject", "GetObjectAttributes", "HeadObject", "ListParts" ->
           List.of(Access.target(S3Action.READ, bucket, key));
+      // A browser upload: the bucket here; the key, once its form is read, as a PutObject.
+      case "PostObject" -> List.of(Access.target(S3Action.WRITE, bucket, key));
       case "PutObject",
           "DeleteObject",
           "CreateMultipartUpload",
