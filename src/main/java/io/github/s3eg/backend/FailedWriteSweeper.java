@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * bucket fails (S3Proxy 2.9 reads an attribute it does not have: 500). This store removes that file
  * when a write fails, lists through {@link StoreListing} (which skips files without attributes and
  * entries that vanish while it reads them), and removes the leftovers such a listing met that no
- * write in progress owns (from a crash). Writes of one name are serialized, so a failed write never removes the temporary
- * file of another write in progress.
+ * write in progress owns (from a crash). Writes of one name are serialized, so a failed write never
+ * removes the temporary file of another write in progress.
  */
 final class FailedWriteSweeper extends ForwardingBlobStore {
 
