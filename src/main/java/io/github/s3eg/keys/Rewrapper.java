@@ -221,6 +221,7 @@ public final class Rewrapper {
         s3,
         bucket,
         key,
+        null,
         head.eTag(),
         index,
         bucket,

@@ -1,11 +1,13 @@
 package io.github.s3eg.multipart;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.crypto.SegmentLayout;
+import io.github.s3eg.versions.VersionRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -31,6 +33,12 @@ public final class MultipartIndexes {
 
   private final BackendClients backend;
   private final MultipartState state;
+  private VersionRecords olderVersions;
+
+  /** Finds the index of an older version of a key among the versions of its record name. */
+  public void readOlderVersionsWith(VersionRecords records) {
+    this.olderVersions = records;
+  }
 
   public MultipartIndexes(BackendClients backend, MultipartState state) {
     this.backend = backend;
@@ -53,8 +61,25 @@ public final class MultipartIndexes {
       }
     }
     Optional<byte[]> fresh = state.index(bucket, key, true);
+    CryptoException notThisObjects = null;
     if (fresh.isPresent()) {
-      return verified(opened, bucket, key, fresh.get(), storedSize);
+      try {
+        return verified(opened, bucket, key, fresh.get(), storedSize);
+      } catch (CryptoException e) {
+        notThisObjects = e;
+      }
+    }
+    if (olderVersions != null) {
+      // A versioned bucket keeps the index of every version of the key under its one name:
+      // an older version's is an older version of that name.
+      Optional<byte[]> older =
+          olderVersions.read(bucket, ReservedKeys.index(key), opened.header().encode());
+      if (older.isPresent()) {
+        return verified(opened, bucket, key, older.get(), storedSize);
+      }
+    }
+    if (notThisObjects != null) {
+      throw notThisObjects;
     }
     LOG.warn(
         "multipart object {}/{} has no index (interrupted Complete?): walking its parts",
@@ -124,12 +149,18 @@ public final class MultipartIndexes {
     }
   }
 
-  /** The bytes at {@code range} ({@code bytes=a-b}) of an object. */
-  public byte[] readRange(String bucket, String key, String range, int length) {
+  /** The bytes at {@code range} ({@code bytes=a-b}) of an object (of its version, if named). */
+  public byte[] readRange(String bucket, String key, String versionId, String range, int length) {
     try (var in =
         backend
             .s3()
-            .getObject(GetObjectRequest.builder().bucket(bucket).key(key).range(range).build())) {
+            .getObject(
+                GetObjectRequest.builder()
+                    .bucket(bucket)
+                    .key(key)
+                    .versionId(versionId)
+                    .range(range)
+                    .build())) {
       return in.readNBytes(length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,6 +6,7 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.versions.TransientRecords;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -145,7 +146,18 @@ public final class MultipartState {
   public void deleteUploadRecord(String bucket, String key, String uploadId) {
     Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
     records.invalidate(name);
+    if (transientRecords != null && transientRecords.keepsVersions(bucket)) {
+      transientRecords.deleteEveryVersion(bucket, name.key());
+      return;
+    }
     delete(name);
+  }
+
+  private TransientRecords transientRecords;
+
+  /** In buckets that keep versions, upload records go with every version of their name. */
+  public void deleteTransientRecordsWith(TransientRecords records) {
+    this.transientRecords = records;
   }
 
   // ---- indexes

@@ -20,13 +20,16 @@ public final class PartwiseCopy {
   private PartwiseCopy() {}
 
   /**
+   * @param sourceVersionId the source's version (null for the current one)
    * @param sourceEtag the backend ETag the source must still have (copy-source-if-match)
    * @param create sets the destination's metadata and headers on the CreateMultipartUpload
+   * @return the version the copy made (null without versioning)
    */
-  public static void copy(
+  public static String copy(
       S3Client client,
       String sourceBucket,
       String sourceKey,
+      String sourceVersionId,
       String sourceEtag,
       MultipartIndex index,
       String bucket,
@@ -48,6 +51,7 @@ public final class PartwiseCopy {
                     c ->
                         c.sourceBucket(sourceBucket)
                             .sourceKey(sourceKey)
+                            .sourceVersionId(sourceVersionId)
                             .copySourceIfMatch(sourceEtag)
                             .copySourceRange(range)
                             .destinationBucket(bucket)
@@ -58,8 +62,11 @@ public final class PartwiseCopy {
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
-      client.completeMultipartUpload(
-          c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+      return client
+          .completeMultipartUpload(
+              c ->
+                  c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)))
+          .versionId();
     } catch (RuntimeException e) {
       try {
         client.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));

@@ -6,6 +6,7 @@ import io.github.s3eg.s3.auth.Authenticator;
 import io.github.s3eg.s3.auth.RequestHeaders;
 import io.github.s3eg.s3.auth.S3Action;
 import io.github.s3eg.s3.auth.SignedRequest;
+import io.github.s3eg.versions.GovernanceBypass;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -46,5 +47,6 @@ public final class Authenticate implements Processor {
     result
         .principal()
         .authorize(S3Action.classify(s3.method(), s3.bucket(), s3.key()), s3.bucket());
+    GovernanceBypass.authorize(s3, result.principal());
   }
 }

@@ -63,6 +63,11 @@ public final class BucketOperations {
   public void createBucketRequest(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
+    String objectLock = s3.header("x-amz-bucket-object-lock-enabled");
+    if (objectLock != null && objectLock.trim().equalsIgnoreCase("true")) {
+      // The backend creates the bucket versioned and able to lock (versions.yaml does the rest).
+      b.objectLockEnabledForBucket(true);
+    }
     java.io.InputStream body = exchange.getIn().getBody(java.io.InputStream.class);
     if (body != null) {
       byte[] bytes = body.readNBytes(XmlReader.MAX_BYTES + 1);

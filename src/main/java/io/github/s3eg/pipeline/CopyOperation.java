@@ -17,6 +17,10 @@ import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.RequestedVersion;
+import io.github.s3eg.versions.TagSet;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -40,14 +44,29 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  */
 public final class CopyOperation {
 
-  /** The source named by {@code x-amz-copy-source}. */
-  public record CopySource(String bucket, String key) {
+  /**
+   * The source named by {@code x-amz-copy-source}: {@code bucket/key}, and the version after {@code
+   * ?versionId=} (null for the current one).
+   */
+  public record CopySource(String bucket, String key, String versionId) {
 
     public static CopySource parse(String header) {
       String value = header.trim();
-      if (value.contains("?versionId=")) {
-        throw new S3Exception(
-            S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
+      String versionId = null;
+      int query = value.indexOf('?');
+      if (query >= 0) {
+        // A '?' of the key itself is percent-encoded: this one starts the source's query.
+        String parameter = value.substring(query + 1);
+        if (!parameter.startsWith(RequestedVersion.PARAMETER + "=")) {
+          throw new S3Exception(
+                  S3ErrorCode.INVALID_ARGUMENT,
+                  "The only parameter a copy source takes is versionId.")
+              .with("ArgumentName", "x-amz-copy-source");
+        }
+        versionId =
+            RequestedVersion.check(
+                S3RequestParser.parseQuery(parameter).get(RequestedVersion.PARAMETER));
+        value = value.substring(0, query);
       }
       String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
       if (decoded.startsWith("/")) {
@@ -68,7 +87,7 @@ public final class CopyOperation {
                 + io.github.s3eg.backend.ReservedKeys.PREFIX
                 + " are reserved by the gateway.");
       }
-      return new CopySource(decoded.substring(0, slash), key);
+      return new CopySource(decoded.substring(0, slash), key, versionId);
     }
   }
 
@@ -78,6 +97,7 @@ public final class CopyOperation {
   private MultipartState multipartState;
   private final ObjectRebinder rebinder;
   private final ReencryptingCopy reencryption;
+  private NewVersions newVersions;
 
   public CopyOperation(
       BackendClients backend,
@@ -99,17 +119,34 @@ public final class CopyOperation {
     this.multipartState = state;
   }
 
+  /** Copies get the lock settings and tags they ask for, whatever the backend does with them. */
+  public void followVersioning(NewVersions versions) {
+    this.newVersions = versions;
+    this.reencryption.followVersioning(versions);
+  }
+
+  /** What a copy wrote: the new version (null when unknown), when, and its metadata. */
+  record Written(String versionId, Instant lastModified, Map<String, String> metadata) {}
+
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
     boolean replace = replaceDirective(s3);
-    if (!replace && source.bucket().equals(s3.bucket()) && source.key().equals(s3.key())) {
+    NewVersionSettings settings = NewVersionSettings.fromCopy(s3);
+    if (!replace
+        && source.versionId() == null
+        && source.bucket().equals(s3.bucket())
+        && source.key().equals(s3.key())) {
+      // (Copying an older version over its key is how a version is restored: allowed.)
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
     HeadObjectResponse src =
-        backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
+        backend
+            .s3()
+            .headObject(
+                h -> h.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
     String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
 
@@ -128,34 +165,86 @@ public final class CopyOperation {
               src.expiresString(),
               src.metadata());
     }
-    Instant lastModified;
+    Written written;
     if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           multipartIndexes.load(
               opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyMultipart(s3, source, src, headers, loaded.index());
+      // A new upload at the backend: it carries no tags of the source's (a COPY directive).
+      settings = settings.withTagsIfNone(sourceTags(source));
+      written = copyMultipart(s3, source, src, headers, loaded.index(), settings);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
-      reencryption.copy(
-          s3, source.bucket(), source.key(), src.eTag(), src.contentLength(), opened, headers);
-      lastModified = Instant.now();
+      settings = settings.withTagsIfNone(sourceTags(source));
+      written =
+          reencryption.copy(
+              s3,
+              source.bucket(),
+              source.key(),
+              src.eTag(),
+              src.contentLength(),
+              opened,
+              headers,
+              settings);
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
-      lastModified = copyServerSide(s3, source, src, headers);
+      written = copyServerSide(s3, source, src, headers, settings);
     }
+    String versionId = settle(s3, written, settings);
     XmlWriter xml =
         new XmlWriter()
             .root("CopyObjectResult")
-            .element("LastModified", ObjectHeaders.xmlDate(lastModified))
+            .element("LastModified", ObjectHeaders.xmlDate(written.lastModified()))
             .element("ETag", etag);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    exchange.setProperty(
+        S3Response.PROPERTY,
+        S3Response.xml(200, xml.toBytes())
+            .header("x-amz-version-id", versionId)
+            .header("x-amz-copy-source-version-id", RequestedVersion.pin(src.versionId())));
+  }
+
+  /**
+   * The copy's version id (asking the backend when its answer named none, as Ceph RGW 16.2's
+   * CopyObject), with its lock settings and tags applied and its records protected like it.
+   */
+  private String settle(S3Request s3, Written written, NewVersionSettings settings) {
+    if (newVersions == null) {
+      return written.versionId();
+    }
+    String versionId = written.versionId();
+    if (versionId == null) {
+      versionId = newVersions.locate(s3.bucket(), s3.key(), written.metadata());
+    }
+    newVersions.settle(s3.bucket(), s3.key(), versionId, written.metadata(), settings);
+    return versionId;
+  }
+
+  /** The tags of the copy source (none on a backend without tagging). */
+  private TagSet sourceTags(CopySource source) {
+    try {
+      return TagSet.of(
+          backend
+              .s3()
+              .getObjectTagging(
+                  g -> g.bucket(source.bucket()).key(source.key()).versionId(source.versionId()))
+              .tagSet());
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 501 || e.statusCode() == 400 || e.statusCode() == 405) {
+        return TagSet.EMPTY;
+      }
+      throw e;
+    }
   }
 
   /** Re-wraps the data key for the destination; the backend copies the body unchanged. */
-  private Instant copyServerSide(
-      S3Request s3, CopySource source, HeadObjectResponse src, ObjectHeaders headers)
+  private Written copyServerSide(
+      S3Request s3,
+      CopySource source,
+      HeadObjectResponse src,
+      ObjectHeaders headers,
+      NewVersionSettings settings)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -164,11 +253,13 @@ public final class CopyOperation {
         CopyObjectRequest.builder()
             .sourceBucket(source.bucket())
             .sourceKey(source.key())
+            .sourceVersionId(source.versionId())
             .destinationBucket(s3.bucket())
             .destinationKey(s3.key())
             // The wrapped key was made for exactly this source version.
             .copySourceIfMatch(src.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
+    settings.applyTo(b);
     ObjectOperations.applyHeaders(
         headers,
         metadata,
@@ -182,7 +273,7 @@ public final class CopyOperation {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
     CopyObjectResponse r = backend.s3().copyObject(b.build());
-    return r.copyObjectResult().lastModified();
+    return new Written(r.versionId(), r.copyObjectResult().lastModified(), metadata);
   }
 
   /**
@@ -191,43 +282,51 @@ public final class CopyOperation {
    * objects above 5 GiB copy like any other, and the copy is again a multipart object with its own
    * index (MAC'd for the new name) and the source's ETag.
    */
-  private Instant copyMultipart(
+  private Written copyMultipart(
       S3Request s3,
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
-      MultipartIndex index)
+      MultipartIndex index,
+      NewVersionSettings settings)
       throws CryptoException {
+    // An upload of its own (a fresh upload header): its records are its alone.
     Map<String, String> crypto =
-        rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
+        rebinder.rebindAsNewUpload(
+            source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
     OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(crypto);
-    PartwiseCopy.copy(
-        backend.uploads(),
-        source.bucket(),
-        source.key(),
-        src.eTag(),
-        index,
+    String versionId =
+        PartwiseCopy.copy(
+            backend.uploads(),
+            source.bucket(),
+            source.key(),
+            source.versionId(),
+            src.eTag(),
+            index,
+            s3.bucket(),
+            s3.key(),
+            b -> {
+              settings.applyTo(b);
+              ObjectOperations.applyHeaders(
+                  headers,
+                  metadata,
+                  b::contentType,
+                  b::contentEncoding,
+                  b::contentDisposition,
+                  b::contentLanguage,
+                  b::cacheControl,
+                  b::metadata);
+              if (headers.expires() != null) {
+                b.expires(Preconditions.parseHttpDate(headers.expires()));
+              }
+            });
+    multipartState.writeIndex(
         s3.bucket(),
         s3.key(),
-        b -> {
-          ObjectOperations.applyHeaders(
-              headers,
-              metadata,
-              b::contentType,
-              b::contentEncoding,
-              b::contentDisposition,
-              b::contentLanguage,
-              b::cacheControl,
-              b::metadata);
-          if (headers.expires() != null) {
-            b.expires(Preconditions.parseHttpDate(headers.expires()));
-          }
-        });
-    multipartState.writeIndex(
-        s3.bucket(), s3.key(), target.sealIndex(index, s3.bucket(), s3.key()));
-    return Instant.now();
+        target.sealIndex(index.forUpload(target.header()), s3.bucket(), s3.key()));
+    return new Written(versionId, Instant.now(), metadata);
   }
 
   private static boolean replaceDirective(S3Request s3) {

@@ -6,6 +6,7 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.versions.RequestedVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +112,12 @@ public final class DecompressObject {
     return backend
         .s3()
         .getObject(
-            GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).range(range).build());
+            GetObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .versionId(RequestedVersion.of(s3))
+                .range(range)
+                .build());
   }
 
   /** Reads (so authenticates and decodes) the first frame before anything goes to the client. */

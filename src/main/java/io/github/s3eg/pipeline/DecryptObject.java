@@ -17,6 +17,7 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.versions.RequestedVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -275,6 +276,7 @@ public final class DecryptObject {
                 .readRange(
                     s3.bucket(),
                     s3.key(),
+                    RequestedVersion.of(s3),
                     plan.firstPartStartRange(),
                     MultipartDecryption.PART_START_LENGTH);
     source.skipNBytes(skip);
@@ -315,7 +317,12 @@ public final class DecryptObject {
     return backend
         .s3()
         .getObject(
-            GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).range(range).build());
+            GetObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .versionId(RequestedVersion.of(s3))
+                .range(range)
+                .build());
   }
 
   /**

@@ -14,6 +14,7 @@ import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.body.ChecksumAlgorithm;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
 import io.github.s3eg.s3.xml.XmlWriter;
+import io.github.s3eg.versions.RequestedVersion;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -53,7 +54,12 @@ public final class ObjectAttributes {
     HeadObjectResponse r =
         backend
             .s3()
-            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+            .headObject(
+                HeadObjectRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .versionId(RequestedVersion.of(s3))
+                    .build());
     Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
     String etag;
     long size;
@@ -100,7 +106,8 @@ public final class ObjectAttributes {
     exchange.setProperty(
         S3Response.PROPERTY,
         S3Response.xml(200, xml.toBytes())
-            .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified())));
+            .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
+            .header("x-amz-version-id", r.versionId()));
   }
 
   private static void writeParts(

@@ -19,6 +19,11 @@ import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.versions.GovernanceBypass;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.RequestedVersion;
+import io.github.s3eg.versions.VersionDeletion;
+import io.github.s3eg.versions.VersionHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -27,13 +32,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -61,10 +66,19 @@ public final class ObjectOperations {
   private final SegmentLayout layout;
   private final GatewayMetrics metrics;
   private MultipartState multipartState;
+  private VersionDeletion versionDeletion;
+
+  /** Exchange property: the records of the version a DELETE names, found before it goes. */
+  static final String DELETED_RECORDS = "s3DeletedRecords";
 
   /** Deleting an object also deletes its multipart index, kept in {@code state}. */
   public void deleteIndexesIn(MultipartState state) {
     this.multipartState = state;
+  }
+
+  /** Deleting one version also deletes that version's records, found through {@code deletion}. */
+  public void deleteVersionsWith(VersionDeletion deletion) {
+    this.versionDeletion = deletion;
   }
 
   public ObjectOperations(
@@ -113,6 +127,7 @@ public final class ObjectOperations {
             GetObjectRequest.builder()
                 .bucket(s3.bucket())
                 .key(s3.key())
+                .versionId(RequestedVersion.of(s3))
                 .range(plan.backendRange())
                 .build());
   }
@@ -162,6 +177,7 @@ public final class ObjectOperations {
                     GetObjectRequest.builder()
                         .bucket(s3.bucket())
                         .key(s3.key())
+                        .versionId(RequestedVersion.of(s3))
                         .range("bytes=0-0")
                         .build()));
   }
@@ -170,7 +186,12 @@ public final class ObjectOperations {
     Map<String, String> metadata =
         backend
             .s3()
-            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build())
+            .headObject(
+                HeadObjectRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .versionId(RequestedVersion.of(s3))
+                    .build())
             .metadata();
     return metadata.keySet().stream().noneMatch(ObjectMetadata::isCryptoEntry);
   }
@@ -196,6 +217,7 @@ public final class ObjectOperations {
     S3Response response =
         objectAnswer(body.range() != null ? 206 : 200, s3, clientHeaders(r), etag, r.lastModified())
             .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    VersionHeaders.write(response, r);
     if (body.range() == null && s3.header("Range") == null) {
       shownChecksum(s3, exchange.getProperty(DecryptObject.CHECKSUM, ObjectChecksum.class), opened)
           .ifPresent(c -> c.writeTo(response));
@@ -237,7 +259,12 @@ public final class ObjectOperations {
     HeadObjectResponse r =
         backend
             .s3()
-            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+            .headObject(
+                HeadObjectRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .versionId(RequestedVersion.of(s3))
+                    .build());
     Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
     String etag;
     long size;
@@ -269,6 +296,7 @@ public final class ObjectOperations {
     S3Response response =
         objectAnswer(200, s3, headers, etag, r.lastModified())
             .header("Content-Length", Long.toString(size));
+    VersionHeaders.write(response, r);
     if (s3.header("Range") == null) {
       shownChecksum(s3, multipartChecksum, opened.orElse(null)).ifPresent(c -> c.writeTo(response));
     }
@@ -313,6 +341,8 @@ public final class ObjectOperations {
     if (plan.headers().expires() != null) {
       b.expires(Preconditions.parseHttpDate(plan.headers().expires()));
     }
+    b.contentMD5(plan.ciphertextMd5());
+    NewVersionSettings.fromPut(s3).applyTo(b);
     long started = System.nanoTime();
     PutObjectResponse r =
         backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));
@@ -331,7 +361,8 @@ public final class ObjectOperations {
     if (plan.etagAfterUpload()) {
       recordEtag(s3, plan, r.eTag());
     }
-    S3Response response = S3Response.status(200).header("ETag", etag);
+    S3Response response =
+        S3Response.status(200).header("ETag", etag).header("x-amz-version-id", r.versionId());
     plan.answeredChecksum().ifPresent(c -> c.writeTo(response));
     exchange.setProperty(S3Response.PROPERTY, response);
   }
@@ -412,22 +443,58 @@ public final class ObjectOperations {
 
   // ---- DeleteObject
 
+  /**
+   * The backend request, with the version and governance bypass the client named. Deleting one
+   * version deletes the gateway's records of that version too: they are found now, while its
+   * metadata can still be read.
+   */
   public void deleteObjectRequest(Exchange exchange) {
     S3Request s3 = request(exchange);
+    String versionId = RequestedVersion.of(s3);
+    if (versionId != null && versionDeletion != null) {
+      exchange.setProperty(
+          DELETED_RECORDS, versionDeletion.recordsOf(s3.bucket(), s3.key(), versionId));
+    }
     exchange
         .getIn()
-        .setBody(DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
-    // camel-aws2-s3 reads the key header before it looks at the typed request.
-    exchange.getIn().setHeader(AWS2S3Constants.KEY, s3.key());
+        .setBody(
+            DeleteObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .versionId(versionId)
+                .bypassGovernanceRetention(GovernanceBypass.requested(s3) ? Boolean.TRUE : null)
+                .build());
   }
 
+  /** The backend DELETE (camel-aws2-s3 would drop its answer: the version and delete marker). */
+  public void deleteObject(Exchange exchange) {
+    DeleteObjectRequest request = exchange.getIn().getBody(DeleteObjectRequest.class);
+    exchange.getIn().setBody(backend.s3().deleteObject(request));
+  }
+
+  /**
+   * What goes with the object: a deleted version's own records; in an unversioned bucket the key's
+   * records. A delete marker (a versioned bucket, no version named) removes nothing, so no record
+   * goes: every version stays readable.
+   */
   public void deleteObjectResponse(Exchange exchange) {
     S3Request s3 = request(exchange);
-    if (multipartState != null) {
-      // A multipart object's index goes with it (a no-op delete for other objects).
+    DeleteObjectResponse r = exchange.getIn().getBody(DeleteObjectResponse.class);
+    boolean marker = r != null && Boolean.TRUE.equals(r.deleteMarker());
+    String version = r == null ? null : r.versionId();
+    VersionDeletion.Pending records =
+        exchange.getProperty(DELETED_RECORDS, VersionDeletion.Pending.class);
+    if (records != null) {
+      versionDeletion.deleteRecords(s3.bucket(), s3.key(), records, GovernanceBypass.requested(s3));
+    } else if (multipartState != null && !marker && RequestedVersion.pin(version) == null) {
+      // Unversioned: a multipart object's index goes with it (a no-op delete for other objects).
       multipartState.deleteIndex(s3.bucket(), s3.key());
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    exchange.setProperty(
+        S3Response.PROPERTY,
+        S3Response.status(204)
+            .header("x-amz-delete-marker", marker ? "true" : null)
+            .header("x-amz-version-id", version));
   }
 
   // ---- helpers

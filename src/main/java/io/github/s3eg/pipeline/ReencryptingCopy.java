@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
@@ -11,9 +12,13 @@ import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.WriteRequirements;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,6 +74,15 @@ final class ReencryptingCopy {
             c -> metadata.putAll(session.sealedChecksumMetadata(c.algorithm(), c.checksum())));
   }
 
+  private WriteRequirements requirements;
+
+  /** A copy into a bucket that wants its ciphertext's MD5 (Object Lock) is spooled first. */
+  void followVersioning(NewVersions versions) {
+    // Trailers or not is the backend client's: the plain PUT path decides the same way.
+    this.requirements =
+        new WriteRequirements(versions.features(), backend.acceptsChecksumHeaders());
+  }
+
   /** Whether a source must be re-encrypted rather than copied server-side. */
   boolean needed(Optional<OpenedObject> source) {
     return source.isEmpty() || source.get().algorithm() != encryptor.algorithm();
@@ -76,17 +90,24 @@ final class ReencryptingCopy {
 
   /**
    * Copies {@code sourceBucket/sourceKey} (backend ETag {@code sourceEtag}, {@code sourceSize} body
-   * bytes) to the request's bucket and key with {@code headers}.
+   * bytes; the version {@code s3} names in its copy source) to the request's bucket and key with
+   * {@code headers} and {@code settings}.
    */
-  void copy(
+  CopyOperation.Written copy(
       S3Request s3,
       String sourceBucket,
       String sourceKey,
       String sourceEtag,
       long sourceSize,
       Optional<OpenedObject> opened,
-      ObjectHeaders headers)
+      ObjectHeaders headers,
+      NewVersionSettings settings)
       throws CryptoException {
+    String sourceVersion =
+        CopyOperation.CopySource.parse(s3.header("x-amz-copy-source")).versionId();
+    boolean spool =
+        requirements != null
+            && requirements.of(s3.bucket(), !settings.lock().isEmpty()).ciphertextMd5();
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
@@ -96,16 +117,31 @@ final class ReencryptingCopy {
             : encryptor.begin(s3.bucket(), s3.key());
     // The body read must be the version whose metadata was opened.
     try (ResponseInputStream<GetObjectResponse> in =
-        backend.s3().getObject(g -> g.bucket(sourceBucket).key(sourceKey).ifMatch(sourceEtag))) {
+        backend
+            .s3()
+            .getObject(
+                g ->
+                    g.bucket(sourceBucket)
+                        .key(sourceKey)
+                        .versionId(sourceVersion)
+                        .ifMatch(sourceEtag))) {
       InputStream plaintext = opened.isPresent() ? opened.get().decrypt(in) : in;
-      if (session.isCompressed()) {
-        try (UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
+      if (session.isCompressed() || spool) {
+        try (UploadSpool spooled = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length());
+          PutObjectResponse put =
+              put(
+                  s3,
+                  headers,
+                  metadata,
+                  spooled.open(),
+                  spooled.length(),
+                  settings,
+                  ContentMd5.encode(spooled.md5()));
+          return new CopyOperation.Written(put.versionId(), Instant.now(), metadata);
         }
-        return;
       }
       Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
       metadata.putAll(session.metadata());
@@ -115,13 +151,22 @@ final class ReencryptingCopy {
           md5 ->
               metadata.putAll(session.sealedTrailerMetadata(HexFormat.of().parseHex(md5), size)));
       PutObjectResponse put =
-          put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size));
+          put(
+              s3,
+              headers,
+              metadata,
+              session.encrypt(plaintext),
+              session.ciphertextSize(size),
+              settings,
+              null);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
         // The source's authenticated MD5 did not describe its plaintext: never keep a copy that
-        // claims it.
-        backend.s3().deleteObject(d -> d.bucket(s3.bucket()).key(s3.key()));
+        // claims it (in a versioned bucket: that version, not a delete marker over it).
+        backend
+            .s3()
+            .deleteObject(d -> d.bucket(s3.bucket()).key(s3.key()).versionId(put.versionId()));
         LOG.error(
             "request {}: the plaintext of {}/{} does not match its recorded MD5; copy removed",
             s3.requestId(),
@@ -130,6 +175,7 @@ final class ReencryptingCopy {
         throw new S3Exception(
             S3ErrorCode.INTERNAL_ERROR, "The source object's recorded checksum does not match it.");
       }
+      return new CopyOperation.Written(put.versionId(), Instant.now(), metadata);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -140,7 +186,9 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       Map<String, String> metadata,
       InputStream body,
-      long length) {
+      long length,
+      NewVersionSettings settings,
+      String contentMd5) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
     ObjectOperations.applyHeaders(
@@ -155,6 +203,8 @@ final class ReencryptingCopy {
     if (headers.expires() != null) {
       b.expires(Preconditions.parseHttpDate(headers.expires()));
     }
+    settings.applyTo(b);
+    b.contentMD5(contentMd5);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));

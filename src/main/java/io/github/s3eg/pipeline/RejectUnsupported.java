@@ -3,16 +3,18 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.versions.RequestedVersion;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
- * them to the backend unchecked: an ACL, policy, lifecycle or tagging call carried through with the
- * gateway's backend credentials would bypass the gateway's own rules, and a versioned read would
- * bypass decryption checks.
+ * them to the backend unchecked: an ACL, policy or lifecycle call carried through with the
+ * gateway's backend credentials would bypass the gateway's own rules. (Versioning, Object Lock and
+ * tagging have operations of their own: versions.yaml.)
  */
 public final class RejectUnsupported implements Processor {
 
@@ -25,12 +27,10 @@ public final class RejectUnsupported implements Processor {
           "encryption",
           "intelligent-tiering",
           "inventory",
-          "legal-hold",
           "lifecycle",
           "logging",
           "metrics",
           "notification",
-          "object-lock",
           "ownershipControls",
           "policy",
           "policyStatus",
@@ -38,13 +38,8 @@ public final class RejectUnsupported implements Processor {
           "replication",
           "requestPayment",
           "restore",
-          "retention",
           "select",
-          "tagging",
           "torrent",
-          "versionId",
-          "versioning",
-          "versions",
           "website");
 
   /**
@@ -53,6 +48,21 @@ public final class RejectUnsupported implements Processor {
    * assemble a corrupt file. (On PUT it names the part of an UploadPart.)
    */
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
+
+  /** The operations that act on one version of an object when the request names it. */
+  static final Set<String> VERSIONED_OPERATIONS =
+      Set.of(
+          "GetObject",
+          "HeadObject",
+          "DeleteObject",
+          "GetObjectAttributes",
+          "GetObjectTagging",
+          "PutObjectTagging",
+          "DeleteObjectTagging",
+          "GetObjectRetention",
+          "PutObjectRetention",
+          "GetObjectLegalHold",
+          "PutObjectLegalHold");
 
   private final Set<String> alsoUnsupported;
 
@@ -70,6 +80,14 @@ public final class RejectUnsupported implements Processor {
               S3ErrorCode.ACCESS_DENIED,
               "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
           .with("Key", s3.key());
+    }
+    if (s3.has(RequestedVersion.PARAMETER)
+        && !VERSIONED_OPERATIONS.contains(
+            exchange.getProperty(S3Operation.PROPERTY, String.class))) {
+      // A write that cannot honour it must not act on the current object instead.
+      throw new S3Exception(
+              S3ErrorCode.INVALID_ARGUMENT, "This operation does not take a versionId.")
+          .with("ArgumentName", RequestedVersion.PARAMETER);
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
