@@ -35,10 +35,21 @@ public final class CountingProxy implements AutoCloseable {
 
   /**
    * One request as seen on the wire: method, target, the Range header if any, when its head arrived
-   * ({@link System#nanoTime()}), and whether the probe answered it with an injected error.
+   * ({@link System#nanoTime()}), whether the probe answered it with an injected error, and its
+   * Content-MD5 header if any.
    */
   public record SeenRequest(
-      String method, String target, String range, long atNanos, boolean injected) {}
+      String method,
+      String target,
+      String range,
+      long atNanos,
+      boolean injected,
+      String contentMd5) {
+
+    public SeenRequest(String method, String target, String range, long atNanos, boolean injected) {
+      this(method, target, range, atNanos, injected, null);
+    }
+  }
 
   /** An error the probe answers instead of the backend, for the next {@code remaining} matches. */
   private record Injection(
@@ -160,6 +171,7 @@ public final class CountingProxy implements AutoCloseable {
         boolean chunked = false;
         boolean expectContinue = false;
         String range = null;
+        String contentMd5 = null;
         for (String line : lines) {
           int colon = line.indexOf(':');
           if (colon <= 0) {
@@ -172,6 +184,7 @@ public final class CountingProxy implements AutoCloseable {
             case "transfer-encoding" ->
                 chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
             case "range" -> range = value;
+            case "content-md5" -> contentMd5 = value;
             case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
             default -> {}
           }
@@ -182,7 +195,8 @@ public final class CountingProxy implements AutoCloseable {
                 requestLine.length > 1 ? requestLine[1] : "",
                 range,
                 System.nanoTime(),
-                false);
+                false,
+                contentMd5);
         if (chunked) {
           throw new IOException("chunked request bodies are not supported by the probe");
         }
