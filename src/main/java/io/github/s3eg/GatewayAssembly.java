@@ -1,6 +1,7 @@
 package io.github.s3eg;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.EmbeddedBackend;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
@@ -150,10 +151,12 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
     registry.bind("backendS3", backend.s3());
     registry.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
+    BackendKeys backendKeys = new BackendKeys(config.backend().keysArePaths());
     registry.bind(
         "rejectUnsupported",
         new RejectUnsupported(
-            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
+            backendKeys));
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
     registry.bind("sendError", new SendError(sender, ops.listener()));
@@ -197,10 +200,11 @@ final class GatewayAssembly implements AutoCloseable {
             enc.spoolLimit(),
             objects);
     registry.bind("copyOperation", copy);
-    DeleteObjectsOperation deleteObjects = new DeleteObjectsOperation(backend, cache);
-    registry.bind("deleteObjectsOperation", deleteObjects);
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartState multipartState = new MultipartState(backend);
+    DeleteObjectsOperation deleteObjects =
+        new DeleteObjectsOperation(backend, cache, multipartState, backendKeys);
+    registry.bind("deleteObjectsOperation", deleteObjects);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
     MultipartChecksums multipartChecksums = new MultipartChecksums(backend);

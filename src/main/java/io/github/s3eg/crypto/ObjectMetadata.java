@@ -109,15 +109,21 @@ public final class ObjectMetadata {
    */
   public static ObjectMetadata multipart(
       Algorithm algorithm, SegmentLayout layout, StreamHeader uploadHeader, WrappedKey wrappedKey) {
+    return multipart(ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, wrappedKey);
+  }
+
+  static ObjectMetadata multipart(
+      int version,
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader uploadHeader,
+      WrappedKey wrappedKey) {
+    if (version != ObjectFormat.MULTIPART_VERSION
+        && version != ObjectFormat.LEGACY_MULTIPART_VERSION) {
+      throw new IllegalArgumentException("not a multipart format version: " + version);
+    }
     return new ObjectMetadata(
-        ObjectFormat.MULTIPART_VERSION,
-        algorithm,
-        layout,
-        uploadHeader,
-        null,
-        wrappedKey,
-        null,
-        null);
+        version, algorithm, layout, uploadHeader, null, wrappedKey, null, null);
   }
 
   private ObjectMetadata(
@@ -141,7 +147,7 @@ public final class ObjectMetadata {
 
   /** A copy with the authenticated trailer entry. */
   public ObjectMetadata withTrailer(EtagTrailer trailer) {
-    if (version == ObjectFormat.MULTIPART_VERSION) {
+    if (isMultipart()) {
       throw new IllegalStateException("multipart objects keep their ETag in the index");
     }
     return new ObjectMetadata(
@@ -157,7 +163,7 @@ public final class ObjectMetadata {
 
   /** A copy with the authenticated client checksum entry (single-PUT objects only). */
   public ObjectMetadata withChecksum(ChecksumSeal checksum) {
-    if (version == ObjectFormat.MULTIPART_VERSION) {
+    if (isMultipart()) {
       throw new IllegalStateException("multipart objects keep their checksum beside the index");
     }
     return new ObjectMetadata(
@@ -176,7 +182,7 @@ public final class ObjectMetadata {
    * upload of its own (its index and records name it), with the same data key and parts.
    */
   public ObjectMetadata withUploadHeader(StreamHeader uploadHeader) {
-    if (version != ObjectFormat.MULTIPART_VERSION) {
+    if (!isMultipart()) {
       throw new IllegalStateException("only a multipart object's header names no body");
     }
     return new ObjectMetadata(
@@ -196,6 +202,26 @@ public final class ObjectMetadata {
         version, algorithm, layout, header, compression, rewrapped, trailer, checksum);
   }
 
+  /**
+   * The metadata a copy or re-wrap writes: the current version for a multipart object (a version 3
+   * object is the same bytes; only where its index lives and when it was written differ), this one
+   * otherwise. Wrap the key under the result's {@link #wrapAssociatedData} (it names the version).
+   */
+  public ObjectMetadata asWritten() {
+    if (version != ObjectFormat.LEGACY_MULTIPART_VERSION) {
+      return this;
+    }
+    return new ObjectMetadata(
+        ObjectFormat.MULTIPART_VERSION,
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        trailer,
+        checksum);
+  }
+
   /** How the object is compressed; empty unless version 2. */
   public Optional<Compression> compression() {
     return Optional.ofNullable(compression);
@@ -206,14 +232,15 @@ public final class ObjectMetadata {
     return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
   }
 
-  /** 1 (single PUT), 2 (compressed single PUT) or 3 (multipart). */
+  /** 1 (single PUT), 2 (compressed single PUT), 3 or 4 (multipart). */
   public int version() {
     return version;
   }
 
-  /** Whether this describes an object uploaded in parts. */
+  /** Whether this describes an object uploaded in parts (version 3 or 4). */
   public boolean isMultipart() {
-    return version == ObjectFormat.MULTIPART_VERSION;
+    return version == ObjectFormat.MULTIPART_VERSION
+        || version == ObjectFormat.LEGACY_MULTIPART_VERSION;
   }
 
   /** The associated data the DEK is wrapped under, for this object's bucket and key. */
@@ -285,16 +312,15 @@ public final class ObjectMetadata {
           "the object has no s3eg- metadata: it was not written through the gateway");
     }
     int version = parseVersion(required(entries, VERSION));
-    if (version != ObjectFormat.VERSION
-        && version != ObjectFormat.COMPRESSED_VERSION
-        && version != ObjectFormat.MULTIPART_VERSION) {
+    if (version < ObjectFormat.VERSION || version > ObjectFormat.MULTIPART_VERSION) {
       throw new CryptoException.UnsupportedVersion(
-          "object format version " + version + " is not supported (this build reads 1 to 3)");
+          "object format version " + version + " is not supported (this build reads 1 to 4)");
     }
     Set<String> known =
         switch (version) {
           case ObjectFormat.COMPRESSED_VERSION -> KNOWN_COMPRESSED;
-          case ObjectFormat.MULTIPART_VERSION -> KNOWN_MULTIPART;
+          case ObjectFormat.MULTIPART_VERSION, ObjectFormat.LEGACY_MULTIPART_VERSION ->
+              KNOWN_MULTIPART;
           default -> KNOWN;
         };
     for (String name : entries.keySet()) {

@@ -50,7 +50,7 @@ public final class OpenedObject {
     return checksumMacKey.clone();
   }
 
-  /** Whether this is a multipart upload or an object completed from one (format version 3). */
+  /** Whether this is a multipart upload or an object completed from one (format version 3 or 4). */
   public boolean isMultipart() {
     return metadata.isMultipart();
   }
@@ -60,7 +60,7 @@ public final class OpenedObject {
     return metadata;
   }
 
-  // ---- multipart (format version 3)
+  // ---- multipart (format versions 3 and 4)
 
   /**
    * Encrypts one part of this multipart upload under a fresh random header.

@@ -3,6 +3,7 @@ package io.github.s3eg.keys;
 import io.github.s3eg.config.BackendConfig;
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.EncryptionConfig;
+import io.github.s3eg.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ public final class KeySetup {
         }
         return key;
       }
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
       try {

@@ -5,7 +5,9 @@ import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.HttpExchange;
 import io.github.s3eg.pipeline.Json;
 import io.github.s3eg.pipeline.RequestListener;
+import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.Access;
 import io.github.s3eg.s3.auth.AuthResult;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * <p>A line holds: {@code seq}, {@code prev}, {@code time}, {@code event} ({@code
  * authentication_failure}, {@code access_denied}, {@code write}, {@code read}, {@code admin}),
  * {@code request_id}, {@code principal}, {@code client}, {@code operation}, {@code method}, {@code
- * bucket}, {@code key}, {@code status}, {@code outcome} ({@code success}, {@code failure}, {@code
- * aborted}), {@code bytes} (request body for writes, response body for reads), {@code key_id} and
- * {@code key_version} (from the exchange properties {@value #KEY_ID} and {@value #KEY_VERSION} that
- * the encryption steps set), {@code error} (the S3 error code) and {@code hash}. Never secrets,
- * signatures, query strings or object data.
+ * bucket}, {@code key}, for a copy {@code source_bucket} and {@code source_key} (the object it
+ * reads), for DeleteObjects {@code keys} (every key its document named), {@code status}, {@code
+ * outcome} ({@code success}, {@code failure}, {@code aborted}), {@code bytes} (request body for
+ * writes, response body for reads), {@code key_id} and {@code key_version} (from the exchange
+ * properties {@value #KEY_ID} and {@value #KEY_VERSION} that the encryption steps set), {@code
+ * error} (the S3 error code) and {@code hash}. Never secrets, signatures, query strings or object
+ * data.
  *
  * <p>Lines go to {@code AUDIT_FILE} (appended; the chain continues from the file's last line) or to
  * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}).
@@ -47,6 +51,9 @@ public final class AuditLog implements RequestListener, AutoCloseable {
 
   /** Exchange property: that key's version. */
   public static final String KEY_VERSION = "s3eg.keyVersion";
+
+  /** Exchange property: the keys a DeleteObjects named (a {@code List<String>}). */
+  public static final String KEYS = "s3eg.keys";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
@@ -76,6 +83,8 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       return new AuditLog(System.out, false, config.maxEvents(), 0, AuditChain.GENESIS);
     }
     Path file = config.file().get();
+    // Principals, keys and client addresses: readable by the gateway's user only.
+    io.github.s3eg.config.PrivateFiles.createFile(file);
     AuditChain.Link last = lastLink(file);
     OutputStream out =
         Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -119,7 +128,10 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       return;
     }
     AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
-    String operation = exchange.getProperty(GatewayMetrics.OPERATION, String.class);
+    String routed = exchange.getProperty(GatewayMetrics.OPERATION, String.class);
+    // Refused before its route (authentication, authorization): the operation it asked for.
+    String operation =
+        routed != null ? routed : exchange.getProperty(S3Operation.PROPERTY, String.class);
     String event = event(request, auth, c, operation);
     if (event == null) {
       return;
@@ -137,6 +149,16 @@ public final class AuditLog implements RequestListener, AutoCloseable {
             Json.field(fields, "method", request.method());
             Json.field(fields, "bucket", request.bucket());
             Json.field(fields, "key", request.key());
+            Access source = source(exchange);
+            if (source != null) {
+              Json.field(fields, "source_bucket", source.bucket());
+              Json.field(fields, "source_key", source.key());
+            }
+            @SuppressWarnings("unchecked")
+            List<String> keys = exchange.getProperty(KEYS, List.class);
+            if (keys != null) {
+              Json.field(fields, "keys", keys);
+            }
             Json.field(fields, "status", c.status());
             Json.field(
                 fields,
@@ -150,6 +172,16 @@ public final class AuditLog implements RequestListener, AutoCloseable {
     } catch (UncheckedIOException e) {
       LOG.error("audit log write failed for request {}", http.requestId(), e);
     }
+  }
+
+  /** The second resource of a copy (its source), when the request named one. */
+  private static Access source(Exchange exchange) {
+    @SuppressWarnings("unchecked")
+    List<Access> accesses = exchange.getProperty(Authenticate.ACCESS, List.class);
+    if (accesses == null) {
+      return null;
+    }
+    return accesses.stream().filter(a -> Access.SOURCE.equals(a.role())).findFirst().orElse(null);
   }
 
   /** What kind of event this request is, or null if it is not audited. */

@@ -24,10 +24,7 @@ public final class MetricsEndpoint {
   /** True for a scrape request. */
   public boolean isScrape(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    return s3 != null
-        && "GET".equals(s3.method())
-        && "/metrics".equals(s3.rawPath())
-        && s3.rawQuery().isEmpty();
+    return s3 != null && s3.isMetricsScrape();
   }
 
   /** True for a scrape request that may be answered without a signature. */

@@ -1,25 +1,31 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.Access;
 import io.github.s3eg.s3.auth.AuthResult;
 import io.github.s3eg.s3.auth.Authenticator;
+import io.github.s3eg.s3.auth.PermissionMatrix;
 import io.github.s3eg.s3.auth.RequestHeaders;
-import io.github.s3eg.s3.auth.S3Action;
 import io.github.s3eg.s3.auth.SignedRequest;
-import io.github.s3eg.versions.GovernanceBypass;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * Every S3 request passes here before anything reaches the backend: the SigV4 (or, if enabled,
  * SigV2) signature is verified against the gateway's client credentials, then the principal's
- * permission for the operation and bucket is checked. The outcome stays on the exchange for body
- * verification ({@link ReadRequestBody}) and the audit log.
+ * permission on every resource the operation touches ({@link PermissionMatrix}: the bucket and key
+ * of the request, and the source of a copy). The outcome stays on the exchange for body
+ * verification ({@link ReadRequestBody}) and the audit log, which records every resource.
  */
 public final class Authenticate implements Processor {
 
   /** Exchange property: the {@link AuthResult}. */
   public static final String RESULT = "s3Auth";
+
+  /** Exchange property: the {@link Access} list of the request (what it touches). */
+  public static final String ACCESS = "s3Access";
 
   /** Exchange property: the {@link SignedRequest} view of the HTTP request. */
   public static final String SIGNED_REQUEST = "s3SignedRequest";
@@ -44,9 +50,12 @@ public final class Authenticate implements Processor {
             ? AuthResult.unauthenticated(signed)
             : authenticator.authenticate(signed);
     exchange.setProperty(RESULT, result);
-    result
-        .principal()
-        .authorize(S3Action.classify(s3.method(), s3.bucket(), s3.key()), s3.bucket());
-    GovernanceBypass.authorize(s3, result.principal());
+    String operation =
+        s3.isMetricsScrape()
+            ? PermissionMatrix.METRICS
+            : exchange.getProperty(S3Operation.PROPERTY, String.class);
+    List<Access> accesses = PermissionMatrix.of(operation, s3);
+    exchange.setProperty(ACCESS, accesses);
+    PermissionMatrix.authorize(result.principal(), accesses);
   }
 }

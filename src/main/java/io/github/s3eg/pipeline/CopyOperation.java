@@ -9,17 +9,17 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.multipart.PartwiseCopy;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
-import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
 import io.github.s3eg.versions.NewVersionSettings;
 import io.github.s3eg.versions.NewVersions;
-import io.github.s3eg.versions.RequestedVersion;
 import io.github.s3eg.versions.TagSet;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,53 +43,6 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * and metadata, {@code REPLACE} takes them from this request.
  */
 public final class CopyOperation {
-
-  /**
-   * The source named by {@code x-amz-copy-source}: {@code bucket/key}, and the version after {@code
-   * ?versionId=} (null for the current one).
-   */
-  public record CopySource(String bucket, String key, String versionId) {
-
-    public static CopySource parse(String header) {
-      String value = header.trim();
-      String versionId = null;
-      int query = value.indexOf('?');
-      if (query >= 0) {
-        // A '?' of the key itself is percent-encoded: this one starts the source's query.
-        String parameter = value.substring(query + 1);
-        if (!parameter.startsWith(RequestedVersion.PARAMETER + "=")) {
-          throw new S3Exception(
-                  S3ErrorCode.INVALID_ARGUMENT,
-                  "The only parameter a copy source takes is versionId.")
-              .with("ArgumentName", "x-amz-copy-source");
-        }
-        versionId =
-            RequestedVersion.check(
-                S3RequestParser.parseQuery(parameter).get(RequestedVersion.PARAMETER));
-        value = value.substring(0, query);
-      }
-      String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
-      if (decoded.startsWith("/")) {
-        decoded = decoded.substring(1);
-      }
-      int slash = decoded.indexOf('/');
-      if (slash <= 0 || slash == decoded.length() - 1) {
-        throw new S3Exception(
-                S3ErrorCode.INVALID_ARGUMENT,
-                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
-            .with("ArgumentName", "x-amz-copy-source");
-      }
-      String key = decoded.substring(slash + 1);
-      if (io.github.s3eg.backend.ReservedKeys.isReserved(key)) {
-        throw new S3Exception(
-            S3ErrorCode.ACCESS_DENIED,
-            "Keys under "
-                + io.github.s3eg.backend.ReservedKeys.PREFIX
-                + " are reserved by the gateway.");
-      }
-      return new CopySource(decoded.substring(0, slash), key, versionId);
-    }
-  }
 
   private final BackendClients backend;
   private final DecryptObject decryption;
@@ -130,7 +83,7 @@ public final class CopyOperation {
 
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
-    CopySource source = CopySource.parse(s3.header("x-amz-copy-source"));
+    CopySource source = CopySource.of(s3);
     boolean replace = replaceDirective(s3);
     NewVersionSettings settings = NewVersionSettings.fromCopy(s3);
     if (!replace
@@ -168,8 +121,7 @@ public final class CopyOperation {
     Written written;
     if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
-          multipartIndexes.load(
-              opened.get(), source.bucket(), source.key(), src.contentLength(), src.eTag());
+          multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
       // A new upload at the backend: it carries no tags of the source's (a COPY directive).
@@ -279,8 +231,9 @@ public final class CopyOperation {
   /**
    * A multipart source is copied part by part on the backend (UploadPartCopy of each stored part,
    * same part numbers, since each part is bound to its number): no byte passes through the gateway,
-   * objects above 5 GiB copy like any other, and the copy is again a multipart object with its own
-   * index (MAC'd for the new name) and the source's ETag.
+   * objects above 5 GiB copy like any other, and the copy is again a multipart object (format
+   * version 4) with its own index (MAC'd for the new name, written before the backend completes the
+   * copy) and the source's ETag.
    */
   private Written copyMultipart(
       S3Request s3,
@@ -295,6 +248,7 @@ public final class CopyOperation {
         rebinder.rebindAsNewUpload(
             source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
     OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
+    byte[] targetIndex = target.sealIndex(index.forUpload(target.header()), s3.bucket(), s3.key());
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(crypto);
     String versionId =
@@ -321,11 +275,11 @@ public final class CopyOperation {
               if (headers.expires() != null) {
                 b.expires(Preconditions.parseHttpDate(headers.expires()));
               }
-            });
-    multipartState.writeIndex(
-        s3.bucket(),
-        s3.key(),
-        target.sealIndex(index.forUpload(target.header()), s3.bucket(), s3.key()));
+            },
+            () ->
+                multipartState.writeIndex(
+                    s3.bucket(), MultipartIndexes.nameOf(target, s3.key()), targetIndex));
+    multipartState.completed(s3.bucket(), s3.key(), targetIndex);
     return new Written(versionId, Instant.now(), metadata);
   }
 

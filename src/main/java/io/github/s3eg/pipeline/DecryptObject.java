@@ -13,11 +13,11 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ByteRange;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
-import io.github.s3eg.versions.RequestedVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -248,7 +248,7 @@ public final class DecryptObject {
     }
     long windowEnd = windowStart + r.contentLength() - 1;
     MultipartIndexes.Loaded loaded =
-        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal, r.eTag());
+        multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal);
     exchange.setProperty(ETAG, "\"" + loaded.etag() + "\"");
     if (ObjectChecksum.requested(s3) && s3.header("Range") == null) {
       multipartChecksum(opened, s3).ifPresent(c -> exchange.setProperty(CHECKSUM, c));

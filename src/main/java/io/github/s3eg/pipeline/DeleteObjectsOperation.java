@@ -1,8 +1,12 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.cache.ObjectCache;
+import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.ops.AuditLog;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -10,7 +14,6 @@ import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlReader;
 import io.github.s3eg.s3.xml.XmlWriter;
 import io.github.s3eg.versions.GovernanceBypass;
-import io.github.s3eg.versions.RequestedVersion;
 import io.github.s3eg.versions.VersionDeletion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +48,8 @@ public final class DeleteObjectsOperation {
 
   private final BackendClients backend;
   private final ObjectCache cache;
+  private final MultipartState multipart;
+  private final BackendKeys keys;
   private VersionDeletion versionDeletion;
 
   /** Deleting a version deletes that version's records too, found through {@code deletion}. */
@@ -52,9 +57,12 @@ public final class DeleteObjectsOperation {
     this.versionDeletion = deletion;
   }
 
-  public DeleteObjectsOperation(BackendClients backend, ObjectCache cache) {
+  public DeleteObjectsOperation(
+      BackendClients backend, ObjectCache cache, MultipartState multipart, BackendKeys keys) {
     this.backend = backend;
     this.cache = cache;
+    this.multipart = multipart;
+    this.keys = keys;
   }
 
   public void deleteObjects(Exchange exchange) throws IOException {
@@ -79,11 +87,7 @@ public final class DeleteObjectsOperation {
         throw new S3Exception(
             S3ErrorCode.MALFORMED_XML, "Every Object in a Delete document needs a Key.");
       }
-      if (ReservedKeys.isReserved(key)) {
-        throw new S3Exception(
-            S3ErrorCode.ACCESS_DENIED,
-            "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.");
-      }
+      keys.check(key); // the same rules as a request's own key
       String versionId = o.childText("VersionId");
       ids.add(
           ObjectIdentifier.builder()
@@ -91,6 +95,7 @@ public final class DeleteObjectsOperation {
               .versionId(versionId == null ? null : RequestedVersion.check(versionId.trim()))
               .build());
     }
+    exchange.setProperty(AuditLog.KEYS, ids.stream().map(ObjectIdentifier::key).toList());
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
     boolean bypass = GovernanceBypass.requested(s3);
     // The records of each named version, found while its metadata can still be read.
@@ -184,30 +189,36 @@ public final class DeleteObjectsOperation {
   }
 
   /**
-   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; a
-   * delete of a missing key succeeds). A failure here leaves an orphaned index that no object
-   * accepts, so it is logged, not reported to the client.
+   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; the
+   * indexes are found by one walk over the bucket's index names, see MultipartState#indexesOf; a
+   * delete of a missing checksum record succeeds). A failure here leaves orphaned records that no
+   * object accepts, so it is logged, not reported to the client.
    */
   private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
-    List<ObjectIdentifier> indexes =
-        r.deleted().stream()
-            // A version named, or a delete marker made: the versions (and so their records) stay,
-            // or go with deleteVersionRecords.
-            .filter(
-                d ->
-                    d.versionId() == null
-                        && !Boolean.TRUE.equals(d.deleteMarker())
-                        && RequestedVersion.pin(d.deleteMarkerVersionId()) == null)
-            .flatMap(
-                d ->
-                    java.util.stream.Stream.of(
-                        ReservedKeys.index(d.key()), ReservedKeys.checksums(d.key())))
-            .map(k -> ObjectIdentifier.builder().key(k).build())
-            .toList();
-    if (indexes.isEmpty()) {
-      return;
-    }
     try {
+      // A version named, or a delete marker made: the versions (and so their records) stay, or
+      // go with deleteVersionRecords.
+      List<String> deletedKeys =
+          r.deleted().stream()
+              .filter(
+                  d ->
+                      d.versionId() == null
+                          && !Boolean.TRUE.equals(d.deleteMarker())
+                          && RequestedVersion.pin(d.deleteMarkerVersionId()) == null)
+              .map(DeletedObject::key)
+              .toList();
+      if (deletedKeys.isEmpty()) {
+        return;
+      }
+      List<ObjectIdentifier> indexes =
+          java.util.stream.Stream.concat(
+                  multipart.indexesOf(bucket, deletedKeys).stream(),
+                  deletedKeys.stream().map(ReservedKeys::checksums))
+              .map(name -> ObjectIdentifier.builder().key(name).build())
+              .toList();
+      if (indexes.isEmpty()) {
+        return;
+      }
       if (backend.acceptsChecksumHeaders()) {
         backend
             .s3()

@@ -13,8 +13,10 @@ import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.crypto.PartChecksumMarker;
 import io.github.s3eg.multipart.MultipartChecksums;
+import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -70,8 +72,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       and in its upload record (so every gateway instance can encrypt its parts).
  *   <li>UploadPart / UploadPartCopy: each part is its own authenticated stream under a fresh random
  *       header, bound to its part number and size. The part's ETag is its plaintext MD5.
- *   <li>Complete: the backend completes with its own part ETags; only then the gateway writes the
- *       object's index and deletes the upload record. The object's ETag is S3's MD5-of-MD5s.
+ *   <li>Complete: the gateway writes the object's sealed index, then the backend completes with its
+ *       own part ETags, then the upload record goes. The object's ETag is S3's MD5-of-MD5s.
  * </ul>
  */
 public final class MultipartOperations {
@@ -136,7 +138,7 @@ public final class MultipartOperations {
       ObjectDecryptor decryptor,
       DecryptObject decryption,
       MultipartState state,
-      io.github.s3eg.multipart.MultipartIndexes indexes,
+      MultipartIndexes indexes,
       GatewayMetrics metrics,
       MultipartChecksums checksums) {
     return new MultipartOperations(
@@ -288,8 +290,7 @@ public final class MultipartOperations {
   public void uploadPartCopy(Exchange exchange) throws CryptoException, IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     int partNumber = partNumber(s3);
-    CopyOperation.CopySource source =
-        CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
+    CopySource source = CopySource.of(s3);
     Map<String, String> record = uploadRecord(s3);
     OpenedObject upload = openUpload(s3, record);
     Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
@@ -427,6 +428,15 @@ public final class MultipartOperations {
         checksum.map(c -> CompletedChecksum.of(c, partChecksums));
     objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
     NewVersionSettings settings = NewVersionSettings.fromRecord(record);
+    byte[] sealed = upload.sealIndex(index, s3.bucket(), s3.key());
+    String indexName = MultipartIndexes.nameOf(upload, s3.key());
+    boolean legacy = MultipartIndexes.isLegacy(upload);
+    if (!legacy) {
+      // The index first: a completed object never lacks it, so a missing one is refused as
+      // tampering (format version 4). If Complete fails, it names an object that does not exist
+      // (its name is this upload's); Abort removes it, a retried Complete rewrites it.
+      state.writeIndex(s3.bucket(), indexName, sealed);
+    }
     CompleteMultipartUploadResponse r =
         backend
             .uploads()
@@ -436,9 +446,13 @@ public final class MultipartOperations {
                         .key(s3.key())
                         .uploadId(uploadId)
                         .multipartUpload(m -> m.parts(completed)));
-    // The backend accepted Complete: now (and only now) the index, then the record goes.
     try {
-      state.writeIndex(s3.bucket(), s3.key(), upload.sealIndex(index, s3.bucket(), s3.key()));
+      if (legacy) {
+        // An upload begun by an earlier release (format version 3): its object's index has the
+        // key's one name, which the key's current object may still use until this Complete.
+        state.writeIndex(s3.bucket(), indexName, sealed);
+      }
+      state.completed(s3.bucket(), s3.key(), sealed);
       if (objectChecksum.isPresent()) {
         checksums.writeRecord(
             s3.bucket(),
@@ -452,9 +466,9 @@ public final class MultipartOperations {
       }
       state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
     } catch (RuntimeException e) {
-      // The object is complete and readable without its index (its parts describe themselves).
+      // The object is complete; a version 4 object has its index, only the record is left over.
       LOG.warn(
-          "request {}: {} completed but its index was not written: {}",
+          "request {}: {} completed but its upload's bookkeeping was not finished: {}",
           s3.requestId(),
           s3.resource(),
           e.getMessage());
@@ -569,6 +583,15 @@ public final class MultipartOperations {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
     backend.s3().abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
+    // An index written by a Complete that failed goes too (it can name no object now).
+    try {
+      OpenedObject upload = openUpload(s3, uploadRecord(s3));
+      if (!MultipartIndexes.isLegacy(upload)) {
+        state.deleteIndex(s3.bucket(), s3.key(), MultipartIndexes.nameOf(upload, s3.key()));
+      }
+    } catch (S3Exception | CryptoException noRecord) {
+      // No record (never created here, or already finished): nothing was written for it.
+    }
     state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
     checksums.deletePartMarkers(s3.bucket(), s3.key(), uploadId);
     exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
@@ -716,7 +739,8 @@ public final class MultipartOperations {
   private OpenedObject openUpload(S3Request s3, Map<String, String> record) throws CryptoException {
     OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), record);
     if (!upload.isMultipart()) {
-      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
+      throw new S3Exception(
+          S3ErrorCode.INTERNAL_ERROR, "The upload record is not a multipart record.");
     }
     return upload;
   }

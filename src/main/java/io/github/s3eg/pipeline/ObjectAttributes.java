@@ -7,6 +7,7 @@ import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -14,7 +15,6 @@ import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.body.ChecksumAlgorithm;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
 import io.github.s3eg.s3.xml.XmlWriter;
-import io.github.s3eg.versions.RequestedVersion;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -70,7 +70,7 @@ public final class ObjectAttributes {
       MultipartIndexes.Loaded loaded =
           decryption
               .multipartIndexes()
-              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength(), r.eTag());
+              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength());
       etag = loaded.etag();
       index = loaded.index();
       size = index.plaintextSize();

@@ -2,6 +2,7 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -12,7 +13,6 @@ import io.github.s3eg.versions.BucketFeatures;
 import io.github.s3eg.versions.GovernanceBypass;
 import io.github.s3eg.versions.LockSettings;
 import io.github.s3eg.versions.RecordLocks;
-import io.github.s3eg.versions.RequestedVersion;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Locale;

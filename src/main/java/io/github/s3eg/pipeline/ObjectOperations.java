@@ -14,6 +14,7 @@ import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -21,7 +22,6 @@ import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
 import io.github.s3eg.versions.GovernanceBypass;
 import io.github.s3eg.versions.NewVersionSettings;
-import io.github.s3eg.versions.RequestedVersion;
 import io.github.s3eg.versions.VersionDeletion;
 import io.github.s3eg.versions.VersionHeaders;
 import java.io.IOException;
@@ -273,7 +273,7 @@ public final class ObjectOperations {
       MultipartIndexes.Loaded loaded =
           decryption
               .multipartIndexes()
-              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength(), r.eTag());
+              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength());
       etag = "\"" + loaded.etag() + "\"";
       size = loaded.index().plaintextSize();
       if (ObjectChecksum.requested(s3)) {
@@ -487,8 +487,8 @@ public final class ObjectOperations {
     if (records != null) {
       versionDeletion.deleteRecords(s3.bucket(), s3.key(), records, GovernanceBypass.requested(s3));
     } else if (multipartState != null && !marker && RequestedVersion.pin(version) == null) {
-      // Unversioned: a multipart object's index goes with it (a no-op delete for other objects).
-      multipartState.deleteIndex(s3.bucket(), s3.key());
+      // Unversioned: a multipart object's indexes go with it (one LIST finds none for others).
+      multipartState.deleteIndexes(s3.bucket(), s3.key());
     }
     exchange.setProperty(
         S3Response.PROPERTY,

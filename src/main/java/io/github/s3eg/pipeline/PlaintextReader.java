@@ -8,9 +8,9 @@ import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ByteRange;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.versions.RequestedVersion;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
@@ -69,8 +69,7 @@ final class PlaintextReader {
     }
     OpenedObject o = opened.get();
     if (o.isMultipart()) {
-      MultipartIndexes.Loaded loaded =
-          indexes.load(o, bucket, key, head.contentLength(), head.eTag());
+      MultipartIndexes.Loaded loaded = indexes.load(o, bucket, key, head.contentLength());
       return new Described(
           head, opened, loaded.index().plaintextSize(), "\"" + loaded.etag() + "\"", loaded);
     }

@@ -103,8 +103,7 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       NewVersionSettings settings)
       throws CryptoException {
-    String sourceVersion =
-        CopyOperation.CopySource.parse(s3.header("x-amz-copy-source")).versionId();
+    String sourceVersion = io.github.s3eg.s3.CopySource.of(s3).versionId();
     boolean spool =
         requirements != null
             && requirements.of(s3.bucket(), !settings.lock().isEmpty()).ciphertextMd5();

@@ -1,11 +1,12 @@
 package io.github.s3eg.pipeline;
 
-import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.BackendKeys;
+import io.github.s3eg.s3.CopySource;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
-import io.github.s3eg.versions.RequestedVersion;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -14,7 +15,9 @@ import org.apache.camel.Processor;
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
  * them to the backend unchecked: an ACL, policy or lifecycle call carried through with the
  * gateway's backend credentials would bypass the gateway's own rules. (Versioning, Object Lock and
- * tagging have operations of their own: versions.yaml.)
+ * tagging have operations of their own: versions.yaml.) Refuses keys the backend would take for
+ * another name, the gateway's reserved keys ({@link BackendKeys}), and a {@code versionId} on an
+ * operation that cannot honour it.
  */
 public final class RejectUnsupported implements Processor {
 
@@ -65,21 +68,36 @@ public final class RejectUnsupported implements Processor {
           "PutObjectLegalHold");
 
   private final Set<String> alsoUnsupported;
+  private final BackendKeys keys;
 
-  /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
-  public RejectUnsupported(Set<String> alsoUnsupported) {
+  /**
+   * {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart); {@code
+   * keys}: what the backend takes for a key (every key the request names is checked against it).
+   */
+  public RejectUnsupported(Set<String> alsoUnsupported, BackendKeys keys) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
+    this.keys = keys;
   }
 
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    if (ReservedKeys.isReserved(s3.key())) {
-      // The gateway's own records and indexes: never readable or writable by clients.
-      throw new S3Exception(
-              S3ErrorCode.ACCESS_DENIED,
-              "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
-          .with("Key", s3.key());
+    // Every key the request names: its own and a copy's source (DeleteObjects checks its body's).
+    keys.check(s3.key());
+    CopySource source = CopySource.of(s3);
+    if (source != null) {
+      keys.check(source.key());
+    }
+    if (s3.key() == null) {
+      keys.checkPrefix(s3.param("prefix")); // listings
+    }
+    for (var parameter : s3.query().entrySet()) {
+      if (parameter.getKey().startsWith("response-") && !isHeaderValue(parameter.getValue())) {
+        // A response-* override becomes a response header: no CR, LF or other control characters.
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, "Header values may not contain control characters.")
+            .with("ArgumentName", parameter.getKey());
+      }
     }
     if (s3.has(RequestedVersion.PARAMETER)
         && !VERSIONED_OPERATIONS.contains(
@@ -100,5 +118,15 @@ public final class RejectUnsupported implements Processor {
             .with("Resource", "?" + parameter);
       }
     }
+  }
+
+  private static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,10 +1,10 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlReader;
-import io.github.s3eg.versions.RequestedVersion;
 import io.github.s3eg.versions.TagSet;
 import java.io.IOException;
 import org.apache.camel.Exchange;

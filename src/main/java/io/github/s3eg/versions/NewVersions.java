@@ -1,6 +1,7 @@
 package io.github.s3eg.versions;
 
 import io.github.s3eg.crypto.ObjectMetadata;
+import io.github.s3eg.s3.RequestedVersion;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.s3.S3Client;

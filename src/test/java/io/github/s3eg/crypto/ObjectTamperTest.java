@@ -150,12 +150,14 @@ class ObjectTamperTest {
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-seg", "65536"), CryptoException.KeyUnwrapFailed.class);
     assertOpenFails(
-        "bucket", "a", with(m, "s3eg-v", "4"), CryptoException.UnsupportedVersion.class);
+        "bucket", "a", with(m, "s3eg-v", "5"), CryptoException.UnsupportedVersion.class);
     assertOpenFails("bucket", "a", with(m, "s3eg-v", "2"), CryptoException.MalformedMetadata.class);
-    // Relabelled as a multipart (v3) object: the version is in the wrap's associated data.
-    Map<String, String> asMultipart = with(m, "s3eg-v", "3");
-    asMultipart.remove("s3eg-etag");
-    assertOpenFails("bucket", "a", asMultipart, CryptoException.KeyUnwrapFailed.class);
+    // Relabelled as a multipart (v3, v4) object: the version is in the wrap's associated data.
+    for (String multipart : new String[] {"3", "4"}) {
+      Map<String, String> asMultipart = with(m, "s3eg-v", multipart);
+      asMultipart.remove("s3eg-etag");
+      assertOpenFails("bucket", "a", asMultipart, CryptoException.KeyUnwrapFailed.class);
+    }
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-kek", "pw-000000000000:1"), CryptoException.UnknownKey.class);
     Map<String, String> stripped = new LinkedHashMap<>(m);

@@ -1,8 +1,4 @@
-package io.github.s3eg.versions;
-
-import io.github.s3eg.s3.S3ErrorCode;
-import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.s3.S3Request;
+package io.github.s3eg.s3;
 
 /**
  * The object version a request names with {@code ?versionId=}: S3's version ids are opaque strings

@@ -1,9 +1,8 @@
-package io.github.s3eg.versions;
+package io.github.s3eg.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.s3eg.s3.S3Exception;
 import org.junit.jupiter.api.Test;
 
 class RequestedVersionTest {
