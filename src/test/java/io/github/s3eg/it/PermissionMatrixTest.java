@@ -365,24 +365,25 @@ class PermissionMatrixTest {
     // the gateway's 403); ObjectLockTest, VersioningTest and TaggingTest run them on Ceph RGW.
     c.put(
         "GetBucketVersioning",
-        readBucket(backendAnswers((s3, b) -> s3.getBucketVersioning(r -> r.bucket(b)))));
+        readBucket(bucketBackendAnswers((s3, b) -> s3.getBucketVersioning(r -> r.bucket(b)))));
     c.put(
         "PutBucketVersioning",
         adminBucket(
-            backendAnswers(
+            bucketBackendAnswers(
                 (s3, b) ->
                     s3.putBucketVersioning(
                         r -> r.bucket(b).versioningConfiguration(v -> v.status("Suspended"))))));
     c.put(
         "ListObjectVersions",
-        readBucket(backendAnswers((s3, b) -> s3.listObjectVersions(r -> r.bucket(b)))));
+        readBucket(bucketBackendAnswers((s3, b) -> s3.listObjectVersions(r -> r.bucket(b)))));
     c.put(
         "GetObjectLockConfiguration",
-        readBucket(backendAnswers((s3, b) -> s3.getObjectLockConfiguration(r -> r.bucket(b)))));
+        readBucket(
+            bucketBackendAnswers((s3, b) -> s3.getObjectLockConfiguration(r -> r.bucket(b)))));
     c.put(
         "PutObjectLockConfiguration",
         adminBucket(
-            backendAnswers(
+            bucketBackendAnswers(
                 (s3, b) ->
                     s3.putObjectLockConfiguration(
                         r ->
@@ -390,26 +391,26 @@ class PermissionMatrixTest {
                                 .objectLockConfiguration(o -> o.objectLockEnabled("Enabled"))))));
     c.put(
         "GetBucketTagging",
-        readBucket(backendAnswers((s3, b) -> s3.getBucketTagging(r -> r.bucket(b)))));
+        readBucket(bucketBackendAnswers((s3, b) -> s3.getBucketTagging(r -> r.bucket(b)))));
     c.put(
         "PutBucketTagging",
         adminBucket(
-            backendAnswers(
+            bucketBackendAnswers(
                 (s3, b) ->
                     s3.putBucketTagging(
                         r -> r.bucket(b).tagging(t -> t.tagSet(g -> g.key("k").value("v")))))));
     c.put(
         "DeleteBucketTagging",
-        adminBucket(backendAnswers((s3, b) -> s3.deleteBucketTagging(r -> r.bucket(b)))));
+        adminBucket(bucketBackendAnswers((s3, b) -> s3.deleteBucketTagging(r -> r.bucket(b)))));
     c.put(
         "GetObjectRetention",
         readObject(
-            backendAnswers((s3, b, k) -> s3.getObjectRetention(r -> r.bucket(b).key(k))),
+            objectBackendAnswers((s3, b, k) -> s3.getObjectRetention(r -> r.bucket(b).key(k))),
             "read a retention"));
     c.put(
         "PutObjectRetention",
         writeObject(
-            backendAnswers(
+            bucketBackendAnswers(
                 (s3, b) ->
                     s3.putObjectRetention(
                         r ->
@@ -424,7 +425,7 @@ class PermissionMatrixTest {
     c.put(
         "GetObjectLegalHold",
         readObject(
-            backendAnswers((s3, b, k) -> s3.getObjectLegalHold(r -> r.bucket(b).key(k))),
+            objectBackendAnswers((s3, b, k) -> s3.getObjectLegalHold(r -> r.bucket(b).key(k))),
             "read a legal hold"));
     c.put(
         "PutObjectLegalHold",
@@ -447,12 +448,12 @@ class PermissionMatrixTest {
     c.put(
         "GetObjectTagging",
         readObject(
-            backendAnswers((s3, b, k) -> s3.getObjectTagging(r -> r.bucket(b).key(k))),
+            objectBackendAnswers((s3, b, k) -> s3.getObjectTagging(r -> r.bucket(b).key(k))),
             "read an object's tags"));
     c.put(
         "PutObjectTagging",
         writeObject(
-            backendAnswers(
+            bucketBackendAnswers(
                 (s3, b) ->
                     s3.putObjectTagging(
                         r ->
@@ -463,7 +464,7 @@ class PermissionMatrixTest {
     c.put(
         "DeleteObjectTagging",
         writeObject(
-            backendAnswers((s3, b) -> s3.deleteObjectTagging(r -> r.bucket(b).key("doc"))),
+            bucketBackendAnswers((s3, b) -> s3.deleteObjectTagging(r -> r.bucket(b).key("doc"))),
             "untag an object"));
     return c;
   }
@@ -497,11 +498,11 @@ class PermissionMatrixTest {
     };
   }
 
-  private static BucketCall backendAnswers(BucketCall call) {
+  private static BucketCall bucketBackendAnswers(BucketCall call) {
     return (s3, b) -> backendAnswers((c, p) -> call.run(c, b)).run(s3, null);
   }
 
-  private static ObjectCall backendAnswers(ObjectCall call) {
+  private static ObjectCall objectBackendAnswers(ObjectCall call) {
     return (s3, b, k) -> backendAnswers((c, p) -> call.run(c, b, k)).run(s3, null);
   }
 
