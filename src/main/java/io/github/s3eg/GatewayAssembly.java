@@ -50,6 +50,7 @@ import io.github.s3eg.pipeline.VersioningOperations;
 import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.auth.Authenticator;
 import io.github.s3eg.versions.BucketFeatures;
+import io.github.s3eg.versions.DeleteMarkers;
 import io.github.s3eg.versions.NewVersions;
 import io.github.s3eg.versions.RecordLocks;
 import io.github.s3eg.versions.SettingsEnforcer;
@@ -224,6 +225,7 @@ final class GatewayAssembly implements AutoCloseable {
     RecordLocks recordLocks = new RecordLocks(backend.s3(), versionRecords);
     VersionDeletion versionDeletion = new VersionDeletion(backend.s3(), versionRecords);
     objects.deleteVersionsWith(versionDeletion);
+    objects.answerDeleteMarkersWith(new DeleteMarkers(backend.s3(), bucketFeatures));
     deleteObjects.deleteVersionsWith(versionDeletion);
     registry.bind("versioningOperations", new VersioningOperations(backend, bucketFeatures));
     registry.bind(

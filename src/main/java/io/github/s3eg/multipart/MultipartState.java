@@ -3,6 +3,7 @@ package io.github.s3eg.multipart;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -126,6 +127,8 @@ public final class MultipartState {
                 .bucket(bucket)
                 .key(name)
                 .contentType("application/octet-stream")
+                // Buckets with Object Lock want an integrity checksum on every upload.
+                .contentMD5(ContentMd5.of(body))
                 .build(),
             RequestBody.fromBytes(body));
     records.put(new Name(bucket, name), Map.copyOf(entries));
@@ -188,6 +191,7 @@ public final class MultipartState {
                 .bucket(bucket)
                 .key(name)
                 .contentType("application/octet-stream")
+                .contentMD5(ContentMd5.of(index))
                 .build(),
             RequestBody.fromBytes(index));
   }

@@ -125,11 +125,11 @@ public final class CopyOperation {
       etag = "\"" + loaded.etag() + "\"";
       checkCopyConditions(s3, etag, src.lastModified());
       // A new upload at the backend: it carries no tags of the source's (a COPY directive).
-      settings = settings.withTagsIfNone(sourceTags(source));
+      settings = withSourceTags(settings, source);
       written = copyMultipart(s3, source, src, headers, loaded.index(), settings);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
-      settings = settings.withTagsIfNone(sourceTags(source));
+      settings = withSourceTags(settings, source);
       written =
           reencryption.copy(
               s3,
@@ -142,6 +142,9 @@ public final class CopyOperation {
               settings);
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
+      // S3 copies the source's tags; Ceph RGW 16.2 drops them under the REPLACE metadata directive
+      // the gateway's copy needs (its wrapped key is new): they are set after it.
+      settings = withSourceTags(settings, source);
       written = copyServerSide(s3, source, src, headers, settings);
     }
     String versionId = settle(s3, written, settings);
@@ -171,6 +174,18 @@ public final class CopyOperation {
     }
     newVersions.settle(s3.bucket(), s3.key(), versionId, written.metadata(), settings);
     return versionId;
+  }
+
+  /**
+   * {@code settings}, with the source's tags when they name none of their own (a COPY tagging
+   * directive) and the source has some: the gateway then sees that the copy gets them.
+   */
+  private NewVersionSettings withSourceTags(NewVersionSettings settings, CopySource source) {
+    if (settings.tags().isPresent()) {
+      return settings;
+    }
+    TagSet tags = sourceTags(source);
+    return tags.isEmpty() ? settings : settings.withTagsIfNone(tags);
   }
 
   /** The tags of the copy source (none on a backend without tagging). */

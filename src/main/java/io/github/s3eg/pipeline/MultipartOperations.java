@@ -357,7 +357,12 @@ public final class MultipartOperations {
             ObjectChecksum.elementName(checksum.get().algorithm()),
             Base64.getEncoder().encodeToString(value));
       }
-      exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+      exchange.setProperty(
+          S3Response.PROPERTY,
+          S3Response.xml(200, xml.toBytes())
+              .header(
+                  "x-amz-copy-source-version-id",
+                  io.github.s3eg.s3.RequestedVersion.pin(d.head().versionId())));
     } finally {
       src.release().run();
     }

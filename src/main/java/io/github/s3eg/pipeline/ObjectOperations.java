@@ -20,6 +20,7 @@ import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.versions.DeleteMarkers;
 import io.github.s3eg.versions.GovernanceBypass;
 import io.github.s3eg.versions.NewVersionSettings;
 import io.github.s3eg.versions.VersionDeletion;
@@ -79,6 +80,27 @@ public final class ObjectOperations {
   /** Deleting one version also deletes that version's records, found through {@code deletion}. */
   public void deleteVersionsWith(VersionDeletion deletion) {
     this.versionDeletion = deletion;
+  }
+
+  private DeleteMarkers deleteMarkers;
+
+  /** A GET or HEAD that meets a delete marker is answered as S3 does ({@code markers}). */
+  public void answerDeleteMarkersWith(DeleteMarkers markers) {
+    this.deleteMarkers = markers;
+  }
+
+  /** S3's answer for a read that met a delete marker, or {@code failure} as it is. */
+  RuntimeException deleteMarkerOr(S3Request s3, String method, RuntimeException failure) {
+    if (deleteMarkers != null
+        && failure instanceof software.amazon.awssdk.services.s3.model.S3Exception e
+        && e.statusCode() == 404) {
+      Optional<S3Exception> marker =
+          deleteMarkers.explain(s3.bucket(), s3.key(), RequestedVersion.of(s3), method);
+      if (marker.isPresent()) {
+        return marker.get();
+      }
+    }
+    return failure;
   }
 
   public ObjectOperations(
@@ -165,6 +187,9 @@ public final class ObjectOperations {
             && plan.kind() != ReadPlan.Kind.PLAINTEXT
             && plan.backendRange() != null;
     if (!plannedRangeTooFar) {
+      if (failure instanceof RuntimeException backendAnswer) {
+        throw deleteMarkerOr(request(exchange), "GET", backendAnswer);
+      }
       throw failure;
     }
     S3Request s3 = request(exchange);
@@ -256,15 +281,20 @@ public final class ObjectOperations {
 
   public void headObject(Exchange exchange) throws CryptoException {
     S3Request s3 = request(exchange);
-    HeadObjectResponse r =
-        backend
-            .s3()
-            .headObject(
-                HeadObjectRequest.builder()
-                    .bucket(s3.bucket())
-                    .key(s3.key())
-                    .versionId(RequestedVersion.of(s3))
-                    .build());
+    HeadObjectResponse r;
+    try {
+      r =
+          backend
+              .s3()
+              .headObject(
+                  HeadObjectRequest.builder()
+                      .bucket(s3.bucket())
+                      .key(s3.key())
+                      .versionId(RequestedVersion.of(s3))
+                      .build());
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      throw deleteMarkerOr(s3, "HEAD", e);
+    }
     Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
     String etag;
     long size;

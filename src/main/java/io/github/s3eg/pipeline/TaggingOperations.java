@@ -25,15 +25,15 @@ public final class TaggingOperations {
 
   public void getObjectTagging(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
+    String versionId = RequestedVersion.of(s3);
     GetObjectTaggingResponse r =
         backend
             .s3()
-            .getObjectTagging(
-                g -> g.bucket(s3.bucket()).key(s3.key()).versionId(RequestedVersion.of(s3)));
+            .getObjectTagging(g -> g.bucket(s3.bucket()).key(s3.key()).versionId(versionId));
     exchange.setProperty(
         S3Response.PROPERTY,
         S3Response.xml(200, TagSet.of(r.tagSet()).toXml())
-            .header("x-amz-version-id", r.versionId()));
+            .header("x-amz-version-id", r.versionId() != null ? r.versionId() : versionId));
   }
 
   public void putObjectTagging(Exchange exchange) throws IOException {

@@ -239,9 +239,35 @@ class VersioningTest {
 
     assertThat(deleted.deleteMarker()).isTrue();
     assertThat(deleted.versionId()).isNotNull().isNotEqualTo(v1[0]);
+    // As S3 answers (Ceph RGW itself says only 404): the marker is named.
     assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("k")))
-        .isInstanceOf(NoSuchKeyException.class);
-    // The multipart version's index and records stayed: it is still readable.
+        .isInstanceOfSatisfying(
+            NoSuchKeyException.class,
+            e -> {
+              var headers = e.awsErrorDetails().sdkHttpResponse();
+              assertThat(headers.firstMatchingHeader("x-amz-delete-marker")).contains("true");
+              assertThat(headers.firstMatchingHeader("x-amz-version-id"))
+                  .contains(deleted.versionId());
+            });
+    assertThatThrownBy(
+            () -> client.headObject(b -> b.bucket(bucket).key("k").versionId(deleted.versionId())))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(405);
+              assertThat(
+                      e.awsErrorDetails()
+                          .sdkHttpResponse()
+                          .firstMatchingHeader("x-amz-delete-marker"))
+                  .contains("true");
+            });
+    // The multipart version's index and records stayed (no delete marker over them either): it
+    // is still readable.
+    assertThat(
+            backend
+                .listObjectVersions(b -> b.bucket(bucket).prefix(ReservedKeys.PREFIX))
+                .deleteMarkers())
+        .isEmpty();
     assertThat(get(bucket, "k", v1[0])).isEqualTo(one);
     // Deleting the marker brings it back.
     client.deleteObject(b -> b.bucket(bucket).key("k").versionId(deleted.versionId()));
@@ -331,6 +357,83 @@ class VersioningTest {
     client.deleteObject(b -> b.bucket(bucket).key("parts").versionId(m1[0]));
     assertThat(get(bucket, "parts", null)).isEqualTo(goodParts);
     assertThat(client.headObject(b -> b.bucket(bucket).key("parts")).eTag()).isEqualTo(m1[1]);
+  }
+
+  @Test
+  void aLargePutWithoutContentMd5IsOneVersionWithThePlaintextEtag() throws Exception {
+    String bucket = newVersionedBucket("gw-one-version");
+    byte[] large = random(1024 * 1024 + 17, 51); // beyond the spool limit, so not in memory
+    String version;
+    try (S3Client plain = gateway.whenRequiredClient()) { // sends no Content-MD5
+      version =
+          plain.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromBytes(large)).versionId();
+    }
+    assertThat(backend.listObjectVersions(b -> b.bucket(bucket)).versions())
+        .extracting(ObjectVersion::versionId)
+        .containsExactly(version);
+    assertThat(client.headObject(b -> b.bucket(bucket).key("k")).eTag())
+        .isEqualTo("\"" + md5Hex(large) + "\"");
+  }
+
+  @Test
+  void everyMultipartVersionShowsItsOwnChecksum() {
+    String bucket = newVersionedBucket("gw-version-sums");
+    String[] versions = new String[2];
+    String[] checksums = new String[2];
+    for (int i = 0; i < 2; i++) {
+      byte[] body = random(5 * 1024 * 1024 + i, 60 + i);
+      String id =
+          client
+              .createMultipartUpload(
+                  b ->
+                      b.bucket(bucket)
+                          .key("k")
+                          .checksumAlgorithm(
+                              software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32))
+              .uploadId();
+      var part =
+          client.uploadPart(
+              b ->
+                  b.bucket(bucket)
+                      .key("k")
+                      .uploadId(id)
+                      .partNumber(1)
+                      .checksumAlgorithm(
+                          software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32),
+              RequestBody.fromBytes(body));
+      var done =
+          client.completeMultipartUpload(
+              b ->
+                  b.bucket(bucket)
+                      .key("k")
+                      .uploadId(id)
+                      .multipartUpload(
+                          m ->
+                              m.parts(
+                                  p ->
+                                      p.partNumber(1)
+                                          .eTag(part.eTag())
+                                          .checksumCRC32(part.checksumCRC32()))));
+      versions[i] = done.versionId();
+      checksums[i] = done.checksumCRC32();
+    }
+    assertThat(checksums[0]).isNotNull().isNotEqualTo(checksums[1]);
+    for (int i = 0; i < 2; i++) {
+      String v = versions[i];
+      // The key's checksum record name now holds the newer version's: the older one's is found
+      // among that name's versions.
+      assertThat(
+              client
+                  .headObject(
+                      b ->
+                          b.bucket(bucket)
+                              .key("k")
+                              .versionId(v)
+                              .checksumMode(
+                                  software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED))
+                  .checksumCRC32())
+          .isEqualTo(checksums[i]);
+    }
   }
 
   @Test

@@ -9,14 +9,16 @@ class CopySourceVersionTest {
 
   @Test
   void namesTheCurrentObjectOrAVersion() {
-    assertThat(CopySource.parse("/b/dir/k%3Fx")).isEqualTo(new CopySource("b", "dir/k?x", null));
-    assertThat(CopySource.parse("b/k?versionId=3HL4kq%2Btl"))
-        .isEqualTo(new CopySource("b", "k", "3HL4kq+tl"));
+    assertThat(CopySource.parse("/bkt/dir/k%3Fx"))
+        .isEqualTo(new CopySource("bkt", "dir/k?x", null));
+    assertThat(CopySource.parse("bkt/k?versionId=3HL4kq%2Btl"))
+        .isEqualTo(new CopySource("bkt", "k", "3HL4kq+tl"));
   }
 
   @Test
   void refusesAnyOtherParameterOrAnEmptyVersion() {
-    assertThatThrownBy(() -> CopySource.parse("b/k?partNumber=1")).isInstanceOf(S3Exception.class);
-    assertThatThrownBy(() -> CopySource.parse("b/k?versionId=")).isInstanceOf(S3Exception.class);
+    assertThatThrownBy(() -> CopySource.parse("bkt/k?partNumber=1"))
+        .isInstanceOf(S3Exception.class);
+    assertThatThrownBy(() -> CopySource.parse("bkt/k?versionId=")).isInstanceOf(S3Exception.class);
   }
 }
