@@ -3,6 +3,7 @@ package io.github.s3eg;
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
@@ -27,6 +28,7 @@ import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
+import io.github.s3eg.pipeline.ConditionalWrites;
 import io.github.s3eg.pipeline.CopyOperation;
 import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
@@ -84,7 +86,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayAssembly implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayAssembly.class);
+  /** Where the last line of a gateway's life goes, beside the start-up report. */
+  private static final Logger STOPPED = LoggerFactory.getLogger(StartupReport.LOGGER);
 
   /** The name this assembly is bound under, so that {@link Gateway} can reach its parts. */
   static final String BEAN = "s3egGateway";
@@ -96,6 +99,7 @@ final class GatewayAssembly implements AutoCloseable {
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
+  private String keySource;
   private boolean serverClosed;
   private boolean closed;
 
@@ -133,9 +137,6 @@ final class GatewayAssembly implements AutoCloseable {
       embedded = EmbeddedBackend.start(config.backend().dataDir());
       endpoint = embedded.endpoint();
       backend = BackendClients.create(config.backend(), endpoint, embedded.credentials());
-      LOG.warn(
-          "No BACKEND_ENDPOINT configured: serving from the embedded local S3 store in {} (for trying the gateway out, not for production)",
-          config.backend().dataDir().toAbsolutePath());
     } else {
       endpoint = config.backend().endpoint().get();
       backend =
@@ -159,12 +160,16 @@ final class GatewayAssembly implements AutoCloseable {
             config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
             backendKeys));
     registry.bind("methodNotAllowed", new MethodNotAllowed());
-    registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
-    registry.bind("sendError", new SendError(sender, ops.listener()));
+    registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
+    registry.bind("sendError", new SendError(sender, ops.listener(), clock));
     registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
     registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
     EncryptionConfig enc = config.encryption();
-    keys = KeySetup.create(enc, config.backend());
+    StoredObjectSample stored = StoredObjectSample.take(backend.s3());
+    keys = KeySetup.create(enc, config.backend(), stored);
+    keySource = KeySetup.describe(enc, config.backend(), keys);
+    StoredKeyCheck.verify(
+        new ObjectDecryptor(keys, enc.supportedAlgorithms()), stored, enc, keySource);
     ObjectEncryptor encryptor =
         new ObjectEncryptor(keys, enc.preferredAlgorithm(), enc.segmentSize());
     DecryptObject decryption =
@@ -188,7 +193,8 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
-    registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
+    BucketOperations buckets = new BucketOperations(backend, config.backend().region());
+    registry.bind("bucketOperations", buckets);
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     registry.bind("listOperations", lists);
     CopyOperation copy =
@@ -212,6 +218,10 @@ final class GatewayAssembly implements AutoCloseable {
     decryption.readChecksums(multipartChecksums);
     objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
+    ConditionalWrites conditions = ConditionalWrites.create(backend, decryption, multipartIndexes);
+    registry.bind("writeConditions", conditions);
+    copy.checkDestinationWith(conditions);
+    buckets.forgetMultipartStateIn(multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
@@ -243,6 +253,7 @@ final class GatewayAssembly implements AutoCloseable {
             decryption,
             multipartState,
             multipartIndexes,
+            conditions,
             ops.metrics(),
             multipartChecksums);
     NewVersions newVersions =
@@ -260,20 +271,8 @@ final class GatewayAssembly implements AutoCloseable {
 
   private static Authenticator authenticator(GatewayConfig config, Clock clock) {
     if (!config.auth().enabled()) {
-      LOG.warn(
-          "AUTH_ENABLED=false: requests are NOT authenticated; anything that can reach {} can use the backend",
-          config.listen());
-      return null;
+      return null; // StartupReport warns
     }
-    config
-        .auth()
-        .generatedCredentialsFile()
-        .ifPresent(
-            f ->
-                LOG.warn(
-                    "No client credentials configured (AUTH_ACCESS_KEY/AUTH_SECRET_KEY or AUTH_CREDENTIALS_FILE): "
-                        + "using the generated ones in {}",
-                    f.toAbsolutePath()));
     return Authenticator.builder(config.auth().credentials())
         .clock(clock)
         .allowSigV2(config.auth().allowSigV2())
@@ -293,11 +292,7 @@ final class GatewayAssembly implements AutoCloseable {
       registry.register(check);
     }
     server.start();
-    LOG.info(
-        "s3-encryption-gateway listening on {}:{} (backend {})",
-        config.listen().host(),
-        server.port(),
-        endpoint);
+    StartupReport.log(config, server.port(), endpoint, keySource);
   }
 
   /**
@@ -340,23 +335,33 @@ final class GatewayAssembly implements AutoCloseable {
       stopServing();
     } finally {
       try {
-        if (backend != null) {
-          backend.close();
+        releaseParts();
+      } finally {
+        if (server != null) {
+          server.drained().ifPresent(how -> STOPPED.info("s3-encryption-gateway stopped: {}", how));
+        }
+      }
+    }
+  }
+
+  private void releaseParts() throws Exception {
+    try {
+      if (backend != null) {
+        backend.close();
+      }
+    } finally {
+      try {
+        if (ops != null) {
+          ops.close();
         }
       } finally {
         try {
-          if (ops != null) {
-            ops.close();
+          if (keys != null) {
+            keys.close();
           }
         } finally {
-          try {
-            if (keys != null) {
-              keys.close();
-            }
-          } finally {
-            if (embedded != null) {
-              embedded.close();
-            }
+          if (embedded != null) {
+            embedded.close();
           }
         }
       }

@@ -1,5 +1,6 @@
 package io.github.s3eg.multipart;
 
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.MultipartIndex;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class PartwiseCopy {
    * @param sourceVersionId the source's version (null for the current one)
    * @param sourceEtag the backend ETag the source must still have (copy-source-if-match)
    * @param create sets the destination's metadata and headers on the CreateMultipartUpload
+   * @param condition the destination's write condition, carried by the Complete
    * @param beforeComplete runs once every part is copied, before the backend completes the copy
    * @return the version the copy made (null without versioning)
    */
@@ -37,6 +39,7 @@ public final class PartwiseCopy {
       String bucket,
       String key,
       Consumer<CreateMultipartUploadRequest.Builder> create,
+      WriteCondition condition,
       Runnable beforeComplete) {
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key);
@@ -69,7 +72,11 @@ public final class PartwiseCopy {
       return client
           .completeMultipartUpload(
               c ->
-                  c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)))
+                  condition.applyTo(
+                      c.bucket(bucket)
+                          .key(key)
+                          .uploadId(uploadId)
+                          .multipartUpload(m -> m.parts(parts))))
           .versionId();
     } catch (RuntimeException e) {
       try {

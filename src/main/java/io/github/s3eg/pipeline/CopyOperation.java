@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -81,12 +82,23 @@ public final class CopyOperation {
   /** What a copy wrote: the new version (null when unknown), when, and its metadata. */
   record Written(String versionId, Instant lastModified, Map<String, String> metadata) {}
 
+  private ConditionalWrites conditions;
+
+  /** Checks the destination's If-None-Match / If-Match through {@code conditions}. */
+  public void checkDestinationWith(ConditionalWrites conditions) {
+    this.conditions = conditions;
+  }
+
   public void copyObject(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     CopySource source = CopySource.of(s3);
     boolean replace = replaceDirective(s3);
     NewVersionSettings settings = NewVersionSettings.fromCopy(s3);
+    boolean newSettings =
+        s3.header(ObjectHeaders.STORAGE_CLASS) != null
+            || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;
     if (!replace
+        && !newSettings
         && source.versionId() == null
         && source.bucket().equals(s3.bucket())
         && source.key().equals(s3.key())) {
@@ -95,6 +107,8 @@ public final class CopyOperation {
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
+    // The destination's conditions, against the ETag clients see; the backend copy carries them.
+    WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
     HeadObjectResponse src =
         backend
             .s3()
@@ -108,15 +122,7 @@ public final class CopyOperation {
       headers = ObjectHeaders.fromRequest(s3);
       EncryptObject.rejectReservedMetadata(headers.userMetadata());
     } else {
-      headers =
-          ObjectOperations.clientHeaders(
-              src.contentType(),
-              src.contentEncoding(),
-              src.contentDisposition(),
-              src.contentLanguage(),
-              src.cacheControl(),
-              src.expiresString(),
-              src.metadata());
+      headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
     Written written;
     if (opened.isPresent() && opened.get().isMultipart()) {
@@ -126,7 +132,7 @@ public final class CopyOperation {
       checkCopyConditions(s3, etag, src.lastModified());
       // A new upload at the backend: it carries no tags of the source's (a COPY directive).
       settings = withSourceTags(settings, source);
-      written = copyMultipart(s3, source, src, headers, loaded.index(), settings);
+      written = copyMultipart(s3, source, src, headers, loaded.index(), settings, condition);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       settings = withSourceTags(settings, source);
@@ -139,13 +145,14 @@ public final class CopyOperation {
               src.contentLength(),
               opened,
               headers,
-              settings);
+              settings,
+              condition);
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
       // S3 copies the source's tags; Ceph RGW 16.2 drops them under the REPLACE metadata directive
       // the gateway's copy needs (its wrapped key is new): they are set after it.
       settings = withSourceTags(settings, source);
-      written = copyServerSide(s3, source, src, headers, settings);
+      written = copyServerSide(s3, source, src, headers, settings, condition);
     }
     String versionId = settle(s3, written, settings);
     XmlWriter xml =
@@ -211,7 +218,8 @@ public final class CopyOperation {
       CopySource source,
       HeadObjectResponse src,
       ObjectHeaders headers,
-      NewVersionSettings settings)
+      NewVersionSettings settings,
+      WriteCondition condition)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -227,18 +235,8 @@ public final class CopyOperation {
             .copySourceIfMatch(src.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
     settings.applyTo(b);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
+    condition.applyTo(b);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return new Written(r.versionId(), r.copyObjectResult().lastModified(), metadata);
   }
@@ -256,7 +254,8 @@ public final class CopyOperation {
       HeadObjectResponse src,
       ObjectHeaders headers,
       MultipartIndex index,
-      NewVersionSettings settings)
+      NewVersionSettings settings,
+      WriteCondition condition)
       throws CryptoException {
     // An upload of its own (a fresh upload header): its records are its alone.
     Map<String, String> crypto =
@@ -278,19 +277,9 @@ public final class CopyOperation {
             s3.key(),
             b -> {
               settings.applyTo(b);
-              ObjectOperations.applyHeaders(
-                  headers,
-                  metadata,
-                  b::contentType,
-                  b::contentEncoding,
-                  b::contentDisposition,
-                  b::contentLanguage,
-                  b::cacheControl,
-                  b::metadata);
-              if (headers.expires() != null) {
-                b.expires(Preconditions.parseHttpDate(headers.expires()));
-              }
+              BackendHeaders.apply(headers, metadata, b);
             },
+            condition,
             () ->
                 multipartState.writeIndex(
                     s3.bucket(), MultipartIndexes.nameOf(target, s3.key()), targetIndex));

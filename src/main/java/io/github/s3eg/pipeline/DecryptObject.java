@@ -5,6 +5,7 @@ import io.github.s3eg.crypto.BoundedInputStream;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.CryptoIOException;
+import io.github.s3eg.crypto.ForeignEncryption;
 import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
@@ -119,6 +120,17 @@ public final class DecryptObject {
       throws CryptoException {
     boolean hasCryptoEntries = metadata.keySet().stream().anyMatch(ObjectMetadata::isCryptoEntry);
     if (!hasCryptoEntries) {
+      Optional<String> foreign = ForeignEncryption.recognize(metadata);
+      if (foreign.isPresent()) {
+        // Never served as plaintext, whatever ENCRYPTION_ALLOW_PLAINTEXT_READS says.
+        throw new S3Exception(
+                S3ErrorCode.ACCESS_DENIED,
+                "The object was encrypted by another gateway ("
+                    + foreign.get()
+                    + "), which this gateway cannot decrypt. Read it through that gateway and"
+                    + " write it through this one; see docs/migration.md.")
+            .with("Key", key);
+      }
       if (allowPlaintextReads) {
         return Optional.empty();
       }

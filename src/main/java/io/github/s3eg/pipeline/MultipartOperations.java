@@ -3,6 +3,7 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptedPart;
 import io.github.s3eg.crypto.MultipartIndex;
@@ -17,8 +18,8 @@ import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.CopySource;
+import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -49,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,7 @@ public final class MultipartOperations {
   private final ObjectDecryptor decryptor;
   private final MultipartState state;
   private final PlaintextReader reader;
+  private final ConditionalWrites conditions;
   private final GatewayMetrics metrics;
   private final MultipartChecksums checksums;
   private NewVersions newVersions;
@@ -120,6 +123,7 @@ public final class MultipartOperations {
       ObjectDecryptor decryptor,
       MultipartState state,
       PlaintextReader reader,
+      ConditionalWrites conditions,
       GatewayMetrics metrics,
       MultipartChecksums checksums) {
     this.backend = backend;
@@ -127,6 +131,7 @@ public final class MultipartOperations {
     this.decryptor = decryptor;
     this.state = state;
     this.reader = reader;
+    this.conditions = conditions;
     this.metrics = metrics;
     this.checksums = checksums;
   }
@@ -139,6 +144,7 @@ public final class MultipartOperations {
       DecryptObject decryption,
       MultipartState state,
       MultipartIndexes indexes,
+      ConditionalWrites conditions,
       GatewayMetrics metrics,
       MultipartChecksums checksums) {
     return new MultipartOperations(
@@ -147,6 +153,7 @@ public final class MultipartOperations {
         decryptor,
         state,
         new PlaintextReader(backend, decryption, indexes),
+        conditions,
         metrics,
         checksums);
   }
@@ -164,18 +171,7 @@ public final class MultipartOperations {
     stored.putAll(crypto.toMap());
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
-    ObjectOperations.applyHeaders(
-        headers,
-        stored,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, stored, b);
     settings.applyTo(b);
     CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
     try {
@@ -433,13 +429,17 @@ public final class MultipartOperations {
         checksum.map(c -> CompletedChecksum.of(c, partChecksums));
     objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
     NewVersionSettings settings = NewVersionSettings.fromRecord(record);
+    // Evaluated right before the backend's Complete that carries it: a failed condition leaves
+    // the upload in progress, as on S3.
+    WriteCondition condition = conditions.evaluate(s3);
     byte[] sealed = upload.sealIndex(index, s3.bucket(), s3.key());
     String indexName = MultipartIndexes.nameOf(upload, s3.key());
     boolean legacy = MultipartIndexes.isLegacy(upload);
     if (!legacy) {
       // The index first: a completed object never lacks it, so a missing one is refused as
-      // tampering (format version 4). If Complete fails, it names an object that does not exist
-      // (its name is this upload's); Abort removes it, a retried Complete rewrites it.
+      // tampering (format version 4). If Complete fails (or its condition does), it names an
+      // object that does not exist (its name is this upload's); Abort removes it, a retried
+      // Complete rewrites it.
       state.writeIndex(s3.bucket(), indexName, sealed);
     }
     CompleteMultipartUploadResponse r =
@@ -447,10 +447,11 @@ public final class MultipartOperations {
             .uploads()
             .completeMultipartUpload(
                 c ->
-                    c.bucket(s3.bucket())
-                        .key(s3.key())
-                        .uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(completed)));
+                    condition.applyTo(
+                        c.bucket(s3.bucket())
+                            .key(s3.key())
+                            .uploadId(uploadId)
+                            .multipartUpload(m -> m.parts(completed))));
     try {
       if (legacy) {
         // An upload begun by an earlier release (format version 3): its object's index has the
@@ -615,6 +616,7 @@ public final class MultipartOperations {
   public void listParts(Exchange exchange) throws CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
     Map<String, String> record = uploadRecord(s3);
     OpenedObject upload = openUpload(s3, record);
     Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
@@ -638,7 +640,8 @@ public final class MultipartOperations {
         new XmlWriter()
             .root("ListPartsResult")
             .element("Bucket", s3.bucket())
-            .element("Key", s3.key())
+            .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
+            .element("Key", enc.apply(s3.key()))
             .element("UploadId", uploadId)
             .element("PartNumberMarker", marker == null ? 0 : marker)
             .element("NextPartNumberMarker", r.nextPartNumberMarker())
@@ -678,36 +681,43 @@ public final class MultipartOperations {
 
   public void listMultipartUploads(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
     Integer max = intParam(s3, "max-uploads");
+    String prefix = emptyToNull(s3.param("prefix"));
+    String delimiter = emptyToNull(s3.param("delimiter"));
+    String keyMarker = emptyToNull(s3.param("key-marker"));
+    // The backend is asked without encoding-type: S3Proxy would encode only the prefix, and the
+    // SDK would then decode keys that were never encoded.
     ListMultipartUploadsResponse r =
         backend
             .s3()
             .listMultipartUploads(
                 l ->
                     l.bucket(s3.bucket())
-                        .prefix(s3.param("prefix"))
-                        .delimiter(emptyToNull(s3.param("delimiter")))
-                        .keyMarker(emptyToNull(s3.param("key-marker")))
+                        .prefix(prefix)
+                        .delimiter(delimiter)
+                        .keyMarker(keyMarker)
                         .uploadIdMarker(emptyToNull(s3.param("upload-id-marker")))
                         .maxUploads(max));
     XmlWriter xml =
         new XmlWriter()
             .root("ListMultipartUploadsResult")
             .element("Bucket", s3.bucket())
-            .element("KeyMarker", nullToEmpty(s3.param("key-marker")))
+            .element("KeyMarker", enc.apply(nullToEmpty(keyMarker)))
             .element("UploadIdMarker", nullToEmpty(s3.param("upload-id-marker")))
-            .element("NextKeyMarker", r.nextKeyMarker())
+            .element("NextKeyMarker", enc.apply(r.nextKeyMarker()))
             .element("NextUploadIdMarker", r.nextUploadIdMarker())
-            .element("Prefix", s3.param("prefix"))
-            .element("Delimiter", s3.param("delimiter"))
+            .element("Prefix", enc.apply(nullToEmpty(prefix)))
+            .element("Delimiter", enc.apply(delimiter))
             .element("MaxUploads", max == null ? 1000 : max)
+            .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
             .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()));
     for (MultipartUpload u : r.uploads()) {
       if (ReservedKeys.isReserved(u.key())) {
         continue;
       }
       xml.start("Upload")
-          .element("Key", u.key())
+          .element("Key", enc.apply(u.key()))
           .element("UploadId", u.uploadId())
           .start("Initiator")
           .element("ID", BucketOperations.OWNER_ID)
@@ -717,12 +727,14 @@ public final class MultipartOperations {
           .element("ID", BucketOperations.OWNER_ID)
           .element("DisplayName", BucketOperations.OWNER_ID)
           .end()
-          .element("StorageClass", "STANDARD")
+          .element(
+              "StorageClass",
+              u.storageClassAsString() == null ? "STANDARD" : u.storageClassAsString())
           .element("Initiated", ObjectHeaders.xmlDate(u.initiated()))
           .end();
     }
     r.commonPrefixes()
-        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
+        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", enc.apply(p.prefix())).end());
     exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
   }
 

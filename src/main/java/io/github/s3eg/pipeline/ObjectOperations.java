@@ -314,15 +314,7 @@ public final class ObjectOperations {
       size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
     }
     Preconditions.check(s3, etag, r.lastModified());
-    ObjectHeaders headers =
-        clientHeaders(
-            r.contentType(),
-            r.contentEncoding(),
-            r.contentDisposition(),
-            r.contentLanguage(),
-            r.cacheControl(),
-            r.expiresString(),
-            r.metadata());
+    ObjectHeaders headers = clientHeaders(r);
     S3Response response =
         objectAnswer(200, s3, headers, etag, r.lastModified())
             .header("Content-Length", Long.toString(size));
@@ -359,20 +351,10 @@ public final class ObjectOperations {
     long length = exchange.getProperty(BODY_LENGTH, Long.class);
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
-    applyHeaders(
-        plan.headers(),
-        plan.storedMetadata(),
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (plan.headers().expires() != null) {
-      b.expires(Preconditions.parseHttpDate(plan.headers().expires()));
-    }
+    BackendHeaders.apply(plan.headers(), plan.storedMetadata(), b);
     b.contentMD5(plan.ciphertextMd5());
     NewVersionSettings.fromPut(s3).applyTo(b);
+    ConditionalWrites.of(exchange).applyTo(b);
     long started = System.nanoTime();
     PutObjectResponse r =
         backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));
@@ -414,18 +396,7 @@ public final class ObjectOperations {
             .destinationKey(s3.key())
             .copySourceIfMatch(backendEtag)
             .metadataDirective(MetadataDirective.REPLACE);
-    applyHeaders(
-        plan.headers(),
-        metadata,
-        c::contentType,
-        c::contentEncoding,
-        c::contentDisposition,
-        c::contentLanguage,
-        c::cacheControl,
-        c::metadata);
-    if (plan.headers().expires() != null) {
-      c.expires(Preconditions.parseHttpDate(plan.headers().expires()));
-    }
+    BackendHeaders.apply(plan.headers(), metadata, c);
     try {
       backend.s3().copyObject(c.build());
     } catch (RuntimeException e) {
@@ -435,23 +406,6 @@ public final class ObjectOperations {
           s3.resource(),
           e.getMessage());
     }
-  }
-
-  static void applyHeaders(
-      ObjectHeaders h,
-      Map<String, String> metadata,
-      java.util.function.Consumer<String> contentType,
-      java.util.function.Consumer<String> contentEncoding,
-      java.util.function.Consumer<String> contentDisposition,
-      java.util.function.Consumer<String> contentLanguage,
-      java.util.function.Consumer<String> cacheControl,
-      java.util.function.Consumer<Map<String, String>> meta) {
-    contentType.accept(h.contentType());
-    contentEncoding.accept(h.contentEncoding());
-    contentDisposition.accept(h.contentDisposition());
-    contentLanguage.accept(h.contentLanguage());
-    cacheControl.accept(h.cacheControl());
-    meta.accept(metadata);
   }
 
   /**
@@ -552,17 +506,35 @@ public final class ObjectOperations {
         r.contentLanguage(),
         r.cacheControl(),
         r.expiresString(),
+        r.storageClassAsString(),
+        r.websiteRedirectLocation(),
+        r.metadata());
+  }
+
+  /** The client's view of a backend HEAD's headers. */
+  static ObjectHeaders clientHeaders(HeadObjectResponse r) {
+    return clientHeaders(
+        r.contentType(),
+        r.contentEncoding(),
+        r.contentDisposition(),
+        r.contentLanguage(),
+        r.cacheControl(),
+        r.expiresString(),
+        r.storageClassAsString(),
+        r.websiteRedirectLocation(),
         r.metadata());
   }
 
   /** The headers a client sees: the gateway's own metadata entries are never shown. */
-  static ObjectHeaders clientHeaders(
+  private static ObjectHeaders clientHeaders(
       String contentType,
       String contentEncoding,
       String contentDisposition,
       String contentLanguage,
       String cacheControl,
       String expires,
+      String storageClass,
+      String websiteRedirectLocation,
       Map<String, String> metadata) {
     Map<String, String> user = new LinkedHashMap<>();
     metadata.forEach(
@@ -579,6 +551,8 @@ public final class ObjectOperations {
         contentLanguage,
         cacheControl,
         expires,
+        storageClass,
+        websiteRedirectLocation,
         user);
   }
 

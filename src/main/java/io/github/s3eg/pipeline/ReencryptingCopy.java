@@ -2,13 +2,13 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ContentMd5;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -101,7 +101,8 @@ final class ReencryptingCopy {
       long sourceSize,
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
-      NewVersionSettings settings)
+      NewVersionSettings settings,
+      WriteCondition condition)
       throws CryptoException {
     String sourceVersion = io.github.s3eg.s3.CopySource.of(s3).versionId();
     boolean spool =
@@ -138,6 +139,7 @@ final class ReencryptingCopy {
                   spooled.open(),
                   spooled.length(),
                   settings,
+                  condition,
                   ContentMd5.encode(spooled.md5()));
           return new CopyOperation.Written(put.versionId(), Instant.now(), metadata);
         }
@@ -157,6 +159,7 @@ final class ReencryptingCopy {
               session.encrypt(plaintext),
               session.ciphertextSize(size),
               settings,
+              condition,
               null);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
@@ -187,22 +190,13 @@ final class ReencryptingCopy {
       InputStream body,
       long length,
       NewVersionSettings settings,
+      WriteCondition condition,
       String contentMd5) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
     settings.applyTo(b);
+    condition.applyTo(b);
     b.contentMD5(contentMd5);
     return backend
         .uploads()

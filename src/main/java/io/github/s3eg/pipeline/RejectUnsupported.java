@@ -15,14 +15,18 @@ import org.apache.camel.Processor;
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
  * them to the backend unchecked: an ACL, policy or lifecycle call carried through with the
  * gateway's backend credentials would bypass the gateway's own rules. (Versioning, Object Lock and
- * tagging have operations of their own: versions.yaml.) Refuses keys the backend would take for
- * another name, the gateway's reserved keys ({@link BackendKeys}), and a {@code versionId} on an
- * operation that cannot honour it.
+ * tagging have operations of their own: versions.yaml.) Operations S3 added later must be listed
+ * too: a request the routes do not recognise runs as the plain operation of its method (a
+ * RenameObject as an empty PutObject, a DeleteBucketMetadataTableConfiguration as DeleteBucket).
+ * docs/s3-compatibility.md lists every operation and what the gateway does with it. Refuses keys
+ * the backend would take for another name, the gateway's reserved keys ({@link BackendKeys}), and a
+ * {@code versionId} on an operation that cannot honour it.
  */
 public final class RejectUnsupported implements Processor {
 
   static final Set<String> UNSUPPORTED =
       Set.of(
+          "abac",
           "accelerate",
           "acl",
           "analytics",
@@ -32,16 +36,22 @@ public final class RejectUnsupported implements Processor {
           "inventory",
           "lifecycle",
           "logging",
+          "metadataConfiguration",
+          "metadataInventoryTable",
+          "metadataJournalTable",
+          "metadataTable",
           "metrics",
           "notification",
           "ownershipControls",
           "policy",
           "policyStatus",
           "publicAccessBlock",
+          "renameObject",
           "replication",
           "requestPayment",
           "restore",
           "select",
+          "session",
           "torrent",
           "website");
 

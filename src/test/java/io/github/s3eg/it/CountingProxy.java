@@ -36,7 +36,7 @@ public final class CountingProxy implements AutoCloseable {
   /**
    * One request as seen on the wire: method, target, the Range header if any, when its head arrived
    * ({@link System#nanoTime()}), whether the probe answered it with an injected error, and its
-   * Content-MD5 header if any.
+   * headers (names in lower case, the first value of each).
    */
   public record SeenRequest(
       String method,
@@ -44,10 +44,11 @@ public final class CountingProxy implements AutoCloseable {
       String range,
       long atNanos,
       boolean injected,
-      String contentMd5) {
+      java.util.Map<String, String> headers) {
 
-    public SeenRequest(String method, String target, String range, long atNanos, boolean injected) {
-      this(method, target, range, atNanos, injected, null);
+    /** The first value of header {@code name} (any case), or null. */
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
@@ -171,7 +172,7 @@ public final class CountingProxy implements AutoCloseable {
         boolean chunked = false;
         boolean expectContinue = false;
         String range = null;
-        String contentMd5 = null;
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
         for (String line : lines) {
           int colon = line.indexOf(':');
           if (colon <= 0) {
@@ -179,12 +180,12 @@ public final class CountingProxy implements AutoCloseable {
           }
           String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
           String value = line.substring(colon + 1).trim();
+          headers.putIfAbsent(name, value);
           switch (name) {
             case "content-length" -> length = Long.parseLong(value);
             case "transfer-encoding" ->
                 chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
             case "range" -> range = value;
-            case "content-md5" -> contentMd5 = value;
             case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
             default -> {}
           }
@@ -196,7 +197,7 @@ public final class CountingProxy implements AutoCloseable {
                 range,
                 System.nanoTime(),
                 false,
-                contentMd5);
+                java.util.Map.copyOf(headers));
         if (chunked) {
           throw new IOException("chunked request bodies are not supported by the probe");
         }
@@ -204,7 +205,9 @@ public final class CountingProxy implements AutoCloseable {
         if (inject != null
             && inject.which().test(seen)
             && inject.remaining().getAndDecrement() > 0) {
-          requests.add(new SeenRequest(seen.method(), seen.target(), range, seen.atNanos(), true));
+          requests.add(
+              new SeenRequest(
+                  seen.method(), seen.target(), range, seen.atNanos(), true, seen.headers()));
           if (!expectContinue) {
             copy(in, OutputStream.nullOutputStream(), length);
           }

@@ -434,6 +434,28 @@ class VersioningTest {
                   .checksumCRC32())
           .isEqualTo(checksums[i]);
     }
+    // Deleting the newer version takes its checksum record's version, and only that: the older
+    // version still shows its own checksum, and the current one is that older version.
+    assertThat(checksumVersions(bucket)).isEqualTo(2);
+    client.deleteObject(b -> b.bucket(bucket).key("k").versionId(versions[1]));
+    assertThat(checksumVersions(bucket)).isEqualTo(1);
+    assertThat(
+            client
+                .headObject(
+                    b ->
+                        b.bucket(bucket)
+                            .key("k")
+                            .checksumMode(
+                                software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED))
+                .checksumCRC32())
+        .isEqualTo(checksums[0]);
+  }
+
+  private static long checksumVersions(String bucket) {
+    return backend
+        .listObjectVersions(b -> b.bucket(bucket).prefix(ReservedKeys.PREFIX + "sums/"))
+        .versions()
+        .size();
   }
 
   @Test
