@@ -236,6 +236,7 @@ final class GatewayAssembly implements AutoCloseable {
     VersionDeletion versionDeletion = new VersionDeletion(backend.s3(), versionRecords);
     objects.deleteVersionsWith(versionDeletion);
     objects.answerDeleteMarkersWith(new DeleteMarkers(backend.s3(), bucketFeatures));
+    buckets.checkObjectLockWith(bucketFeatures);
     deleteObjects.deleteVersionsWith(versionDeletion);
     registry.bind("versioningOperations", new VersioningOperations(backend, bucketFeatures));
     registry.bind(

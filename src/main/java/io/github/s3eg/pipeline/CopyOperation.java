@@ -94,6 +94,9 @@ public final class CopyOperation {
     CopySource source = CopySource.of(s3);
     boolean replace = replaceDirective(s3);
     NewVersionSettings settings = NewVersionSettings.fromCopy(s3);
+    if (newVersions != null) {
+      newVersions.features().requireObjectLockFor(s3.bucket(), settings.lock());
+    }
     boolean newSettings =
         s3.header(ObjectHeaders.STORAGE_CLASS) != null
             || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;

@@ -90,6 +90,9 @@ public final class EncryptObject implements Processor {
   @Override
   public void process(Exchange exchange) throws IOException, CryptoException {
     S3Request s3 = ObjectOperations.request(exchange);
+    if (requirements != null) {
+      requirements.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
+    }
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     rejectReservedMetadata(headers.userMetadata());
     InputStream plaintext = exchange.getIn().getBody(InputStream.class);

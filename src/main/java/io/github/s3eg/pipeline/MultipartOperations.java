@@ -166,6 +166,9 @@ public final class MultipartOperations {
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
     Optional<UploadChecksum> checksum = UploadChecksum.fromCreate(s3);
     NewVersionSettings settings = NewVersionSettings.fromPut(s3);
+    if (requirements != null) {
+      requirements.requireObjectLockFor(s3.bucket(), settings.lock());
+    }
     ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(crypto.toMap());

@@ -55,6 +55,24 @@ public final class BucketFeatures {
     return of(bucket).objectLockEnabled();
   }
 
+  /**
+   * Refuses a write that asks for Object Lock settings in a bucket without Object Lock, as S3 does
+   * (400 InvalidRequest), before anything reaches the backend: a backend that ignores such settings
+   * (S3Proxy 2.9) would otherwise leave an object its writer believes locked deletable. A cached
+   * "no" is asked again once (the bucket may have been created with Object Lock since).
+   */
+  public void requireObjectLockFor(String bucket, LockSettings settings) {
+    if (settings.isEmpty() || objectLockEnabled(bucket)) {
+      return;
+    }
+    forget(bucket);
+    if (!objectLockEnabled(bucket)) {
+      throw new io.github.s3eg.s3.S3Exception(
+          io.github.s3eg.s3.S3ErrorCode.INVALID_REQUEST,
+          "Bucket is missing Object Lock Configuration");
+    }
+  }
+
   /** This instance changed the bucket's versioning or lock configuration (or deleted it). */
   public void forget(String bucket) {
     cache.invalidate(bucket);

@@ -49,6 +49,11 @@ public final class WriteRequirements {
         !checksumTrailers && (lockSettings || f.objectLockEnabled()));
   }
 
+  /** See {@link BucketFeatures#requireObjectLockFor}. */
+  public void requireObjectLockFor(String bucket, LockSettings settings) {
+    features.requireObjectLockFor(bucket, settings);
+  }
+
   /** Whether an upload part into {@code bucket} needs the MD5 of its ciphertext. */
   public boolean partNeedsMd5(String bucket, boolean lockSettings) {
     return !checksumTrailers && (lockSettings || features.objectLockEnabled(bucket));

@@ -343,6 +343,52 @@ class ObjectLockTest {
   }
 
   @Test
+  void aPutWithLockSettingsAndEveryRecordCarryAnIntegrityChecksum() {
+    String bucket = lockBucketThroughGateway("gw-lock-checksums");
+    gateway.probe().reset();
+    Instant until = inOneHour();
+    byte[] small = VersioningTest.random(1000, 11);
+    String version;
+    try (S3Client plain = gateway.whenRequiredClient()) {
+      // The client sends no checksum (S3 would want one with lock settings): the gateway's
+      // upload of the ciphertext carries one.
+      version =
+          plain
+              .putObject(
+                  b ->
+                      b.bucket(bucket)
+                          .key("locked")
+                          .objectLockMode(ObjectLockMode.GOVERNANCE)
+                          .objectLockRetainUntilDate(until),
+                  RequestBody.fromBytes(small))
+              .versionId();
+      VersioningTest.multipart(plain, bucket, "parts", VersioningTest.random(5 * 1024 * 1024, 12));
+    }
+    // Every body the gateway uploaded: the objects, the part, and its own records under .s3eg/
+    // (upload record, index). Sub-resource calls (?retention) are the SDK's, with its checksum.
+    List<CountingProxy.SeenRequest> bodies =
+        gateway.probe().requests().stream()
+            .filter(r -> r.method().equals("PUT"))
+            .filter(r -> !r.target().contains("?") || r.target().contains("partNumber="))
+            .filter(r -> r.header("x-amz-copy-source") == null)
+            .toList();
+    assertThat(bodies)
+        .extracting(CountingProxy.SeenRequest::target)
+        .anyMatch(t -> t.contains("/locked"))
+        .anyMatch(t -> t.contains("/.s3eg/uploads/"))
+        .anyMatch(t -> t.contains("/.s3eg/index/"));
+    assertThat(bodies)
+        .allSatisfy(r -> assertThat(r.header("Content-MD5")).as(r.target()).isNotNull());
+    assertThat(
+            client
+                .getObjectRetention(b -> b.bucket(bucket).key("locked").versionId(version))
+                .retention()
+                .retainUntilDate())
+        .isEqualTo(until);
+    assertThat(get(bucket, "locked", version)).isEqualTo(small);
+  }
+
+  @Test
   void aCopyGetsTheLockItAsksForThoughTheBackendIgnoresIt() {
     String bucket = lockBucketThroughGateway("gw-lock-copy");
     client.putObject(b -> b.bucket(bucket).key("src"), RequestBody.fromString("source"));

@@ -242,7 +242,7 @@ final class VersioningCases {
           String bucket = versionedBucket(c);
           Map<String, Long> sizes = new java.util.HashMap<>();
           Map<String, String> etags = new java.util.HashMap<>();
-          for (int size : new int[] {0, 2000, 65_537}) {
+          for (int size : new int[] {1, 2000, 65_537}) {
             var put = c.put(bucket, "k", bytes(size));
             sizes.put(put.versionId(), (long) size);
             etags.put(put.versionId(), put.eTag());
