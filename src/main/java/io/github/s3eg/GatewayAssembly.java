@@ -154,11 +154,11 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("backendS3", backend.s3());
     registry.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
     BackendKeys backendKeys = new BackendKeys(config.backend().keysArePaths());
-    registry.bind(
-        "rejectUnsupported",
+    RejectUnsupported rejectUnsupported =
         new RejectUnsupported(
             config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
-            backendKeys));
+            backendKeys);
+    registry.bind("rejectUnsupported", rejectUnsupported);
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
     registry.bind("sendError", new SendError(sender, ops.listener(), clock));
@@ -237,6 +237,7 @@ final class GatewayAssembly implements AutoCloseable {
     objects.deleteVersionsWith(versionDeletion);
     objects.answerDeleteMarkersWith(new DeleteMarkers(backend.s3(), bucketFeatures));
     buckets.checkObjectLockWith(bucketFeatures);
+    rejectUnsupported.checkVersionIdsWith(bucketFeatures);
     deleteObjects.deleteVersionsWith(versionDeletion);
     registry.bind("versioningOperations", new VersioningOperations(backend, bucketFeatures));
     registry.bind(

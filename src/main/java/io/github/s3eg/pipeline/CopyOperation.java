@@ -113,10 +113,7 @@ public final class CopyOperation {
     // The destination's conditions, against the ETag clients see; the backend copy carries them.
     WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
     HeadObjectResponse src =
-        backend
-            .s3()
-            .headObject(
-                h -> h.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
+        ObjectHead.of(backend.s3(), source.bucket(), source.key(), source.versionId());
     Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
     String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
 

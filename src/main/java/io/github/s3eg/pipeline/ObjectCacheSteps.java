@@ -71,12 +71,9 @@ public final class ObjectCacheSteps {
     S3Request s3 = ObjectOperations.request(exchange);
     CachedObject cached = exchange.getProperty(HIT, CachedObject.class);
     if ("HEAD".equals(s3.method())) {
-      // HeadObject ignores Range, as its backend path does.
-      Preconditions.check(s3, cached.etag(), cached.lastModified());
       S3Response head =
-          ObjectOperations.objectAnswer(
-                  200, s3, cached.headers(), cached.etag(), cached.lastModified())
-              .header("Content-Length", Long.toString(cached.size()));
+          ObjectOperations.headAnswer(
+              s3, cached.headers(), cached.etag(), cached.lastModified(), cached.size());
       showChecksum(s3, cached, head);
       exchange.setProperty(S3Response.PROPERTY, head);
       return;

@@ -313,11 +313,7 @@ public final class ObjectOperations {
       etag = etag(opened.orElse(null), r.eTag());
       size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
     }
-    Preconditions.check(s3, etag, r.lastModified());
-    ObjectHeaders headers = clientHeaders(r);
-    S3Response response =
-        objectAnswer(200, s3, headers, etag, r.lastModified())
-            .header("Content-Length", Long.toString(size));
+    S3Response response = headAnswer(s3, clientHeaders(r), etag, r.lastModified(), size);
     VersionHeaders.write(response, r);
     if (s3.header("Range") == null) {
       shownChecksum(s3, multipartChecksum, opened.orElse(null)).ifPresent(c -> c.writeTo(response));
@@ -482,6 +478,21 @@ public final class ObjectOperations {
   }
 
   // ---- helpers
+
+  /**
+   * A HeadObject answer: with a satisfiable {@code Range}, 206 with the range's {@code
+   * Content-Length} and {@code Content-Range} as S3 answers it (a range past the end: 416
+   * InvalidRange), otherwise 200 with the object's size. The range is resolved before the
+   * conditions, as GetObject resolves it. The object cache answers through it too.
+   */
+  static S3Response headAnswer(
+      S3Request s3, ObjectHeaders headers, String etag, Instant lastModified, long size) {
+    Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), size);
+    Preconditions.check(s3, etag, lastModified);
+    return objectAnswer(range.isPresent() ? 206 : 200, s3, headers, etag, lastModified)
+        .header("Content-Length", Long.toString(range.map(ByteRange::length).orElse(size)))
+        .header("Content-Range", range.map(ByteRange::contentRange).orElse(null));
+  }
 
   /**
    * Status and headers of a GET or HEAD answer about an object, with the request's {@code

@@ -61,8 +61,7 @@ final class PlaintextReader {
 
   /** Version {@code versionId} of {@code key} (the current one for null). */
   Described describe(String bucket, String key, String versionId) throws CryptoException {
-    HeadObjectResponse head =
-        backend.s3().headObject(h -> h.bucket(bucket).key(key).versionId(versionId));
+    HeadObjectResponse head = ObjectHead.of(backend.s3(), bucket, key, versionId);
     Optional<OpenedObject> opened = decryption.open(bucket, key, head.metadata());
     if (opened.isEmpty()) {
       return new Described(head, opened, head.contentLength(), head.eTag(), null);

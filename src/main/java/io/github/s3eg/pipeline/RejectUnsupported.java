@@ -89,6 +89,29 @@ public final class RejectUnsupported implements Processor {
     this.keys = keys;
   }
 
+  private io.github.s3eg.versions.BucketFeatures features;
+
+  /**
+   * A version id other than {@code null} in a bucket that never had versioning is refused as S3
+   * refuses it ({@code features}): a backend without versioning (S3Proxy 2.9) would ignore it and
+   * read, copy or delete the current object instead.
+   */
+  public void checkVersionIdsWith(io.github.s3eg.versions.BucketFeatures features) {
+    this.features = features;
+  }
+
+  private void checkVersionExists(String bucket, String versionId) {
+    if (features != null
+        && bucket != null
+        && versionId != null
+        && !versionId.equals("null")
+        && !features.keepsVersions(bucket)) {
+      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid version id specified")
+          .with("ArgumentName", RequestedVersion.PARAMETER)
+          .with("ArgumentValue", versionId);
+    }
+  }
+
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
@@ -118,6 +141,23 @@ public final class RejectUnsupported implements Processor {
           .with("ArgumentName", RequestedVersion.PARAMETER);
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
+    for (String parameter : s3.query().keySet()) {
+      if (UNSUPPORTED.contains(parameter)
+          || alsoUnsupported.contains(parameter)
+          || (read && UNSUPPORTED_ON_READ.contains(parameter))) {
+        throw new S3Exception(
+                S3ErrorCode.NOT_IMPLEMENTED,
+                "The gateway does not support the '" + parameter + "' sub-resource.")
+            .with("Resource", "?" + parameter);
+      }
+    }
+    checkVersionExists(s3.bucket(), RequestedVersion.of(s3));
+    if (source != null) {
+      checkVersionExists(source.bucket(), source.versionId());
+    }
+  }
+
+  private void unusedLoop(S3Request s3, boolean read) {
     for (String parameter : s3.query().keySet()) {
       if (UNSUPPORTED.contains(parameter)
           || alsoUnsupported.contains(parameter)
