@@ -10,11 +10,13 @@ import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
+import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeySetup;
 import io.github.s3eg.keys.Rewrapper;
+import io.github.s3eg.keys.S3ecConverter;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
@@ -24,6 +26,8 @@ import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.ops.KeyManagerHealthCheck;
 import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
+import io.github.s3eg.ops.ScrubEndpoint;
+import io.github.s3eg.ops.ScrubJobs;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
@@ -45,10 +49,14 @@ import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
 import io.github.s3eg.pipeline.RejectUnsupported;
+import io.github.s3eg.pipeline.S3ecReads;
 import io.github.s3eg.pipeline.SendError;
 import io.github.s3eg.pipeline.SendResponse;
 import io.github.s3eg.pipeline.TaggingOperations;
 import io.github.s3eg.pipeline.VersioningOperations;
+import io.github.s3eg.recovery.Scrubber;
+import io.github.s3eg.recovery.StoredObjectReader;
+import io.github.s3eg.recovery.Throttle;
 import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.auth.Authenticator;
 import io.github.s3eg.versions.BucketFeatures;
@@ -64,6 +72,7 @@ import io.github.s3eg.versions.WriteRequirements;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -99,6 +108,7 @@ final class GatewayAssembly implements AutoCloseable {
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
+  private ScrubJobs scrubs;
   private String keySource;
   private boolean serverClosed;
   private boolean closed;
@@ -157,7 +167,8 @@ final class GatewayAssembly implements AutoCloseable {
     RejectUnsupported rejectUnsupported =
         new RejectUnsupported(
             config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
-            backendKeys);
+            backendKeys,
+            config.encryption().s3ec().read());
     registry.bind("rejectUnsupported", rejectUnsupported);
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
@@ -188,14 +199,39 @@ final class GatewayAssembly implements AutoCloseable {
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
     registry.bind("objectCache", new ObjectCacheSteps(cache));
-    registry.bind(
-        "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
+    Rewrapper rewrapper = new Rewrapper(backend.s3(), keys, cache::invalidate);
+    boolean convertible = !enc.s3ec().keys().isEmpty();
+    if (convertible) {
+      rewrapper.converting(
+          new S3ecConverter(backend.s3(), new S3ecKeys(keys, enc.s3ec().keys()), encryptor));
+    }
+    registry.bind("rewrapEndpoint", new RewrapEndpoint(rewrapper, convertible));
+    Optional<S3ecKeys> scrubS3ec =
+        convertible ? Optional.of(new S3ecKeys(keys, enc.s3ec().keys())) : Optional.empty();
+    scrubs =
+        new ScrubJobs(
+            () ->
+                new Scrubber(
+                    backend,
+                    new StoredObjectReader(backend, keys, scrubS3ec),
+                    keys.activeKey(),
+                    new Throttle(
+                        config.ops().scrub().objectsPerSecond(),
+                        config.ops().scrub().bytesPerSecond())),
+            ops.metrics().registry());
+    registry.bind("scrubEndpoint", new ScrubEndpoint(scrubs));
     registry.bind("keys", decryption);
     registry.bind("objectOperations", objects);
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
     BucketOperations buckets = new BucketOperations(backend, config.backend().region());
     registry.bind("bucketOperations", buckets);
     ListOperations lists = new ListOperations(backend, encryptor.layout());
+    if (enc.s3ec().read()) {
+      // Objects of the AWS S3 Encryption Client, read with the configured keys (docs/s3ec.md).
+      decryption.readS3ec(
+          new S3ecReads(backend, new S3ecKeys(keys, enc.s3ec().keys()), enc.spoolLimit()));
+      lists.hideS3ecInstructionFiles();
+    }
     registry.bind("listOperations", lists);
     CopyOperation copy =
         new CopyOperation(
@@ -334,6 +370,9 @@ final class GatewayAssembly implements AutoCloseable {
     }
     closed = true;
     try {
+      if (scrubs != null) {
+        scrubs.close();
+      }
       stopServing();
     } finally {
       try {

@@ -41,9 +41,19 @@ public final class VisibleListing {
   private record Entry(String name, S3Object object) {}
 
   private final S3Client backend;
+  private final java.util.function.Predicate<String> alsoHidden;
 
   public VisibleListing(S3Client backend) {
+    this(backend, key -> false);
+  }
+
+  /**
+   * {@code alsoHidden}: object keys hidden besides {@link HiddenKeys}' (S3 Encryption Client
+   * instruction files when the gateway reads S3EC objects).
+   */
+  public VisibleListing(S3Client backend, java.util.function.Predicate<String> alsoHidden) {
     this.backend = backend;
+    this.alsoHidden = alsoHidden;
   }
 
   /**
@@ -127,7 +137,7 @@ public final class VisibleListing {
 
   private boolean visible(HiddenKeys hidden, String bucket, Entry e) {
     if (e.object() != null) {
-      return !hidden.key(e.name());
+      return !hidden.key(e.name()) && !alsoHidden.test(e.name());
     }
     return switch (hidden.prefix(e.name())) {
       case HIDDEN -> false;

@@ -18,7 +18,8 @@ public record OpsConfig(
     Audit audit,
     Tls tls,
     Cache cache,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Scrub scrub) {
 
   /**
    * {@code RATE_LIMIT_*}: at most {@code requests} per {@code window} per principal (access key, or
@@ -42,6 +43,13 @@ public record OpsConfig(
    */
   public record Cache(
       boolean enabled, long maxSize, long maxItems, Duration ttl, long maxObjectSize) {}
+
+  /**
+   * {@code SCRUB_*}: how fast {@code scrub} (command and admin endpoint) may read the backend, so
+   * it can run against production: at most {@code objectsPerSecond} objects and {@code
+   * bytesPerSecond} stored bytes per second; 0 means no limit.
+   */
+  public record Scrub(int objectsPerSecond, long bytesPerSecond) {}
 
   static OpsConfig from(Settings s) {
     String logFormat = s.get("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
@@ -71,7 +79,10 @@ public record OpsConfig(
         tls(s),
         cache(s),
         s.getDuration(
-            "SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)));
+            "SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
+        new Scrub(
+            s.getInt("SCRUB_OBJECTS_PER_SECOND", 100, 0, 1_000_000),
+            s.getInt("SCRUB_MB_PER_SECOND", 100, 0, 1_000_000) * 1_000_000L));
   }
 
   private static Cache cache(Settings s) {

@@ -114,8 +114,16 @@ public final class CopyOperation {
     WriteCondition condition = conditions == null ? WriteCondition.NONE : conditions.evaluate(s3);
     HeadObjectResponse src =
         ObjectHead.of(backend.s3(), source.bucket(), source.key(), source.versionId());
-    Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
-    String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
+    Optional<io.github.s3eg.crypto.s3ec.S3ecObject> s3ec =
+        decryption.openS3ec(source.bucket(), source.key(), src.metadata());
+    Optional<OpenedObject> opened =
+        s3ec.isPresent()
+            ? Optional.empty()
+            : decryption.open(source.bucket(), source.key(), src.metadata());
+    String etag =
+        s3ec.isPresent()
+            ? S3ecReads.etag(src.eTag())
+            : ObjectOperations.etag(opened.orElse(null), src.eTag());
 
     ObjectHeaders headers;
     if (replace) {
@@ -125,7 +133,22 @@ public final class CopyOperation {
       headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
     Written written;
-    if (opened.isPresent() && opened.get().isMultipart()) {
+    if (s3ec.isPresent()) {
+      checkCopyConditions(s3, etag, src.lastModified());
+      settings = withSourceTags(settings, source);
+      written =
+          reencryption.copyS3ec(
+              s3,
+              source.bucket(),
+              source.key(),
+              src.eTag(),
+              src.contentLength(),
+              s3ec.get(),
+              decryption.s3ecReads(),
+              headers,
+              settings,
+              condition);
+    } else if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
       etag = "\"" + loaded.etag() + "\"";

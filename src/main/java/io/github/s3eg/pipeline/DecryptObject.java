@@ -66,11 +66,15 @@ public final class DecryptObject {
   /** Exchange property: a multipart object's checksum, when the client asked for it. */
   static final String CHECKSUM = "s3Checksum";
 
+  /** Exchange property: the opened S3 Encryption Client object ({@code ENCRYPTION_READ_S3EC}). */
+  static final String S3EC = "s3S3ec";
+
   private final ObjectDecryptor decryptor;
   private final BackendClients backend;
   private final boolean allowPlaintextReads;
   private MultipartIndexes multipartIndexes;
   private MultipartChecksums multipartChecksums;
+  private S3ecReads s3ec;
 
   public DecryptObject(
       ObjectDecryptor decryptor, BackendClients backend, boolean allowPlaintextReads) {
@@ -82,6 +86,27 @@ public final class DecryptObject {
   /** Enables reading multipart objects (their indexes are found through {@code indexes}). */
   public void readMultipart(MultipartIndexes indexes) {
     this.multipartIndexes = indexes;
+  }
+
+  /** Enables reading S3 Encryption Client objects ({@code ENCRYPTION_READ_S3EC=true}). */
+  public void readS3ec(S3ecReads reads) {
+    this.s3ec = reads;
+  }
+
+  /**
+   * The S3 Encryption Client object behind {@code metadata}, opened; empty when reading them is off
+   * or the object is not one. Operations that serve S3EC objects ask this before {@link #open}.
+   */
+  Optional<io.github.s3eg.crypto.s3ec.S3ecObject> openS3ec(
+      String bucket, String key, Map<String, String> metadata) throws CryptoException {
+    if (s3ec == null || metadata.keySet().stream().anyMatch(ObjectMetadata::isCryptoEntry)) {
+      return Optional.empty();
+    }
+    return s3ec.open(bucket, key, metadata);
+  }
+
+  S3ecReads s3ecReads() {
+    return s3ec;
   }
 
   /** Enables showing multipart objects' checksums (their records are found through it). */
@@ -120,6 +145,16 @@ public final class DecryptObject {
       throws CryptoException {
     boolean hasCryptoEntries = metadata.keySet().stream().anyMatch(ObjectMetadata::isCryptoEntry);
     if (!hasCryptoEntries) {
+      if (s3ec != null
+          && io.github.s3eg.crypto.s3ec.S3ecMetadata.shapeOf(metadata)
+              != io.github.s3eg.crypto.s3ec.S3ecMetadata.Shape.NONE) {
+        // Reached only by operations that do not serve S3EC objects (they ask openS3ec first).
+        throw new S3Exception(
+                S3ErrorCode.NOT_IMPLEMENTED,
+                "This operation does not read S3 Encryption Client objects; convert them with"
+                    + " 'rewrap --convert' first.")
+            .with("Key", key);
+      }
       Optional<String> foreign = ForeignEncryption.recognize(metadata);
       if (foreign.isPresent()) {
         // Never served as plaintext, whatever ENCRYPTION_ALLOW_PLAINTEXT_READS says.
@@ -149,6 +184,12 @@ public final class DecryptObject {
     ResponseInputStream<GetObjectResponse> body =
         exchange.getIn().getBody(ResponseInputStream.class);
     try {
+      Optional<io.github.s3eg.crypto.s3ec.S3ecObject> s3ecObject =
+          openS3ec(s3.bucket(), s3.key(), body.response().metadata());
+      if (s3ecObject.isPresent()) {
+        exchange.setProperty(S3EC, s3ecObject.get());
+        return;
+      }
       open(s3.bucket(), s3.key(), body.response().metadata())
           .ifPresent(o -> exchange.setProperty(OPENED, o));
     } catch (CryptoException | RuntimeException e) {
@@ -166,14 +207,18 @@ public final class DecryptObject {
     if (opened != null && opened.compression().isPresent()) {
       return; // the decompress step reads compressed objects (format version 2)
     }
+    io.github.s3eg.crypto.s3ec.S3ecObject s3ecObject =
+        exchange.getProperty(S3EC, io.github.s3eg.crypto.s3ec.S3ecObject.class);
     ReadPlan plan = exchange.getProperty(ReadPlan.PROPERTY, ReadPlan.class);
     try {
       PlaintextBody plaintext =
-          opened == null
-              ? plaintextObject(s3, body, plan)
-              : opened.isMultipart()
-                  ? multipartObject(exchange, s3, body, opened)
-                  : encryptedObject(s3, body, opened);
+          s3ecObject != null
+              ? s3ec.read(s3, body, s3ecObject)
+              : opened == null
+                  ? plaintextObject(s3, body, plan)
+                  : opened.isMultipart()
+                      ? multipartObject(exchange, s3, body, opened)
+                      : encryptedObject(s3, body, opened);
       exchange.setProperty(PLAINTEXT, plaintext);
     } catch (CryptoIOException e) {
       body.abort();

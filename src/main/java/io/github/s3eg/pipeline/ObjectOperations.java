@@ -232,7 +232,11 @@ public final class ObjectOperations {
     DecryptObject.PlaintextBody body =
         exchange.getProperty(DecryptObject.PLAINTEXT, DecryptObject.PlaintextBody.class);
     String multipartEtag = exchange.getProperty(DecryptObject.ETAG, String.class);
-    String etag = multipartEtag != null ? multipartEtag : etag(opened, r.eTag());
+    boolean s3ec = exchange.getProperty(DecryptObject.S3EC) != null;
+    String etag =
+        s3ec
+            ? S3ecReads.etag(r.eTag())
+            : multipartEtag != null ? multipartEtag : etag(opened, r.eTag());
     try {
       Preconditions.check(s3, etag, r.lastModified());
     } catch (S3Exception e) {
@@ -295,11 +299,17 @@ public final class ObjectOperations {
     } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
       throw deleteMarkerOr(s3, "HEAD", e);
     }
-    Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
+    Optional<io.github.s3eg.crypto.s3ec.S3ecObject> s3ec =
+        decryption.openS3ec(s3.bucket(), s3.key(), r.metadata());
+    Optional<OpenedObject> opened =
+        s3ec.isPresent() ? Optional.empty() : decryption.open(s3.bucket(), s3.key(), r.metadata());
     String etag;
     long size;
     ObjectChecksum multipartChecksum = null;
-    if (opened.isPresent() && opened.get().isMultipart()) {
+    if (s3ec.isPresent()) {
+      etag = S3ecReads.etag(r.eTag());
+      size = s3ec.get().plaintextSize(r.contentLength());
+    } else if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           decryption
               .multipartIndexes()
@@ -550,7 +560,8 @@ public final class ObjectOperations {
     Map<String, String> user = new LinkedHashMap<>();
     metadata.forEach(
         (k, v) -> {
-          if (!ObjectMetadata.isCryptoEntry(k)) {
+          if (!ObjectMetadata.isCryptoEntry(k)
+              && !io.github.s3eg.crypto.s3ec.S3ecMetadata.isContentMetadataEntry(k)) {
             user.put(k, v);
           }
         });

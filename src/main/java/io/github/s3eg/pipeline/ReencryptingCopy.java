@@ -105,27 +105,85 @@ final class ReencryptingCopy {
       WriteCondition condition)
       throws CryptoException {
     String sourceVersion = io.github.s3eg.s3.CopySource.of(s3).versionId();
+    long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
+    return copy(
+        s3,
+        sourceBucket,
+        sourceKey,
+        size,
+        opened,
+        headers,
+        () -> {
+          // The body read must be the version whose metadata was opened.
+          ResponseInputStream<GetObjectResponse> in =
+              backend
+                  .s3()
+                  .getObject(
+                      g ->
+                          g.bucket(sourceBucket)
+                              .key(sourceKey)
+                              .versionId(sourceVersion)
+                              .ifMatch(sourceEtag));
+          return opened.isPresent() ? opened.get().decrypt(in) : in;
+        },
+        settings,
+        condition);
+  }
+
+  /**
+   * Copies an S3 Encryption Client object: its plaintext is read and verified whole before the
+   * upload starts (see {@link S3ecReads#readWhole}), then encrypted as a new gateway object.
+   */
+  CopyOperation.Written copyS3ec(
+      S3Request s3,
+      String sourceBucket,
+      String sourceKey,
+      String sourceEtag,
+      long sourceSize,
+      io.github.s3eg.crypto.s3ec.S3ecObject source,
+      S3ecReads reads,
+      ObjectHeaders headers,
+      NewVersionSettings settings,
+      WriteCondition condition)
+      throws CryptoException {
+    return copy(
+        s3,
+        sourceBucket,
+        sourceKey,
+        source.plaintextSize(sourceSize),
+        Optional.empty(),
+        headers,
+        () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source),
+        settings,
+        condition);
+  }
+
+  /** Opens the source's plaintext stream (closing it releases the source). */
+  private interface PlaintextSource {
+    InputStream open() throws IOException, CryptoException;
+  }
+
+  private CopyOperation.Written copy(
+      S3Request s3,
+      String sourceBucket,
+      String sourceKey,
+      long size,
+      Optional<OpenedObject> opened,
+      ObjectHeaders headers,
+      PlaintextSource source,
+      NewVersionSettings settings,
+      WriteCondition condition)
+      throws CryptoException {
     boolean spool =
         requirements != null
             && requirements.of(s3.bucket(), !settings.lock().isEmpty()).ciphertextMd5();
-    long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
     EncryptionSession session =
         chosen.isPresent()
             ? encryptor.begin(s3.bucket(), s3.key(), chosen.get(), compression.level())
             : encryptor.begin(s3.bucket(), s3.key());
-    // The body read must be the version whose metadata was opened.
-    try (ResponseInputStream<GetObjectResponse> in =
-        backend
-            .s3()
-            .getObject(
-                g ->
-                    g.bucket(sourceBucket)
-                        .key(sourceKey)
-                        .versionId(sourceVersion)
-                        .ifMatch(sourceEtag))) {
-      InputStream plaintext = opened.isPresent() ? opened.get().decrypt(in) : in;
+    try (InputStream plaintext = source.open()) {
       if (session.isCompressed() || spool) {
         try (UploadSpool spooled = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());

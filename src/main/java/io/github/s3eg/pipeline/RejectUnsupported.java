@@ -79,14 +79,34 @@ public final class RejectUnsupported implements Processor {
 
   private final Set<String> alsoUnsupported;
   private final BackendKeys keys;
+  private final boolean reserveInstructionFiles;
 
   /**
    * {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart); {@code
    * keys}: what the backend takes for a key (every key the request names is checked against it).
    */
   public RejectUnsupported(Set<String> alsoUnsupported, BackendKeys keys) {
+    this(alsoUnsupported, keys, false);
+  }
+
+  /**
+   * {@code reserveInstructionFiles}: with {@code ENCRYPTION_READ_S3EC=true}, keys ending in {@code
+   * .instruction} are the S3 Encryption Client's instruction files (the metadata of the object of
+   * the same name without the suffix): never readable or writable by clients, nor copy sources.
+   */
+  public RejectUnsupported(
+      Set<String> alsoUnsupported, BackendKeys keys, boolean reserveInstructionFiles) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
     this.keys = keys;
+    this.reserveInstructionFiles = reserveInstructionFiles;
+  }
+
+  static S3Exception instructionFile(String key) {
+    return new S3Exception(
+            S3ErrorCode.ACCESS_DENIED,
+            "Keys ending in .instruction are S3 Encryption Client instruction files, reserved"
+                + " while ENCRYPTION_READ_S3EC=true.")
+        .with("Key", key);
   }
 
   private io.github.s3eg.versions.BucketFeatures features;
@@ -139,6 +159,12 @@ public final class RejectUnsupported implements Processor {
       throw new S3Exception(
               S3ErrorCode.INVALID_ARGUMENT, "This operation does not take a versionId.")
           .with("ArgumentName", RequestedVersion.PARAMETER);
+    }
+    if (reserveInstructionFiles && S3ecReads.isInstructionFileKey(s3.key())) {
+      throw instructionFile(s3.key());
+    }
+    if (reserveInstructionFiles && source != null && S3ecReads.isInstructionFileKey(source.key())) {
+      throw instructionFile(source.key());
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {

@@ -52,6 +52,7 @@ public enum S3ErrorCode {
   OBJECT_LOCK_CONFIGURATION_NOT_FOUND("ObjectLockConfigurationNotFoundError", 404),
   NOT_IMPLEMENTED("NotImplemented", 501),
   NOT_MODIFIED("NotModified", 304),
+  OPERATION_ABORTED("OperationAborted", 409),
   PRECONDITION_FAILED("PreconditionFailed", 412),
   REQUEST_HEADER_SECTION_TOO_LARGE("RequestHeaderSectionTooLarge", 400),
   REQUEST_TIME_TOO_SKEWED("RequestTimeTooSkewed", 403),

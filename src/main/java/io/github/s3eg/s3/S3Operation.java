@@ -41,6 +41,9 @@ public final class S3Operation {
         if (r.has("uploads")) {
           yield "ListMultipartUploads";
         }
+        if (r.has("s3eg-scrub")) {
+          yield "ScrubStatus";
+        }
         String configuration = bucketConfiguration(r, "Get");
         if (configuration != null) {
           yield configuration;
@@ -67,6 +70,9 @@ public final class S3Operation {
       case "POST" -> {
         if (r.has("s3eg-rewrap")) {
           yield "Rewrap";
+        }
+        if (r.has("s3eg-scrub")) {
+          yield "Scrub";
         }
         yield r.has("delete") ? "DeleteObjects" : null;
       }

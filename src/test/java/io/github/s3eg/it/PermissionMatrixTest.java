@@ -139,6 +139,8 @@ class PermissionMatrixTest {
           new Rule("CreateBucket", "bucket", "admin"),
           new Rule("DeleteBucket", "bucket", "admin"),
           new Rule("Rewrap", "bucket", "admin"),
+          new Rule("Scrub", "bucket", "admin"),
+          new Rule("ScrubStatus", "bucket", "admin"),
           new Rule("DeleteObjects", "bucket", "write"),
           new Rule("GetObject", "object", "read"),
           new Rule("GetObjectAttributes", "object", "read"),
@@ -271,6 +273,42 @@ class PermissionMatrixTest {
                 false,
                 "re-wrap another bucket",
                 (s3, p) -> raw(p, "POST", "/secret?s3eg-rewrap"))));
+    c.put(
+        "Scrub",
+        List.of(
+            new Case(
+                "pub-admin",
+                true,
+                "scrub its bucket",
+                (s3, p) -> raw(p, "POST", "/pub?s3eg-scrub&prefix=none-such/")),
+            new Case(
+                "pub-write",
+                false,
+                "scrub a bucket",
+                (s3, p) -> raw(p, "POST", "/pub?s3eg-scrub&prefix=none-such/")),
+            new Case(
+                "pub-admin",
+                false,
+                "scrub another bucket",
+                (s3, p) -> raw(p, "POST", "/secret?s3eg-scrub&prefix=none-such/"))));
+    c.put(
+        "ScrubStatus",
+        List.of(
+            new Case(
+                "pub-admin",
+                true,
+                "read its bucket's scrub report",
+                (s3, p) -> scrubStatus(p, "/pub?s3eg-scrub")),
+            new Case(
+                "pub-write",
+                false,
+                "read a scrub report",
+                (s3, p) -> scrubStatus(p, "/pub?s3eg-scrub")),
+            new Case(
+                "pub-admin",
+                false,
+                "read another bucket's scrub report",
+                (s3, p) -> scrubStatus(p, "/secret?s3eg-scrub"))));
     c.put(
         "DeleteObjects",
         writeObject(
@@ -701,6 +739,20 @@ class PermissionMatrixTest {
       }
     }
     assertThat(documented).containsExactlyInAnyOrderElementsOf(RULES);
+  }
+
+  /**
+   * {@code GET ?s3eg-scrub}: a 404 (no scrub ran on the bucket yet) means the request was
+   * authorized; only a refusal throws.
+   */
+  static void scrubStatus(String principal, String pathAndQuery) throws Exception {
+    try {
+      raw(principal, "GET", pathAndQuery);
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+    }
   }
 
   /** A signed request the SDK has no call for (admin endpoints, metrics); throws on 403. */

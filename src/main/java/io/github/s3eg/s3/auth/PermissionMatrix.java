@@ -76,6 +76,8 @@ public final class PermissionMatrix {
       case "CreateBucket",
           "DeleteBucket",
           "Rewrap",
+          "Scrub",
+          "ScrubStatus",
           "PutBucketVersioning",
           "PutObjectLockConfiguration",
           "PutBucketTagging",
