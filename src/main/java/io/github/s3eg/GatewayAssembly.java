@@ -29,6 +29,7 @@ import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.ops.ScrubEndpoint;
 import io.github.s3eg.ops.ScrubJobs;
 import io.github.s3eg.pipeline.Authenticate;
+import io.github.s3eg.pipeline.BrowserUpload;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
@@ -38,6 +39,7 @@ import io.github.s3eg.pipeline.DecompressObject;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
+import io.github.s3eg.pipeline.ForwardedConfiguration;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.ListVersionsOperation;
 import io.github.s3eg.pipeline.MethodNotAllowed;
@@ -164,17 +166,20 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("backendS3", backend.s3());
     registry.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
     BackendKeys backendKeys = new BackendKeys(config.backend().keysArePaths());
-    RejectUnsupported rejectUnsupported =
+    RejectUnsupported rules =
         new RejectUnsupported(
             config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
             backendKeys,
-            config.encryption().s3ec().read());
-    registry.bind("rejectUnsupported", rejectUnsupported);
+            config.encryption().s3ec().read(),
+            config.subresourcesForwarded());
+    registry.bind("rejectUnsupported", rules);
     registry.bind("methodNotAllowed", new MethodNotAllowed());
     registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
     registry.bind("sendError", new SendError(sender, ops.listener(), clock));
     registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
-    registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
+    Authenticator authenticator = authenticator(config, clock);
+    Authenticate authenticate = new Authenticate(authenticator);
+    registry.bind("authenticate", authenticate);
     EncryptionConfig enc = config.encryption();
     StoredObjectSample stored = StoredObjectSample.take(backend.s3());
     keys = KeySetup.create(enc, config.backend(), stored);
@@ -194,6 +199,10 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("compress", new ChooseCompression(compression));
     EncryptObject encrypt = new EncryptObject(encryptor, enc.spoolLimit(), compression.level());
     registry.bind("encrypt", encrypt);
+    registry.bind(
+        "browserUpload",
+        new BrowserUpload(
+            authenticator, rules, encryptor, enc.spoolLimit(), clientTimeoutMillis, clock));
     registry.bind("decompress", new DecompressObject(backend));
     ObjectCache cache =
         ObjectCache.create(
@@ -225,6 +234,7 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
     BucketOperations buckets = new BucketOperations(backend, config.backend().region());
     registry.bind("bucketOperations", buckets);
+    registry.bind("forwardedConfiguration", new ForwardedConfiguration(backend, bucket -> {}));
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     if (enc.s3ec().read()) {
       // Objects of the AWS S3 Encryption Client, read with the configured keys (docs/s3ec.md).
@@ -273,7 +283,7 @@ final class GatewayAssembly implements AutoCloseable {
     objects.deleteVersionsWith(versionDeletion);
     objects.answerDeleteMarkersWith(new DeleteMarkers(backend.s3(), bucketFeatures));
     buckets.checkObjectLockWith(bucketFeatures);
-    rejectUnsupported.checkVersionIdsWith(bucketFeatures);
+    rules.checkVersionIdsWith(bucketFeatures);
     deleteObjects.deleteVersionsWith(versionDeletion);
     registry.bind("versioningOperations", new VersioningOperations(backend, bucketFeatures));
     registry.bind(
@@ -303,7 +313,8 @@ final class GatewayAssembly implements AutoCloseable {
     encrypt.followBucketRequirements(writeRequirements);
     copy.followVersioning(newVersions);
     registry.bind("multipartOperations", multipart);
-    registry.bind("healthEndpoint", new HealthEndpoint());
+    registry.bind(
+        "healthEndpoint", new HealthEndpoint(config.ops().healthDetailsPublic(), authenticate));
     server.routerBindings().forEach(registry::bind);
   }
 

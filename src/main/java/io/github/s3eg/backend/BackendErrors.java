@@ -57,7 +57,8 @@ public final class BackendErrors {
           Map.entry("MalformedXML", S3ErrorCode.MALFORMED_XML),
           Map.entry("MethodNotAllowed", S3ErrorCode.METHOD_NOT_ALLOWED),
           // What the backend does not implement, the gateway cannot offer either (S3Proxy 2.9:
-          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads).
+          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads, an
+          // ACL grant header).
           Map.entry("NotImplemented", S3ErrorCode.NOT_IMPLEMENTED));
 
   private BackendErrors() {}

@@ -90,6 +90,10 @@ public final class ConfigFile {
     map("compression.level", "COMPRESSION_LEVEL");
     map("server.domain", "SERVER_DOMAIN");
     map("server.max_concurrent_requests", "SERVER_MAX_CONCURRENT_REQUESTS");
+    map(
+        "server.max_concurrent_requests_per_principal",
+        "SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL");
+    map("health.details_public", "HEALTH_DETAILS_PUBLIC");
     map("server.max_request_line", "SERVER_MAX_REQUEST_LINE");
     map("server.max_header_bytes", "SERVER_MAX_HEADER_SIZE");
     map("server.disable_multipart_uploads", "SERVER_DISABLE_MULTIPART_UPLOADS");

@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Operations settings: metrics exposure, access-log format, rate limiting, the audit log, TLS, the
+ * Operations settings: metrics exposure, access-log format, rate limiting, the per-principal cap on
+ * concurrent requests, whether {@code /health} shows its checks to anyone, the audit log, TLS, the
  * object cache, and how long a shutdown waits for requests in progress. {@code
  * docs/configuration.md} lists them with their defaults.
  */
@@ -15,6 +16,8 @@ public record OpsConfig(
     boolean metricsPublic,
     boolean jsonAccessLog,
     RateLimit rateLimit,
+    int maxConcurrentPerPrincipal,
+    boolean healthDetailsPublic,
     Audit audit,
     Tls tls,
     Cache cache,
@@ -71,10 +74,17 @@ public record OpsConfig(
             s.getBoolean("AUDIT_ENABLED", false),
             s.getInt("AUDIT_MAX_EVENTS", 10_000, 0, 10_000_000),
             s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of));
+    // Half the workers by default: one principal's slow transfers can never take them all.
+    int workers = s.getInt("SERVER_MAX_CONCURRENT_REQUESTS", 512, 1, 100_000);
+    int perPrincipal =
+        s.getInt(
+            "SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL", Math.max(1, workers / 2), 1, 100_000);
     return new OpsConfig(
         s.getBoolean("METRICS_PUBLIC", false),
         logFormat.equals("json"),
         rateLimit,
+        perPrincipal,
+        s.getBoolean("HEALTH_DETAILS_PUBLIC", false),
         audit,
         tls(s),
         cache(s),

@@ -54,6 +54,7 @@ public final class Operations implements AutoCloseable {
     bindings.put("metricsEndpoint", new MetricsEndpoint(metrics, config.metricsPublic()));
     bindings.put("operationNaming", new OperationNaming());
     bindings.put("rateLimit", new RateLimit(config.rateLimit()));
+    bindings.put("concurrencyLimit", new ConcurrencyLimit(config.maxConcurrentPerPrincipal()));
     return new Operations(metrics, audit, bindings, RequestListener.all(listeners));
   }
 

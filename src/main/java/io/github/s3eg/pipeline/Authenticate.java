@@ -30,11 +30,20 @@ public final class Authenticate implements Processor {
   /** Exchange property: the {@link SignedRequest} view of the HTTP request. */
   public static final String SIGNED_REQUEST = "s3SignedRequest";
 
+  /** The operation whose signature is in its body, not its headers. */
+  static final String BROWSER_UPLOAD = "PostObject";
+
   private final Authenticator authenticator;
 
   /** {@code authenticator} null means authentication is switched off by configuration. */
   public Authenticate(Authenticator authenticator) {
     this.authenticator = authenticator;
+  }
+
+  private static boolean isForm(S3Request s3) {
+    String type = s3.header("Content-Type");
+    return type != null
+        && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
   }
 
   @Override
@@ -45,15 +54,26 @@ public final class Authenticate implements Processor {
         SignedRequest.of(
             s3.method(), http.request().uri(), RequestHeaders.of(http.request().headers()));
     exchange.setProperty(SIGNED_REQUEST, signed);
+    String operation;
+    if (s3.probe() != null) {
+      operation = PermissionMatrix.HEALTH_DETAILS;
+    } else if (s3.isMetricsScrape()) {
+      operation = PermissionMatrix.METRICS;
+    } else {
+      operation = exchange.getProperty(S3Operation.PROPERTY, String.class);
+    }
+    if (authenticator != null && BROWSER_UPLOAD.equals(operation) && isForm(s3)) {
+      // A browser upload is signed in its form: BrowserUpload reads the fields before the file,
+      // verifies the policy's signature and authorizes the key before reading the file. Any other
+      // POST on a bucket is authenticated here like every request (unsigned: 403).
+      exchange.setProperty(ACCESS, PermissionMatrix.of(operation, s3));
+      return;
+    }
     AuthResult result =
         authenticator == null
             ? AuthResult.unauthenticated(signed)
             : authenticator.authenticate(signed);
     exchange.setProperty(RESULT, result);
-    String operation =
-        s3.isMetricsScrape()
-            ? PermissionMatrix.METRICS
-            : exchange.getProperty(S3Operation.PROPERTY, String.class);
     List<Access> accesses = PermissionMatrix.of(operation, s3);
     exchange.setProperty(ACCESS, accesses);
     PermissionMatrix.authorize(result.principal(), accesses);

@@ -99,6 +99,16 @@ public final class BucketOperations {
         }
       }
     }
+    ObjectOperations.acl(exchange)
+        .applyToBucket(
+            b::acl,
+            b::grantFullControl,
+            b::grantRead,
+            b::grantReadACP,
+            b::grantWrite,
+            b::grantWriteACP);
+    // Forwarded with ownershipControls; rejectUnsupported refuses it otherwise.
+    b.objectOwnership(s3.header("x-amz-object-ownership"));
     exchange.getIn().setBody(b.build());
   }
 

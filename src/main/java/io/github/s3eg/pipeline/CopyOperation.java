@@ -10,6 +10,7 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.multipart.PartwiseCopy;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
@@ -132,6 +133,8 @@ public final class CopyOperation {
     } else {
       headers = ObjectOperations.clientHeaders(src).withSettingsOf(s3);
     }
+    // S3 gives a copy the default ACL unless the request asks for one.
+    AclHeaders acl = ObjectOperations.acl(exchange);
     Written written;
     if (s3ec.isPresent()) {
       checkCopyConditions(s3, etag, src.lastModified());
@@ -147,7 +150,8 @@ public final class CopyOperation {
               decryption.s3ecReads(),
               headers,
               settings,
-              condition);
+              condition,
+              acl);
     } else if (opened.isPresent() && opened.get().isMultipart()) {
       MultipartIndexes.Loaded loaded =
           multipartIndexes.load(opened.get(), source.bucket(), source.key(), src.contentLength());
@@ -155,7 +159,7 @@ public final class CopyOperation {
       checkCopyConditions(s3, etag, src.lastModified());
       // A new upload at the backend: it carries no tags of the source's (a COPY directive).
       settings = withSourceTags(settings, source);
-      written = copyMultipart(s3, source, src, headers, loaded.index(), settings, condition);
+      written = copyMultipart(s3, source, src, headers, loaded.index(), settings, condition, acl);
     } else if (reencryption.needed(opened)) {
       checkCopyConditions(s3, etag, src.lastModified());
       settings = withSourceTags(settings, source);
@@ -169,13 +173,14 @@ public final class CopyOperation {
               opened,
               headers,
               settings,
-              condition);
+              condition,
+              acl);
     } else {
       checkCopyConditions(s3, etag, src.lastModified());
       // S3 copies the source's tags; Ceph RGW 16.2 drops them under the REPLACE metadata directive
       // the gateway's copy needs (its wrapped key is new): they are set after it.
       settings = withSourceTags(settings, source);
-      written = copyServerSide(s3, source, src, headers, settings, condition);
+      written = copyServerSide(s3, source, src, headers, settings, condition, acl);
     }
     String versionId = settle(s3, written, settings);
     XmlWriter xml =
@@ -242,7 +247,8 @@ public final class CopyOperation {
       HeadObjectResponse src,
       ObjectHeaders headers,
       NewVersionSettings settings,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(
@@ -260,6 +266,7 @@ public final class CopyOperation {
     settings.applyTo(b);
     BackendHeaders.apply(headers, metadata, b);
     condition.applyTo(b);
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     CopyObjectResponse r = backend.s3().copyObject(b.build());
     return new Written(r.versionId(), r.copyObjectResult().lastModified(), metadata);
   }
@@ -278,7 +285,8 @@ public final class CopyOperation {
       ObjectHeaders headers,
       MultipartIndex index,
       NewVersionSettings settings,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     // An upload of its own (a fresh upload header): its records are its alone.
     Map<String, String> crypto =
@@ -301,6 +309,8 @@ public final class CopyOperation {
             b -> {
               settings.applyTo(b);
               BackendHeaders.apply(headers, metadata, b);
+              acl.applyToObject(
+                  b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
             },
             condition,
             () ->

@@ -176,6 +176,9 @@ public final class MultipartOperations {
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
     BackendHeaders.apply(headers, stored, b);
     settings.applyTo(b);
+    ObjectOperations.acl(exchange)
+        .applyToObject(
+            b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
     try {
       Map<String, String> record = new LinkedHashMap<>(crypto.toMap());

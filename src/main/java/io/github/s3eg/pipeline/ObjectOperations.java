@@ -11,6 +11,7 @@ import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditLog;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
@@ -361,6 +362,8 @@ public final class ObjectOperations {
     b.contentMD5(plan.ciphertextMd5());
     NewVersionSettings.fromPut(s3).applyTo(b);
     ConditionalWrites.of(exchange).applyTo(b);
+    AclHeaders acl = acl(exchange);
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     long started = System.nanoTime();
     PutObjectResponse r =
         backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));
@@ -377,7 +380,7 @@ public final class ObjectOperations {
     // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
     String etag = "\"" + plan.session().plaintextEtag() + "\"";
     if (plan.etagAfterUpload()) {
-      recordEtag(s3, plan, r.eTag());
+      recordEtag(s3, plan, r.eTag(), acl);
     }
     S3Response response =
         S3Response.status(200).header("ETag", etag).header("x-amz-version-id", r.versionId());
@@ -389,9 +392,10 @@ public final class ObjectOperations {
    * Adds the authenticated ETag entry (and the client's trailing checksum) with a metadata-only
    * copy of the object onto itself. Only if the backend object is still the one just written
    * (copy-source-if-match): a concurrent writer's object is never given this ETag. If this fails,
-   * the object stays readable with a non-MD5 ETag.
+   * the object stays readable with a non-MD5 ETag. The copy asks for the object's ACL again: S3
+   * gives a copy the default ACL otherwise.
    */
-  void recordEtag(S3Request s3, UploadPlan plan, String backendEtag) {
+  void recordEtag(S3Request s3, UploadPlan plan, String backendEtag, AclHeaders acl) {
     Map<String, String> metadata = new LinkedHashMap<>(plan.storedMetadata());
     metadata.putAll(plan.metadataAfterUpload());
     CopyObjectRequest.Builder c =
@@ -403,6 +407,7 @@ public final class ObjectOperations {
             .copySourceIfMatch(backendEtag)
             .metadataDirective(MetadataDirective.REPLACE);
     BackendHeaders.apply(plan.headers(), metadata, c);
+    acl.applyToObject(c::acl, c::grantFullControl, c::grantRead, c::grantReadACP, c::grantWriteACP);
     try {
       backend.s3().copyObject(c.build());
     } catch (RuntimeException e) {
@@ -584,6 +589,15 @@ public final class ObjectOperations {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "request was not parsed");
     }
     return s3;
+  }
+
+  /**
+   * The ACL headers a write forwards with its backend write ({@code rejectUnsupported} keeps them
+   * when ACLs are forwarded); none otherwise.
+   */
+  static AclHeaders acl(Exchange exchange) {
+    AclHeaders acl = exchange.getProperty(AclHeaders.PROPERTY, AclHeaders.class);
+    return acl == null ? AclHeaders.NONE : acl;
   }
 
   /** Releases a backend stream: back to the pool if fully read, else aborted (not drained). */

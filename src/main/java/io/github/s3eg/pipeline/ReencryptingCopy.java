@@ -8,6 +8,7 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -102,7 +103,8 @@ final class ReencryptingCopy {
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
       NewVersionSettings settings,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     String sourceVersion = io.github.s3eg.s3.CopySource.of(s3).versionId();
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
@@ -127,7 +129,8 @@ final class ReencryptingCopy {
           return opened.isPresent() ? opened.get().decrypt(in) : in;
         },
         settings,
-        condition);
+        condition,
+        acl);
   }
 
   /**
@@ -144,7 +147,8 @@ final class ReencryptingCopy {
       S3ecReads reads,
       ObjectHeaders headers,
       NewVersionSettings settings,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     return copy(
         s3,
@@ -155,7 +159,8 @@ final class ReencryptingCopy {
         headers,
         () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source),
         settings,
-        condition);
+        condition,
+        acl);
   }
 
   /** Opens the source's plaintext stream (closing it releases the source). */
@@ -172,7 +177,8 @@ final class ReencryptingCopy {
       ObjectHeaders headers,
       PlaintextSource source,
       NewVersionSettings settings,
-      WriteCondition condition)
+      WriteCondition condition,
+      AclHeaders acl)
       throws CryptoException {
     boolean spool =
         requirements != null
@@ -198,6 +204,7 @@ final class ReencryptingCopy {
                   spooled.length(),
                   settings,
                   condition,
+                  acl,
                   ContentMd5.encode(spooled.md5()));
           return new CopyOperation.Written(put.versionId(), Instant.now(), metadata);
         }
@@ -218,9 +225,10 @@ final class ReencryptingCopy {
               session.ciphertextSize(size),
               settings,
               condition,
+              acl,
               null);
       if (sourceEtagEntry.isEmpty()) {
-        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
+        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag(), acl);
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
         // The source's authenticated MD5 did not describe its plaintext: never keep a copy that
         // claims it (in a versioned bucket: that version, not a delete marker over it).
@@ -249,6 +257,7 @@ final class ReencryptingCopy {
       long length,
       NewVersionSettings settings,
       WriteCondition condition,
+      AclHeaders acl,
       String contentMd5) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
@@ -256,6 +265,7 @@ final class ReencryptingCopy {
     settings.applyTo(b);
     condition.applyTo(b);
     b.contentMD5(contentMd5);
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return backend
         .uploads()
         .putObject(b.build(), ObjectOperations.oneShot(body, length, headers.contentType()));

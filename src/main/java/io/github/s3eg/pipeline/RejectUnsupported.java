@@ -1,26 +1,38 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendKeys;
+import io.github.s3eg.s3.AclHeaders;
+import io.github.s3eg.s3.ConfigurationSubresource;
 import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.versions.LockSettings;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
- * them to the backend unchecked: an ACL, policy or lifecycle call carried through with the
- * gateway's backend credentials would bypass the gateway's own rules. (Versioning, Object Lock and
- * tagging have operations of their own: versions.yaml.) Operations S3 added later must be listed
- * too: a request the routes do not recognise runs as the plain operation of its method (a
- * RenameObject as an empty PutObject, a DeleteBucketMetadataTableConfiguration as DeleteBucket).
+ * them to the backend unchecked: an analytics or inventory call carried through with the gateway's
+ * backend credentials would bypass the gateway's own rules. (Versioning, Object Lock and tagging
+ * have operations of their own: versions.yaml.) Operations S3 added later must be listed too: a
+ * request the routes do not recognise runs as the plain operation of its method (a RenameObject as
+ * an empty PutObject, a DeleteBucketMetadataTableConfiguration as DeleteBucket).
  * docs/s3-compatibility.md lists every operation and what the gateway does with it. Refuses keys
  * the backend would take for another name, the gateway's reserved keys ({@link BackendKeys}), and a
  * {@code versionId} on an operation that cannot honour it.
+ *
+ * <p>The configuration sub-resources in {@code SUBRESOURCES_FORWARDED} ({@link
+ * ConfigurationSubresource}: ACLs, policy, CORS, lifecycle, …) pass, to be forwarded by their
+ * routes; the others get 501 like the rest. ACL headers on writes follow the same setting: with
+ * {@code acl} forwarded, they are kept for the write ({@link AclHeaders#PROPERTY}); without, a
+ * request that asks for more than the default ACL is refused rather than stored with another ACL
+ * than it asked for. Object Lock headers on a write into a bucket without Object Lock are refused
+ * (400 InvalidRequest, as S3 does) rather than ignored by a backend that would leave the object
+ * deletable.
  */
 public final class RejectUnsupported implements Processor {
 
@@ -80,25 +92,32 @@ public final class RejectUnsupported implements Processor {
   private final Set<String> alsoUnsupported;
   private final BackendKeys keys;
   private final boolean reserveInstructionFiles;
+  private final Set<String> forwarded;
 
   /**
    * {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart); {@code
    * keys}: what the backend takes for a key (every key the request names is checked against it).
    */
   public RejectUnsupported(Set<String> alsoUnsupported, BackendKeys keys) {
-    this(alsoUnsupported, keys, false);
+    this(alsoUnsupported, keys, false, Set.of());
   }
 
   /**
    * {@code reserveInstructionFiles}: with {@code ENCRYPTION_READ_S3EC=true}, keys ending in {@code
    * .instruction} are the S3 Encryption Client's instruction files (the metadata of the object of
    * the same name without the suffix): never readable or writable by clients, nor copy sources.
+   * {@code forwarded}: the {@link ConfigurationSubresource#setting() settings} of the configuration
+   * sub-resources forwarded to the backend ({@code SUBRESOURCES_FORWARDED}).
    */
   public RejectUnsupported(
-      Set<String> alsoUnsupported, BackendKeys keys, boolean reserveInstructionFiles) {
+      Set<String> alsoUnsupported,
+      BackendKeys keys,
+      boolean reserveInstructionFiles,
+      Set<String> forwarded) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
     this.keys = keys;
     this.reserveInstructionFiles = reserveInstructionFiles;
+    this.forwarded = Set.copyOf(forwarded);
   }
 
   static S3Exception instructionFile(String key) {
@@ -168,6 +187,9 @@ public final class RejectUnsupported implements Processor {
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
+      if (isForwarded(parameter, s3.level())) {
+        continue;
+      }
       if (UNSUPPORTED.contains(parameter)
           || alsoUnsupported.contains(parameter)
           || (read && UNSUPPORTED_ON_READ.contains(parameter))) {
@@ -181,19 +203,49 @@ public final class RejectUnsupported implements Processor {
     if (source != null) {
       checkVersionExists(source.bucket(), source.versionId());
     }
+    checkWriteHeaders(exchange, s3, read);
   }
 
-  private void unusedLoop(S3Request s3, boolean read) {
-    for (String parameter : s3.query().keySet()) {
-      if (UNSUPPORTED.contains(parameter)
-          || alsoUnsupported.contains(parameter)
-          || (read && UNSUPPORTED_ON_READ.contains(parameter))) {
-        throw new S3Exception(
-                S3ErrorCode.NOT_IMPLEMENTED,
-                "The gateway does not support the '" + parameter + "' sub-resource.")
-            .with("Resource", "?" + parameter);
-      }
+  /**
+   * The Object Lock, ACL and ownership headers of a request. ACL headers are kept for the write
+   * when ACLs are forwarded, refused when they ask for more than the default and are not. A browser
+   * upload's form fields go through here too, as the PutObject they become ({@link BrowserUpload}).
+   */
+  void checkWriteHeaders(Exchange exchange, S3Request s3, boolean read) {
+    if (!read && features != null) {
+      // Before any body is read: a backend would ignore them (S3Proxy) or refuse after the upload.
+      features.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
     }
+    AclHeaders acl = AclHeaders.from(s3);
+    if (forwarded.contains(ConfigurationSubresource.ACL.setting())) {
+      exchange.setProperty(AclHeaders.PROPERTY, acl);
+    } else if (!read && !acl.isDefault()) {
+      throw new S3Exception(
+              S3ErrorCode.NOT_IMPLEMENTED,
+              "This gateway does not forward ACLs (SUBRESOURCES_FORWARDED); only the default private"
+                  + " ACL can be used.")
+          .with("Header", "x-amz-acl");
+    }
+    if (!read
+        && s3.header("x-amz-object-ownership") != null
+        && !forwarded.contains(ConfigurationSubresource.OWNERSHIP_CONTROLS.setting())) {
+      throw new S3Exception(
+              S3ErrorCode.NOT_IMPLEMENTED,
+              "This gateway does not forward object ownership controls (SUBRESOURCES_FORWARDED).")
+          .with("Header", "x-amz-object-ownership");
+    }
+  }
+
+  /** Checks a key a request names in its body (a browser upload's {@code key} field). */
+  void checkKey(String key) {
+    keys.check(key);
+  }
+
+  /** A configuration sub-resource forwarded by configuration, at a level where it exists. */
+  private boolean isForwarded(String parameter, String level) {
+    return ConfigurationSubresource.byParameter(parameter)
+        .filter(s -> forwarded.contains(s.setting()) && s.existsAt(level))
+        .isPresent();
   }
 
   private static boolean isHeaderValue(String value) {

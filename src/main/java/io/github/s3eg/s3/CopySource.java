@@ -33,7 +33,8 @@ public record CopySource(String bucket, String key, String versionId) {
               S3RequestParser.parseQuery(parameter).get(RequestedVersion.PARAMETER));
       value = value.substring(0, query);
     }
-    String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
+    // One value, decoded as a whole: an '&' or '=' is part of the key, not a separator.
+    String decoded = PercentDecoding.headerValue(value);
     if (decoded.startsWith("/")) {
       decoded = decoded.substring(1);
     }

@@ -18,6 +18,11 @@ public final class S3Operation {
   /** The operation's name (the route it goes to), or null for a method the level does not allow. */
   public static String of(S3Request r) {
     String method = r.method();
+    java.util.Optional<ConfigurationSubresource> configuration = ConfigurationSubresource.of(r);
+    if (configuration.isPresent() && configuration.get().existsAt(r.level())) {
+      // Forwarded configuration (GetBucketPolicy, PutObjectAcl, …); another method: 405.
+      return configuration.get().operation(r.level(), method);
+    }
     return switch (r.level()) {
       case "service" -> service(r, method);
       case "bucket" -> bucket(r, method);
@@ -74,7 +79,8 @@ public final class S3Operation {
         if (r.has("s3eg-scrub")) {
           yield "Scrub";
         }
-        yield r.has("delete") ? "DeleteObjects" : null;
+        // Any other POST on a bucket is a browser upload (POST Object); it must be a form.
+        yield r.has("delete") ? "DeleteObjects" : "PostObject";
       }
       default -> null;
     };

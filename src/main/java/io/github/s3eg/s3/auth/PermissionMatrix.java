@@ -13,12 +13,18 @@ import java.util.List;
  * <p>The second resources: a copy (CopyObject, UploadPartCopy) reads its {@code x-amz-copy-source}
  * and needs {@code read} there besides {@code write} on its destination; the keys of a
  * DeleteObjects document are all in the request's bucket (S3 has no cross-bucket batch delete); the
- * audit log and metrics span every bucket, so they need a credential for {@code *}.
+ * audit log, metrics and health details span every bucket, so they need a credential for {@code *}.
  */
 public final class PermissionMatrix {
 
   /** The operation name of a metrics scrape ({@code GET /metrics}, signed). */
   public static final String METRICS = "Metrics";
+
+  /**
+   * The operation name of a signed probe ({@code GET /health} with a signature): its answer lists
+   * the health checks (route ids, backend and key manager state), which span every bucket.
+   */
+  public static final String HEALTH_DETAILS = "HealthDetails";
 
   private PermissionMatrix() {}
 
@@ -62,7 +68,8 @@ public final class PermissionMatrix {
     return switch (operation) {
       case "ListBuckets" -> List.of(Access.target(S3Action.READ, null, null));
       case "AuditEvents" -> List.of(Access.target(S3Action.ADMIN, Principal.ALL_BUCKETS, null));
-      case METRICS -> List.of(Access.target(S3Action.READ, Principal.ALL_BUCKETS, null));
+      case METRICS, HEALTH_DETAILS ->
+          List.of(Access.target(S3Action.READ, Principal.ALL_BUCKETS, null));
       case "GetBucketLocation",
           "ListObjects",
           "ListObjectsV2",
@@ -84,6 +91,45 @@ public final class PermissionMatrix {
           "DeleteBucketTagging" ->
           List.of(Access.target(S3Action.ADMIN, bucket, null));
       case "DeleteObjects" -> List.of(Access.target(S3Action.WRITE, bucket, null));
+      // Forwarded bucket configuration: reading it is reading the bucket; changing it (who may
+      // reach the backend's copy, what the backend deletes, where it sends events) administers it.
+      case "GetBucketAcl",
+          "GetBucketPolicy",
+          "GetBucketPolicyStatus",
+          "GetBucketCors",
+          "GetBucketLifecycleConfiguration",
+          "GetBucketEncryption",
+          "GetBucketOwnershipControls",
+          "GetPublicAccessBlock",
+          "GetBucketNotificationConfiguration",
+          "GetBucketLogging",
+          "GetBucketWebsite",
+          "GetBucketRequestPayment" ->
+          List.of(Access.target(S3Action.READ, bucket, null));
+      case "PutBucketAcl",
+          "PutBucketPolicy",
+          "DeleteBucketPolicy",
+          "PutBucketCors",
+          "DeleteBucketCors",
+          "PutBucketLifecycleConfiguration",
+          "DeleteBucketLifecycle",
+          "PutBucketEncryption",
+          "DeleteBucketEncryption",
+          "PutBucketOwnershipControls",
+          "DeleteBucketOwnershipControls",
+          "PutPublicAccessBlock",
+          "DeletePublicAccessBlock",
+          "PutBucketNotificationConfiguration",
+          "PutBucketLogging",
+          "PutBucketWebsite",
+          "DeleteBucketWebsite",
+          "PutBucketRequestPayment" ->
+          List.of(Access.target(S3Action.ADMIN, bucket, null));
+      // An object's ACL is set by a PutObject's x-amz-acl too: the same permission.
+      case "GetObjectAcl" -> List.of(Access.target(S3Action.READ, bucket, key));
+      case "PutObjectAcl" -> List.of(Access.target(S3Action.WRITE, bucket, key));
+      // A browser upload: the bucket here; the key, once its form is read, as a PutObject.
+      case "PostObject" -> List.of(Access.target(S3Action.WRITE, bucket, key));
       case "GetObject",
           "GetObjectAttributes",
           "HeadObject",
