@@ -41,10 +41,12 @@ import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ForwardedConfiguration;
 import io.github.s3eg.pipeline.ListOperations;
+import io.github.s3eg.pipeline.ListVersionsOperation;
 import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
 import io.github.s3eg.pipeline.ObjectAttributes;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
+import io.github.s3eg.pipeline.ObjectLockOperations;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.ReadRequestBody;
@@ -52,11 +54,23 @@ import io.github.s3eg.pipeline.RejectUnsupported;
 import io.github.s3eg.pipeline.S3ecReads;
 import io.github.s3eg.pipeline.SendError;
 import io.github.s3eg.pipeline.SendResponse;
+import io.github.s3eg.pipeline.TaggingOperations;
+import io.github.s3eg.pipeline.VersioningOperations;
 import io.github.s3eg.recovery.Scrubber;
 import io.github.s3eg.recovery.StoredObjectReader;
 import io.github.s3eg.recovery.Throttle;
 import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.auth.Authenticator;
+import io.github.s3eg.versions.BucketFeatures;
+import io.github.s3eg.versions.DeleteMarkers;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.RecordLocks;
+import io.github.s3eg.versions.SettingsEnforcer;
+import io.github.s3eg.versions.TransientRecords;
+import io.github.s3eg.versions.VersionDeletion;
+import io.github.s3eg.versions.VersionListing;
+import io.github.s3eg.versions.VersionRecords;
+import io.github.s3eg.versions.WriteRequirements;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -183,7 +197,8 @@ final class GatewayAssembly implements AutoCloseable {
         new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     CompressionPolicy compression = new CompressionPolicy(config.compression());
     registry.bind("compress", new ChooseCompression(compression));
-    registry.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit(), compression.level()));
+    EncryptObject encrypt = new EncryptObject(encryptor, enc.spoolLimit(), compression.level());
+    registry.bind("encrypt", encrypt);
     registry.bind(
         "browserUpload",
         new BrowserUpload(
@@ -240,9 +255,9 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("copyOperation", copy);
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartState multipartState = new MultipartState(backend);
-    registry.bind(
-        "deleteObjectsOperation",
-        new DeleteObjectsOperation(backend, cache, multipartState, backendKeys));
+    DeleteObjectsOperation deleteObjects =
+        new DeleteObjectsOperation(backend, cache, multipartState, backendKeys);
+    registry.bind("deleteObjectsOperation", deleteObjects);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
     MultipartChecksums multipartChecksums = new MultipartChecksums(backend);
@@ -256,8 +271,29 @@ final class GatewayAssembly implements AutoCloseable {
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
+    BucketFeatures bucketFeatures = new BucketFeatures(backend.s3());
+    VersionRecords versionRecords = new VersionRecords(backend.s3(), bucketFeatures);
+    multipartIndexes.readOlderVersionsWith(versionRecords);
+    multipartChecksums.readOlderVersionsWith(versionRecords);
+    TransientRecords transientRecords = new TransientRecords(backend.s3(), bucketFeatures);
+    multipartState.deleteTransientRecordsWith(transientRecords);
+    multipartChecksums.deleteTransientRecordsWith(transientRecords);
+    RecordLocks recordLocks = new RecordLocks(backend.s3(), versionRecords);
+    VersionDeletion versionDeletion = new VersionDeletion(backend.s3(), versionRecords);
+    objects.deleteVersionsWith(versionDeletion);
+    objects.answerDeleteMarkersWith(new DeleteMarkers(backend.s3(), bucketFeatures));
+    buckets.checkObjectLockWith(bucketFeatures);
+    rules.checkVersionIdsWith(bucketFeatures);
+    deleteObjects.deleteVersionsWith(versionDeletion);
+    registry.bind("versioningOperations", new VersioningOperations(backend, bucketFeatures));
     registry.bind(
-        "multipartOperations",
+        "listVersionsOperation",
+        ListVersionsOperation.create(
+            new VersionListing(backend.s3()), backend, decryption, multipartIndexes));
+    registry.bind(
+        "objectLockOperations", new ObjectLockOperations(backend, bucketFeatures, recordLocks));
+    registry.bind("taggingOperations", new TaggingOperations(backend));
+    MultipartOperations multipart =
         MultipartOperations.create(
             backend,
             encryptor,
@@ -267,7 +303,16 @@ final class GatewayAssembly implements AutoCloseable {
             multipartIndexes,
             conditions,
             ops.metrics(),
-            multipartChecksums));
+            multipartChecksums);
+    NewVersions newVersions =
+        new NewVersions(
+            backend.s3(), bucketFeatures, new SettingsEnforcer(backend.s3()), recordLocks);
+    WriteRequirements writeRequirements =
+        new WriteRequirements(bucketFeatures, backend.acceptsChecksumHeaders());
+    multipart.followVersioning(newVersions, writeRequirements, enc.spoolLimit());
+    encrypt.followBucketRequirements(writeRequirements);
+    copy.followVersioning(newVersions);
+    registry.bind("multipartOperations", multipart);
     registry.bind(
         "healthEndpoint", new HealthEndpoint(config.ops().healthDetailsPublic(), authenticate));
     server.routerBindings().forEach(registry::bind);

@@ -290,6 +290,7 @@ public final class Rewrapper {
         s3,
         bucket,
         key,
+        null,
         head.eTag(),
         index,
         bucket,
@@ -305,7 +306,11 @@ public final class Rewrapper {
         () -> {
           if (!targetName.equals(sourceName)) {
             s3.putObject(
-                b -> b.bucket(bucket).key(targetName).contentType("application/octet-stream"),
+                b ->
+                    b.bucket(bucket)
+                        .key(targetName)
+                        .contentType("application/octet-stream")
+                        .contentMD5(io.github.s3eg.backend.ContentMd5.of(encoded)),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(encoded));
           }
         });

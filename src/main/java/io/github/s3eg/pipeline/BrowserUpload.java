@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
@@ -166,7 +168,12 @@ public final class BrowserUpload {
     drain(wire);
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.completeMetadata());
-    exchange.setProperty(UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, false));
+    // The ciphertext is whole in the spool: its MD5 goes with it (S3 wants one in a bucket with
+    // Object Lock, and the backend checks what it stores against it).
+    exchange.setProperty(
+        UploadPlan.PROPERTY,
+        new UploadPlan(
+            headers, stored, session, false, Optional.empty(), ContentMd5.encode(spool.md5())));
     exchange.setProperty(ObjectOperations.BODY_LENGTH, spool.length());
     exchange.getIn().setBody(spool.open());
   }

@@ -69,6 +69,7 @@ public final class DecompressObject {
       S3Request s3, ResponseInputStream<GetObjectResponse> body, OpenedObject opened)
       throws IOException, CryptoException {
     GetObjectResponse r = body.response();
+    String version = DecryptObject.readVersion(s3, body);
     long windowStart = 0;
     long bodySize = r.contentLength();
     Matcher m = r.contentRange() == null ? null : CONTENT_RANGE.matcher(r.contentRange());
@@ -83,14 +84,15 @@ public final class DecompressObject {
       ResponseInputStream<GetObjectResponse> source = body;
       if (!wholeBody) {
         body.abort();
-        source = fetch(s3, null);
+        source = fetch(s3, version, null);
       }
       return verified(opened.decrypt(source), size, null, size, source);
     }
     body.abort();
     ByteRange wanted = range.get();
     CompressedRange read = opened.compressedRange(wanted.first(), wanted.last(), bodySize);
-    ResponseInputStream<GetObjectResponse> index = fetch(s3, read.indexFetch().httpRange());
+    ResponseInputStream<GetObjectResponse> index =
+        fetch(s3, version, read.indexFetch().httpRange());
     try {
       read.readIndex(index);
     } catch (IOException | RuntimeException e) {
@@ -98,7 +100,8 @@ public final class DecompressObject {
       throw e;
     }
     ObjectOperations.release(index);
-    ResponseInputStream<GetObjectResponse> frames = fetch(s3, read.framesFetch().httpRange());
+    ResponseInputStream<GetObjectResponse> frames =
+        fetch(s3, version, read.framesFetch().httpRange());
     try {
       return verified(read.decrypt(frames), wanted.length(), wanted, size, frames);
     } catch (IOException | RuntimeException e) {
@@ -107,11 +110,17 @@ public final class DecompressObject {
     }
   }
 
-  private ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String range) {
+  private ResponseInputStream<GetObjectResponse> fetch(
+      S3Request s3, String versionId, String range) {
     return backend
         .s3()
         .getObject(
-            GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).range(range).build());
+            GetObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .versionId(versionId)
+                .range(range)
+                .build());
   }
 
   /** Reads (so authenticates and decodes) the first frame before anything goes to the client. */

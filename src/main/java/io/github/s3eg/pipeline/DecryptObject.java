@@ -14,6 +14,7 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ByteRange;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -258,7 +259,7 @@ public final class DecryptObject {
     if (range.isEmpty()) {
       if (windowStart != 0 || windowEnd != ciphertextTotal - 1) {
         body.abort();
-        source = fetch(s3, null);
+        source = fetch(s3, readVersion(s3, body), null);
       }
       return verifiedFirstSegment(
           opened.decrypt(source), plaintextSize, null, plaintextSize, source, opened);
@@ -269,7 +270,7 @@ public final class DecryptObject {
     if (skip < 0 || needed.ciphertextLast() > windowEnd) {
       // The object was written with another layout than the one the request was planned for.
       body.abort();
-      source = fetch(s3, needed.httpRange());
+      source = fetch(s3, readVersion(s3, body), needed.httpRange());
       skip = 0;
     }
     source.skipNBytes(skip);
@@ -322,7 +323,7 @@ public final class DecryptObject {
     long skip = plan.ciphertextFirst() - windowStart;
     if (skip < 0 || plan.ciphertextLast() > windowEnd) {
       body.abort();
-      source = fetch(s3, plan.httpRange());
+      source = fetch(s3, readVersion(s3, body), plan.httpRange());
       skip = 0;
     }
     byte[] start =
@@ -332,6 +333,7 @@ public final class DecryptObject {
                 .readRange(
                     s3.bucket(),
                     s3.key(),
+                    readVersion(s3, body),
                     plan.firstPartStartRange(),
                     MultipartDecryption.PART_START_LENGTH);
     source.skipNBytes(skip);
@@ -353,7 +355,7 @@ public final class DecryptObject {
     ResponseInputStream<GetObjectResponse> source = body;
     if (plan != null && plan.kind() != ReadPlan.Kind.PLAINTEXT && plan.backendRange() != null) {
       body.abort();
-      source = fetch(s3, s3.header("Range"));
+      source = fetch(s3, readVersion(s3, body), s3.header("Range"));
     }
     GetObjectResponse r = source.response();
     ByteRange range = null;
@@ -368,11 +370,25 @@ public final class DecryptObject {
         source, r.contentLength(), range, total, () -> ObjectOperations.release(finalSource));
   }
 
-  ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String range) {
+  /**
+   * The version every further read of one GET is of: the one the client named, else the one the
+   * first backend answer was (so a concurrent write to the key cannot mix its bytes in).
+   */
+  static String readVersion(S3Request s3, ResponseInputStream<GetObjectResponse> first) {
+    String named = RequestedVersion.of(s3);
+    return named != null ? named : RequestedVersion.pin(first.response().versionId());
+  }
+
+  ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String versionId, String range) {
     return backend
         .s3()
         .getObject(
-            GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).range(range).build());
+            GetObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .versionId(versionId)
+                .range(range)
+                .build());
   }
 
   /**

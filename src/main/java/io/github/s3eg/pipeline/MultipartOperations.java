@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
@@ -33,6 +34,9 @@ import io.github.s3eg.s3.checksum.PartChecksum;
 import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlReader;
 import io.github.s3eg.s3.xml.XmlWriter;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.WriteRequirements;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -87,6 +91,7 @@ public final class MultipartOperations {
   private static final String PART = "s3Part";
   private static final String PART_CHECKSUM = "s3PartChecksum";
   private static final String UPLOAD = "s3Upload";
+  private static final String PART_SPOOL = "s3PartSpool";
 
   private final BackendClients backend;
   private final ObjectEncryptor encryptor;
@@ -96,6 +101,21 @@ public final class MultipartOperations {
   private final ConditionalWrites conditions;
   private final GatewayMetrics metrics;
   private final MultipartChecksums checksums;
+  private NewVersions newVersions;
+  private WriteRequirements requirements;
+  private long spoolLimit;
+
+  /**
+   * Completed objects get the lock settings and tags their upload asked for, and their records the
+   * object's protection ({@code versions}); parts go with their ciphertext's MD5 where the bucket
+   * needs it ({@code requirements}), spooled beyond {@code spoolLimit}.
+   */
+  public void followVersioning(
+      NewVersions versions, WriteRequirements requirements, long spoolLimit) {
+    this.newVersions = versions;
+    this.requirements = requirements;
+    this.spoolLimit = spoolLimit;
+  }
 
   MultipartOperations(
       BackendClients backend,
@@ -145,12 +165,17 @@ public final class MultipartOperations {
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
     Optional<UploadChecksum> checksum = UploadChecksum.fromCreate(s3);
+    NewVersionSettings settings = NewVersionSettings.fromPut(s3);
+    if (requirements != null) {
+      requirements.requireObjectLockFor(s3.bucket(), settings.lock());
+    }
     ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(crypto.toMap());
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
     BackendHeaders.apply(headers, stored, b);
+    settings.applyTo(b);
     ObjectOperations.acl(exchange)
         .applyToObject(
             b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
@@ -158,6 +183,8 @@ public final class MultipartOperations {
     try {
       Map<String, String> record = new LinkedHashMap<>(crypto.toMap());
       checksum.ifPresent(c -> record.put(UploadChecksum.RECORD_ENTRY, c.encode()));
+      // Kept for Complete: some backends drop them on Create (NewVersions applies them then).
+      record.putAll(settings.toRecord());
       state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), record);
     } catch (RuntimeException e) {
       // Without its record no part could be encrypted: leave no upload behind.
@@ -183,7 +210,7 @@ public final class MultipartOperations {
   // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
 
   /** Replaces the verified plaintext body with the encrypted part (a route step of its own). */
-  public void encryptPart(Exchange exchange) throws CryptoException {
+  public void encryptPart(Exchange exchange) throws CryptoException, IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     int partNumber = partNumber(s3);
     long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
@@ -205,13 +232,22 @@ public final class MultipartOperations {
     exchange.setProperty(UPLOAD, upload);
     exchange.setProperty(ObjectOperations.BODY_LENGTH, part.ciphertextSize());
     exchange.getIn().setBody(part.stream());
+    if (requirements != null
+        && requirements.partNeedsMd5(
+            s3.bucket(), !NewVersionSettings.fromRecord(record).lock().isEmpty())) {
+      // Object Lock without checksum trailers: the part's ciphertext MD5 goes with it.
+      UploadSpool spool = UploadSpool.fill(part.stream(), spoolLimit);
+      exchange.getExchangeExtension().addOnCompletion(new EncryptObject.SpoolCleanup(spool));
+      exchange.setProperty(PART_SPOOL, spool);
+    }
   }
 
   /** Streams the encrypted part to the backend; answers with the plaintext MD5 as ETag. */
-  public void uploadPart(Exchange exchange) {
+  public void uploadPart(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     EncryptedPart part = exchange.getProperty(PART, EncryptedPart.class);
     PartChecksum checksum = exchange.getProperty(PART_CHECKSUM, PartChecksum.class);
+    UploadSpool spool = exchange.getProperty(PART_SPOOL, UploadSpool.class);
     long started = System.nanoTime();
     UploadPartResponse stored =
         backend
@@ -223,8 +259,10 @@ public final class MultipartOperations {
                     .uploadId(s3.param("uploadId"))
                     .partNumber(partNumber(s3))
                     .contentLength(part.ciphertextSize())
+                    .contentMD5(spool == null ? null : ContentMd5.encode(spool.md5()))
                     .build(),
-                ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
+                ObjectOperations.oneShot(
+                    spool == null ? part.stream() : spool.open(), part.ciphertextSize(), null));
     if (!part.isComplete()) {
       throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
     }
@@ -258,7 +296,8 @@ public final class MultipartOperations {
     Map<String, String> record = uploadRecord(s3);
     OpenedObject upload = openUpload(s3, record);
     Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
-    PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
+    PlaintextReader.Described d =
+        reader.describe(source.bucket(), source.key(), source.versionId());
     CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());
     String range = s3.header("x-amz-copy-source-range");
     if (range != null && !range.trim().matches("bytes=\\d{1,18}-\\d{1,18}")) {
@@ -320,7 +359,12 @@ public final class MultipartOperations {
             ObjectChecksum.elementName(checksum.get().algorithm()),
             Base64.getEncoder().encodeToString(value));
       }
-      exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+      exchange.setProperty(
+          S3Response.PROPERTY,
+          S3Response.xml(200, xml.toBytes())
+              .header(
+                  "x-amz-copy-source-version-id",
+                  io.github.s3eg.s3.RequestedVersion.pin(d.head().versionId())));
     } finally {
       src.release().run();
     }
@@ -390,6 +434,7 @@ public final class MultipartOperations {
     Optional<ObjectChecksum> objectChecksum =
         checksum.map(c -> CompletedChecksum.of(c, partChecksums));
     objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
+    NewVersionSettings settings = NewVersionSettings.fromRecord(record);
     // Evaluated right before the backend's Complete that carries it: a failed condition leaves
     // the upload in progress, as on S3.
     WriteCondition condition = conditions.evaluate(s3);
@@ -451,7 +496,14 @@ public final class MultipartOperations {
     if (r == null) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    if (newVersions != null) {
+      // The lock settings and tags the upload asked for, and the object's protection for its
+      // index and checksum record.
+      newVersions.settle(s3.bucket(), s3.key(), r.versionId(), record, settings);
+    }
+    exchange.setProperty(
+        S3Response.PROPERTY,
+        S3Response.xml(200, xml.toBytes()).header("x-amz-version-id", r.versionId()));
   }
 
   private record RequestedPart(int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}

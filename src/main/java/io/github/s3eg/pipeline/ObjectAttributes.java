@@ -7,6 +7,7 @@ import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -53,7 +54,12 @@ public final class ObjectAttributes {
     HeadObjectResponse r =
         backend
             .s3()
-            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+            .headObject(
+                HeadObjectRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .versionId(RequestedVersion.of(s3))
+                    .build());
     Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
     String etag;
     long size;
@@ -100,7 +106,8 @@ public final class ObjectAttributes {
     exchange.setProperty(
         S3Response.PROPERTY,
         S3Response.xml(200, xml.toBytes())
-            .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified())));
+            .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
+            .header("x-amz-version-id", r.versionId()));
   }
 
   private static void writeParts(

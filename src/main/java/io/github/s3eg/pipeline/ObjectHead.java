@@ -16,8 +16,13 @@ final class ObjectHead {
   private ObjectHead() {}
 
   static HeadObjectResponse of(S3Client backend, String bucket, String key) {
+    return of(backend, bucket, key, null);
+  }
+
+  /** Version {@code versionId} of the object (the current one for null). */
+  static HeadObjectResponse of(S3Client backend, String bucket, String key, String versionId) {
     try {
-      return backend.headObject(h -> h.bucket(bucket).key(key));
+      return backend.headObject(h -> h.bucket(bucket).key(key).versionId(versionId));
     } catch (software.amazon.awssdk.services.s3.model.S3Exception missing) {
       if (missing.statusCode() == 404 && !bucketExists(backend, bucket)) {
         throw new S3Exception(

@@ -15,11 +15,17 @@ import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.versions.DeleteMarkers;
+import io.github.s3eg.versions.GovernanceBypass;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.VersionDeletion;
+import io.github.s3eg.versions.VersionHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -28,13 +34,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -62,10 +68,40 @@ public final class ObjectOperations {
   private final SegmentLayout layout;
   private final GatewayMetrics metrics;
   private MultipartState multipartState;
+  private VersionDeletion versionDeletion;
+
+  /** Exchange property: the records of the version a DELETE names, found before it goes. */
+  static final String DELETED_RECORDS = "s3DeletedRecords";
 
   /** Deleting an object also deletes its multipart index, kept in {@code state}. */
   public void deleteIndexesIn(MultipartState state) {
     this.multipartState = state;
+  }
+
+  /** Deleting one version also deletes that version's records, found through {@code deletion}. */
+  public void deleteVersionsWith(VersionDeletion deletion) {
+    this.versionDeletion = deletion;
+  }
+
+  private DeleteMarkers deleteMarkers;
+
+  /** A GET or HEAD that meets a delete marker is answered as S3 does ({@code markers}). */
+  public void answerDeleteMarkersWith(DeleteMarkers markers) {
+    this.deleteMarkers = markers;
+  }
+
+  /** S3's answer for a read that met a delete marker, or {@code failure} as it is. */
+  RuntimeException deleteMarkerOr(S3Request s3, String method, RuntimeException failure) {
+    if (deleteMarkers != null
+        && failure instanceof software.amazon.awssdk.services.s3.model.S3Exception e
+        && e.statusCode() == 404) {
+      Optional<S3Exception> marker =
+          deleteMarkers.explain(s3.bucket(), s3.key(), RequestedVersion.of(s3), method);
+      if (marker.isPresent()) {
+        return marker.get();
+      }
+    }
+    return failure;
   }
 
   public ObjectOperations(
@@ -114,6 +150,7 @@ public final class ObjectOperations {
             GetObjectRequest.builder()
                 .bucket(s3.bucket())
                 .key(s3.key())
+                .versionId(RequestedVersion.of(s3))
                 .range(plan.backendRange())
                 .build());
   }
@@ -151,6 +188,9 @@ public final class ObjectOperations {
             && plan.kind() != ReadPlan.Kind.PLAINTEXT
             && plan.backendRange() != null;
     if (!plannedRangeTooFar) {
+      if (failure instanceof RuntimeException backendAnswer) {
+        throw deleteMarkerOr(request(exchange), "GET", backendAnswer);
+      }
       throw failure;
     }
     S3Request s3 = request(exchange);
@@ -163,6 +203,7 @@ public final class ObjectOperations {
                     GetObjectRequest.builder()
                         .bucket(s3.bucket())
                         .key(s3.key())
+                        .versionId(RequestedVersion.of(s3))
                         .range("bytes=0-0")
                         .build()));
   }
@@ -171,7 +212,12 @@ public final class ObjectOperations {
     Map<String, String> metadata =
         backend
             .s3()
-            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build())
+            .headObject(
+                HeadObjectRequest.builder()
+                    .bucket(s3.bucket())
+                    .key(s3.key())
+                    .versionId(RequestedVersion.of(s3))
+                    .build())
             .metadata();
     return metadata.keySet().stream().noneMatch(ObjectMetadata::isCryptoEntry);
   }
@@ -201,6 +247,7 @@ public final class ObjectOperations {
     S3Response response =
         objectAnswer(body.range() != null ? 206 : 200, s3, clientHeaders(r), etag, r.lastModified())
             .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    VersionHeaders.write(response, r);
     if (body.range() == null && s3.header("Range") == null) {
       shownChecksum(s3, exchange.getProperty(DecryptObject.CHECKSUM, ObjectChecksum.class), opened)
           .ifPresent(c -> c.writeTo(response));
@@ -239,10 +286,20 @@ public final class ObjectOperations {
 
   public void headObject(Exchange exchange) throws CryptoException {
     S3Request s3 = request(exchange);
-    HeadObjectResponse r =
-        backend
-            .s3()
-            .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
+    HeadObjectResponse r;
+    try {
+      r =
+          backend
+              .s3()
+              .headObject(
+                  HeadObjectRequest.builder()
+                      .bucket(s3.bucket())
+                      .key(s3.key())
+                      .versionId(RequestedVersion.of(s3))
+                      .build());
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      throw deleteMarkerOr(s3, "HEAD", e);
+    }
     Optional<io.github.s3eg.crypto.s3ec.S3ecObject> s3ec =
         decryption.openS3ec(s3.bucket(), s3.key(), r.metadata());
     Optional<OpenedObject> opened =
@@ -268,6 +325,7 @@ public final class ObjectOperations {
       size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
     }
     S3Response response = headAnswer(s3, clientHeaders(r), etag, r.lastModified(), size);
+    VersionHeaders.write(response, r);
     if (s3.header("Range") == null) {
       shownChecksum(s3, multipartChecksum, opened.orElse(null)).ifPresent(c -> c.writeTo(response));
     }
@@ -301,6 +359,8 @@ public final class ObjectOperations {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
     BackendHeaders.apply(plan.headers(), plan.storedMetadata(), b);
+    b.contentMD5(plan.ciphertextMd5());
+    NewVersionSettings.fromPut(s3).applyTo(b);
     ConditionalWrites.of(exchange).applyTo(b);
     AclHeaders acl = acl(exchange);
     acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
@@ -322,7 +382,8 @@ public final class ObjectOperations {
     if (plan.etagAfterUpload()) {
       recordEtag(s3, plan, r.eTag(), acl);
     }
-    S3Response response = S3Response.status(200).header("ETag", etag);
+    S3Response response =
+        S3Response.status(200).header("ETag", etag).header("x-amz-version-id", r.versionId());
     plan.answeredChecksum().ifPresent(c -> c.writeTo(response));
     exchange.setProperty(S3Response.PROPERTY, response);
   }
@@ -377,22 +438,58 @@ public final class ObjectOperations {
 
   // ---- DeleteObject
 
+  /**
+   * The backend request, with the version and governance bypass the client named. Deleting one
+   * version deletes the gateway's records of that version too: they are found now, while its
+   * metadata can still be read.
+   */
   public void deleteObjectRequest(Exchange exchange) {
     S3Request s3 = request(exchange);
+    String versionId = RequestedVersion.of(s3);
+    if (versionId != null && versionDeletion != null) {
+      exchange.setProperty(
+          DELETED_RECORDS, versionDeletion.recordsOf(s3.bucket(), s3.key(), versionId));
+    }
     exchange
         .getIn()
-        .setBody(DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
-    // camel-aws2-s3 reads the key header before it looks at the typed request.
-    exchange.getIn().setHeader(AWS2S3Constants.KEY, s3.key());
+        .setBody(
+            DeleteObjectRequest.builder()
+                .bucket(s3.bucket())
+                .key(s3.key())
+                .versionId(versionId)
+                .bypassGovernanceRetention(GovernanceBypass.requested(s3) ? Boolean.TRUE : null)
+                .build());
   }
 
+  /** The backend DELETE (camel-aws2-s3 would drop its answer: the version and delete marker). */
+  public void deleteObject(Exchange exchange) {
+    DeleteObjectRequest request = exchange.getIn().getBody(DeleteObjectRequest.class);
+    exchange.getIn().setBody(backend.s3().deleteObject(request));
+  }
+
+  /**
+   * What goes with the object: a deleted version's own records; in an unversioned bucket the key's
+   * records. A delete marker (a versioned bucket, no version named) removes nothing, so no record
+   * goes: every version stays readable.
+   */
   public void deleteObjectResponse(Exchange exchange) {
     S3Request s3 = request(exchange);
-    if (multipartState != null) {
-      // A multipart object's indexes go with it (one LIST finds none for other objects).
+    DeleteObjectResponse r = exchange.getIn().getBody(DeleteObjectResponse.class);
+    boolean marker = r != null && Boolean.TRUE.equals(r.deleteMarker());
+    String version = r == null ? null : r.versionId();
+    VersionDeletion.Pending records =
+        exchange.getProperty(DELETED_RECORDS, VersionDeletion.Pending.class);
+    if (records != null) {
+      versionDeletion.deleteRecords(s3.bucket(), s3.key(), records, GovernanceBypass.requested(s3));
+    } else if (multipartState != null && !marker && RequestedVersion.pin(version) == null) {
+      // Unversioned: a multipart object's indexes go with it (one LIST finds none for others).
       multipartState.deleteIndexes(s3.bucket(), s3.key());
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    exchange.setProperty(
+        S3Response.PROPERTY,
+        S3Response.status(204)
+            .header("x-amz-delete-marker", marker ? "true" : null)
+            .header("x-amz-version-id", version));
   }
 
   // ---- helpers

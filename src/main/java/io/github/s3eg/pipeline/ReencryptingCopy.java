@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
@@ -12,9 +13,13 @@ import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.WriteRequirements;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,6 +75,15 @@ final class ReencryptingCopy {
             c -> metadata.putAll(session.sealedChecksumMetadata(c.algorithm(), c.checksum())));
   }
 
+  private WriteRequirements requirements;
+
+  /** A copy into a bucket that wants its ciphertext's MD5 (Object Lock) is spooled first. */
+  void followVersioning(NewVersions versions) {
+    // Trailers or not is the backend client's: the plain PUT path decides the same way.
+    this.requirements =
+        new WriteRequirements(versions.features(), backend.acceptsChecksumHeaders());
+  }
+
   /** Whether a source must be re-encrypted rather than copied server-side. */
   boolean needed(Optional<OpenedObject> source) {
     return source.isEmpty() || source.get().algorithm() != encryptor.algorithm();
@@ -77,9 +91,10 @@ final class ReencryptingCopy {
 
   /**
    * Copies {@code sourceBucket/sourceKey} (backend ETag {@code sourceEtag}, {@code sourceSize} body
-   * bytes) to the request's bucket and key with {@code headers}.
+   * bytes; the version {@code s3} names in its copy source) to the request's bucket and key with
+   * {@code headers} and {@code settings}.
    */
-  void copy(
+  CopyOperation.Written copy(
       S3Request s3,
       String sourceBucket,
       String sourceKey,
@@ -87,11 +102,13 @@ final class ReencryptingCopy {
       long sourceSize,
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
+      NewVersionSettings settings,
       WriteCondition condition,
       AclHeaders acl)
       throws CryptoException {
+    String sourceVersion = io.github.s3eg.s3.CopySource.of(s3).versionId();
     long size = opened.isPresent() ? opened.get().plaintextSize(sourceSize) : sourceSize;
-    copy(
+    return copy(
         s3,
         sourceBucket,
         sourceKey,
@@ -103,9 +120,15 @@ final class ReencryptingCopy {
           ResponseInputStream<GetObjectResponse> in =
               backend
                   .s3()
-                  .getObject(g -> g.bucket(sourceBucket).key(sourceKey).ifMatch(sourceEtag));
+                  .getObject(
+                      g ->
+                          g.bucket(sourceBucket)
+                              .key(sourceKey)
+                              .versionId(sourceVersion)
+                              .ifMatch(sourceEtag));
           return opened.isPresent() ? opened.get().decrypt(in) : in;
         },
+        settings,
         condition,
         acl);
   }
@@ -114,7 +137,7 @@ final class ReencryptingCopy {
    * Copies an S3 Encryption Client object: its plaintext is read and verified whole before the
    * upload starts (see {@link S3ecReads#readWhole}), then encrypted as a new gateway object.
    */
-  void copyS3ec(
+  CopyOperation.Written copyS3ec(
       S3Request s3,
       String sourceBucket,
       String sourceKey,
@@ -123,10 +146,11 @@ final class ReencryptingCopy {
       io.github.s3eg.crypto.s3ec.S3ecObject source,
       S3ecReads reads,
       ObjectHeaders headers,
+      NewVersionSettings settings,
       WriteCondition condition,
       AclHeaders acl)
       throws CryptoException {
-    copy(
+    return copy(
         s3,
         sourceBucket,
         sourceKey,
@@ -134,6 +158,7 @@ final class ReencryptingCopy {
         Optional.empty(),
         headers,
         () -> reads.readWhole(sourceBucket, sourceKey, sourceEtag, sourceSize, source),
+        settings,
         condition,
         acl);
   }
@@ -143,7 +168,7 @@ final class ReencryptingCopy {
     InputStream open() throws IOException, CryptoException;
   }
 
-  private void copy(
+  private CopyOperation.Written copy(
       S3Request s3,
       String sourceBucket,
       String sourceKey,
@@ -151,9 +176,13 @@ final class ReencryptingCopy {
       Optional<OpenedObject> opened,
       ObjectHeaders headers,
       PlaintextSource source,
+      NewVersionSettings settings,
       WriteCondition condition,
       AclHeaders acl)
       throws CryptoException {
+    boolean spool =
+        requirements != null
+            && requirements.of(s3.bucket(), !settings.lock().isEmpty()).ciphertextMd5();
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
     EncryptionSession session =
@@ -161,14 +190,24 @@ final class ReencryptingCopy {
             ? encryptor.begin(s3.bucket(), s3.key(), chosen.get(), compression.level())
             : encryptor.begin(s3.bucket(), s3.key());
     try (InputStream plaintext = source.open()) {
-      if (session.isCompressed()) {
-        try (UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
+      if (session.isCompressed() || spool) {
+        try (UploadSpool spooled = UploadSpool.fill(session.encrypt(plaintext), spoolLimit)) {
           Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
           metadata.putAll(session.completeMetadata());
           keepChecksum(opened, session, metadata);
-          put(s3, headers, metadata, spool.open(), spool.length(), condition, acl);
+          PutObjectResponse put =
+              put(
+                  s3,
+                  headers,
+                  metadata,
+                  spooled.open(),
+                  spooled.length(),
+                  settings,
+                  condition,
+                  acl,
+                  ContentMd5.encode(spooled.md5()));
+          return new CopyOperation.Written(put.versionId(), Instant.now(), metadata);
         }
-        return;
       }
       Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
       metadata.putAll(session.metadata());
@@ -184,14 +223,18 @@ final class ReencryptingCopy {
               metadata,
               session.encrypt(plaintext),
               session.ciphertextSize(size),
+              settings,
               condition,
-              acl);
+              acl,
+              null);
       if (sourceEtagEntry.isEmpty()) {
         objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag(), acl);
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
         // The source's authenticated MD5 did not describe its plaintext: never keep a copy that
-        // claims it.
-        backend.s3().deleteObject(d -> d.bucket(s3.bucket()).key(s3.key()));
+        // claims it (in a versioned bucket: that version, not a delete marker over it).
+        backend
+            .s3()
+            .deleteObject(d -> d.bucket(s3.bucket()).key(s3.key()).versionId(put.versionId()));
         LOG.error(
             "request {}: the plaintext of {}/{} does not match its recorded MD5; copy removed",
             s3.requestId(),
@@ -200,6 +243,7 @@ final class ReencryptingCopy {
         throw new S3Exception(
             S3ErrorCode.INTERNAL_ERROR, "The source object's recorded checksum does not match it.");
       }
+      return new CopyOperation.Written(put.versionId(), Instant.now(), metadata);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -211,12 +255,16 @@ final class ReencryptingCopy {
       Map<String, String> metadata,
       InputStream body,
       long length,
+      NewVersionSettings settings,
       WriteCondition condition,
-      AclHeaders acl) {
+      AclHeaders acl,
+      String contentMd5) {
     PutObjectRequest.Builder b =
         PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
     BackendHeaders.apply(headers, metadata, b);
+    settings.applyTo(b);
     condition.applyTo(b);
+    b.contentMD5(contentMd5);
     acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return backend
         .uploads()

@@ -4,29 +4,35 @@ import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ConfigurationSubresource;
 import io.github.s3eg.s3.CopySource;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.versions.LockSettings;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
- * them to the backend unchecked: a tagging or analytics call carried through with the gateway's
- * backend credentials would bypass the gateway's own rules, and a versioned read would bypass
- * decryption checks. Operations S3 added later must be listed too: a request the routes do not
- * recognise runs as the plain operation of its method (a RenameObject as an empty PutObject, a
- * DeleteBucketMetadataTableConfiguration as DeleteBucket). docs/s3-compatibility.md lists every
- * operation and what the gateway does with it. Refuses keys the backend would take for another
- * name, and the gateway's reserved keys ({@link BackendKeys}).
+ * them to the backend unchecked: an analytics or inventory call carried through with the gateway's
+ * backend credentials would bypass the gateway's own rules. (Versioning, Object Lock and tagging
+ * have operations of their own: versions.yaml.) Operations S3 added later must be listed too: a
+ * request the routes do not recognise runs as the plain operation of its method (a RenameObject as
+ * an empty PutObject, a DeleteBucketMetadataTableConfiguration as DeleteBucket).
+ * docs/s3-compatibility.md lists every operation and what the gateway does with it. Refuses keys
+ * the backend would take for another name, the gateway's reserved keys ({@link BackendKeys}), and a
+ * {@code versionId} on an operation that cannot honour it.
  *
  * <p>The configuration sub-resources in {@code SUBRESOURCES_FORWARDED} ({@link
  * ConfigurationSubresource}: ACLs, policy, CORS, lifecycle, …) pass, to be forwarded by their
  * routes; the others get 501 like the rest. ACL headers on writes follow the same setting: with
  * {@code acl} forwarded, they are kept for the write ({@link AclHeaders#PROPERTY}); without, a
  * request that asks for more than the default ACL is refused rather than stored with another ACL
- * than it asked for.
+ * than it asked for. Object Lock headers on a write into a bucket without Object Lock are refused
+ * (400 InvalidRequest, as S3 does) rather than ignored by a backend that would leave the object
+ * deletable.
  */
 public final class RejectUnsupported implements Processor {
 
@@ -40,7 +46,6 @@ public final class RejectUnsupported implements Processor {
           "encryption",
           "intelligent-tiering",
           "inventory",
-          "legal-hold",
           "lifecycle",
           "logging",
           "metadataConfiguration",
@@ -49,7 +54,6 @@ public final class RejectUnsupported implements Processor {
           "metadataTable",
           "metrics",
           "notification",
-          "object-lock",
           "ownershipControls",
           "policy",
           "policyStatus",
@@ -58,14 +62,9 @@ public final class RejectUnsupported implements Processor {
           "replication",
           "requestPayment",
           "restore",
-          "retention",
           "select",
           "session",
-          "tagging",
           "torrent",
-          "versionId",
-          "versioning",
-          "versions",
           "website");
 
   /**
@@ -75,19 +74,20 @@ public final class RejectUnsupported implements Processor {
    */
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
-  /**
-   * Object Lock request headers (PutObject, CopyObject, CreateMultipartUpload). The gateway does
-   * not pass them on, so an object its writer asked to lock would silently be deletable: refused
-   * instead, like the Object Lock sub-resources.
-   */
-  static final Set<String> UNSUPPORTED_HEADERS =
+  /** The operations that act on one version of an object when the request names it. */
+  static final Set<String> VERSIONED_OPERATIONS =
       Set.of(
-          "x-amz-object-lock-mode",
-          "x-amz-object-lock-retain-until-date",
-          "x-amz-object-lock-legal-hold");
-
-  /** CreateBucket's request for Object Lock (a bucket that could never lock anything). */
-  static final String BUCKET_OBJECT_LOCK = "x-amz-bucket-object-lock-enabled";
+          "GetObject",
+          "HeadObject",
+          "DeleteObject",
+          "GetObjectAttributes",
+          "GetObjectTagging",
+          "PutObjectTagging",
+          "DeleteObjectTagging",
+          "GetObjectRetention",
+          "PutObjectRetention",
+          "GetObjectLegalHold",
+          "PutObjectLegalHold");
 
   private final Set<String> alsoUnsupported;
   private final BackendKeys keys;
@@ -128,6 +128,29 @@ public final class RejectUnsupported implements Processor {
         .with("Key", key);
   }
 
+  private io.github.s3eg.versions.BucketFeatures features;
+
+  /**
+   * A version id other than {@code null} in a bucket that never had versioning is refused as S3
+   * refuses it ({@code features}): a backend without versioning (S3Proxy 2.9) would ignore it and
+   * read, copy or delete the current object instead.
+   */
+  public void checkVersionIdsWith(io.github.s3eg.versions.BucketFeatures features) {
+    this.features = features;
+  }
+
+  private void checkVersionExists(String bucket, String versionId) {
+    if (features != null
+        && bucket != null
+        && versionId != null
+        && !versionId.equals("null")
+        && !features.keepsVersions(bucket)) {
+      throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid version id specified")
+          .with("ArgumentName", RequestedVersion.PARAMETER)
+          .with("ArgumentValue", versionId);
+    }
+  }
+
   @Override
   public void process(Exchange exchange) {
     S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
@@ -148,14 +171,19 @@ public final class RejectUnsupported implements Processor {
             .with("ArgumentName", parameter.getKey());
       }
     }
+    if (s3.has(RequestedVersion.PARAMETER)
+        && !VERSIONED_OPERATIONS.contains(
+            exchange.getProperty(S3Operation.PROPERTY, String.class))) {
+      // A write that cannot honour it must not act on the current object instead.
+      throw new S3Exception(
+              S3ErrorCode.INVALID_ARGUMENT, "This operation does not take a versionId.")
+          .with("ArgumentName", RequestedVersion.PARAMETER);
+    }
     if (reserveInstructionFiles && S3ecReads.isInstructionFileKey(s3.key())) {
       throw instructionFile(s3.key());
     }
     if (reserveInstructionFiles && source != null && S3ecReads.isInstructionFileKey(source.key())) {
       throw instructionFile(source.key());
-    }
-    if ("true".equalsIgnoreCase(String.valueOf(s3.header(BUCKET_OBJECT_LOCK)).trim())) {
-      throw notImplementedHeader(BUCKET_OBJECT_LOCK);
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
@@ -171,6 +199,10 @@ public final class RejectUnsupported implements Processor {
             .with("Resource", "?" + parameter);
       }
     }
+    checkVersionExists(s3.bucket(), RequestedVersion.of(s3));
+    if (source != null) {
+      checkVersionExists(source.bucket(), source.versionId());
+    }
     checkWriteHeaders(exchange, s3, read);
   }
 
@@ -180,10 +212,9 @@ public final class RejectUnsupported implements Processor {
    * upload's form fields go through here too, as the PutObject they become ({@link BrowserUpload}).
    */
   void checkWriteHeaders(Exchange exchange, S3Request s3, boolean read) {
-    for (String header : UNSUPPORTED_HEADERS) {
-      if (s3.header(header) != null) {
-        throw notImplementedHeader(header);
-      }
+    if (!read && features != null) {
+      // Before any body is read: a backend would ignore them (S3Proxy) or refuse after the upload.
+      features.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
     }
     AclHeaders acl = AclHeaders.from(s3);
     if (forwarded.contains(ConfigurationSubresource.ACL.setting())) {
@@ -215,13 +246,6 @@ public final class RejectUnsupported implements Processor {
     return ConfigurationSubresource.byParameter(parameter)
         .filter(s -> forwarded.contains(s.setting()) && s.existsAt(level))
         .isPresent();
-  }
-
-  private static S3Exception notImplementedHeader(String header) {
-    return new S3Exception(
-            S3ErrorCode.NOT_IMPLEMENTED,
-            "The gateway does not support Object Lock (the '" + header + "' header).")
-        .with("Header", header);
   }
 
   private static boolean isHeaderValue(String value) {

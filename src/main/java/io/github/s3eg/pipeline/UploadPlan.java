@@ -13,24 +13,26 @@ import java.util.Optional;
  * for {@code putObject}: the headers to store, the user metadata to store (the client's plus the
  * {@code s3eg-} entries), and whether the authenticated ETag entry still has to be added after the
  * upload (when the plaintext MD5, or the client's trailing checksum, was not known before the
- * body), and the client's checksum of the plaintext, if it sent one.
+ * body), the client's checksum of the plaintext, if it sent one, and the {@code Content-MD5} of the
+ * ciphertext when it is known before the upload (null otherwise).
  */
 public record UploadPlan(
     ObjectHeaders headers,
     Map<String, String> storedMetadata,
     EncryptionSession session,
     boolean etagAfterUpload,
-    Optional<ClientChecksum> checksum) {
+    Optional<ClientChecksum> checksum,
+    String ciphertextMd5) {
 
   public static final String PROPERTY = "s3UploadPlan";
 
-  /** A plan without a client checksum. */
+  /** A plan without a client checksum, whose ciphertext MD5 is not known up front. */
   public UploadPlan(
       ObjectHeaders headers,
       Map<String, String> storedMetadata,
       EncryptionSession session,
       boolean etagAfterUpload) {
-    this(headers, storedMetadata, session, etagAfterUpload, Optional.empty());
+    this(headers, storedMetadata, session, etagAfterUpload, Optional.empty(), null);
   }
 
   /** The authenticated entries known only after the body: ETag and size, and the checksum. */

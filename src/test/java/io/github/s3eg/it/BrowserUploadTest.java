@@ -209,13 +209,18 @@ class BrowserUploadTest {
   }
 
   @Test
-  void objectLockFieldsAreRefusedAsOnAPut() throws Exception {
-    // Object Lock is not proxied: a form asking for it must not store an object left unlocked.
-    PostForm form =
+  void objectLockFieldsIntoABucketWithoutObjectLockAreRefusedAsOnAPut() throws Exception {
+    // The bucket has no Object Lock (nor could S3Proxy keep one): a form asking for a lock must not
+    // store an object its writer believes locked. S3's answer, before the file is read.
+    PostForm retention =
         uploadForm("locked")
             .field("x-amz-object-lock-mode", "GOVERNANCE")
             .field("x-amz-object-lock-retain-until-date", "2030-01-01T00:00:00Z");
-    assertRefused(post(form, new byte[] {1}), 501, "NotImplemented", "locked");
+    HttpResponse<String> refused = post(retention, new byte[] {1});
+    assertRefused(refused, 400, "InvalidRequest", "locked");
+    assertThat(refused.body()).contains("Bucket is missing Object Lock Configuration");
+    PostForm hold = uploadForm("held").field("x-amz-object-lock-legal-hold", "ON");
+    assertRefused(post(hold, new byte[] {1}), 400, "InvalidRequest", "held");
   }
 
   @Test

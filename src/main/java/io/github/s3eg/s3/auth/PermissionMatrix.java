@@ -40,6 +40,31 @@ public final class PermissionMatrix {
     if (operation == null) {
       return List.of(Access.target(S3Action.classify(r.method(), bucket, key), bucket, key));
     }
+    List<Access> accesses = accessesOf(operation, r);
+    if (bypassesGovernance(r)) {
+      // Undoing a lock is more than writing: S3 gives it a permission of its own.
+      List<Access> more = new java.util.ArrayList<>(accesses);
+      more.add(Access.target(S3Action.ADMIN, bucket, key));
+      return List.copyOf(more);
+    }
+    return accesses;
+  }
+
+  /**
+   * {@code x-amz-bypass-governance-retention: true} (DeleteObject, DeleteObjects,
+   * PutObjectRetention) removes or shortens a GOVERNANCE retention: it needs admin on the bucket.
+   */
+  static boolean bypassesGovernance(S3Request r) {
+    String value = r.header(BYPASS_GOVERNANCE);
+    return value != null && value.trim().equalsIgnoreCase("true");
+  }
+
+  /** The header that asks to bypass governance retention. */
+  public static final String BYPASS_GOVERNANCE = "x-amz-bypass-governance-retention";
+
+  private static List<Access> accessesOf(String operation, S3Request r) {
+    String bucket = r.bucket();
+    String key = r.key();
     return switch (operation) {
       case "ListBuckets" -> List.of(Access.target(S3Action.READ, null, null));
       case "AuditEvents" -> List.of(Access.target(S3Action.ADMIN, Principal.ALL_BUCKETS, null));
@@ -49,9 +74,21 @@ public final class PermissionMatrix {
           "ListObjects",
           "ListObjectsV2",
           "ListMultipartUploads",
-          "HeadBucket" ->
+          "HeadBucket",
+          "ListObjectVersions",
+          "GetBucketVersioning",
+          "GetObjectLockConfiguration",
+          "GetBucketTagging" ->
           List.of(Access.target(S3Action.READ, bucket, null));
-      case "CreateBucket", "DeleteBucket", "Rewrap", "Scrub", "ScrubStatus" ->
+      case "CreateBucket",
+          "DeleteBucket",
+          "Rewrap",
+          "Scrub",
+          "ScrubStatus",
+          "PutBucketVersioning",
+          "PutObjectLockConfiguration",
+          "PutBucketTagging",
+          "DeleteBucketTagging" ->
           List.of(Access.target(S3Action.ADMIN, bucket, null));
       case "DeleteObjects" -> List.of(Access.target(S3Action.WRITE, bucket, null));
       // Forwarded bucket configuration: reading it is reading the bucket; changing it (who may
@@ -91,16 +128,29 @@ public final class PermissionMatrix {
       // An object's ACL is set by a PutObject's x-amz-acl too: the same permission.
       case "GetObjectAcl" -> List.of(Access.target(S3Action.READ, bucket, key));
       case "PutObjectAcl" -> List.of(Access.target(S3Action.WRITE, bucket, key));
-      case "GetObject", "GetObjectAttributes", "HeadObject", "ListParts" ->
-          List.of(Access.target(S3Action.READ, bucket, key));
       // A browser upload: the bucket here; the key, once its form is read, as a PutObject.
       case "PostObject" -> List.of(Access.target(S3Action.WRITE, bucket, key));
+      case "GetObject",
+          "GetObjectAttributes",
+          "HeadObject",
+          "ListParts",
+          "GetObjectTagging",
+          "GetObjectRetention",
+          "GetObjectLegalHold" ->
+          List.of(Access.target(S3Action.READ, bucket, key));
+      // A legal hold is set and released by an admin: a write key that could release one could
+      // delete what it protects.
+      case "PutObjectLegalHold" -> List.of(Access.target(S3Action.ADMIN, bucket, key));
       case "PutObject",
           "DeleteObject",
           "CreateMultipartUpload",
           "UploadPart",
           "CompleteMultipartUpload",
-          "AbortMultipartUpload" ->
+          "AbortMultipartUpload",
+          "PutObjectTagging",
+          "DeleteObjectTagging",
+          // Without the governance bypass a retention can only be set or made longer.
+          "PutObjectRetention" ->
           List.of(Access.target(S3Action.WRITE, bucket, key));
       case "CopyObject", "UploadPartCopy" -> {
         CopySource source = CopySource.of(r);
