@@ -37,6 +37,6 @@ cache_arg=-
 
 mkdir -p bench/results
 out="bench/results/cold-start-$(date -u +%Y%m%dT%H%M%SZ).txt"
-"$JAVA_HOME/bin/java" -Xmx512m \
+"$JAVA_HOME/bin/java" -Xmx512m --sun-misc-unsafe-memory-access=allow \
   -cp "target/test-classes:target/classes:$(cat target/bench.cp)" \
   io.github.s3eg.bench.ColdStartBench "$(realpath "$JAR")" "$cache_arg" "$runs" | tee "$out"

@@ -37,6 +37,8 @@ public final class GatewayMain {
     }
     if (args.length == 1 && args[0].equals("aot-train")) {
       // The training run of the JDK's ahead-of-time cache (scripts/aot-cache.sh, the Dockerfile).
+      // Warnings only: an access-log line per training request would bury the JVM's own report.
+      LogLevels.apply("WARN");
       System.exit(AotTraining.run(System.out));
       return;
     }
