@@ -66,8 +66,9 @@ ENV LISTEN_ADDR=:8080 \
 # probes; `aot-train`), after which the JVM writes the classes it loaded and linked and the
 # profiles of the methods it ran into /app/s3-encryption-gateway.aot. The ENTRYPOINT starts from it:
 # a fraction of the CPU to become ready (docs/performance.md, "Cold start"). Same java, same jar
-# path and the same JVM options as the ENTRYPOINT, so that the JVM accepts the cache; a JVM that
-# finds it stale or unreadable says so in a warning and starts without it. A Java 21-24 runtime
+# path and the same JVM options as the ENTRYPOINT, so that the JVM accepts the cache. The cache is
+# made after the jar is copied in, so a new jar always means a new training run (a cache left from
+# another jar would make the JVM run that jar's classes: docs/operations.md). A Java 21-24 runtime
 # makes no cache (and ignores -XX:AOTCache below). -Xlog:aot=error: the training's "Skipping
 # class …" notes (proxies, JFR event classes) are expected and would only flood the build log.
 RUN set -eu; \

@@ -10,10 +10,11 @@
 #       CACHE  default: the jar's path with .aot instead of .jar
 #   then:  java -XX:AOTCache=CACHE -jar JAR
 #
-# The cache belongs to one jar file (its path, size and time) and one JVM build: make it again
-# after every upgrade of either. A JVM given a stale or foreign cache says so in a warning and
-# starts without it. Run the gateway with the same java, the same -jar path and the same garbage
-# collector as the training; extra flags for the training go in AOT_TRAINING_OPTS.
+# The cache belongs to one jar file and one JVM build: make it again (or delete it) whenever either
+# changes. Measured with Temurin 25.0.3: a JVM given the cache of an older jar at the same path
+# does NOT refuse it, it runs the older jar's classes from the cache (an unreadable cache is
+# refused with an error line). Run the gateway with the same java, the same -jar path and the same
+# garbage collector as the training; extra flags for the training go in AOT_TRAINING_OPTS.
 # Environment: JAVA (default: java on PATH, or $JAVA_HOME/bin/java).
 set -euo pipefail
 
