@@ -60,6 +60,30 @@ COPY docker/healthcheck /app/healthcheck
 ENV LISTEN_ADDR=:8080 \
     DATA_DIR=/data \
     LANG=C.UTF-8
+
+# The JDK's ahead-of-time cache (Java 25+): a training run of the gateway in trial mode (temporary
+# embedded store on the loopback address, the common S3 requests with the AWS SDK, the health
+# probes; `aot-train`), after which the JVM writes the classes it loaded and linked and the
+# profiles of the methods it ran into /app/s3-encryption-gateway.aot. The ENTRYPOINT starts from it:
+# a fraction of the CPU to become ready (docs/performance.md, "Cold start"). Same java, same jar
+# path and the same JVM options as the ENTRYPOINT, so that the JVM accepts the cache. The cache is
+# made after the jar is copied in, so a new jar always means a new training run (a cache left from
+# another jar would make the JVM run that jar's classes: docs/operations.md). A Java 21-24 runtime
+# makes no cache (and ignores -XX:AOTCache below). -Xlog:aot=error: the training's "Skipping
+# class …" notes (proxies, JFR event classes) are expected and would only flood the build log.
+RUN set -eu; \
+    feature="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"; \
+    if [ "${feature:-0}" -ge 25 ]; then \
+      java -XX:AOTCacheOutput=/app/s3-encryption-gateway.aot -Xlog:aot=error \
+        -XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=25.0 -XX:+ExitOnOutOfMemoryError \
+        --sun-misc-unsafe-memory-access=allow -Djava.io.tmpdir=/tmp \
+        -jar /app/s3-encryption-gateway.jar aot-train; \
+      test -s /app/s3-encryption-gateway.aot; \
+      chmod 0644 /app/s3-encryption-gateway.aot; \
+      rm -rf /tmp/hsperfdata_* /tmp/s3eg-aot-training-*; \
+    else \
+      echo "Java ${feature:-?}: no ahead-of-time cache (needs Java 25+)"; \
+    fi
 USER 10001:10001
 WORKDIR /app
 VOLUME ["/data", "/tmp"]
@@ -69,12 +93,14 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["/ap
 # thread stacks, direct buffers and metaspace. An OutOfMemoryError ends the process so that the
 # orchestrator restarts it, instead of a half-working JVM. Netty (the HTTP server) uses
 # sun.misc.Unsafe for its direct buffers; allowing it keeps Java 24+ from warning at every start
-# (Java 21-23 do not know the option and ignore it). More flags: JAVA_TOOL_OPTIONS.
+# (Java 21-23 do not know the option and ignore it). -XX:AOTCache: the cache made above (Java 25+;
+# older runtimes ignore the option). More flags: JAVA_TOOL_OPTIONS.
 ENTRYPOINT ["java", \
     "-XX:MaxRAMPercentage=75.0", \
     "-XX:InitialRAMPercentage=25.0", \
     "-XX:+ExitOnOutOfMemoryError", \
     "-XX:+IgnoreUnrecognizedVMOptions", \
+    "-XX:AOTCache=/app/s3-encryption-gateway.aot", \
     "--sun-misc-unsafe-memory-access=allow", \
     "-Djava.io.tmpdir=/tmp", \
     "-jar", "/app/s3-encryption-gateway.jar"]

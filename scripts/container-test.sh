@@ -130,6 +130,13 @@ else
   pass "no JVM warnings at start"
 fi
 
+# The ahead-of-time cache made in the image build: a JVM that refuses it logs "[aot]" warnings.
+if grep -q '\]\[aot' <<<"$startup_log"; then
+  fail "the JVM did not take the image's AOT cache: $(grep -m1 '\]\[aot' <<<"$startup_log")"
+else
+  pass "no AOT cache warnings at start"
+fi
+
 # ---- hardening --------------------------------------------------------------------------------
 uid="$("${PODMAN[@]}" exec "$NAME" id -u)"
 [ "$uid" = 10001 ] && pass "runs as uid $uid (non-root)" || fail "runs as uid $uid, expected 10001"
@@ -179,6 +186,28 @@ if [ "$live" = 200 ]; then
   fi
 else
   log "note GET /live answers $live: /live is not served by this build yet (ops work); HEALTHCHECK not run"
+fi
+
+# ---- the ahead-of-time cache ------------------------------------------------------------------
+# -XX:AOTMode=on turns "cannot use the cache" from a warning into a failed start: the entrypoint's
+# JVM maps the cache the build made (verify-audit of an empty log: the JVM starts and ends quickly).
+aot_run=("${PODMAN[@]}" run --rm --read-only --tmpfs /tmp:rw,size=16m,mode=1777
+  --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --memory 768m)
+out="$("${aot_run[@]}" --env JAVA_TOOL_OPTIONS=-XX:AOTMode=on "$IMAGE" verify-audit /dev/null 2>&1 || true)"
+if grep -q 'OK (0 events)' <<<"$out"; then
+  pass "the entrypoint's JVM uses the image's AOT cache (-XX:AOTMode=on starts)"
+else
+  fail "the image's AOT cache cannot be used: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+fi
+# A cache the JVM cannot read (here: junk in its place) costs a warning, not the start.
+head -c 4096 /dev/urandom >"$WORK/junk.aot"
+chmod a+r "$WORK/junk.aot"
+out="$("${aot_run[@]}" --volume "$WORK/junk.aot:/app/s3-encryption-gateway.aot:ro" \
+  "$IMAGE" verify-audit /dev/null 2>&1 || true)"
+if grep -q 'OK (0 events)' <<<"$out" && grep -q '\]\[aot' <<<"$out"; then
+  pass "with an unreadable AOT cache the JVM warns and runs the jar"
+else
+  fail "with an unreadable AOT cache: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
 fi
 
 # ---- orderly stop -----------------------------------------------------------------------------

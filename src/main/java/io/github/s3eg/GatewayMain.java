@@ -35,6 +35,13 @@ public final class GatewayMain {
       System.exit(AuditVerifier.run(args, System.out));
       return;
     }
+    if (args.length == 1 && args[0].equals("aot-train")) {
+      // The training run of the JDK's ahead-of-time cache (scripts/aot-cache.sh, the Dockerfile).
+      // Warnings only: an access-log line per training request would bury the JVM's own report.
+      LogLevels.apply("WARN");
+      System.exit(AotTraining.run(System.out));
+      return;
+    }
     String command = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
     GatewayConfig config;
     try {
