@@ -79,7 +79,7 @@ RUN set -eu; \
         --sun-misc-unsafe-memory-access=allow -Djava.io.tmpdir=/tmp \
         -jar /app/s3-encryption-gateway.jar aot-train; \
       test -s /app/s3-encryption-gateway.aot; \
-      chmod 0644 /app/s3-encryption-gateway.aot; \
+      chmod 0644 /app/s3-encryption-gateway.aot /app/s3-encryption-gateway.aot.jar-sha256; \
       rm -rf /tmp/hsperfdata_* /tmp/s3eg-aot-training-*; \
     else \
       echo "Java ${feature:-?}: no ahead-of-time cache (needs Java 25+)"; \

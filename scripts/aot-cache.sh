@@ -12,7 +12,8 @@
 #
 # The cache belongs to one jar file and one JVM build: make it again (or delete it) whenever either
 # changes. Measured with Temurin 25.0.3: a JVM given the cache of an older jar at the same path
-# does NOT refuse it, it runs the older jar's classes from the cache (an unreadable cache is
+# does NOT refuse it, it runs the older jar's classes from the cache; the gateway does (the training
+# writes CACHE.jar-sha256, checked at every start with -XX:AOTCache) (an unreadable cache is
 # refused with an error line). Run the gateway with the same java, the same -jar path and the same
 # garbage collector as the training; extra flags for the training go in AOT_TRAINING_OPTS.
 # Environment: JAVA (default: java on PATH, or $JAVA_HOME/bin/java).
@@ -34,4 +35,5 @@ rm -f "$CACHE"
 # -Xlog:aot=error: the training's "Skipping class …" notes (proxies, JFR event classes) are expected.
 "$JAVA" ${AOT_TRAINING_OPTS:-} -XX:AOTCacheOutput="$CACHE" -Xlog:aot=error -jar "$JAR" aot-train
 [ -s "$CACHE" ] || { echo "aot-cache: the JVM wrote no cache at $CACHE" >&2; exit 70; }
+[ -s "$CACHE.jar-sha256" ] || { echo "aot-cache: the training wrote no $CACHE.jar-sha256" >&2; exit 70; }
 echo "aot-cache: wrote $CACHE ($(du -m "$CACHE" | cut -f1) MB); start with: java -XX:AOTCache=$CACHE -jar $JAR"

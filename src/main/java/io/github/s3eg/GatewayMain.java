@@ -39,7 +39,11 @@ public final class GatewayMain {
       // The training run of the JDK's ahead-of-time cache (scripts/aot-cache.sh, the Dockerfile).
       // Warnings only: an access-log line per training request would bury the JVM's own report.
       LogLevels.apply("WARN");
-      System.exit(AotTraining.run(System.out));
+      int status = AotTraining.run(System.out);
+      if (status == 0) {
+        AotCacheFingerprint.recordForThisJvm();
+      }
+      System.exit(status);
       return;
     }
     String command = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
@@ -62,6 +66,7 @@ public final class GatewayMain {
     }
     Gateway gateway;
     try {
+      AotCacheFingerprint.checkForThisJvm();
       gateway = Gateway.start(config);
     } catch (ConfigurationException e) {
       System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
