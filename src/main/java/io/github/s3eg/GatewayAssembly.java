@@ -31,11 +31,12 @@ import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
-import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectOperations;
+import io.github.s3eg.pipeline.OperationNaming;
 import io.github.s3eg.pipeline.ParseRequest;
+import io.github.s3eg.pipeline.PipelineSteps;
 import io.github.s3eg.pipeline.ReadRequestBody;
 import io.github.s3eg.pipeline.RejectUnsupported;
 import io.github.s3eg.pipeline.SendError;
@@ -50,7 +51,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.spi.RoutePolicyFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,13 +100,9 @@ final class GatewayAssembly implements AutoCloseable {
       throw e;
     }
     // camel-main collects route policy factories from the registry before configuration classes
-    // run: give them to the context directly, or the routes would start without them.
-    for (Object bean : assembly.ops.bindings().values()) {
-      if (bean instanceof RoutePolicyFactory factory
-          && !context.getRoutePolicyFactories().contains(factory)) {
-        context.addRoutePolicyFactory(factory);
-      }
-    }
+    // run: give it to the context directly, or the routes would start without it.
+    context.addRoutePolicyFactory(
+        context.getRegistry().lookupByNameAndType("operationNaming", OperationNaming.class));
     context.getRegistry().bind(BEAN, assembly);
     return assembly;
   }
@@ -132,18 +128,8 @@ final class GatewayAssembly implements AutoCloseable {
     ResponseSender sender = new ResponseSender(clientTimeoutMillis);
     ops = Operations.create(config.ops(), server::activeConnections);
     ops.bindings().forEach(registry::bind);
-    registry.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
+    registry.bind("operationNaming", new OperationNaming());
     registry.bind("backendS3", backend.s3());
-    registry.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
-    registry.bind(
-        "rejectUnsupported",
-        new RejectUnsupported(
-            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()));
-    registry.bind("methodNotAllowed", new MethodNotAllowed());
-    registry.bind("sendResponse", new SendResponse(sender, ops.listener()));
-    registry.bind("sendError", new SendError(sender, ops.listener()));
-    registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
-    registry.bind("authenticate", new Authenticate(authenticator(config, clock)));
     EncryptionConfig enc = config.encryption();
     keys = KeySetup.create(enc, config.backend());
     ObjectEncryptor encryptor =
@@ -156,20 +142,10 @@ final class GatewayAssembly implements AutoCloseable {
     ObjectOperations objects =
         new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     CompressionPolicy compression = new CompressionPolicy(config.compression());
-    registry.bind("compress", new ChooseCompression(compression));
-    registry.bind("encrypt", new EncryptObject(encryptor, enc.spoolLimit(), compression.level()));
-    registry.bind("decompress", new DecompressObject(backend));
     ObjectCache cache =
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
-    registry.bind("objectCache", new ObjectCacheSteps(cache));
-    registry.bind(
-        "rewrapEndpoint", new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)));
-    registry.bind("keys", decryption);
-    registry.bind("objectOperations", objects);
-    registry.bind("bucketOperations", new BucketOperations(backend, config.backend().region()));
     ListOperations lists = new ListOperations(backend, encryptor.layout());
-    registry.bind("listOperations", lists);
     CopyOperation copy =
         new CopyOperation(
             backend,
@@ -179,8 +155,6 @@ final class GatewayAssembly implements AutoCloseable {
             compression,
             enc.spoolLimit(),
             objects);
-    registry.bind("copyOperation", copy);
-    registry.bind("deleteObjectsOperation", new DeleteObjectsOperation(backend, cache));
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartState multipartState = new MultipartState(backend);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
@@ -190,17 +164,41 @@ final class GatewayAssembly implements AutoCloseable {
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
-    registry.bind(
-        "multipartOperations",
-        MultipartOperations.create(
-            backend,
-            encryptor,
-            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
-            decryption,
-            multipartState,
-            multipartIndexes,
-            ops.metrics()));
-    registry.bind("healthEndpoint", new HealthEndpoint());
+    PipelineSteps steps =
+        new PipelineSteps(
+            new PipelineSteps.Services(
+                new ParseRequest(
+                    new S3RequestParser(config.serverDomain()), config.ops().metricsPublic()),
+                new Authenticate(authenticator(config, clock)),
+                ops.rateLimit(),
+                new RejectUnsupported(
+                    config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()),
+                new HealthEndpoint(),
+                ops.metricsEndpoint(),
+                new AuditEventsEndpoint(ops.audit()),
+                new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)),
+                new ReadRequestBody(clientTimeoutMillis),
+                new ChooseCompression(compression),
+                new EncryptObject(encryptor, enc.spoolLimit(), compression.level()),
+                decryption,
+                new DecompressObject(backend),
+                objects,
+                new ObjectCacheSteps(cache),
+                new BucketOperations(backend, config.backend().region()),
+                lists,
+                copy,
+                new DeleteObjectsOperation(backend, cache),
+                MultipartOperations.create(
+                    backend,
+                    encryptor,
+                    new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+                    decryption,
+                    multipartState,
+                    multipartIndexes,
+                    ops.metrics()),
+                new SendResponse(sender, ops.listener()),
+                new SendError(sender, ops.listener())));
+    steps.beans().forEach(registry::bind);
     server.routerBindings().forEach(registry::bind);
   }
 

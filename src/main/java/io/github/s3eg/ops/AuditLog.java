@@ -1,12 +1,7 @@
 package io.github.s3eg.ops;
 
 import io.github.s3eg.config.OpsConfig;
-import io.github.s3eg.pipeline.Authenticate;
-import io.github.s3eg.pipeline.HttpExchange;
-import io.github.s3eg.pipeline.Json;
-import io.github.s3eg.pipeline.RequestListener;
 import io.github.s3eg.s3.S3Request;
-import io.github.s3eg.s3.auth.AuthResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -18,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,20 +27,14 @@ import org.slf4j.LoggerFactory;
  * {@code request_id}, {@code principal}, {@code client}, {@code operation}, {@code method}, {@code
  * bucket}, {@code key}, {@code status}, {@code outcome} ({@code success}, {@code failure}, {@code
  * aborted}), {@code bytes} (request body for writes, response body for reads), {@code key_id} and
- * {@code key_version} (from the exchange properties {@value #KEY_ID} and {@value #KEY_VERSION} that
- * the encryption steps set), {@code error} (the S3 error code) and {@code hash}. Never secrets,
+ * {@code key_version} (of the key that wrapped the object's data key, as the encryption steps found
+ * it), {@code error} (the S3 error code) and {@code hash}. Never secrets,
  * signatures, query strings or object data.
  *
  * <p>Lines go to {@code AUDIT_FILE} (appended; the chain continues from the file's last line) or to
  * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}).
  */
 public final class AuditLog implements RequestListener, AutoCloseable {
-
-  /** Exchange property: the id of the key that wrapped the object's data key. */
-  public static final String KEY_ID = "s3eg.keyId";
-
-  /** Exchange property: that key's version. */
-  public static final String KEY_VERSION = "s3eg.keyVersion";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
@@ -112,15 +100,13 @@ public final class AuditLog implements RequestListener, AutoCloseable {
 
   @Override
   public void completed(Completed c) {
-    Exchange exchange = c.exchange();
-    S3Request request = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    if (request == null || http == null || request.probe() != null) {
+    S3Request request = c.request();
+    if (request == null || request.probe() != null) {
       return;
     }
-    AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
-    String operation = exchange.getProperty(GatewayMetrics.OPERATION, String.class);
-    String event = event(request, auth, c, operation);
+    String principal = c.principal();
+    String operation = c.operation();
+    String event = event(request, principal, c, operation);
     if (event == null) {
       return;
     }
@@ -130,8 +116,8 @@ public final class AuditLog implements RequestListener, AutoCloseable {
           fields -> {
             Json.field(fields, "time", Instant.now().toString());
             Json.field(fields, "event", event);
-            Json.field(fields, "request_id", http.requestId());
-            Json.field(fields, "principal", auth == null ? null : auth.principal().accessKey());
+            Json.field(fields, "request_id", c.requestId());
+            Json.field(fields, "principal", principal);
             Json.field(fields, "client", request.clientAddress());
             Json.field(fields, "operation", operation);
             Json.field(fields, "method", request.method());
@@ -143,18 +129,19 @@ public final class AuditLog implements RequestListener, AutoCloseable {
                 "outcome",
                 c.aborted() ? "aborted" : c.status() < 400 ? "success" : "failure");
             Json.field(fields, "bytes", write ? requestBytes(request) : c.bytes());
-            Json.field(fields, "key_id", exchange.getProperty(KEY_ID, String.class));
-            Json.field(fields, "key_version", exchange.getProperty(KEY_VERSION, String.class));
+            Json.field(fields, "key_id", c.keyId());
+            Json.field(fields, "key_version", c.keyVersion());
             Json.field(fields, "error", c.errorCode());
           });
     } catch (UncheckedIOException e) {
-      LOG.error("audit log write failed for request {}", http.requestId(), e);
+      LOG.error("audit log write failed for request {}", c.requestId(), e);
     }
   }
 
   /** What kind of event this request is, or null if it is not audited. */
-  private static String event(S3Request request, AuthResult auth, Completed c, String operation) {
-    if (auth == null) {
+  private static String event(
+      S3Request request, String principal, Completed c, String operation) {
+    if (principal == null) {
       return c.status() >= 400 ? "authentication_failure" : null;
     }
     if ("AccessDenied".equals(c.errorCode())) {

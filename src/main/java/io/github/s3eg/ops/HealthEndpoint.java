@@ -4,7 +4,7 @@ import io.github.s3eg.s3.S3Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.stream.Collectors;
-import org.apache.camel.Exchange;
+import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 
@@ -17,12 +17,12 @@ import org.apache.camel.health.HealthCheckHelper;
 public final class HealthEndpoint {
 
   /** Answers the probe named by {@code probe}: {@code live}, {@code ready} or {@code health}. */
-  public void respond(Exchange exchange, String probe) {
+  public S3Response respond(CamelContext context, String probe) {
     Collection<HealthCheck.Result> results =
         switch (probe) {
-          case "live" -> HealthCheckHelper.invokeLiveness(exchange.getContext());
-          case "ready" -> HealthCheckHelper.invokeReadiness(exchange.getContext());
-          default -> HealthCheckHelper.invoke(exchange.getContext());
+          case "live" -> HealthCheckHelper.invokeLiveness(context);
+          case "ready" -> HealthCheckHelper.invokeReadiness(context);
+          default -> HealthCheckHelper.invoke(context);
         };
     boolean up = results.stream().allMatch(r -> r.getState() == HealthCheck.State.UP);
     String checks =
@@ -35,7 +35,7 @@ public final class HealthEndpoint {
         S3Response.status(up ? 200 : 503)
             .header("Content-Type", "application/json")
             .header("Cache-Control", "no-store");
-    exchange.setProperty(S3Response.PROPERTY, withBody(response, json));
+    return withBody(response, json);
   }
 
   private static S3Response withBody(S3Response headers, String json) {

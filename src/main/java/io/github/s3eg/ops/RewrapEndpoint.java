@@ -5,10 +5,9 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
-import io.github.s3eg.s3.auth.AuthResult;
+import io.github.s3eg.s3.auth.Principal;
 import io.github.s3eg.s3.auth.Permission;
 import io.github.s3eg.s3.xml.XmlWriter;
-import org.apache.camel.Exchange;
 
 /**
  * {@code POST /bucket?s3eg-rewrap[&prefix=P][&start-after=K][&dry-run=true]}: the {@link Rewrapper}
@@ -17,19 +16,15 @@ import org.apache.camel.Exchange;
  */
 public final class RewrapEndpoint {
 
-  /** Exchange property set by authentication. */
-  private static final String AUTH = "s3Auth";
-
   private final Rewrapper rewrapper;
 
   public RewrapEndpoint(Rewrapper rewrapper) {
     this.rewrapper = rewrapper;
   }
 
-  public void rewrap(Exchange exchange) {
-    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    AuthResult auth = exchange.getProperty(AUTH, AuthResult.class);
-    if (auth == null || auth.principal().permission() != Permission.ADMIN) {
+  /** Runs the rewrap {@code s3} asks for, if {@code principal} has the admin permission. */
+  public S3Response rewrap(S3Request s3, Principal principal) {
+    if (principal.permission() != Permission.ADMIN) {
       throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Re-wrapping needs the admin permission.");
     }
     String prefix = s3.param("prefix") == null ? "" : s3.param("prefix");
@@ -49,6 +44,6 @@ public final class RewrapEndpoint {
             .element("ChangedConcurrently", r.changedConcurrently())
             .element("Failed", r.failed())
             .element("LastKey", r.lastKey());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    return S3Response.xml(200, xml.toBytes());
   }
 }

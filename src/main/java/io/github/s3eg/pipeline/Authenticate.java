@@ -6,22 +6,15 @@ import io.github.s3eg.s3.auth.Authenticator;
 import io.github.s3eg.s3.auth.RequestHeaders;
 import io.github.s3eg.s3.auth.S3Action;
 import io.github.s3eg.s3.auth.SignedRequest;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Every S3 request passes here before anything reaches the backend: the SigV4 (or, if enabled,
- * SigV2) signature is verified against the gateway's client credentials, then the principal's
- * permission for the operation and bucket is checked. The outcome stays on the exchange for body
- * verification ({@link ReadRequestBody}) and the audit log.
+ * The {@code authenticate} step: the SigV4 (or, if enabled, SigV2) signature is verified against
+ * the gateway's client credentials, then the principal's permission for the operation and bucket is
+ * checked. Every later step of the request, and every backend call, requires the {@link
+ * Authentication} this makes ({@link PipelineGuard}).
  */
-public final class Authenticate implements Processor {
-
-  /** Exchange property: the {@link AuthResult}. */
-  public static final String RESULT = "s3Auth";
-
-  /** Exchange property: the {@link SignedRequest} view of the HTTP request. */
-  public static final String SIGNED_REQUEST = "s3SignedRequest";
+public final class Authenticate {
 
   private final Authenticator authenticator;
 
@@ -30,21 +23,32 @@ public final class Authenticate implements Processor {
     this.authenticator = authenticator;
   }
 
-  @Override
-  public void process(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
+  /**
+   * Verifies and authorizes {@code s3}, sent as {@code request}.
+   *
+   * @throws io.github.s3eg.s3.S3Exception AccessDenied, SignatureDoesNotMatch, … when it may not
+   */
+  Authentication authenticate(S3Request s3, HttpServerRequest request) {
     SignedRequest signed =
-        SignedRequest.of(
-            s3.method(), http.request().uri(), RequestHeaders.of(http.request().headers()));
-    exchange.setProperty(SIGNED_REQUEST, signed);
+        SignedRequest.of(s3.method(), request.uri(), RequestHeaders.of(request.headers()));
     AuthResult result =
         authenticator == null
             ? AuthResult.unauthenticated(signed)
             : authenticator.authenticate(signed);
-    exchange.setProperty(RESULT, result);
     result
         .principal()
         .authorize(S3Action.classify(s3.method(), s3.bucket(), s3.key()), s3.bucket());
+    return new Authentication(signed, result);
+  }
+
+  /** The step. */
+  Step step() {
+    return Step.named("authenticate")
+        .requires(Fact.PARSED)
+        .provides(Fact.AUTHENTICATED)
+        .beforeAuthentication()
+        .does(
+            (state, exchange) ->
+                state.authenticated(authenticate(state.request(), state.http().request())));
   }
 }

@@ -39,8 +39,7 @@ public final class BucketOperations {
   @SuppressWarnings("unchecked")
   public void listBucketsResponse(Exchange exchange) {
     List<Bucket> buckets = exchange.getIn().getBody(List.class);
-    io.github.s3eg.s3.auth.AuthResult auth =
-        exchange.getProperty(Authenticate.RESULT, io.github.s3eg.s3.auth.AuthResult.class);
+    Authentication auth = RequestState.of(exchange).authentication();
     XmlWriter xml = new XmlWriter().root("ListAllMyBucketsResult");
     xml.start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
     xml.start("Buckets");
@@ -54,7 +53,7 @@ public final class BucketOperations {
           .end();
     }
     xml.end();
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   /**
@@ -63,7 +62,7 @@ public final class BucketOperations {
   public void createBucketRequest(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
-    java.io.InputStream body = exchange.getIn().getBody(java.io.InputStream.class);
+    java.io.InputStream body = RequestState.of(exchange).body().stream();
     if (body != null) {
       byte[] bytes = body.readNBytes(XmlReader.MAX_BYTES + 1);
       if (bytes.length > 0) {
@@ -83,8 +82,7 @@ public final class BucketOperations {
 
   public void createBucketResponse(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    exchange.setProperty(
-        S3Response.PROPERTY, S3Response.status(200).header("Location", "/" + s3.bucket()));
+    RequestState.of(exchange).respond(S3Response.status(200).header("Location", "/" + s3.bucket()));
   }
 
   public void deleteBucketRequest(Exchange exchange) {
@@ -93,14 +91,13 @@ public final class BucketOperations {
   }
 
   public void deleteBucketResponse(Exchange exchange) {
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    RequestState.of(exchange).respond(S3Response.status(204));
   }
 
   public void headBucket(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
-    exchange.setProperty(
-        S3Response.PROPERTY, S3Response.status(200).header("x-amz-bucket-region", region));
+    RequestState.of(exchange).respond(S3Response.status(200).header("x-amz-bucket-region", region));
   }
 
   public void getBucketLocation(Exchange exchange) {
@@ -112,6 +109,6 @@ public final class BucketOperations {
             .root("LocationConstraint")
             .text(region.equals("us-east-1") ? "" : region)
             .toBytes();
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, doc));
+    RequestState.of(exchange).respond(S3Response.xml(200, doc));
   }
 }

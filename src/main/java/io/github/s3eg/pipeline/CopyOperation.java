@@ -110,7 +110,7 @@ public final class CopyOperation {
     }
     HeadObjectResponse src =
         backend.s3().headObject(h -> h.bucket(source.bucket()).key(source.key()));
-    Optional<OpenedObject> opened = decryption.open(source.bucket(), source.key(), src.metadata());
+    Optional<OpenedObject> opened = decryption.resolve(source.bucket(), source.key(), src.metadata()).opened();
     String etag = ObjectOperations.etag(opened.orElse(null), src.eTag());
 
     ObjectHeaders headers;
@@ -150,7 +150,7 @@ public final class CopyOperation {
             .root("CopyObjectResult")
             .element("LastModified", ObjectHeaders.xmlDate(lastModified))
             .element("ETag", etag);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   /** Re-wraps the data key for the destination; the backend copies the body unchanged. */
@@ -200,7 +200,7 @@ public final class CopyOperation {
       throws CryptoException {
     Map<String, String> crypto =
         rebinder.rebind(source.bucket(), source.key(), src.metadata(), s3.bucket(), s3.key());
-    OpenedObject target = decryption.open(s3.bucket(), s3.key(), crypto).orElseThrow();
+    OpenedObject target = decryption.resolve(s3.bucket(), s3.key(), crypto).opened().orElseThrow();
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     metadata.putAll(crypto);
     PartwiseCopy.copy(

@@ -48,24 +48,21 @@ public final class DecompressObject {
     this.backend = backend;
   }
 
-  @SuppressWarnings("unchecked")
-  public void decompress(Exchange exchange) throws IOException, CryptoException {
-    OpenedObject opened = exchange.getProperty(DecryptObject.OPENED, OpenedObject.class);
-    if (opened == null || opened.compression().isEmpty()) {
-      return;
-    }
-    S3Request s3 = ObjectOperations.request(exchange);
-    ResponseInputStream<GetObjectResponse> body =
-        exchange.getIn().getBody(ResponseInputStream.class);
+  /** The plaintext of a compressed object, for the {@code decrypt} step. */
+  AuthenticatedPlaintext decompress(RequestState state, Exchange exchange)
+      throws IOException, CryptoException {
+    OpenedObject opened = state.key().openedOrNull();
+    S3Request s3 = state.request();
+    ResponseInputStream<GetObjectResponse> body = DecryptObject.storedObject(exchange, "decrypt");
     try {
-      exchange.setProperty(DecryptObject.PLAINTEXT, read(s3, body, opened));
+      return read(s3, body, opened);
     } catch (IOException | CryptoException | RuntimeException e) {
       body.abort();
       throw e;
     }
   }
 
-  private DecryptObject.PlaintextBody read(
+  private AuthenticatedPlaintext read(
       S3Request s3, ResponseInputStream<GetObjectResponse> body, OpenedObject opened)
       throws IOException, CryptoException {
     GetObjectResponse r = body.response();
@@ -115,7 +112,7 @@ public final class DecompressObject {
   }
 
   /** Reads (so authenticates and decodes) the first frame before anything goes to the client. */
-  private static DecryptObject.PlaintextBody verified(
+  private static AuthenticatedPlaintext verified(
       InputStream plaintext,
       long length,
       ByteRange range,
@@ -127,11 +124,12 @@ public final class DecompressObject {
     if (head.length < first) {
       throw new IOException("the object ended before its declared size");
     }
-    return new DecryptObject.PlaintextBody(
+    return new AuthenticatedPlaintext(
         new SequenceInputStream(new ByteArrayInputStream(head), plaintext),
         length,
         range,
         objectSize,
+        null,
         () -> ObjectOperations.release(source));
   }
 }

@@ -43,20 +43,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class DecryptObject {
 
-  /** Exchange property: the {@link OpenedObject}, absent for a plaintext object. */
-  static final String OPENED = "s3Opened";
-
-  /** Exchange property: the {@link PlaintextBody} the response is built from. */
-  static final String PLAINTEXT = "s3Plaintext";
-
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
-
-  /** The plaintext the client gets: stream, its length, and the range when partial. */
-  record PlaintextBody(
-      InputStream stream, long length, ByteRange range, long objectSize, Runnable abort) {}
-
-  /** Exchange property: the ETag to show when it is not in the object's metadata (multipart). */
-  static final String ETAG = "s3Etag";
 
   private final ObjectDecryptor decryptor;
   private final BackendClients backend;
@@ -86,55 +73,68 @@ public final class DecryptObject {
     return allowPlaintextReads;
   }
 
-  /** Opens the object's metadata; empty for an (allowed) plaintext object. */
-  Optional<OpenedObject> open(String bucket, String key, Map<String, String> metadata)
+  /**
+   * Verifies a stored object's metadata and unwraps its data key for {@code bucket}/{@code key}.
+   */
+  ObjectKey resolve(String bucket, String key, Map<String, String> metadata)
       throws CryptoException {
-    boolean hasCryptoEntries = metadata.keySet().stream().anyMatch(ObjectMetadata::isCryptoEntry);
-    if (!hasCryptoEntries) {
-      if (allowPlaintextReads) {
-        return Optional.empty();
-      }
-      throw new S3Exception(
-              S3ErrorCode.ACCESS_DENIED,
-              "The object was not written through the gateway (it has no encryption metadata); "
-                  + "set ENCRYPTION_ALLOW_PLAINTEXT_READS=true to serve such objects as they are.")
-          .with("Key", key);
-    }
-    return Optional.of(decryptor.open(bucket, key, metadata));
+    return ObjectKey.resolve(decryptor, allowPlaintextReads, bucket, key, metadata);
   }
 
+  /** The stored object the backend step answered with (the message body). */
   @SuppressWarnings("unchecked")
-  public void resolveKey(Exchange exchange) throws CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
-    ResponseInputStream<GetObjectResponse> body =
-        exchange.getIn().getBody(ResponseInputStream.class);
-    try {
-      open(s3.bucket(), s3.key(), body.response().metadata())
-          .ifPresent(o -> exchange.setProperty(OPENED, o));
-    } catch (CryptoException | RuntimeException e) {
-      body.abort();
-      throw e;
+  static ResponseInputStream<GetObjectResponse> storedObject(Exchange exchange, String step) {
+    Object body = exchange.getIn().getBody();
+    if (body instanceof ResponseInputStream<?> in && in.response() instanceof GetObjectResponse) {
+      return (ResponseInputStream<GetObjectResponse>) in;
     }
+    throw new MissingStepException(Fact.STORED_OBJECT, "step '" + step + "'");
   }
 
-  @SuppressWarnings("unchecked")
-  public void decrypt(Exchange exchange) throws IOException, CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
-    ResponseInputStream<GetObjectResponse> body =
-        exchange.getIn().getBody(ResponseInputStream.class);
-    OpenedObject opened = exchange.getProperty(OPENED, OpenedObject.class);
-    if (opened != null && opened.compression().isPresent()) {
-      return; // the decompress step reads compressed objects (format version 2)
-    }
-    ReadPlan plan = exchange.getProperty(ReadPlan.PROPERTY, ReadPlan.class);
+  Step resolveKeyStep() {
+    return Step.named("resolveKey")
+        .requires(Fact.AUTHENTICATED)
+        .provides(Fact.DATA_KEY)
+        .does(
+            (state, exchange) -> {
+              S3Request s3 = state.request();
+              ResponseInputStream<GetObjectResponse> body = storedObject(exchange, "resolveKey");
+              try {
+                state.provideKey(resolve(s3.bucket(), s3.key(), body.response().metadata()));
+              } catch (CryptoException | RuntimeException e) {
+                body.abort();
+                throw e;
+              }
+            });
+  }
+
+  Step decryptStep(DecompressObject decompression) {
+    return Step.named("decrypt")
+        .requires(Fact.DATA_KEY)
+        .provides(Fact.PLAINTEXT)
+        .does(
+            (state, exchange) -> {
+              OpenedObject opened = state.key().openedOrNull();
+              if (opened != null && opened.compression().isPresent()) {
+                state.providePlaintext(decompression.decompress(state, exchange));
+              } else {
+                state.providePlaintext(decrypt(state, exchange));
+              }
+            });
+  }
+
+  AuthenticatedPlaintext decrypt(RequestState state, Exchange exchange)
+      throws IOException, CryptoException {
+    S3Request s3 = state.request();
+    ResponseInputStream<GetObjectResponse> body = storedObject(exchange, "decrypt");
+    OpenedObject opened = state.key().openedOrNull();
+    ReadPlan plan = state.readPlan();
     try {
-      PlaintextBody plaintext =
-          opened == null
-              ? plaintextObject(s3, body, plan)
-              : opened.isMultipart()
-                  ? multipartObject(exchange, s3, body, opened)
-                  : encryptedObject(s3, body, opened);
-      exchange.setProperty(PLAINTEXT, plaintext);
+      return opened == null
+          ? plaintextObject(s3, body, plan)
+          : opened.isMultipart()
+              ? multipartObject(s3, body, opened)
+              : encryptedObject(s3, body, opened);
     } catch (CryptoIOException e) {
       body.abort();
       throw e;
@@ -156,7 +156,7 @@ public final class DecryptObject {
     }
   }
 
-  private PlaintextBody encryptedObject(
+  private AuthenticatedPlaintext encryptedObject(
       S3Request s3, ResponseInputStream<GetObjectResponse> body, OpenedObject opened)
       throws IOException, CryptoException {
     GetObjectResponse r = body.response();
@@ -204,8 +204,7 @@ public final class DecryptObject {
    * uses the planned GET as it is; a ranged read fetches exactly the covering segments (and the
    * first part's 52-byte start when the range begins inside a part).
    */
-  private PlaintextBody multipartObject(
-      Exchange exchange,
+  private AuthenticatedPlaintext multipartObject(
       S3Request s3,
       ResponseInputStream<GetObjectResponse> body,
       OpenedObject opened)
@@ -221,12 +220,12 @@ public final class DecryptObject {
     long windowEnd = windowStart + r.contentLength() - 1;
     MultipartIndexes.Loaded loaded =
         multipartIndexes().load(opened, s3.bucket(), s3.key(), ciphertextTotal, r.eTag());
-    exchange.setProperty(ETAG, "\"" + loaded.etag() + "\"");
+    String etag = "\"" + loaded.etag() + "\"";
     long plaintextSize = loaded.index().plaintextSize();
     Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), plaintextSize);
     if (plaintextSize == 0) {
       ObjectOperations.release(body);
-      return new PlaintextBody(InputStream.nullInputStream(), 0, null, 0, () -> {});
+      return new AuthenticatedPlaintext(InputStream.nullInputStream(), 0, null, 0, etag, () -> {});
     }
     long first = range.map(ByteRange::first).orElse(0L);
     long last = range.map(ByteRange::last).orElse(plaintextSize - 1);
@@ -250,18 +249,19 @@ public final class DecryptObject {
     source.skipNBytes(skip);
     InputStream segments = new BoundedInputStream(source, plan.ciphertextLength());
     return verifiedFirstSegment(
-        plan.decrypt(segments, start),
-        plan.plaintextLength(),
-        range.orElse(null),
-        plaintextSize,
-        source,
-        opened);
+            plan.decrypt(segments, start),
+            plan.plaintextLength(),
+            range.orElse(null),
+            plaintextSize,
+            source,
+            opened)
+        .withEtag(etag);
   }
 
   /**
    * Plaintext objects (allowed by configuration) pass through; a planned range is fetched again.
    */
-  private PlaintextBody plaintextObject(
+  private AuthenticatedPlaintext plaintextObject(
       S3Request s3, ResponseInputStream<GetObjectResponse> body, ReadPlan plan) {
     ResponseInputStream<GetObjectResponse> source = body;
     if (plan != null && plan.kind() != ReadPlan.Kind.PLAINTEXT && plan.backendRange() != null) {
@@ -277,8 +277,13 @@ public final class DecryptObject {
       range = new ByteRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), total);
     }
     ResponseInputStream<GetObjectResponse> finalSource = source;
-    return new PlaintextBody(
-        source, r.contentLength(), range, total, () -> ObjectOperations.release(finalSource));
+    return new AuthenticatedPlaintext(
+        source,
+        r.contentLength(),
+        range,
+        total,
+        null,
+        () -> ObjectOperations.release(finalSource));
   }
 
   ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String range) {
@@ -292,7 +297,7 @@ public final class DecryptObject {
    * Reads (and so authenticates) the first segment's plaintext before any byte goes to the client,
    * so that a tampered object is answered with an error instead of a broken transfer.
    */
-  private static PlaintextBody verifiedFirstSegment(
+  private static AuthenticatedPlaintext verifiedFirstSegment(
       InputStream plaintext,
       long length,
       ByteRange range,
@@ -306,7 +311,7 @@ public final class DecryptObject {
       throw new IOException("the object ended before its declared size");
     }
     InputStream stream = new SequenceInputStream(new ByteArrayInputStream(head), plaintext);
-    return new PlaintextBody(
-        stream, length, range, objectSize, () -> ObjectOperations.release(source));
+    return new AuthenticatedPlaintext(
+        stream, length, range, objectSize, null, () -> ObjectOperations.release(source));
   }
 }

@@ -43,7 +43,7 @@ public final class DeleteObjectsOperation {
 
   public void deleteObjects(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
-    InputStream body = exchange.getIn().getBody(InputStream.class);
+    InputStream body = RequestState.of(exchange).body().stream();
     if (body == null) {
       throw new S3Exception(S3ErrorCode.MALFORMED_XML, "The XML you provided was empty.");
     }
@@ -186,6 +186,6 @@ public final class DeleteObjectsOperation {
           .element("Message", e.message())
           .end();
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 }

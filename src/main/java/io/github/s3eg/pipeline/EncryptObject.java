@@ -15,8 +15,8 @@ import java.io.InputStream;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
 
 /**
@@ -34,13 +34,13 @@ import org.apache.camel.spi.Synchronization;
  *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
  * </ul>
  *
- * <p>When the {@code compress} step chose compression ({@link ChooseCompression#PROPERTY}), the
+ * <p>When the {@code compress} step chose compression, the
  * session compresses the plaintext into frames before encrypting it (object format version 2). The
  * body length then depends on the data, so the ciphertext is spooled ({@link UploadSpool}) and
  * uploaded with its exact length; the plaintext has been read and verified by then, so the
  * authenticated ETag entry always goes on the PUT.
  */
-public final class EncryptObject implements Processor {
+public final class EncryptObject {
 
   private final ObjectEncryptor encryptor;
   private final long spoolLimit;
@@ -52,18 +52,24 @@ public final class EncryptObject implements Processor {
     this.compressionLevel = compressionLevel;
   }
 
-  @Override
-  public void process(Exchange exchange) throws IOException, CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
+  Step step() {
+    return Step.named("encrypt")
+        .requires(Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN)
+        .provides(Fact.CIPHERTEXT)
+        .does((state, exchange) -> state.provideCiphertext(encrypt(state, exchange)));
+  }
+
+  EncryptedUpload.Whole encrypt(RequestState state, Exchange exchange)
+      throws IOException, CryptoException {
+    S3Request s3 = state.request();
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     rejectReservedMetadata(headers.userMetadata());
-    InputStream plaintext = exchange.getIn().getBody(InputStream.class);
-    long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
+    InputStream plaintext = state.body().stream();
+    long length = state.body().length();
 
-    Compression compression = exchange.getProperty(ChooseCompression.PROPERTY, Compression.class);
-    if (compression != null) {
-      encryptCompressed(exchange, s3, headers, plaintext, compression);
-      return;
+    Optional<Compression> compression = state.compression();
+    if (compression.isPresent()) {
+      return encryptCompressed(exchange, s3, headers, plaintext, compression.get());
     }
     EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
@@ -82,13 +88,11 @@ public final class EncryptObject implements Processor {
       ciphertext = session.encrypt(plaintext);
       etagAfterUpload = true;
     }
-    exchange.setProperty(
-        UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, etagAfterUpload));
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, session.ciphertextSize(length));
-    exchange.getIn().setBody(ciphertext);
+    return new EncryptedUpload.Whole(
+        ciphertext, session.ciphertextSize(length), headers, stored, session, etagAfterUpload);
   }
 
-  private void encryptCompressed(
+  private EncryptedUpload.Whole encryptCompressed(
       Exchange exchange,
       S3Request s3,
       ObjectHeaders headers,
@@ -102,9 +106,7 @@ public final class EncryptObject implements Processor {
     exchange.getExchangeExtension().addOnCompletion(new SpoolCleanup(spool));
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.completeMetadata());
-    exchange.setProperty(UploadPlan.PROPERTY, new UploadPlan(headers, stored, session, false));
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, spool.length());
-    exchange.getIn().setBody(spool.open());
+    return new EncryptedUpload.Whole(spool.open(), spool.length(), headers, stored, session, false);
   }
 
   /** Deletes a spool file when the exchange is done, whether the upload happened or not. */

@@ -133,7 +133,7 @@ public final class ListOperations {
     writeContents(
         xml, s3.bucket(), visible(r.contents()), enc, "true".equals(s3.param("fetch-owner")));
     writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void listObjects(Exchange exchange) {
@@ -178,7 +178,7 @@ public final class ListOperations {
         .element("IsTruncated", truncated);
     writeContents(xml, s3.bucket(), visible(r.contents()), enc, true);
     writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   /**

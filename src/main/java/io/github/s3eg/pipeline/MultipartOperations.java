@@ -67,8 +67,6 @@ public final class MultipartOperations {
   /** S3's largest part. */
   static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
 
-  private static final String PART = "s3Part";
-
   private final BackendClients backend;
   private final ObjectEncryptor encryptor;
   private final ObjectDecryptor decryptor;
@@ -147,32 +145,34 @@ public final class MultipartOperations {
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
             .element("UploadId", r.uploadId());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
 
-  /** Replaces the verified plaintext body with the encrypted part (a route step of its own). */
+  /** Encrypts the verified plaintext body as the part (a route step of its own). */
   public void encryptPart(Exchange exchange) throws CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
+    RequestState state = RequestState.of(exchange);
+    S3Request s3 = state.request();
     int partNumber = partNumber(s3);
-    long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
+    long length = state.body().length();
     if (length > MAX_PART_SIZE) {
       throw new S3Exception(
           S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
     }
     OpenedObject upload = openUpload(s3);
-    EncryptedPart part =
-        upload.encryptPart(partNumber, length, exchange.getIn().getBody(InputStream.class));
-    exchange.setProperty(PART, part);
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, part.ciphertextSize());
-    exchange.getIn().setBody(part.stream());
+    EncryptedPart part = upload.encryptPart(partNumber, length, state.body().stream());
+    state.provideCiphertext(new EncryptedUpload.Part(partNumber, part));
   }
 
   /** Streams the encrypted part to the backend; answers with the plaintext MD5 as ETag. */
   public void uploadPart(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    EncryptedPart part = exchange.getProperty(PART, EncryptedPart.class);
+    RequestState state = RequestState.of(exchange);
+    S3Request s3 = state.request();
+    if (!(state.ciphertext() instanceof EncryptedUpload.Part encrypted)) {
+      throw new MissingStepException(Fact.CIPHERTEXT, "step 'uploadPart'");
+    }
+    EncryptedPart part = encrypted.part();
     long started = System.nanoTime();
     backend
         .uploads()
@@ -190,9 +190,7 @@ public final class MultipartOperations {
     }
     metrics.recordEncryption(
         "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\""));
+    RequestState.of(exchange).respond(S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\""));
   }
 
   // ---- UploadPartCopy: PUT ...?partNumber&uploadId with x-amz-copy-source
@@ -247,7 +245,7 @@ public final class MultipartOperations {
               .root("CopyPartResult")
               .element("LastModified", ObjectHeaders.xmlDate(java.time.Instant.now()))
               .element("ETag", "\"" + part.plaintextEtag() + "\"");
-      exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+      RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
     } finally {
       src.release().run();
     }
@@ -258,7 +256,7 @@ public final class MultipartOperations {
   public void completeMultipartUpload(Exchange exchange) throws CryptoException, IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     String uploadId = s3.param("uploadId");
-    List<RequestedPart> requested = requestedParts(exchange.getIn().getBody(InputStream.class));
+    List<RequestedPart> requested = requestedParts(RequestState.of(exchange).body().stream());
     OpenedObject upload = openUpload(s3);
     Map<Integer, Part> stored = storedParts(s3.bucket(), s3.key(), uploadId);
 
@@ -326,7 +324,7 @@ public final class MultipartOperations {
     if (r == null) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   private record RequestedPart(int number, byte[] md5) {}
@@ -412,7 +410,7 @@ public final class MultipartOperations {
     String uploadId = s3.param("uploadId");
     backend.s3().abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
     state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    RequestState.of(exchange).respond(S3Response.status(204));
   }
 
   private void abortQuietly(String bucket, String key, String uploadId) {
@@ -468,7 +466,7 @@ public final class MultipartOperations {
           .element("Size", size)
           .end();
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   // ---- ListMultipartUploads: GET /bucket?uploads
@@ -520,7 +518,7 @@ public final class MultipartOperations {
     }
     r.commonPrefixes()
         .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   // ---- helpers

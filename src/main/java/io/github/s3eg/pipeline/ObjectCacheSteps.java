@@ -38,12 +38,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class ObjectCacheSteps {
 
-  /** Exchange property: the {@link CachedObject} a lookup found. */
-  static final String HIT = "s3CacheHit";
-
-  /** Exchange property: the {@link ObjectCache.Ticket} a missed lookup took. */
-  static final String TICKET = "s3CacheTicket";
-
   private final ObjectCache cache;
 
   public ObjectCacheSteps(ObjectCache cache) {
@@ -57,23 +51,25 @@ public final class ObjectCacheSteps {
       return;
     }
     Optional<CachedObject> hit = cache.get(s3.bucket(), s3.key());
+    RequestState state = RequestState.of(exchange);
     if (hit.isPresent()) {
-      exchange.setProperty(HIT, hit.get());
+      state.recordCacheHit(hit.get());
     } else {
-      exchange.setProperty(TICKET, cache.ticket(s3.bucket(), s3.key()));
+      state.recordCacheTicket(cache.ticket(s3.bucket(), s3.key()));
     }
   }
 
   /** GetObject or HeadObject from the cached copy, as the backend path would answer them. */
   public void respond(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    CachedObject cached = exchange.getProperty(HIT, CachedObject.class);
+    CachedObject cached = RequestState.of(exchange).cacheHit();
+    if (cached == null) {
+      throw new MissingStepException(Fact.RESPONSE, "step 'cacheRespond' (no cached copy)");
+    }
     if ("HEAD".equals(s3.method())) {
       // HeadObject ignores Range, as its backend path does.
       Preconditions.check(s3, cached.etag(), cached.lastModified());
-      exchange.setProperty(
-          S3Response.PROPERTY,
-          ObjectOperations.objectAnswer(
+      RequestState.of(exchange).respond(ObjectOperations.objectAnswer(
                   200, s3, cached.headers(), cached.etag(), cached.lastModified())
               .header("Content-Length", Long.toString(cached.size())));
       return;
@@ -96,17 +92,17 @@ public final class ObjectCacheSteps {
     if (cached.keyReference() != null) {
       ObjectOperations.auditKey(exchange, Map.of(ObjectMetadata.KEK, cached.keyReference()));
     }
-    exchange.setProperty(S3Response.PROPERTY, response);
+    RequestState.of(exchange).respond(response);
   }
 
   /** After getObjectResponse: captures a whole small encrypted object on its way out. */
   @SuppressWarnings("unchecked")
   public void fill(Exchange exchange) {
-    ObjectCache.Ticket ticket = exchange.getProperty(TICKET, ObjectCache.Ticket.class);
-    S3Response response = exchange.getProperty(S3Response.PROPERTY, S3Response.class);
-    OpenedObject opened = exchange.getProperty(DecryptObject.OPENED, OpenedObject.class);
-    DecryptObject.PlaintextBody body =
-        exchange.getProperty(DecryptObject.PLAINTEXT, DecryptObject.PlaintextBody.class);
+    RequestState state = RequestState.of(exchange);
+    ObjectCache.Ticket ticket = state.cacheTicket();
+    S3Response response = state.responseOrNull();
+    AuthenticatedPlaintext body = state.plaintextOrNull();
+    OpenedObject opened = body == null ? null : state.key().openedOrNull();
     if (ticket == null
         || response == null
         || response.status() != 200
@@ -123,7 +119,7 @@ public final class ObjectCacheSteps {
     ResponseInputStream<GetObjectResponse> backendBody =
         exchange.getIn().getBody(ResponseInputStream.class);
     GetObjectResponse r = backendBody.response();
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
+    HttpExchange http = state.http();
     String etag = ObjectOperations.etag(opened, r.eTag());
     Pending pending =
         new Pending(

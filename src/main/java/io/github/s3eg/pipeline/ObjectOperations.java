@@ -9,7 +9,6 @@ import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.keys.KeyReference;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
-import io.github.s3eg.ops.AuditLog;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
@@ -52,9 +51,6 @@ public final class ObjectOperations {
 
   private static final Logger LOG = LoggerFactory.getLogger(ObjectOperations.class);
 
-  /** Exchange property: the length of the body that goes to the backend. */
-  public static final String BODY_LENGTH = "s3BodyLength";
-
   private final BackendClients backend;
   private final DecryptObject decryption;
   private final SegmentLayout layout;
@@ -83,8 +79,7 @@ public final class ObjectOperations {
     if (kek != null) {
       try {
         KeyReference ref = KeyReference.decode(kek);
-        exchange.setProperty(AuditLog.KEY_ID, ref.id());
-        exchange.setProperty(AuditLog.KEY_VERSION, ref.version());
+        RequestState.of(exchange).auditKey(ref.id(), String.valueOf(ref.version()));
       } catch (RuntimeException malformed) {
         // The decrypt step reports malformed metadata; the audit line just has no key.
       }
@@ -105,7 +100,7 @@ public final class ObjectOperations {
     if (plan.backendRange() != null && multipartState != null) {
       plan = multipartPlan(s3).orElse(plan);
     }
-    exchange.setProperty(ReadPlan.PROPERTY, plan);
+    RequestState.of(exchange).recordReadPlan(plan);
     exchange
         .getIn()
         .setBody(
@@ -141,7 +136,7 @@ public final class ObjectOperations {
    */
   public void afterPlannedRangeFailed(Exchange exchange) throws Exception {
     Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    ReadPlan plan = exchange.getProperty(ReadPlan.PROPERTY, ReadPlan.class);
+    ReadPlan plan = RequestState.of(exchange).readPlan();
     boolean plannedRangeTooFar =
         failure instanceof software.amazon.awssdk.services.s3.model.S3Exception e
             && e.statusCode() == 416
@@ -181,15 +176,14 @@ public final class ObjectOperations {
     ResponseInputStream<GetObjectResponse> backendBody =
         exchange.getIn().getBody(ResponseInputStream.class);
     GetObjectResponse r = backendBody.response();
-    OpenedObject opened = exchange.getProperty(DecryptObject.OPENED, OpenedObject.class);
-    DecryptObject.PlaintextBody body =
-        exchange.getProperty(DecryptObject.PLAINTEXT, DecryptObject.PlaintextBody.class);
-    String multipartEtag = exchange.getProperty(DecryptObject.ETAG, String.class);
-    String etag = multipartEtag != null ? multipartEtag : etag(opened, r.eTag());
+    RequestState state = RequestState.of(exchange);
+    OpenedObject opened = state.key().openedOrNull();
+    AuthenticatedPlaintext body = state.plaintext();
+    String etag = body.etag() != null ? body.etag() : etag(opened, r.eTag());
     try {
       Preconditions.check(s3, etag, r.lastModified());
     } catch (S3Exception e) {
-      body.abort().run();
+      body.release();
       throw e;
     }
     S3Response response =
@@ -201,14 +195,14 @@ public final class ObjectOperations {
         body.stream(),
         body.length(),
         () -> {
-          body.abort().run();
+          body.release();
           if (opened != null) {
             metrics.recordEncryption(
                 "decrypt", algorithm, body.length(), System.nanoTime() - started, true);
           }
         });
     auditKey(exchange, r.metadata());
-    exchange.setProperty(S3Response.PROPERTY, response);
+    state.respond(response);
   }
 
   /** The plaintext ETag from authenticated metadata; the backend's only for plaintext objects. */
@@ -233,7 +227,7 @@ public final class ObjectOperations {
         backend
             .s3()
             .headObject(HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build());
-    Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
+    Optional<OpenedObject> opened = decryption.resolve(s3.bucket(), s3.key(), r.metadata()).opened();
     String etag;
     long size;
     if (opened.isPresent() && opened.get().isMultipart()) {
@@ -257,22 +251,23 @@ public final class ObjectOperations {
             r.cacheControl(),
             r.expiresString(),
             r.metadata());
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        objectAnswer(200, s3, headers, etag, r.lastModified())
-            .header("Content-Length", Long.toString(size)));
+    RequestState.of(exchange)
+        .respond(
+            objectAnswer(200, s3, headers, etag, r.lastModified())
+                .header("Content-Length", Long.toString(size)));
   }
 
   // ---- PutObject
 
   /** Streams the encrypted body to the backend with its exact length. */
   public void putObject(Exchange exchange) {
-    S3Request s3 = request(exchange);
-    UploadPlan plan = exchange.getProperty(UploadPlan.PROPERTY, UploadPlan.class);
-    InputStream body = exchange.getIn().getBody(InputStream.class);
-    long length = exchange.getProperty(BODY_LENGTH, Long.class);
+    RequestState state = RequestState.of(exchange);
+    S3Request s3 = state.request();
+    if (!(state.ciphertext() instanceof EncryptedUpload.Whole plan)) {
+      throw new MissingStepException(Fact.CIPHERTEXT, "step 'putObject'");
+    }
     PutObjectRequest.Builder b =
-        PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(length);
+        PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).contentLength(plan.length());
     applyHeaders(
         plan.headers(),
         plan.storedMetadata(),
@@ -287,7 +282,11 @@ public final class ObjectOperations {
     }
     long started = System.nanoTime();
     PutObjectResponse r =
-        backend.uploads().putObject(b.build(), oneShot(body, length, plan.headers().contentType()));
+        backend
+            .uploads()
+            .putObject(
+                b.build(),
+                oneShot(plan.stream(), plan.length(), plan.headers().contentType()));
     metrics.recordEncryption(
         "encrypt",
         plan.session().algorithm().configName(),
@@ -301,9 +300,9 @@ public final class ObjectOperations {
     // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
     String etag = "\"" + plan.session().plaintextEtag() + "\"";
     if (plan.etagAfterUpload()) {
-      recordEtag(s3, plan, r.eTag());
+      recordEtag(s3, plan.headers(), plan.storedMetadata(), plan.session(), r.eTag());
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(200).header("ETag", etag));
+    state.respond(S3Response.status(200).header("ETag", etag));
   }
 
   /**
@@ -311,9 +310,14 @@ public final class ObjectOperations {
    * the backend object is still the one just written (copy-source-if-match): a concurrent writer's
    * object is never given this ETag. If this fails, the object stays readable with a non-MD5 ETag.
    */
-  void recordEtag(S3Request s3, UploadPlan plan, String backendEtag) {
-    Map<String, String> metadata = new LinkedHashMap<>(plan.storedMetadata());
-    metadata.putAll(plan.session().sealedTrailerMetadata());
+  void recordEtag(
+      S3Request s3,
+      ObjectHeaders headers,
+      Map<String, String> storedMetadata,
+      io.github.s3eg.crypto.EncryptionSession session,
+      String backendEtag) {
+    Map<String, String> metadata = new LinkedHashMap<>(storedMetadata);
+    metadata.putAll(session.sealedTrailerMetadata());
     CopyObjectRequest.Builder c =
         CopyObjectRequest.builder()
             .sourceBucket(s3.bucket())
@@ -323,7 +327,7 @@ public final class ObjectOperations {
             .copySourceIfMatch(backendEtag)
             .metadataDirective(MetadataDirective.REPLACE);
     applyHeaders(
-        plan.headers(),
+        headers,
         metadata,
         c::contentType,
         c::contentEncoding,
@@ -331,8 +335,8 @@ public final class ObjectOperations {
         c::contentLanguage,
         c::cacheControl,
         c::metadata);
-    if (plan.headers().expires() != null) {
-      c.expires(Preconditions.parseHttpDate(plan.headers().expires()));
+    if (headers.expires() != null) {
+      c.expires(Preconditions.parseHttpDate(headers.expires()));
     }
     try {
       backend.s3().copyObject(c.build());
@@ -396,7 +400,7 @@ public final class ObjectOperations {
       // A multipart object's index goes with it (a no-op delete for other objects).
       multipartState.deleteIndex(s3.bucket(), s3.key());
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    RequestState.of(exchange).respond(S3Response.status(204));
   }
 
   // ---- helpers
@@ -455,11 +459,7 @@ public final class ObjectOperations {
   }
 
   static S3Request request(Exchange exchange) {
-    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    if (s3 == null) {
-      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "request was not parsed");
-    }
-    return s3;
+    return RequestState.of(exchange).request();
   }
 
   /** Releases a backend stream: back to the pool if fully read, else aborted (not drained). */

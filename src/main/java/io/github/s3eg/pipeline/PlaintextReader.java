@@ -55,7 +55,7 @@ final class PlaintextReader {
 
   Described describe(String bucket, String key) throws CryptoException {
     HeadObjectResponse head = backend.s3().headObject(h -> h.bucket(bucket).key(key));
-    Optional<OpenedObject> opened = decryption.open(bucket, key, head.metadata());
+    Optional<OpenedObject> opened = decryption.resolve(bucket, key, head.metadata()).opened();
     if (opened.isEmpty()) {
       return new Described(head, opened, head.contentLength(), head.eTag(), null);
     }

@@ -106,7 +106,7 @@ final class ReencryptingCopy {
       PutObjectResponse put =
           put(s3, headers, metadata, session.encrypt(plaintext), session.ciphertextSize(size));
       if (sourceEtagEntry.isEmpty()) {
-        objects.recordEtag(s3, new UploadPlan(headers, metadata, session, true), put.eTag());
+        objects.recordEtag(s3, headers, metadata, session, put.eTag());
       } else if (!sourceEtagEntry.get().equals(session.plaintextEtag())) {
         // The source's authenticated MD5 did not describe its plaintext: never keep a copy that
         // claims it.

@@ -5,8 +5,6 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import java.util.Set;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
@@ -14,7 +12,7 @@ import org.apache.camel.Processor;
  * gateway's backend credentials would bypass the gateway's own rules, and a versioned read would
  * bypass decryption checks.
  */
-public final class RejectUnsupported implements Processor {
+public final class RejectUnsupported {
 
   static final Set<String> UNSUPPORTED =
       Set.of(
@@ -62,9 +60,8 @@ public final class RejectUnsupported implements Processor {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
   }
 
-  @Override
-  public void process(Exchange exchange) {
-    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
+  /** Refuses {@code s3} if it names a reserved key or a sub-resource the gateway does not proxy. */
+  public void check(S3Request s3) {
     if (ReservedKeys.isReserved(s3.key())) {
       // The gateway's own records and indexes: never readable or writable by clients.
       throw new S3Exception(

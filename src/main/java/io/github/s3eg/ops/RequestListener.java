@@ -1,12 +1,11 @@
-package io.github.s3eg.pipeline;
+package io.github.s3eg.ops;
 
-import org.apache.camel.Exchange;
+import io.github.s3eg.s3.S3Request;
 
 /**
- * Told once about every answered request, after {@link SendResponse} or {@link SendError} has
- * written it: metrics and the audit log listen here, so they see successes and failures alike.
- * Listeners read what they need from the exchange properties ({@link HttpExchange}, {@code
- * S3Request}, the authentication result). They must not throw and must not block for long.
+ * Told once about every answered request, after the response (or error) was written: the access
+ * log, metrics and the audit log listen here, so they see successes and failures alike. They must
+ * not throw and must not block for long.
  */
 @FunctionalInterface
 public interface RequestListener {
@@ -19,13 +18,33 @@ public interface RequestListener {
   /**
    * One answered request.
    *
-   * @param exchange the request's exchange
+   * @param requestId the id sent to the client
+   * @param startNanos {@link System#nanoTime()} when the request arrived
+   * @param httpMethod the HTTP method as received
+   * @param request the parsed request, or null when parsing failed
+   * @param principal the authenticated access key, or null when authentication failed or did not
+   *     run
+   * @param operation the operation route that handled the request, or null
+   * @param keyId the id of the key that wrapped the object's data key, or null
+   * @param keyVersion that key's version, or null
    * @param status the HTTP status sent
    * @param bytes response body bytes sent
    * @param errorCode the S3 error code sent, or null for a success
    * @param aborted true when the response broke off after it had started (connection reset)
    */
-  record Completed(Exchange exchange, int status, long bytes, String errorCode, boolean aborted) {}
+  record Completed(
+      String requestId,
+      long startNanos,
+      String httpMethod,
+      S3Request request,
+      String principal,
+      String operation,
+      String keyId,
+      String keyVersion,
+      int status,
+      long bytes,
+      String errorCode,
+      boolean aborted) {}
 
   /**
    * A listener that tells each of {@code listeners} in turn; one that fails is logged and does not

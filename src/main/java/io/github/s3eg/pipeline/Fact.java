@@ -1,0 +1,63 @@
+package io.github.s3eg.pipeline;
+
+import java.util.List;
+
+/**
+ * What a step of the pipeline establishes about a request, and so what a later step may rely on.
+ * Each fact names the steps that provide it: a step whose requirement is missing fails with an
+ * error naming them ({@link MissingStepException}), and {@link RouteValidator} refuses, at
+ * start-up, a route in which a step comes before what it requires.
+ */
+public enum Fact {
+  /** Bucket, key, sub-resources and operation taken from the raw request line. */
+  PARSED("parseRequest"),
+  /** The signature was verified and the principal may do this operation on this bucket. */
+  AUTHENTICATED("authenticate"),
+  /** The principal's request rate was checked ({@code RATE_LIMIT_*}). */
+  RATE_LIMITED("rateLimit"),
+  /** Sub-resources the gateway does not proxy and its own reserved keys were refused. */
+  REQUEST_CHECKED("rejectUnsupported"),
+  /** The request body, decoded and verified while it streams. */
+  REQUEST_BODY("readRequestBody"),
+  /** The compression policy was applied to this upload (compressed or not). */
+  COMPRESSION_CHOSEN("compress"),
+  /** The body that goes to the backend is ciphertext under a fresh data key. */
+  CIPHERTEXT("encrypt", "encryptPart"),
+  /** The object cache was asked for a copy of the object (GetObject, HeadObject). */
+  CACHE_CHECKED("cacheLookup"),
+  /** The object cache no longer holds the object that this request writes. */
+  CACHE_INVALIDATED("invalidateCache"),
+  /** The stored object's metadata, from a backend read of the request's object. */
+  STORED_OBJECT("backend:getObject", "backend:headObject"),
+  /** The object's data key, unwrapped for this bucket and key after its metadata was verified. */
+  DATA_KEY("resolveKey"),
+  /** The ciphertext that covers the requested bytes, with whatever the key needs to read it. */
+  CIPHERTEXT_LOCATED("locateCiphertext"),
+  /** The requested plaintext, authenticated as it is decrypted. */
+  PLAINTEXT("decrypt"),
+  /** A multipart upload's data key, from its upload record. */
+  UPLOAD_KEY("openUpload"),
+  /**
+   * The answer to an open request (a probe, the public metrics scrape): the rest of its branch
+   * needs no authentication.
+   */
+  OPEN_ANSWER("answerProbe", "answerMetrics"),
+  /** The S3 answer for the client. */
+  RESPONSE("the operation's response step");
+
+  private final List<String> providers;
+
+  Fact(String... providers) {
+    this.providers = List.of(providers);
+  }
+
+  /** The steps that establish this fact. */
+  public List<String> providers() {
+    return providers;
+  }
+
+  /** The providers, for messages: {@code 'encrypt' or 'encryptPart'}. */
+  public String describeProviders() {
+    return String.join(" or ", providers.stream().map(p -> "'" + p + "'").toList());
+  }
+}

@@ -1,0 +1,267 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.ops.AuditEventsEndpoint;
+import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.ops.HealthEndpoint;
+import io.github.s3eg.ops.MetricsEndpoint;
+import io.github.s3eg.ops.RateLimit;
+import io.github.s3eg.ops.RewrapEndpoint;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.auth.AuthResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every step the routes name, with its contract (what it requires, what it provides), built from
+ * the services that do the work. This is the catalogue that {@code docs/customizing.md} describes
+ * and that {@link RouteValidator} checks the routes against; the steps themselves are thin
+ * adapters (a few lines each) between the exchange and a plain service.
+ */
+public final class PipelineSteps {
+
+  private final Map<String, Object> beans = new LinkedHashMap<>();
+
+  /** The services behind the steps. */
+  public record Services(
+      ParseRequest parseRequest,
+      Authenticate authenticate,
+      RateLimit rateLimit,
+      RejectUnsupported rejectUnsupported,
+      HealthEndpoint health,
+      MetricsEndpoint metrics,
+      AuditEventsEndpoint auditEvents,
+      RewrapEndpoint rewrap,
+      ReadRequestBody readRequestBody,
+      ChooseCompression compress,
+      EncryptObject encrypt,
+      DecryptObject decryption,
+      DecompressObject decompression,
+      ObjectOperations objects,
+      ObjectCacheSteps cache,
+      BucketOperations buckets,
+      ListOperations lists,
+      CopyOperation copy,
+      DeleteObjectsOperation deleteObjects,
+      MultipartOperations multipart,
+      SendResponse sendResponse,
+      SendError sendError) {}
+
+  public PipelineSteps(Services s) {
+    beans.put("parseRequest", s.parseRequest());
+    add(
+        Step.named("answerProbe")
+            .requires(Fact.PARSED)
+            .provides(Fact.RESPONSE, Fact.OPEN_ANSWER)
+            .beforeAuthentication()
+            .does(
+                (state, exchange) -> {
+                  if (state.probe() == null) {
+                    throw new S3Exception(
+                        S3ErrorCode.INTERNAL_ERROR,
+                        "The gateway's pipeline is misconfigured: 'answerProbe' ran for a request"
+                            + " that is not a probe.");
+                  }
+                  state.respond(s.health().respond(exchange.getContext(), state.probe()));
+                }));
+    add(
+        Step.named("answerMetrics")
+            .requires(Fact.PARSED)
+            .provides(Fact.RESPONSE, Fact.OPEN_ANSWER)
+            .beforeAuthentication()
+            .does(
+                (state, exchange) -> {
+                  if (!state.open()) {
+                    state.require(Fact.AUTHENTICATED, "answerMetrics");
+                  }
+                  state.nameOperation(GatewayMetrics.METRICS);
+                  state.respond(s.metrics().respond());
+                }));
+    add(s.authenticate().step());
+    add(
+        Step.named("rateLimit")
+            .requires(Fact.AUTHENTICATED)
+            .provides(Fact.RATE_LIMITED)
+            .does(
+                (state, exchange) -> {
+                  AuthResult auth = state.authentication().result();
+                  s.rateLimit()
+                      .acquire(
+                          auth.principal() != AuthResult.UNAUTHENTICATED
+                              ? "key:" + auth.principal().accessKey()
+                              : "address:" + state.request().clientAddress());
+                  state.provide(Fact.RATE_LIMITED);
+                }));
+    add(
+        Step.named("rejectUnsupported")
+            .requires(Fact.AUTHENTICATED)
+            .provides(Fact.REQUEST_CHECKED)
+            .does(
+                (state, exchange) -> {
+                  s.rejectUnsupported().check(state.request());
+                  state.provide(Fact.REQUEST_CHECKED);
+                }));
+    add(
+        Step.named("methodNotAllowed")
+            .requires(Fact.AUTHENTICATED)
+            .provides(Fact.RESPONSE) // the answer is the 405 error
+            .does((state, exchange) -> MethodNotAllowed.refuse(state.request())));
+    beans.put("sendResponse", s.sendResponse());
+    beans.put("sendError", s.sendError());
+
+    // ---- admin
+    add(
+        operation("auditEvents")
+            .does(
+                (state, exchange) ->
+                    state.respond(s.auditEvents().events(state.authentication().principal()))));
+    add(
+        operation("rewrap")
+            .does(
+                (state, exchange) ->
+                    state.respond(
+                        s.rewrap().rewrap(state.request(), state.authentication().principal()))));
+
+    // ---- writing an object
+    add(s.readRequestBody().step());
+    add(s.compress().step());
+    add(s.encrypt().step());
+    add(
+        Step.named("invalidateCache")
+            .requires(Fact.AUTHENTICATED)
+            .provides(Fact.CACHE_INVALIDATED)
+            .does(
+                (state, exchange) -> {
+                  s.cache().invalidate(exchange);
+                  state.provide(Fact.CACHE_INVALIDATED);
+                }));
+    add(
+        operation("putObject")
+            .requires(Fact.CIPHERTEXT, Fact.CACHE_INVALIDATED)
+            .does((state, exchange) -> s.objects().putObject(exchange)));
+
+    // ---- reading an object
+    add(
+        Step.named("cacheLookup")
+            .requires(Fact.AUTHENTICATED)
+            .provides(Fact.CACHE_CHECKED)
+            .does(
+                (state, exchange) -> {
+                  s.cache().lookup(exchange);
+                  state.provide(Fact.CACHE_CHECKED);
+                }));
+    add(
+        Step.named("cacheRespond")
+            .requires(Fact.AUTHENTICATED, Fact.CACHE_CHECKED)
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> s.cache().respond(exchange)));
+    add(
+        Step.named("fillCache")
+            .requires(Fact.PLAINTEXT, Fact.RESPONSE)
+            .does((state, exchange) -> s.cache().fill(exchange)));
+    add(
+        Step.named("planRead")
+            .callsBackend()
+            .does((state, exchange) -> s.objects().getObjectRequest(exchange)));
+    add(
+        Step.named("plannedRangeFailed")
+            .callsBackend()
+            .does((state, exchange) -> s.objects().afterPlannedRangeFailed(exchange)));
+    add(s.decryption().resolveKeyStep());
+    add(s.decryption().decryptStep(s.decompression()));
+    add(
+        Step.named("getObjectResponse")
+            .requires(Fact.PLAINTEXT)
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> s.objects().getObjectResponse(exchange)));
+    add(operation("headObject").does((state, exchange) -> s.objects().headObject(exchange)));
+
+    // ---- deleting and copying
+    add(
+        Step.named("deleteObjectRequest")
+            .callsBackend()
+            .does((state, exchange) -> s.objects().deleteObjectRequest(exchange)));
+    add(
+        operation("deleteObjectResponse")
+            .requires(Fact.CACHE_INVALIDATED)
+            .does((state, exchange) -> s.objects().deleteObjectResponse(exchange)));
+    add(
+        operation("copyObject")
+            .requires(Fact.CACHE_INVALIDATED)
+            .does((state, exchange) -> s.copy().copyObject(exchange)));
+    add(
+        operation("deleteObjects")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.deleteObjects().deleteObjects(exchange)));
+
+    // ---- buckets and listings
+    add(
+        operation("listBucketsResponse")
+            .does((state, exchange) -> s.buckets().listBucketsResponse(exchange)));
+    add(
+        Step.named("createBucketRequest")
+            .callsBackend()
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.buckets().createBucketRequest(exchange)));
+    add(
+        operation("createBucketResponse")
+            .does((state, exchange) -> s.buckets().createBucketResponse(exchange)));
+    add(
+        Step.named("deleteBucketRequest")
+            .callsBackend()
+            .does((state, exchange) -> s.buckets().deleteBucketRequest(exchange)));
+    add(
+        operation("deleteBucketResponse")
+            .does((state, exchange) -> s.buckets().deleteBucketResponse(exchange)));
+    add(operation("headBucket").does((state, exchange) -> s.buckets().headBucket(exchange)));
+    add(
+        operation("getBucketLocation")
+            .does((state, exchange) -> s.buckets().getBucketLocation(exchange)));
+    add(operation("listObjectsV2").does((state, exchange) -> s.lists().listObjectsV2(exchange)));
+    add(operation("listObjects").does((state, exchange) -> s.lists().listObjects(exchange)));
+
+    // ---- multipart uploads
+    MultipartOperations m = s.multipart();
+    add(
+        operation("createMultipartUpload")
+            .does((state, exchange) -> m.createMultipartUpload(exchange)));
+    add(
+        Step.named("encryptPart")
+            .callsBackend()
+            .requires(Fact.REQUEST_BODY)
+            .provides(Fact.CIPHERTEXT)
+            .does((state, exchange) -> m.encryptPart(exchange)));
+    add(
+        operation("uploadPart")
+            .requires(Fact.CIPHERTEXT)
+            .does((state, exchange) -> m.uploadPart(exchange)));
+    add(operation("uploadPartCopy").does((state, exchange) -> m.uploadPartCopy(exchange)));
+    add(
+        operation("completeMultipartUpload")
+            .requires(Fact.REQUEST_BODY, Fact.CACHE_INVALIDATED)
+            .does((state, exchange) -> m.completeMultipartUpload(exchange)));
+    add(
+        operation("abortMultipartUpload")
+            .does((state, exchange) -> m.abortMultipartUpload(exchange)));
+    add(operation("listParts").does((state, exchange) -> m.listParts(exchange)));
+    add(
+        operation("listMultipartUploads")
+            .does((state, exchange) -> m.listMultipartUploads(exchange)));
+  }
+
+  /** A step that calls the backend and provides the operation's answer. */
+  private static Step.Builder operation(String name) {
+    return Step.named(name).callsBackend().provides(Fact.RESPONSE);
+  }
+
+  private void add(Step step) {
+    if (beans.putIfAbsent(step.name(), step) != null) {
+      throw new IllegalStateException("two steps named " + step.name());
+    }
+  }
+
+  /** Registry name → bean, for the Camel registry. */
+  public Map<String, Object> beans() {
+    return Map.copyOf(beans);
+  }
+}

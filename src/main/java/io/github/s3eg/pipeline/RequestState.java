@@ -1,0 +1,335 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.cache.CachedObject;
+import io.github.s3eg.cache.ObjectCache;
+import io.github.s3eg.crypto.Compression;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.http.RequestBodyStream;
+import io.github.s3eg.ops.RequestListener;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3Response;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.camel.Exchange;
+
+/**
+ * Everything one S3 request carries from step to step, in one typed object: the exchange property
+ * {@value #PROPERTY}. Each slot is filled by the step that provides it and read through an accessor
+ * that fails with {@link MissingStepException} when that step did not run, so that a deleted or
+ * misplaced step is an error naming the step, never a null read as "not encrypted" or "nobody".
+ *
+ * <p>Routes may read it in expressions, e.g. {@code ${exchangeProperty.s3eg.operation}}.
+ */
+public final class RequestState {
+
+  /** The exchange property that holds the state. */
+  public static final String PROPERTY = "s3eg";
+
+  private final HttpExchange http;
+  private final Set<Fact> facts = EnumSet.noneOf(Fact.class);
+
+  private S3Request request;
+  private String operation;
+  private boolean open;
+  private Authentication authentication;
+  private RequestBodyStream wire;
+  private RequestBody body;
+  private Optional<Compression> compression;
+  private EncryptedUpload ciphertext;
+  private OpenedObject upload;
+  private ObjectKey key;
+  private AuthenticatedPlaintext plaintext;
+  private ReadPlan readPlan;
+  private S3Response response;
+  private CachedObject cacheHit;
+  private ObjectCache.Ticket cacheTicket;
+  private String keyId;
+  private String keyVersion;
+  private String routedOperation;
+
+  RequestState(HttpExchange http) {
+    this.http = http;
+  }
+
+  /** The state of the request {@code exchange} carries. */
+  public static RequestState of(Exchange exchange) {
+    RequestState state = find(exchange);
+    if (state == null) {
+      throw new MissingStepException(Fact.PARSED);
+    }
+    return state;
+  }
+
+  /** The state, or null when the exchange is not an S3 request (or was not parsed). */
+  public static RequestState find(Exchange exchange) {
+    return exchange.getProperty(PROPERTY, RequestState.class);
+  }
+
+  // ---- what every request has
+
+  public HttpExchange http() {
+    return http;
+  }
+
+  public String requestId() {
+    return http.requestId();
+  }
+
+  /** Whether {@code fact} was provided (by a step, or a value accessor's slot). */
+  public boolean has(Fact fact) {
+    return facts.contains(fact);
+  }
+
+  /**
+   * Fails with {@link MissingStepException} unless {@code fact} was provided.
+   *
+   * @param step the step that needs it, for the message
+   */
+  public void require(Fact fact, String step) {
+    if (!facts.contains(fact)) {
+      throw new MissingStepException(fact, "step '" + step + "'");
+    }
+  }
+
+  /** Records a fact that carries no value (rate limited, cache invalidated, request checked). */
+  public void provide(Fact fact) {
+    facts.add(fact);
+  }
+
+  private <T> T get(T value, Fact fact) {
+    if (value == null || !facts.contains(fact)) {
+      throw new MissingStepException(fact);
+    }
+    return value;
+  }
+
+  private void set(Fact fact, Object value) {
+    if (value == null) {
+      throw new IllegalArgumentException(fact + " needs a value");
+    }
+    facts.add(fact);
+  }
+
+  // ---- parseRequest
+
+  /** The parsed request. */
+  public S3Request request() {
+    return get(request, Fact.PARSED);
+  }
+
+  /** The parsed request, or null when parsing failed or did not run (error and log paths). */
+  public S3Request requestOrNull() {
+    return request;
+  }
+
+  void parsed(S3Request request, String operation, boolean open) {
+    set(Fact.PARSED, request);
+    this.request = request;
+    this.operation = operation;
+    this.open = open;
+  }
+
+  /** The S3 operation ({@code PutObject}, …) the dispatch routes on; null when none matches. */
+  public String operation() {
+    return operation;
+  }
+
+  /**
+   * True for the requests the gateway answers without a signature: the probes ({@code /live},
+   * {@code /ready}, {@code /health}) and, with {@code METRICS_PUBLIC=true}, the metrics scrape.
+   */
+  public boolean open() {
+    return open;
+  }
+
+  /** The probe this request asks for ({@code live}, {@code ready}, {@code health}), or null. */
+  public String probe() {
+    return request == null ? null : request.probe();
+  }
+
+  /** True for {@code GET /metrics} (exactly: no query), the Prometheus scrape. */
+  public boolean scrape() {
+    return request != null && ParseRequest.isScrape(request);
+  }
+
+  // ---- authenticate
+
+  public Authentication authentication() {
+    return get(authentication, Fact.AUTHENTICATED);
+  }
+
+  /** The authentication, or null when it failed or did not run (for logs and error paths). */
+  public Authentication authenticationOrNull() {
+    return authentication;
+  }
+
+  void authenticated(Authentication authentication) {
+    set(Fact.AUTHENTICATED, authentication);
+    this.authentication = authentication;
+  }
+
+  // ---- readRequestBody
+
+  public RequestBody body() {
+    return get(body, Fact.REQUEST_BODY);
+  }
+
+  /** Recorded as soon as reading begins, so that an error answer knows how much is left. */
+  void bodyStarted(RequestBodyStream wire) {
+    this.wire = wire;
+  }
+
+  void provideBody(RequestBody body) {
+    set(Fact.REQUEST_BODY, body);
+    this.body = body;
+  }
+
+  /** The request body as it arrives, once a step began reading it; else null. */
+  public RequestBodyStream wire() {
+    return wire;
+  }
+
+  // ---- compress, encrypt, encryptPart
+
+  /** The compression chosen for this upload; empty when it is stored uncompressed. */
+  public Optional<Compression> compression() {
+    return get(compression, Fact.COMPRESSION_CHOSEN);
+  }
+
+  void provideCompression(Optional<Compression> chosen) {
+    set(Fact.COMPRESSION_CHOSEN, chosen);
+    this.compression = chosen;
+  }
+
+  /** What goes to the backend: ciphertext only {@code encrypt} or {@code encryptPart} made. */
+  public EncryptedUpload ciphertext() {
+    return get(ciphertext, Fact.CIPHERTEXT);
+  }
+
+  void provideCiphertext(EncryptedUpload upload) {
+    set(Fact.CIPHERTEXT, upload);
+    this.ciphertext = upload;
+  }
+
+  /** The multipart upload's opened record (its data key). */
+  public OpenedObject upload() {
+    return get(upload, Fact.UPLOAD_KEY);
+  }
+
+  void provideUpload(OpenedObject upload) {
+    set(Fact.UPLOAD_KEY, upload);
+    this.upload = upload;
+  }
+
+  // ---- resolveKey, decrypt
+
+  public ObjectKey key() {
+    return get(key, Fact.DATA_KEY);
+  }
+
+  void provideKey(ObjectKey key) {
+    set(Fact.DATA_KEY, key);
+    this.key = key;
+  }
+
+  public AuthenticatedPlaintext plaintext() {
+    return get(plaintext, Fact.PLAINTEXT);
+  }
+
+  /** The plaintext, or null if {@code decrypt} did not run (e.g. the answer came from the cache). */
+  public AuthenticatedPlaintext plaintextOrNull() {
+    return plaintext;
+  }
+
+  void providePlaintext(AuthenticatedPlaintext plaintext) {
+    set(Fact.PLAINTEXT, plaintext);
+    this.plaintext = plaintext;
+  }
+
+  /** The backend read planned before the object's metadata is known (GetObject). */
+  ReadPlan readPlan() {
+    return readPlan;
+  }
+
+  void recordReadPlan(ReadPlan plan) {
+    this.readPlan = plan;
+  }
+
+  // ---- the answer
+
+  public S3Response response() {
+    return get(response, Fact.RESPONSE);
+  }
+
+  public S3Response responseOrNull() {
+    return response;
+  }
+
+  /** The operation's answer; the last step of {@code s3-api} sends it. */
+  public void respond(S3Response response) {
+    set(Fact.RESPONSE, response);
+    this.response = response;
+  }
+
+  // ---- object cache
+
+  /** A cached copy found by the cache lookup, or null. */
+  public CachedObject cacheHit() {
+    return cacheHit;
+  }
+
+  void recordCacheHit(CachedObject hit) {
+    this.cacheHit = hit;
+  }
+
+  ObjectCache.Ticket cacheTicket() {
+    return cacheTicket;
+  }
+
+  void recordCacheTicket(ObjectCache.Ticket ticket) {
+    this.cacheTicket = ticket;
+  }
+
+  // ---- what the logs are told
+
+  /** The id of the key that wrapped the object's data key (audit log), or null. */
+  public String keyId() {
+    return keyId;
+  }
+
+  public String keyVersion() {
+    return keyVersion;
+  }
+
+  void auditKey(String id, String version) {
+    this.keyId = id;
+    this.keyVersion = version;
+  }
+
+  /** The operation route that handled the request (metrics, audit), or null. */
+  public String routedOperation() {
+    return routedOperation;
+  }
+
+  public void nameOperation(String name) {
+    this.routedOperation = name;
+  }
+
+  /** What the request listeners (access log, metrics, audit) are told once it was answered. */
+  RequestListener.Completed completed(int status, long bytes, String errorCode, boolean aborted) {
+    return new RequestListener.Completed(
+        http.requestId(),
+        http.startNanos(),
+        http.request().method().name(),
+        request,
+        authentication == null ? null : authentication.principal().accessKey(),
+        routedOperation,
+        keyId,
+        keyVersion,
+        status,
+        bytes,
+        errorCode,
+        aborted);
+  }
+}
