@@ -26,12 +26,14 @@ import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
 import io.github.s3eg.pipeline.CopyOperation;
-import io.github.s3eg.pipeline.DecompressObject;
+import io.github.s3eg.pipeline.ObjectReads;
+import io.github.s3eg.pipeline.BackendComponent;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.MultipartOperations;
+import io.github.s3eg.pipeline.MultipartSteps;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.OperationNaming;
@@ -130,6 +132,8 @@ final class GatewayAssembly implements AutoCloseable {
     ops.bindings().forEach(registry::bind);
     registry.bind("operationNaming", new OperationNaming());
     registry.bind("backendS3", backend.s3());
+    registry.bind(BackendComponent.DEFAULT_BACKEND, backend);
+    registry.bind("backend", new BackendComponent());
     EncryptionConfig enc = config.encryption();
     keys = KeySetup.create(enc, config.backend());
     ObjectEncryptor encryptor =
@@ -139,13 +143,13 @@ final class GatewayAssembly implements AutoCloseable {
             new ObjectDecryptor(keys, enc.supportedAlgorithms()),
             backend,
             enc.allowPlaintextReads());
-    ObjectOperations objects =
-        new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     CompressionPolicy compression = new CompressionPolicy(config.compression());
     ObjectCache cache =
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
     ListOperations lists = new ListOperations(backend, encryptor.layout());
+    MultipartState multipartState = new MultipartState(backend);
+    ObjectOperations objects = new ObjectOperations(backend, ops.metrics(), multipartState);
     CopyOperation copy =
         new CopyOperation(
             backend,
@@ -156,10 +160,8 @@ final class GatewayAssembly implements AutoCloseable {
             enc.spoolLimit(),
             objects);
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
-    MultipartState multipartState = new MultipartState(backend);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
-    objects.deleteIndexesIn(multipartState);
     copy.copyMultipartWith(multipartIndexes, multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
@@ -180,8 +182,7 @@ final class GatewayAssembly implements AutoCloseable {
                 new ReadRequestBody(clientTimeoutMillis),
                 new ChooseCompression(compression),
                 new EncryptObject(encryptor, enc.spoolLimit(), compression.level()),
-                decryption,
-                new DecompressObject(backend),
+                new ObjectReads(decryption, encryptor.layout(), multipartState, ops.metrics()),
                 objects,
                 new ObjectCacheSteps(cache),
                 new BucketOperations(backend, config.backend().region()),
@@ -195,6 +196,11 @@ final class GatewayAssembly implements AutoCloseable {
                     decryption,
                     multipartState,
                     multipartIndexes,
+                    ops.metrics()),
+                new MultipartSteps(
+                    encryptor,
+                    new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+                    multipartState,
                     ops.metrics()),
                 new SendResponse(sender, ops.listener()),
                 new SendError(sender, ops.listener())));

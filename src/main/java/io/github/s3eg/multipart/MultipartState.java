@@ -142,6 +142,33 @@ public final class MultipartState {
     return entries;
   }
 
+  /** The record of an upload, if this instance has a copy of it (no backend request). */
+  public Optional<Map<String, String>> cachedRecord(String bucket, String key, String uploadId) {
+    return Optional.ofNullable(
+        records.getIfPresent(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId))));
+  }
+
+  /** Keeps a copy of an upload's record, as written or read by a route step. */
+  public void rememberRecord(
+      String bucket, String key, String uploadId, Map<String, String> entries) {
+    records.put(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId)), Map.copyOf(entries));
+  }
+
+  /** Forgets an upload's record (completed or aborted). */
+  public void forgetRecord(String bucket, String key, String uploadId) {
+    records.invalidate(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId)));
+  }
+
+  /** Keeps a copy of {@code key}'s index as just written, with its part count for listings. */
+  public void indexWritten(String bucket, String key, byte[] index) {
+    Name name = new Name(bucket, ReservedKeys.index(key));
+    indexes.put(name, index);
+    notePartCount(
+        bucket,
+        name.key(),
+        io.github.s3eg.crypto.MultipartIndex.partCountOfEncodedSize(index.length));
+  }
+
   public void deleteUploadRecord(String bucket, String key, String uploadId) {
     Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
     records.invalidate(name);
@@ -192,6 +219,11 @@ public final class MultipartState {
     return Optional.ofNullable(indexes.getIfPresent(new Name(bucket, ReservedKeys.index(key))));
   }
 
+  /** Keeps a copy of {@code key}'s index, as read from the backend by a route step. */
+  public void rememberIndex(String bucket, String key, byte[] index) {
+    indexes.put(new Name(bucket, ReservedKeys.index(key)), index);
+  }
+
   /** Deletes the index of {@code key}, if any (deleting the object deletes its index). */
   public void deleteIndex(String bucket, String key) {
     Name name = new Name(bucket, ReservedKeys.index(key));
@@ -233,7 +265,8 @@ public final class MultipartState {
         .deleteObject(DeleteObjectRequest.builder().bucket(name.bucket()).key(name.key()).build());
   }
 
-  private static byte[] encode(Map<String, String> entries) {
+  /** An upload record's bytes. */
+  public static byte[] encode(Map<String, String> entries) {
     Properties p = new Properties();
     p.putAll(entries);
     StringWriter w = new StringWriter();
@@ -245,7 +278,8 @@ public final class MultipartState {
     return w.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private static Map<String, String> decode(byte[] body) {
+  /** An upload record from its bytes. */
+  public static Map<String, String> decode(byte[] body) {
     Properties p = new Properties();
     try {
       p.load(new StringReader(new String(body, StandardCharsets.ISO_8859_1)));

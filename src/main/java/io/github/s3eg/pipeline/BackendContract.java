@@ -24,6 +24,9 @@ final class BackendContract {
 
   private static final Set<String> READS_OBJECT = Set.of("getObject", "headObject");
 
+  private static final Set<String> STORES =
+      Set.of("putObject", "copyObject", "uploadPart", "uploadPartCopy", "completeMultipartUpload");
+
   private BackendContract() {}
 
   /** The backend operation an endpoint URI names, or null when it is not a backend call. */
@@ -61,8 +64,13 @@ final class BackendContract {
   /** What a call to {@code uri} provides to the steps after it. */
   static Set<Fact> provides(String uri) {
     String operation = operation(uri);
-    return operation != null && READS_OBJECT.contains(operation)
-        ? EnumSet.of(Fact.STORED_OBJECT)
-        : EnumSet.noneOf(Fact.class);
+    Set<Fact> provides = EnumSet.noneOf(Fact.class);
+    if (operation != null && READS_OBJECT.contains(operation)) {
+      provides.add(Fact.STORED_OBJECT);
+    }
+    if (operation != null && STORES.contains(operation)) {
+      provides.add(Fact.STORED);
+    }
+    return provides;
   }
 }

@@ -56,7 +56,14 @@ public final class EncryptObject {
     return Step.named("encrypt")
         .requires(Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN)
         .provides(Fact.CIPHERTEXT)
-        .does((state, exchange) -> state.provideCiphertext(encrypt(state, exchange)));
+        .does(
+            (state, exchange) -> {
+              EncryptedUpload.Whole upload = encrypt(state, exchange);
+              state.provideCiphertext(upload);
+              exchange
+                  .getIn()
+                  .setBody(ObjectOperations.putObjectRequest(state.request(), upload));
+            });
   }
 
   EncryptedUpload.Whole encrypt(RequestState state, Exchange exchange)

@@ -29,6 +29,7 @@ public sealed interface EncryptedUpload {
     private final Map<String, String> storedMetadata;
     private final EncryptionSession session;
     private final boolean etagAfterUpload;
+    private final long startedNanos = System.nanoTime();
 
     /**
      * @param storedMetadata the client's metadata plus the {@code s3eg-} entries
@@ -78,6 +79,11 @@ public sealed interface EncryptedUpload {
 
     public boolean etagAfterUpload() {
       return etagAfterUpload;
+    }
+
+    /** When the encryption began ({@link System#nanoTime()}), for the metrics. */
+    long startedNanos() {
+      return startedNanos;
     }
   }
 

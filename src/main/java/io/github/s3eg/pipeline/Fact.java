@@ -35,6 +35,15 @@ public enum Fact {
   CIPHERTEXT_LOCATED("locateCiphertext"),
   /** The requested plaintext, authenticated as it is decrypted. */
   PLAINTEXT("decrypt"),
+  /** The backend accepted the write: the object (or part) is stored. */
+  STORED(
+      "backend:putObject",
+      "backend:copyObject",
+      "backend:uploadPart",
+      "backend:uploadPartCopy",
+      "backend:completeMultipartUpload"),
+  /** The parts a CompleteMultipartUpload names, from its document. */
+  PARTS_REQUESTED("readCompleteDocument"),
   /** A multipart upload's data key, from its upload record. */
   UPLOAD_KEY("openUpload"),
   /**

@@ -107,92 +107,6 @@ public final class MultipartOperations {
         metrics);
   }
 
-  // ---- CreateMultipartUpload: POST /bucket/key?uploads
-
-  public void createMultipartUpload(Exchange exchange) throws CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
-    ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
-    EncryptObject.rejectReservedMetadata(headers.userMetadata());
-    ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
-    Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
-    stored.putAll(crypto.toMap());
-    CreateMultipartUploadRequest.Builder b =
-        CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
-    ObjectOperations.applyHeaders(
-        headers,
-        stored,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
-    CreateMultipartUploadResponse r = backend.uploads().createMultipartUpload(b.build());
-    try {
-      state.writeUploadRecord(s3.bucket(), s3.key(), r.uploadId(), crypto.toMap());
-    } catch (RuntimeException e) {
-      // Without its record no part could be encrypted: leave no upload behind.
-      abortQuietly(s3.bucket(), s3.key(), r.uploadId());
-      throw e;
-    }
-    ObjectOperations.auditKey(exchange, stored);
-    XmlWriter xml =
-        new XmlWriter()
-            .root("InitiateMultipartUploadResult")
-            .element("Bucket", s3.bucket())
-            .element("Key", s3.key())
-            .element("UploadId", r.uploadId());
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
-  }
-
-  // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
-
-  /** Encrypts the verified plaintext body as the part (a route step of its own). */
-  public void encryptPart(Exchange exchange) throws CryptoException {
-    RequestState state = RequestState.of(exchange);
-    S3Request s3 = state.request();
-    int partNumber = partNumber(s3);
-    long length = state.body().length();
-    if (length > MAX_PART_SIZE) {
-      throw new S3Exception(
-          S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
-    }
-    OpenedObject upload = openUpload(s3);
-    EncryptedPart part = upload.encryptPart(partNumber, length, state.body().stream());
-    state.provideCiphertext(new EncryptedUpload.Part(partNumber, part));
-  }
-
-  /** Streams the encrypted part to the backend; answers with the plaintext MD5 as ETag. */
-  public void uploadPart(Exchange exchange) {
-    RequestState state = RequestState.of(exchange);
-    S3Request s3 = state.request();
-    if (!(state.ciphertext() instanceof EncryptedUpload.Part encrypted)) {
-      throw new MissingStepException(Fact.CIPHERTEXT, "step 'uploadPart'");
-    }
-    EncryptedPart part = encrypted.part();
-    long started = System.nanoTime();
-    backend
-        .uploads()
-        .uploadPart(
-            UploadPartRequest.builder()
-                .bucket(s3.bucket())
-                .key(s3.key())
-                .uploadId(s3.param("uploadId"))
-                .partNumber(partNumber(s3))
-                .contentLength(part.ciphertextSize())
-                .build(),
-            ObjectOperations.oneShot(part.stream(), part.ciphertextSize(), null));
-    if (!part.isComplete()) {
-      throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
-    }
-    metrics.recordEncryption(
-        "encrypt", "multipart", part.ciphertextSize(), System.nanoTime() - started, true);
-    RequestState.of(exchange).respond(S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\""));
-  }
-
   // ---- UploadPartCopy: PUT ...?partNumber&uploadId with x-amz-copy-source
 
   /** Reads the source range through the gateway (decrypting) and stores it as an encrypted part. */
@@ -251,85 +165,9 @@ public final class MultipartOperations {
     }
   }
 
-  // ---- CompleteMultipartUpload: POST /bucket/key?uploadId=ID
+  record RequestedPart(int number, byte[] md5) {}
 
-  public void completeMultipartUpload(Exchange exchange) throws CryptoException, IOException {
-    S3Request s3 = ObjectOperations.request(exchange);
-    String uploadId = s3.param("uploadId");
-    List<RequestedPart> requested = requestedParts(RequestState.of(exchange).body().stream());
-    OpenedObject upload = openUpload(s3);
-    Map<Integer, Part> stored = storedParts(s3.bucket(), s3.key(), uploadId);
-
-    List<CompletedPart> completed = new ArrayList<>(requested.size());
-    List<MultipartIndex.Part> entries = new ArrayList<>(requested.size());
-    MessageDigest md5s = md5();
-    for (int i = 0; i < requested.size(); i++) {
-      RequestedPart want = requested.get(i);
-      Part have = stored.get(want.number());
-      if (have == null) {
-        throw new S3Exception(
-                S3ErrorCode.INVALID_PART,
-                "One or more of the specified parts could not be found.  The part may not have"
-                    + " been uploaded, or the specified entity tag may not match the part's"
-                    + " entity tag.")
-            .with("PartNumber", Integer.toString(want.number()));
-      }
-      long plaintextSize;
-      try {
-        plaintextSize = MultipartLayout.partPlaintextSize(upload.layout(), have.size());
-      } catch (IllegalArgumentException e) {
-        throw new S3Exception(
-            S3ErrorCode.INVALID_PART, "Part " + want.number() + " was not stored by the gateway.");
-      }
-      if (i < requested.size() - 1 && plaintextSize < MIN_PART_SIZE) {
-        throw new S3Exception(
-                S3ErrorCode.ENTITY_TOO_SMALL,
-                "Your proposed upload is smaller than the minimum allowed object size.")
-            .with("PartNumber", Integer.toString(want.number()));
-      }
-      md5s.update(want.md5());
-      completed.add(CompletedPart.builder().partNumber(want.number()).eTag(have.eTag()).build());
-      entries.add(new MultipartIndex.Part(want.number(), plaintextSize));
-    }
-    MultipartIndex index =
-        new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
-    CompleteMultipartUploadResponse r =
-        backend
-            .uploads()
-            .completeMultipartUpload(
-                c ->
-                    c.bucket(s3.bucket())
-                        .key(s3.key())
-                        .uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(completed)));
-    // The backend accepted Complete: now (and only now) the index, then the record goes.
-    try {
-      state.writeIndex(s3.bucket(), s3.key(), upload.sealIndex(index, s3.bucket(), s3.key()));
-      state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
-    } catch (RuntimeException e) {
-      // The object is complete and readable without its index (its parts describe themselves).
-      LOG.warn(
-          "request {}: {} completed but its index was not written: {}",
-          s3.requestId(),
-          s3.resource(),
-          e.getMessage());
-    }
-    XmlWriter xml =
-        new XmlWriter()
-            .root("CompleteMultipartUploadResult")
-            .element("Location", "/" + s3.bucket() + "/" + s3.key())
-            .element("Bucket", s3.bucket())
-            .element("Key", s3.key())
-            .element("ETag", "\"" + index.etag() + "\"");
-    if (r == null) {
-      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The backend did not answer Complete.");
-    }
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
-  }
-
-  private record RequestedPart(int number, byte[] md5) {}
-
-  private static List<RequestedPart> requestedParts(InputStream body) throws IOException {
+  static List<RequestedPart> requestedParts(InputStream body) throws IOException {
     if (body == null) {
       throw new S3Exception(S3ErrorCode.MALFORMED_XML, "The XML you provided was empty.");
     }
@@ -380,147 +218,6 @@ public final class MultipartOperations {
         S3ErrorCode.INVALID_PART, "One or more of the specified parts could not be found.");
   }
 
-  private Map<Integer, Part> storedParts(String bucket, String key, String uploadId) {
-    Map<Integer, Part> parts = new HashMap<>();
-    Integer marker = null;
-    while (true) {
-      Integer from = marker;
-      ListPartsResponse r =
-          backend
-              .s3()
-              .listParts(
-                  l ->
-                      l.bucket(bucket)
-                          .key(key)
-                          .uploadId(uploadId)
-                          .partNumberMarker(from)
-                          .maxParts(1000));
-      r.parts().forEach(p -> parts.put(p.partNumber(), p));
-      if (!Boolean.TRUE.equals(r.isTruncated()) || r.nextPartNumberMarker() == null) {
-        return parts;
-      }
-      marker = r.nextPartNumberMarker();
-    }
-  }
-
-  // ---- AbortMultipartUpload: DELETE /bucket/key?uploadId=ID
-
-  public void abortMultipartUpload(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    String uploadId = s3.param("uploadId");
-    backend.s3().abortMultipartUpload(a -> a.bucket(s3.bucket()).key(s3.key()).uploadId(uploadId));
-    state.deleteUploadRecord(s3.bucket(), s3.key(), uploadId);
-    RequestState.of(exchange).respond(S3Response.status(204));
-  }
-
-  private void abortQuietly(String bucket, String key, String uploadId) {
-    try {
-      backend.s3().abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));
-    } catch (RuntimeException e) {
-      LOG.warn("could not abort upload {} of {}/{}: {}", uploadId, bucket, key, e.getMessage());
-    }
-  }
-
-  // ---- ListParts: GET /bucket/key?uploadId=ID
-
-  public void listParts(Exchange exchange) throws CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
-    String uploadId = s3.param("uploadId");
-    OpenedObject upload = openUpload(s3);
-    Integer marker = intParam(s3, "part-number-marker");
-    Integer max = intParam(s3, "max-parts");
-    ListPartsResponse r =
-        backend
-            .s3()
-            .listParts(
-                l ->
-                    l.bucket(s3.bucket())
-                        .key(s3.key())
-                        .uploadId(uploadId)
-                        .partNumberMarker(marker)
-                        .maxParts(max == null ? 1000 : Math.min(max, 1000)));
-    XmlWriter xml =
-        new XmlWriter()
-            .root("ListPartsResult")
-            .element("Bucket", s3.bucket())
-            .element("Key", s3.key())
-            .element("UploadId", uploadId)
-            .element("PartNumberMarker", marker == null ? 0 : marker)
-            .element("NextPartNumberMarker", r.nextPartNumberMarker())
-            .element("MaxParts", max == null ? 1000 : max)
-            .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
-            .element("StorageClass", "STANDARD");
-    for (Part p : r.parts()) {
-      long size;
-      try {
-        size = MultipartLayout.partPlaintextSize(upload.layout(), p.size());
-      } catch (IllegalArgumentException e) {
-        size = p.size();
-      }
-      // The plaintext MD5 of a stored part is known only to the UploadPart that sent it; the
-      // backend's ETag is listed marked as not-an-MD5, as in object listings.
-      xml.start("Part")
-          .element("PartNumber", p.partNumber())
-          .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
-          .element("ETag", p.eTag())
-          .element("Size", size)
-          .end();
-    }
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
-  }
-
-  // ---- ListMultipartUploads: GET /bucket?uploads
-
-  public void listMultipartUploads(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    Integer max = intParam(s3, "max-uploads");
-    ListMultipartUploadsResponse r =
-        backend
-            .s3()
-            .listMultipartUploads(
-                l ->
-                    l.bucket(s3.bucket())
-                        .prefix(s3.param("prefix"))
-                        .delimiter(emptyToNull(s3.param("delimiter")))
-                        .keyMarker(emptyToNull(s3.param("key-marker")))
-                        .uploadIdMarker(emptyToNull(s3.param("upload-id-marker")))
-                        .maxUploads(max));
-    XmlWriter xml =
-        new XmlWriter()
-            .root("ListMultipartUploadsResult")
-            .element("Bucket", s3.bucket())
-            .element("KeyMarker", nullToEmpty(s3.param("key-marker")))
-            .element("UploadIdMarker", nullToEmpty(s3.param("upload-id-marker")))
-            .element("NextKeyMarker", r.nextKeyMarker())
-            .element("NextUploadIdMarker", r.nextUploadIdMarker())
-            .element("Prefix", s3.param("prefix"))
-            .element("Delimiter", s3.param("delimiter"))
-            .element("MaxUploads", max == null ? 1000 : max)
-            .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()));
-    for (MultipartUpload u : r.uploads()) {
-      if (ReservedKeys.isReserved(u.key())) {
-        continue;
-      }
-      xml.start("Upload")
-          .element("Key", u.key())
-          .element("UploadId", u.uploadId())
-          .start("Initiator")
-          .element("ID", BucketOperations.OWNER_ID)
-          .element("DisplayName", BucketOperations.OWNER_ID)
-          .end()
-          .start("Owner")
-          .element("ID", BucketOperations.OWNER_ID)
-          .element("DisplayName", BucketOperations.OWNER_ID)
-          .end()
-          .element("StorageClass", "STANDARD")
-          .element("Initiated", ObjectHeaders.xmlDate(u.initiated()))
-          .end();
-    }
-    r.commonPrefixes()
-        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
-  }
-
   // ---- helpers
 
   private OpenedObject openUpload(S3Request s3) throws CryptoException {
@@ -536,7 +233,7 @@ public final class MultipartOperations {
     return upload;
   }
 
-  private static int partNumber(S3Request s3) {
+  static int partNumber(S3Request s3) {
     String value = s3.param("partNumber");
     try {
       int n = Integer.parseInt(value == null ? "" : value.trim());
@@ -553,7 +250,7 @@ public final class MultipartOperations {
         .with("ArgumentValue", String.valueOf(value));
   }
 
-  private static Integer intParam(S3Request s3, String name) {
+  static Integer intParam(S3Request s3, String name) {
     String v = s3.param(name);
     if (v == null || v.isEmpty()) {
       return null;
@@ -570,7 +267,7 @@ public final class MultipartOperations {
         .with("ArgumentName", name);
   }
 
-  private static MessageDigest md5() {
+  static MessageDigest md5() {
     try {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
@@ -578,11 +275,11 @@ public final class MultipartOperations {
     }
   }
 
-  private static String emptyToNull(String s) {
+  static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private static String nullToEmpty(String s) {
+  static String nullToEmpty(String s) {
     return s == null ? "" : s;
   }
 }

@@ -15,8 +15,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * The {@link ObjectCache} as route steps ({@code objectCache} in {@code objects.yaml}):
@@ -116,17 +114,15 @@ public final class ObjectCacheSteps {
     if (capture.isEmpty()) {
       return;
     }
-    ResponseInputStream<GetObjectResponse> backendBody =
-        exchange.getIn().getBody(ResponseInputStream.class);
-    GetObjectResponse r = backendBody.response();
+    StoredObject stored = state.storedObject();
     HttpExchange http = state.http();
-    String etag = ObjectOperations.etag(opened, r.eTag());
+    String etag = ObjectOperations.etag(opened, stored.eTag());
     Pending pending =
         new Pending(
-            ObjectOperations.clientHeaders(r),
+            stored.headers(),
             etag,
-            r.lastModified(),
-            r.metadata().get(ObjectMetadata.KEK));
+            stored.lastModified(),
+            stored.metadata().get(ObjectMetadata.KEK));
     AutoCloseable release = response.streamRelease();
     response.stream(
         capture.get(),

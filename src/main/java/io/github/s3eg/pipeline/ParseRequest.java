@@ -43,6 +43,16 @@ public final class ParseRequest implements Processor {
         new RequestState(
             new HttpExchange(request, message.getResponse(), newRequestId(), System.nanoTime()));
     exchange.setProperty(RequestState.PROPERTY, state);
+    // However the request ends: backend streams no step gave back are aborted, not leaked.
+    exchange
+        .getExchangeExtension()
+        .addOnCompletion(
+            new org.apache.camel.support.SynchronizationAdapter() {
+              @Override
+              public void onDone(Exchange done) {
+                state.releaseStreams();
+              }
+            });
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(null);
 

@@ -10,6 +10,7 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.auth.AuthResult;
 import java.util.LinkedHashMap;
+import org.apache.camel.Exchange;
 import java.util.Map;
 
 /**
@@ -35,8 +36,7 @@ public final class PipelineSteps {
       ReadRequestBody readRequestBody,
       ChooseCompression compress,
       EncryptObject encrypt,
-      DecryptObject decryption,
-      DecompressObject decompression,
+      ObjectReads reads,
       ObjectOperations objects,
       ObjectCacheSteps cache,
       BucketOperations buckets,
@@ -44,6 +44,7 @@ public final class PipelineSteps {
       CopyOperation copy,
       DeleteObjectsOperation deleteObjects,
       MultipartOperations multipart,
+      MultipartSteps multipartSteps,
       SendResponse sendResponse,
       SendError sendError) {}
 
@@ -106,6 +107,15 @@ public final class PipelineSteps {
             .requires(Fact.AUTHENTICATED)
             .provides(Fact.RESPONSE) // the answer is the 405 error
             .does((state, exchange) -> MethodNotAllowed.refuse(state.request())));
+    add(
+        Step.named("rethrow")
+            .does(
+                (state, exchange) -> {
+                  Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                  throw caught != null
+                      ? caught
+                      : new IllegalStateException("'rethrow' outside a doCatch");
+                }));
     beans.put("sendResponse", s.sendResponse());
     beans.put("sendError", s.sendError());
 
@@ -136,9 +146,29 @@ public final class PipelineSteps {
                   state.provide(Fact.CACHE_INVALIDATED);
                 }));
     add(
-        operation("putObject")
-            .requires(Fact.CIPHERTEXT, Fact.CACHE_INVALIDATED)
-            .does((state, exchange) -> s.objects().putObject(exchange)));
+        Step.named("putObjectStored")
+            .requires(Fact.CIPHERTEXT, Fact.STORED)
+            .provides(Fact.RESPONSE)
+            .does(
+                (state, exchange) ->
+                    exchange
+                        .getIn()
+                        .setBody(
+                            s.objects()
+                                .putObjectStored(
+                                    state,
+                                    exchange
+                                        .getIn()
+                                        .getBody(
+                                            software.amazon.awssdk.services.s3.model
+                                                .PutObjectResponse.class)))));
+    add(
+        Step.named("etagNotRecorded")
+            .requires(Fact.RESPONSE)
+            .does(
+                (state, exchange) ->
+                    ObjectOperations.etagNotRecorded(
+                        state, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
 
     // ---- reading an object
     add(
@@ -159,32 +189,35 @@ public final class PipelineSteps {
         Step.named("fillCache")
             .requires(Fact.PLAINTEXT, Fact.RESPONSE)
             .does((state, exchange) -> s.cache().fill(exchange)));
-    add(
-        Step.named("planRead")
-            .callsBackend()
-            .does((state, exchange) -> s.objects().getObjectRequest(exchange)));
-    add(
-        Step.named("plannedRangeFailed")
-            .callsBackend()
-            .does((state, exchange) -> s.objects().afterPlannedRangeFailed(exchange)));
-    add(s.decryption().resolveKeyStep());
-    add(s.decryption().decryptStep(s.decompression()));
-    add(
-        Step.named("getObjectResponse")
-            .requires(Fact.PLAINTEXT)
-            .provides(Fact.RESPONSE)
-            .does((state, exchange) -> s.objects().getObjectResponse(exchange)));
-    add(operation("headObject").does((state, exchange) -> s.objects().headObject(exchange)));
+    add(s.reads().planReadStep());
+    add(s.reads().plannedRangeFailedStep());
+    add(ObjectReads.headObjectRequestStep());
+    add(s.reads().resolveKeyStep());
+    add(s.reads().locateStep());
+    add(ObjectReads.decryptStep());
+    add(s.reads().getObjectResponseStep());
+    add(ObjectReads.headObjectResponseStep());
 
     // ---- deleting and copying
     add(
         Step.named("deleteObjectRequest")
             .callsBackend()
-            .does((state, exchange) -> s.objects().deleteObjectRequest(exchange)));
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(ObjectOperations.deleteObjectRequest(state))));
     add(
-        operation("deleteObjectResponse")
+        Step.named("deleteIndexRequest")
+            .callsBackend()
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(s.objects().deleteIndexRequest(state))));
+    add(
+        Step.named("deleteObjectResponse")
             .requires(Fact.CACHE_INVALIDATED)
-            .does((state, exchange) -> s.objects().deleteObjectResponse(exchange)));
+            .provides(Fact.RESPONSE)
+            .does(
+                (state, exchange) ->
+                    state.respond(io.github.s3eg.s3.S3Response.status(204))));
     add(
         operation("copyObject")
             .requires(Fact.CACHE_INVALIDATED)
@@ -221,32 +254,10 @@ public final class PipelineSteps {
     add(operation("listObjects").does((state, exchange) -> s.lists().listObjects(exchange)));
 
     // ---- multipart uploads
-    MultipartOperations m = s.multipart();
+    s.multipartSteps().addTo(this::add);
     add(
-        operation("createMultipartUpload")
-            .does((state, exchange) -> m.createMultipartUpload(exchange)));
-    add(
-        Step.named("encryptPart")
-            .callsBackend()
-            .requires(Fact.REQUEST_BODY)
-            .provides(Fact.CIPHERTEXT)
-            .does((state, exchange) -> m.encryptPart(exchange)));
-    add(
-        operation("uploadPart")
-            .requires(Fact.CIPHERTEXT)
-            .does((state, exchange) -> m.uploadPart(exchange)));
-    add(operation("uploadPartCopy").does((state, exchange) -> m.uploadPartCopy(exchange)));
-    add(
-        operation("completeMultipartUpload")
-            .requires(Fact.REQUEST_BODY, Fact.CACHE_INVALIDATED)
-            .does((state, exchange) -> m.completeMultipartUpload(exchange)));
-    add(
-        operation("abortMultipartUpload")
-            .does((state, exchange) -> m.abortMultipartUpload(exchange)));
-    add(operation("listParts").does((state, exchange) -> m.listParts(exchange)));
-    add(
-        operation("listMultipartUploads")
-            .does((state, exchange) -> m.listMultipartUploads(exchange)));
+        operation("uploadPartCopy")
+            .does((state, exchange) -> s.multipart().uploadPartCopy(exchange)));
   }
 
   /** A step that calls the backend and provides the operation's answer. */

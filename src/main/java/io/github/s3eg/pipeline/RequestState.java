@@ -9,6 +9,11 @@ import io.github.s3eg.ops.RequestListener;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import java.util.EnumSet;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -41,6 +46,12 @@ public final class RequestState {
   private ObjectKey key;
   private AuthenticatedPlaintext plaintext;
   private ReadPlan readPlan;
+  private MultipartSteps.Work multipart;
+  private StoredObject storedObject;
+  private CiphertextLocator locator;
+  private CiphertextLocator.Located located;
+  private final java.util.Map<ResponseInputStream<?>, Boolean> streams =
+      new java.util.IdentityHashMap<>();
   private S3Response response;
   private CachedObject cacheHit;
   private ObjectCache.Ticket cacheTicket;
@@ -254,6 +265,98 @@ public final class RequestState {
 
   void recordReadPlan(ReadPlan plan) {
     this.readPlan = plan;
+  }
+
+  /** What a multipart request's steps learn on the way (created on first use). */
+  MultipartSteps.Work multipart() {
+    if (multipart == null) {
+      multipart = new MultipartSteps.Work();
+    }
+    return multipart;
+  }
+
+  /** The backend's answer about the request's object (its first GET or HEAD). */
+  public StoredObject storedObject() {
+    return get(storedObject, Fact.STORED_OBJECT);
+  }
+
+  /** The backend's answer about the request's object, or null when none came. */
+  public StoredObject storedObjectOrNull() {
+    return storedObject;
+  }
+
+  CiphertextLocator locator() {
+    return locator;
+  }
+
+  void startLocating(CiphertextLocator locator) {
+    this.locator = locator;
+  }
+
+  /** What {@code locateCiphertext} found for {@code decrypt}. */
+  CiphertextLocator.Located located() {
+    return get(located, Fact.CIPHERTEXT_LOCATED);
+  }
+
+  void provideLocated(CiphertextLocator.Located located) {
+    set(Fact.CIPHERTEXT_LOCATED, located);
+    this.located = located;
+  }
+
+  // ---- what the backend steps answered
+
+  /** Called by every {@code backend:} step with its request and answer. */
+  void backendAnswered(BackendCall call, Object request, Object answer) {
+    switch (call) {
+      case GET_OBJECT -> {
+        if (answer instanceof ResponseInputStream<?> in) {
+          streams.put(in, Boolean.FALSE);
+          @SuppressWarnings("unchecked")
+          ResponseInputStream<GetObjectResponse> get = (ResponseInputStream<GetObjectResponse>) in;
+          GetObjectRequest r = (GetObjectRequest) request;
+          if (storedObject == null && isRequestObject(r.bucket(), r.key())) {
+            storedObject = StoredObject.of(r.bucket(), r.key(), get);
+            facts.add(Fact.STORED_OBJECT);
+          }
+        }
+      }
+      case HEAD_OBJECT -> {
+        HeadObjectRequest r = (HeadObjectRequest) request;
+        if (storedObject == null && isRequestObject(r.bucket(), r.key())) {
+          storedObject = StoredObject.of(r.bucket(), r.key(), (HeadObjectResponse) answer);
+          facts.add(Fact.STORED_OBJECT);
+        }
+      }
+      case PUT_OBJECT, COPY_OBJECT, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD ->
+          facts.add(Fact.STORED);
+      default -> {}
+    }
+  }
+
+  private boolean isRequestObject(String bucket, String key) {
+    return request != null && bucket.equals(request.bucket()) && key.equals(request.key());
+  }
+
+  /**
+   * Gives a backend stream back: to the connection pool if it was read to its end, else aborted
+   * (not drained). Each stream once; the rest are aborted when the request ends ({@link
+   * #releaseStreams}).
+   */
+  void release(ResponseInputStream<?> stream) {
+    if (stream != null && !Boolean.TRUE.equals(streams.put(stream, Boolean.TRUE))) {
+      ObjectOperations.release(stream);
+    }
+  }
+
+  /** When the request ends, however it ended: aborts the backend streams nobody gave back. */
+  void releaseStreams() {
+    streams.forEach(
+        (stream, released) -> {
+          if (!released) {
+            stream.abort();
+          }
+        });
+    streams.clear();
   }
 
   // ---- the answer

@@ -92,7 +92,7 @@ class RoutesFromAFolderTest {
   void withoutEncryptTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
     assertRefused(
         RouteFolder.copyOf(dir).deleteStep("objects.yaml", "encrypt"),
-        "route 'PutObject': step 'putObject' needs what 'encrypt' or 'encryptPart' provides");
+        "route 'PutObject': 'backend:putObject' needs what 'encrypt' or 'encryptPart' provides");
   }
 
   private static void assertRefused(RouteFolder routes, String problem) {

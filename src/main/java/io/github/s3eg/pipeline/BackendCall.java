@@ -1,0 +1,216 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+/**
+ * The backend requests a route can make ({@code backend:getObject}, {@code backend:putObject}, …):
+ * each takes the typed SDK request the step before it left in the body and leaves the SDK answer
+ * there. The writes that carry a body take it from the request's state, never from the message:
+ * {@code putObject} and {@code uploadPart} send only the ciphertext {@code encrypt} or {@code
+ * encryptPart} made, {@code putRecord} only the gateway's own small records under {@code .s3eg/}.
+ * Uploads go through the client that never retries (a live stream cannot be sent twice).
+ */
+enum BackendCall {
+  GET_OBJECT("getObject", GetObjectRequest.class, (c, r, s) -> c.s3().getObject((GetObjectRequest) r)),
+  HEAD_OBJECT(
+      "headObject", HeadObjectRequest.class, (c, r, s) -> c.s3().headObject((HeadObjectRequest) r)),
+  PUT_OBJECT(
+      "putObject",
+      PutObjectRequest.class,
+      (c, r, s) -> {
+        if (!(s.ciphertext() instanceof EncryptedUpload.Whole upload)) {
+          throw new MissingStepException(Fact.CIPHERTEXT, "'backend:putObject'");
+        }
+        PutObjectRequest put =
+            ((PutObjectRequest) r).toBuilder().contentLength(upload.length()).build();
+        return c.uploads()
+            .putObject(put, oneShot(upload.stream(), upload.length(), put.contentType()));
+      }),
+  PUT_RECORD(
+      "putRecord",
+      GatewayRecord.class,
+      (c, r, s) -> {
+        GatewayRecord record = (GatewayRecord) r;
+        return c.s3()
+            .putObject(
+                PutObjectRequest.builder()
+                    .bucket(record.bucket())
+                    .key(record.key())
+                    .contentType("application/octet-stream")
+                    .build(),
+                RequestBody.fromBytes(record.bytes()));
+      }),
+  DELETE_RECORD(
+      "deleteRecord",
+      RecordName.class,
+      (c, r, s) -> {
+        RecordName name = (RecordName) r;
+        return c.s3().deleteObject(d -> d.bucket(name.bucket()).key(name.key()));
+      }),
+  COPY_OBJECT(
+      "copyObject", CopyObjectRequest.class, (c, r, s) -> c.s3().copyObject((CopyObjectRequest) r)),
+  DELETE_OBJECT(
+      "deleteObject",
+      DeleteObjectRequest.class,
+      (c, r, s) -> c.s3().deleteObject((DeleteObjectRequest) r)),
+  DELETE_OBJECTS(
+      "deleteObjects",
+      DeleteObjectsRequest.class,
+      (c, r, s) -> c.s3().deleteObjects((DeleteObjectsRequest) r)),
+  CREATE_MULTIPART_UPLOAD(
+      "createMultipartUpload",
+      CreateMultipartUploadRequest.class,
+      (c, r, s) -> c.uploads().createMultipartUpload((CreateMultipartUploadRequest) r)),
+  UPLOAD_PART(
+      "uploadPart",
+      UploadPartRequest.class,
+      (c, r, s) -> {
+        if (!(s.ciphertext() instanceof EncryptedUpload.Part part)) {
+          throw new MissingStepException(Fact.CIPHERTEXT, "'backend:uploadPart'");
+        }
+        UploadPartRequest upload =
+            ((UploadPartRequest) r).toBuilder().contentLength(part.length()).build();
+        return c.uploads().uploadPart(upload, oneShot(part.stream(), part.length(), null));
+      }),
+  UPLOAD_PART_COPY(
+      "uploadPartCopy",
+      UploadPartCopyRequest.class,
+      (c, r, s) -> c.uploads().uploadPartCopy((UploadPartCopyRequest) r)),
+  COMPLETE_MULTIPART_UPLOAD(
+      "completeMultipartUpload",
+      CompleteMultipartUploadRequest.class,
+      (c, r, s) -> c.uploads().completeMultipartUpload((CompleteMultipartUploadRequest) r)),
+  ABORT_MULTIPART_UPLOAD(
+      "abortMultipartUpload",
+      AbortMultipartUploadRequest.class,
+      (c, r, s) -> c.s3().abortMultipartUpload((AbortMultipartUploadRequest) r)),
+  LIST_PARTS("listParts", ListPartsRequest.class, (c, r, s) -> c.s3().listParts((ListPartsRequest) r)),
+  LIST_MULTIPART_UPLOADS(
+      "listMultipartUploads",
+      ListMultipartUploadsRequest.class,
+      (c, r, s) -> c.s3().listMultipartUploads((ListMultipartUploadsRequest) r)),
+  LIST_OBJECTS(
+      "listObjects", ListObjectsRequest.class, (c, r, s) -> c.s3().listObjects((ListObjectsRequest) r)),
+  LIST_OBJECTS_V2(
+      "listObjectsV2",
+      ListObjectsV2Request.class,
+      (c, r, s) -> c.s3().listObjectsV2((ListObjectsV2Request) r)),
+  HEAD_BUCKET(
+      "headBucket", HeadBucketRequest.class, (c, r, s) -> c.s3().headBucket((HeadBucketRequest) r));
+
+  /** What a call does with the clients, the typed request and the request's state. */
+  @FunctionalInterface
+  interface Invocation {
+    Object invoke(BackendClients clients, Object request, RequestState state);
+  }
+
+  private static final Map<String, BackendCall> BY_NAME =
+      java.util.Arrays.stream(values())
+          .collect(java.util.stream.Collectors.toMap(c -> c.name, Function.identity()));
+
+  private final String name;
+  private final Class<?> requestType;
+  private final Invocation invocation;
+
+  BackendCall(String name, Class<?> requestType, Invocation invocation) {
+    this.name = name;
+    this.requestType = requestType;
+    this.invocation = invocation;
+  }
+
+  /** The call an endpoint names ({@code backend:NAME}), or null. */
+  static BackendCall named(String name) {
+    return BY_NAME.get(name);
+  }
+
+  String callName() {
+    return name;
+  }
+
+  /**
+   * Runs the call with {@code request} (the message body).
+   *
+   * @param missingIsEmpty answer null instead of failing when the object does not exist ({@code
+   *     getObject} of a record that may be absent)
+   */
+  Object call(BackendClients clients, Object request, RequestState state, boolean missingIsEmpty) {
+    if (!requestType.isInstance(request)) {
+      throw new IllegalStateException(
+          "backend:"
+              + name
+              + " needs a "
+              + requestType.getSimpleName()
+              + " from the step before it, not "
+              + (request == null ? "nothing" : request.getClass().getSimpleName()));
+    }
+    try {
+      return invocation.invoke(clients, request, state);
+    } catch (NoSuchKeyException missing) {
+      if (missingIsEmpty) {
+        return null;
+      }
+      throw missing;
+    }
+  }
+
+  /**
+   * A request body the SDK can read once. A second read (a retry) fails loudly instead of sending a
+   * partial or empty body.
+   */
+  static RequestBody oneShot(InputStream body, long length, String contentType) {
+    AtomicBoolean used = new AtomicBoolean();
+    return RequestBody.fromContentProvider(
+        () -> {
+          if (used.getAndSet(true)) {
+            throw new IllegalStateException("a streamed request body cannot be sent twice");
+          }
+          return body;
+        },
+        length,
+        contentType == null ? "binary/octet-stream" : contentType);
+  }
+
+  /**
+   * One of the gateway's own small objects under {@link ReservedKeys#PREFIX} (an upload record, a
+   * part index), for {@code backend:putRecord}. Never a client's data: the key must be reserved.
+   */
+  record GatewayRecord(String bucket, String key, byte[] bytes) {
+    GatewayRecord {
+      if (!ReservedKeys.isReserved(key)) {
+        throw new IllegalArgumentException("not a gateway record: " + key);
+      }
+    }
+  }
+
+  /** The name of one of the gateway's own records, for {@code backend:deleteRecord}. */
+  record RecordName(String bucket, String key) {
+    RecordName {
+      if (!ReservedKeys.isReserved(key)) {
+        throw new IllegalArgumentException("not a gateway record: " + key);
+      }
+    }
+  }
+}

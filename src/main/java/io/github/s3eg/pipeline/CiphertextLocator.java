@@ -1,0 +1,439 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.crypto.CiphertextRange;
+import io.github.s3eg.crypto.CompressedRange;
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.MultipartDecryption;
+import io.github.s3eg.crypto.MultipartIndex;
+import io.github.s3eg.crypto.MultipartLayout;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.crypto.SegmentLayout;
+import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.s3.ByteRange;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Finds the ciphertext that a read needs, one backend request at a time, without making any: it
+ * asks for each read ({@link #next}) and is given the answer ({@link #accept}), so that every
+ * backend request is a step of the route ({@code locateCiphertext} and {@code backend:getObject}
+ * in a loop). Plain Java, tested without Camel.
+ *
+ * <p>Starting from the object's first answer (the GetObject's planned read, or a HeadObject), it
+ * asks for what the object's format needs beyond it:
+ *
+ * <ul>
+ *   <li>a single-PUT object written with another segment size than planned: the covering segments
+ *       again (or the whole object);
+ *   <li>a multipart object: its part index (unless this instance has it cached and it verifies),
+ *       or, when the index is missing, each part's 12-byte prefix in turn; then the first part's
+ *       52-byte start when a range begins inside a part, and the covering segments when the
+ *       planned read missed them;
+ *   <li>a compressed object read by range: the index entries of the covering frames, then those
+ *       frames;
+ *   <li>a plaintext object (allowed by configuration) read by range: the client's range as it is.
+ * </ul>
+ */
+final class CiphertextLocator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CiphertextLocator.class);
+
+  /** The largest part index or record the gateway reads (it writes far smaller ones). */
+  static final int MAX_RECORD_BYTES = 1 << 20;
+
+  /** What {@code decrypt} reads once everything is located. */
+  sealed interface Located {
+
+    /** A plaintext object's bytes as stored. */
+    record Plain(ResponseInputStream<GetObjectResponse> source, ByteRange range, long length, long total)
+        implements Located {}
+
+    /** A single-PUT object: {@code needed} null for the whole object. */
+    record Single(
+        ResponseInputStream<GetObjectResponse> source,
+        long skip,
+        CiphertextRange needed,
+        ByteRange wanted,
+        long plaintextSize)
+        implements Located {}
+
+    /** A multipart object; {@code source} null for an empty one. */
+    record Multipart(
+        ResponseInputStream<GetObjectResponse> source,
+        long skip,
+        MultipartDecryption plan,
+        byte[] partStart,
+        ByteRange range,
+        long plaintextSize,
+        String etag)
+        implements Located {}
+
+    /** A compressed object read whole. */
+    record CompressedWhole(ResponseInputStream<GetObjectResponse> source, long plaintextSize)
+        implements Located {}
+
+    /** A compressed object read by range: its covering frames. */
+    record CompressedRanged(
+        ResponseInputStream<GetObjectResponse> frames,
+        CompressedRange read,
+        ByteRange wanted,
+        long plaintextSize)
+        implements Located {}
+
+    /** A HEAD: size and ETag only. */
+    record Described(long plaintextSize, String etag) implements Located {}
+  }
+
+  /** What to do with the answer to the pending read. */
+  @FunctionalInterface
+  private interface Continuation {
+    void accept(ResponseInputStream<GetObjectResponse> answer) throws IOException, CryptoException;
+  }
+
+  private final ObjectKey key;
+  private final StoredObject stored;
+  private final String rangeHeader;
+  private final boolean plannedRange;
+  private final MultipartState indexCache;
+  private final StreamReleaser releaser;
+
+  private GetObjectRequest pending;
+  private Continuation then;
+  private Located located;
+
+  // The part walk, when a multipart object's index is missing.
+  private final List<MultipartIndex.Part> walked = new ArrayList<>();
+  private long walkOffset;
+
+  /** Releases a backend stream that is no longer needed (aborts it when not read to its end). */
+  @FunctionalInterface
+  interface StreamReleaser {
+    void release(ResponseInputStream<?> stream);
+  }
+
+  /**
+   * @param stored the object's first answer: a GET (possibly of a planned window) or a HEAD
+   * @param rangeHeader the client's Range header, or null
+   * @param plannedRange whether the first GET asked for a planned range rather than the whole object
+   * @param indexCache this instance's copies of part indexes (no backend requests)
+   */
+  CiphertextLocator(
+      ObjectKey key,
+      StoredObject stored,
+      String rangeHeader,
+      boolean plannedRange,
+      MultipartState indexCache,
+      StreamReleaser releaser)
+      throws IOException, CryptoException {
+    this.key = key;
+    this.stored = stored;
+    this.rangeHeader = rangeHeader;
+    this.plannedRange = plannedRange;
+    this.indexCache = indexCache;
+    this.releaser = releaser;
+    begin();
+  }
+
+  /** The next read the object needs, or null once everything is located. */
+  GetObjectRequest next() {
+    return pending;
+  }
+
+  /** The answer to {@link #next()}: null when the object read does not exist. */
+  void accept(ResponseInputStream<GetObjectResponse> answer) throws IOException, CryptoException {
+    if (pending == null) {
+      throw new IllegalStateException("no read is pending");
+    }
+    Continuation continuation = then;
+    pending = null;
+    then = null;
+    continuation.accept(answer);
+  }
+
+  /** What was located; null while a read is pending. */
+  Located located() {
+    return located;
+  }
+
+  private void begin() throws IOException, CryptoException {
+    OpenedObject o = key.openedOrNull();
+    if (o == null) {
+      plaintext();
+    } else if (o.isMultipart()) {
+      loadIndex(o);
+    } else if (stored.body() == null) {
+      located =
+          new Located.Described(
+              o.plaintextSize(stored.storedSize()), ObjectOperations.etag(o, stored.eTag()));
+    } else if (o.compression().isPresent()) {
+      compressed(o);
+    } else {
+      single(o);
+    }
+  }
+
+  // ---- plaintext objects (ENCRYPTION_ALLOW_PLAINTEXT_READS=true)
+
+  private void plaintext() {
+    if (stored.body() == null) {
+      located = new Located.Described(stored.storedSize(), stored.eTag());
+    } else if (plannedRange) {
+      // The planned read was in ciphertext segments; the client's range is what it wants.
+      releaser.release(stored.body());
+      read(rangeHeader, in -> located = plain(present(in)));
+    } else {
+      located = plain(stored.body());
+    }
+  }
+
+  private static Located plain(ResponseInputStream<GetObjectResponse> in) {
+    StoredObject s = StoredObject.of(null, null, in);
+    ByteRange range =
+        in.response().contentRange() == null
+            ? null
+            : new ByteRange(s.windowStart(), s.windowEnd(), s.storedSize());
+    return new Located.Plain(in, range, s.windowLength(), s.storedSize());
+  }
+
+  // ---- single-PUT objects
+
+  private void single(OpenedObject o) throws CryptoException {
+    long size = o.plaintextSize(stored.storedSize());
+    Optional<ByteRange> range = ByteRange.resolve(rangeHeader, size);
+    if (range.isEmpty()) {
+      if (stored.whole()) {
+        located = new Located.Single(stored.body(), 0, null, null, size);
+      } else {
+        releaser.release(stored.body());
+        read(null, in -> located = new Located.Single(present(in), 0, null, null, size));
+      }
+      return;
+    }
+    ByteRange wanted = range.get();
+    CiphertextRange needed = o.rangeFor(wanted.first(), wanted.last(), size);
+    long skip = needed.ciphertextFirst() - stored.windowStart();
+    if (skip < 0 || needed.ciphertextLast() > stored.windowEnd()) {
+      // The object was written with another layout than the one the read was planned for.
+      releaser.release(stored.body());
+      read(
+          needed.httpRange(),
+          in -> located = new Located.Single(present(in), 0, needed, wanted, size));
+      return;
+    }
+    located = new Located.Single(stored.body(), skip, needed, wanted, size);
+  }
+
+  // ---- compressed objects (format version 2)
+
+  private void compressed(OpenedObject o) throws IOException, CryptoException {
+    long size = o.plaintextSize(stored.storedSize());
+    Optional<ByteRange> range = ByteRange.resolve(rangeHeader, size);
+    if (range.isEmpty()) {
+      if (stored.whole()) {
+        located = new Located.CompressedWhole(stored.body(), size);
+      } else {
+        releaser.release(stored.body());
+        read(null, in -> located = new Located.CompressedWhole(present(in), size));
+      }
+      return;
+    }
+    // The planned read assumed an uncompressed layout: of no use here.
+    releaser.release(stored.body());
+    ByteRange wanted = range.get();
+    CompressedRange read = o.compressedRange(wanted.first(), wanted.last(), stored.storedSize());
+    read(
+        read.indexFetch().httpRange(),
+        index -> {
+          read.readIndex(present(index));
+          releaser.release(index);
+          read(
+              read.framesFetch().httpRange(),
+              frames ->
+                  located = new Located.CompressedRanged(present(frames), read, wanted, size));
+        });
+  }
+
+  // ---- multipart objects (format version 3)
+
+  private void loadIndex(OpenedObject o) throws IOException, CryptoException {
+    Optional<byte[]> cached = indexCache.cachedIndex(stored.bucket(), stored.key());
+    if (cached.isPresent()) {
+      try {
+        indexLoaded(o, verified(o, cached.get()));
+        return;
+      } catch (CryptoException staleOrAltered) {
+        // Read it again: the cached index may be an earlier object's.
+      }
+    }
+    String indexKey = ReservedKeys.index(stored.key());
+    pending = GetObjectRequest.builder().bucket(stored.bucket()).key(indexKey).build();
+    then =
+        in -> {
+          if (in == null) {
+            indexCache.forgetIndex(stored.bucket(), stored.key());
+            LOG.warn(
+                "multipart object {}/{} has no index (interrupted Complete?): walking its parts",
+                stored.bucket(),
+                stored.key());
+            walk(o);
+            return;
+          }
+          byte[] bytes = readRecord(in);
+          indexCache.rememberIndex(stored.bucket(), stored.key(), bytes);
+          indexLoaded(o, verified(o, bytes));
+        };
+  }
+
+  private MultipartIndex verified(OpenedObject o, byte[] encoded) throws CryptoException {
+    MultipartIndex index = o.openIndex(encoded, stored.bucket(), stored.key());
+    if (index.ciphertextSize() != stored.storedSize()) {
+      throw new CryptoException.MetadataAuthenticationFailed(
+          "the object's size does not match its multipart index");
+    }
+    return index;
+  }
+
+  /** Reads the 12-byte prefix of the next part, until the parts fill the object. */
+  private void walk(OpenedObject o) throws IOException, CryptoException {
+    SegmentLayout layout = o.layout();
+    if (walkOffset >= stored.storedSize()) {
+      if (walkOffset != stored.storedSize()) {
+        throw new CryptoException.MetadataAuthenticationFailed("the parts do not fill the object");
+      }
+      MultipartIndex index;
+      try {
+        index = new MultipartIndex(o.header(), new byte[16], walked, layout);
+      } catch (IllegalArgumentException e) {
+        throw new CryptoException.MetadataAuthenticationFailed("the parts are out of order");
+      }
+      indexLoaded(o, index, unquote(stored.eTag()));
+      return;
+    }
+    if (walked.size() >= MultipartLayout.MAX_PART_NUMBER) {
+      throw new CryptoException.MetadataAuthenticationFailed("more parts than S3 allows");
+    }
+    long from = walkOffset;
+    read(
+        "bytes=" + from + "-" + (from + MultipartLayout.PART_PREFIX_LENGTH - 1),
+        in -> {
+          byte[] prefix = present(in).readNBytes(MultipartLayout.PART_PREFIX_LENGTH);
+          releaser.release(in);
+          if (prefix.length < MultipartLayout.PART_PREFIX_LENGTH) {
+            throw new CryptoException.MetadataAuthenticationFailed("a part prefix is cut");
+          }
+          ByteBuffer b = ByteBuffer.wrap(prefix);
+          int number = b.getInt();
+          long size = b.getLong();
+          try {
+            walked.add(new MultipartIndex.Part(number, size));
+            walkOffset += MultipartLayout.partCiphertextSize(layout, size);
+          } catch (IllegalArgumentException e) {
+            throw new CryptoException.MetadataAuthenticationFailed("a part prefix is not valid");
+          }
+          walk(o);
+        });
+  }
+
+  private void indexLoaded(OpenedObject o, MultipartIndex index)
+      throws IOException, CryptoException {
+    indexLoaded(o, index, index.etag());
+  }
+
+  private void indexLoaded(OpenedObject o, MultipartIndex index, String etag)
+      throws IOException, CryptoException {
+    String quoted = "\"" + etag + "\"";
+    long size = index.plaintextSize();
+    if (stored.body() == null) {
+      located = new Located.Described(size, quoted);
+      return;
+    }
+    if (size == 0) {
+      releaser.release(stored.body());
+      located = new Located.Multipart(null, 0, null, null, null, 0, quoted);
+      return;
+    }
+    Optional<ByteRange> range = ByteRange.resolve(rangeHeader, size);
+    long first = range.map(ByteRange::first).orElse(0L);
+    long last = range.map(ByteRange::last).orElse(size - 1);
+    MultipartDecryption plan = o.planRead(index, first, last);
+    long skip = plan.ciphertextFirst() - stored.windowStart();
+    boolean refetch = skip < 0 || plan.ciphertextLast() > stored.windowEnd();
+    if (refetch) {
+      releaser.release(stored.body());
+    }
+    ByteRange answered = range.orElse(null);
+    Continuation data =
+        start -> {
+          byte[] partStart = null;
+          if (start != null) {
+            partStart = present(start).readNBytes(MultipartDecryption.PART_START_LENGTH);
+            releaser.release(start);
+          }
+          byte[] startBytes = partStart;
+          if (refetch) {
+            read(
+                plan.httpRange(),
+                in ->
+                    located =
+                        new Located.Multipart(
+                            present(in), 0, plan, startBytes, answered, size, quoted));
+          } else {
+            located =
+                new Located.Multipart(
+                    stored.body(), skip, plan, startBytes, answered, size, quoted);
+          }
+        };
+    if (plan.startsAtPartStart()) {
+      data.accept(null);
+    } else {
+      read(plan.firstPartStartRange(), data);
+    }
+  }
+
+  // ---- reads
+
+  /** Asks for {@code range} ({@code bytes=a-b}, or null for all) of the object, then {@code then}. */
+  private void read(String range, Continuation then) {
+    this.pending =
+        GetObjectRequest.builder().bucket(stored.bucket()).key(stored.key()).range(range).build();
+    this.then = then;
+  }
+
+  private ResponseInputStream<GetObjectResponse> present(
+      ResponseInputStream<GetObjectResponse> in) {
+    if (in == null) {
+      // The object went away between two reads of it.
+      throw new S3Exception(S3ErrorCode.NO_SUCH_KEY, "The specified key does not exist.")
+          .with("Key", stored.key());
+    }
+    return in;
+  }
+
+  /** A small record read whole (bounded: the gateway writes far smaller ones). */
+  private byte[] readRecord(ResponseInputStream<GetObjectResponse> in) throws IOException {
+    Long length = in.response().contentLength();
+    if (length != null && length > MAX_RECORD_BYTES) {
+      releaser.release(in);
+      throw new S3Exception(
+          S3ErrorCode.INTERNAL_ERROR, "A gateway record is larger than any it writes.");
+    }
+    byte[] bytes = in.readNBytes(MAX_RECORD_BYTES);
+    releaser.release(in);
+    return bytes;
+  }
+
+  private static String unquote(String etag) {
+    return etag == null ? "" : etag.replace("\"", "");
+  }
+}

@@ -1,0 +1,611 @@
+package io.github.s3eg.pipeline;
+
+import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.EncryptedPart;
+import io.github.s3eg.crypto.MultipartIndex;
+import io.github.s3eg.crypto.MultipartLayout;
+import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.ObjectEncryptor;
+import io.github.s3eg.crypto.ObjectMetadata;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.pipeline.BackendCall.GatewayRecord;
+import io.github.s3eg.pipeline.BackendCall.RecordName;
+import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.S3ErrorCode;
+import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.xml.XmlWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+/**
+ * The multipart upload operations as route steps around their backend calls, encrypted part by
+ * part (format version 3, docs/object-format.md §12):
+ *
+ * <ul>
+ *   <li>Create: a fresh data key wrapped for the bucket and key, stored as the upload's metadata
+ *       and in its upload record (so every gateway instance can encrypt its parts); without its
+ *       record the upload is aborted.
+ *   <li>{@code openUpload}: the upload's data key from its record (this instance's copy, or read).
+ *   <li>UploadPart: each part is its own authenticated stream under a fresh random header, bound to
+ *       its part number and size. The part's ETag is its plaintext MD5.
+ *   <li>Complete: the stored parts are listed, the backend completes with its own part ETags; only
+ *       then the gateway writes the object's index and deletes the upload record. The object's
+ *       ETag is S3's MD5-of-MD5s.
+ * </ul>
+ */
+public final class MultipartSteps {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MultipartSteps.class);
+
+  private final ObjectEncryptor encryptor;
+  private final ObjectDecryptor decryptor;
+  private final MultipartState records;
+  private final GatewayMetrics metrics;
+
+  public MultipartSteps(
+      ObjectEncryptor encryptor,
+      ObjectDecryptor decryptor,
+      MultipartState records,
+      GatewayMetrics metrics) {
+    this.encryptor = encryptor;
+    this.decryptor = decryptor;
+    this.records = records;
+    this.metrics = metrics;
+  }
+
+  /** What one multipart request learns on the way through its steps. */
+  static final class Work {
+    Map<String, String> uploadEntries;
+    Map<String, String> storedMetadata;
+    String uploadId;
+    List<MultipartOperations.RequestedPart> requested;
+    final Map<Integer, Part> storedParts = new TreeMap<>();
+    Integer nextPartMarker;
+    boolean partsListed;
+    MultipartIndex index;
+    long partStarted;
+    boolean recordAsked;
+  }
+
+  // ---- CreateMultipartUpload: POST /bucket/key?uploads
+
+  CreateMultipartUploadRequest createRequest(RequestState state) throws CryptoException {
+    S3Request s3 = state.request();
+    ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
+    EncryptObject.rejectReservedMetadata(headers.userMetadata());
+    ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
+    Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
+    stored.putAll(crypto.toMap());
+    Work work = state.multipart();
+    work.uploadEntries = crypto.toMap();
+    work.storedMetadata = stored;
+    CreateMultipartUploadRequest.Builder b =
+        CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
+    ObjectOperations.applyHeaders(
+        headers,
+        stored,
+        b::contentType,
+        b::contentEncoding,
+        b::contentDisposition,
+        b::contentLanguage,
+        b::cacheControl,
+        b::metadata);
+    if (headers.expires() != null) {
+      b.expires(Preconditions.parseHttpDate(headers.expires()));
+    }
+    return b.build();
+  }
+
+  /** The upload record the backend's new upload needs: its wrapped data key. */
+  GatewayRecord uploadRecord(RequestState state, CreateMultipartUploadResponse created) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    work.uploadId = created.uploadId();
+    return new GatewayRecord(
+        s3.bucket(),
+        ReservedKeys.uploadRecord(s3.key(), work.uploadId),
+        MultipartState.encode(work.uploadEntries));
+  }
+
+  /** Without its record no part could be encrypted: the upload is aborted, leaving nothing. */
+  static AbortMultipartUploadRequest abortUnrecordedUpload(RequestState state) {
+    S3Request s3 = state.request();
+    return AbortMultipartUploadRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .uploadId(state.multipart().uploadId)
+        .build();
+  }
+
+  S3Response createResponse(RequestState state) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    records.rememberRecord(s3.bucket(), s3.key(), work.uploadId, work.uploadEntries);
+    ObjectOperations.auditKey(state, work.storedMetadata);
+    XmlWriter xml =
+        new XmlWriter()
+            .root("InitiateMultipartUploadResult")
+            .element("Bucket", s3.bucket())
+            .element("Key", s3.key())
+            .element("UploadId", work.uploadId);
+    return S3Response.xml(200, xml.toBytes());
+  }
+
+  // ---- openUpload: the upload's data key, from its record
+
+  /**
+   * One turn: the record from this instance's copy, else a read of it ({@code answer} is that
+   * read's answer on the next turn; null when the record does not exist). Returns the read, or
+   * null once the upload is open.
+   */
+  GetObjectRequest openUpload(RequestState state, Object answer) throws CryptoException, IOException {
+    S3Request s3 = state.request();
+    String uploadId = uploadId(s3);
+    Work work = state.multipart();
+    Map<String, String> entries;
+    if (!work.recordAsked) {
+      entries = records.cachedRecord(s3.bucket(), s3.key(), uploadId).orElse(null);
+      if (entries == null) {
+        work.recordAsked = true;
+        return GetObjectRequest.builder()
+            .bucket(s3.bucket())
+            .key(ReservedKeys.uploadRecord(s3.key(), uploadId))
+            .build();
+      }
+    } else if (answer instanceof ResponseInputStream<?> in) {
+      @SuppressWarnings("unchecked")
+      ResponseInputStream<GetObjectResponse> record = (ResponseInputStream<GetObjectResponse>) in;
+      byte[] bytes = record.readNBytes(CiphertextLocator.MAX_RECORD_BYTES);
+      state.release(record);
+      entries = MultipartState.decode(bytes);
+      records.rememberRecord(s3.bucket(), s3.key(), uploadId, entries);
+    } else {
+      throw new S3Exception(
+              S3ErrorCode.NO_SUCH_UPLOAD,
+              "The specified upload does not exist. The upload ID may be invalid,"
+                  + " or the upload may have been aborted or completed.")
+          .with("UploadId", uploadId);
+    }
+    OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), entries);
+    if (!upload.isMultipart()) {
+      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
+    }
+    state.provideUpload(upload);
+    return null;
+  }
+
+  // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
+
+  /** Encrypts the verified plaintext body as the part; the request for the backend. */
+  UploadPartRequest encryptPart(RequestState state) {
+    S3Request s3 = state.request();
+    int partNumber = MultipartOperations.partNumber(s3);
+    long length = state.body().length();
+    if (length > MultipartOperations.MAX_PART_SIZE) {
+      throw new S3Exception(
+          S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
+    }
+    EncryptedPart part = state.upload().encryptPart(partNumber, length, state.body().stream());
+    state.provideCiphertext(new EncryptedUpload.Part(partNumber, part));
+    state.multipart().partStarted = System.nanoTime();
+    return UploadPartRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .uploadId(uploadId(s3))
+        .partNumber(partNumber)
+        .build();
+  }
+
+  /** The part went through: its ETag is its plaintext MD5. */
+  S3Response uploadPartResponse(RequestState state) {
+    if (!(state.ciphertext() instanceof EncryptedUpload.Part encrypted)) {
+      throw new MissingStepException(Fact.CIPHERTEXT, "step 'uploadPartResponse'");
+    }
+    EncryptedPart part = encrypted.part();
+    if (!part.isComplete()) {
+      throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
+    }
+    metrics.recordEncryption(
+        "encrypt",
+        "multipart",
+        part.ciphertextSize(),
+        System.nanoTime() - state.multipart().partStarted,
+        true);
+    return S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
+  }
+
+  // ---- CompleteMultipartUpload: POST /bucket/key?uploadId=ID
+
+  /**
+   * One turn of listing the stored parts (1,000 a page): {@code answer} is the last page, null on
+   * the first turn. Returns the next page's request, or null once all are listed.
+   */
+  ListPartsRequest listStoredParts(RequestState state, Object answer) throws IOException {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    if (answer instanceof ListPartsResponse page) {
+      page.parts().forEach(p -> work.storedParts.put(p.partNumber(), p));
+      if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
+        work.partsListed = true;
+        return null;
+      }
+      work.nextPartMarker = page.nextPartNumberMarker();
+    } else if (work.partsListed) {
+      return null;
+    }
+    return ListPartsRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .uploadId(uploadId(s3))
+        .partNumberMarker(work.nextPartMarker)
+        .maxParts(1000)
+        .build();
+  }
+
+  /** Checks the client's part list against the stored parts; the backend's Complete. */
+  CompleteMultipartUploadRequest completeRequest(RequestState state) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    if (!work.partsListed) {
+      throw new MissingStepException(Fact.UPLOAD_KEY, "step 'completeRequest' (parts not listed)");
+    }
+    OpenedObject upload = state.upload();
+    List<CompletedPart> completed = new ArrayList<>(work.requested.size());
+    List<MultipartIndex.Part> entries = new ArrayList<>(work.requested.size());
+    java.security.MessageDigest md5s = MultipartOperations.md5();
+    for (int i = 0; i < work.requested.size(); i++) {
+      MultipartOperations.RequestedPart want = work.requested.get(i);
+      Part have = work.storedParts.get(want.number());
+      if (have == null) {
+        throw new S3Exception(
+                S3ErrorCode.INVALID_PART,
+                "One or more of the specified parts could not be found.  The part may not have"
+                    + " been uploaded, or the specified entity tag may not match the part's"
+                    + " entity tag.")
+            .with("PartNumber", Integer.toString(want.number()));
+      }
+      long plaintextSize;
+      try {
+        plaintextSize = MultipartLayout.partPlaintextSize(upload.layout(), have.size());
+      } catch (IllegalArgumentException e) {
+        throw new S3Exception(
+            S3ErrorCode.INVALID_PART, "Part " + want.number() + " was not stored by the gateway.");
+      }
+      if (i < work.requested.size() - 1 && plaintextSize < MultipartOperations.MIN_PART_SIZE) {
+        throw new S3Exception(
+                S3ErrorCode.ENTITY_TOO_SMALL,
+                "Your proposed upload is smaller than the minimum allowed object size.")
+            .with("PartNumber", Integer.toString(want.number()));
+      }
+      md5s.update(want.md5());
+      completed.add(CompletedPart.builder().partNumber(want.number()).eTag(have.eTag()).build());
+      entries.add(new MultipartIndex.Part(want.number(), plaintextSize));
+    }
+    work.index = new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
+    return CompleteMultipartUploadRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .uploadId(uploadId(s3))
+        .multipartUpload(m -> m.parts(completed))
+        .build();
+  }
+
+  /** After the backend accepted Complete (and only then): the object's part index. */
+  GatewayRecord partIndex(RequestState state) {
+    state.require(Fact.STORED, "partIndex");
+    S3Request s3 = state.request();
+    byte[] sealed = state.upload().sealIndex(state.multipart().index, s3.bucket(), s3.key());
+    records.indexWritten(s3.bucket(), s3.key(), sealed);
+    return new GatewayRecord(s3.bucket(), ReservedKeys.index(s3.key()), sealed);
+  }
+
+  /** The upload record goes once the upload is completed or aborted. */
+  RecordName uploadRecordName(RequestState state) {
+    S3Request s3 = state.request();
+    String uploadId = uploadId(s3);
+    records.forgetRecord(s3.bucket(), s3.key(), uploadId);
+    return new RecordName(s3.bucket(), ReservedKeys.uploadRecord(s3.key(), uploadId));
+  }
+
+  /** The object is complete and readable without its index (its parts describe themselves). */
+  static void indexNotWritten(RequestState state, Exception failure) {
+    LOG.warn(
+        "request {}: {} completed but its index or upload record was not written/deleted: {}",
+        state.requestId(),
+        state.request().resource(),
+        failure == null ? "?" : failure.getMessage());
+  }
+
+  static S3Response completeResponse(RequestState state) {
+    state.require(Fact.STORED, "completeResponse");
+    S3Request s3 = state.request();
+    XmlWriter xml =
+        new XmlWriter()
+            .root("CompleteMultipartUploadResult")
+            .element("Location", "/" + s3.bucket() + "/" + s3.key())
+            .element("Bucket", s3.bucket())
+            .element("Key", s3.key())
+            .element("ETag", "\"" + state.multipart().index.etag() + "\"");
+    return S3Response.xml(200, xml.toBytes());
+  }
+
+  // ---- AbortMultipartUpload: DELETE /bucket/key?uploadId=ID
+
+  static AbortMultipartUploadRequest abortRequest(RequestState state) {
+    S3Request s3 = state.request();
+    return AbortMultipartUploadRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .uploadId(uploadId(s3))
+        .build();
+  }
+
+  // ---- ListParts: GET /bucket/key?uploadId=ID
+
+  static ListPartsRequest listPartsRequest(RequestState state) {
+    S3Request s3 = state.request();
+    Integer marker = MultipartOperations.intParam(s3, "part-number-marker");
+    Integer max = MultipartOperations.intParam(s3, "max-parts");
+    return ListPartsRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .uploadId(uploadId(s3))
+        .partNumberMarker(marker)
+        .maxParts(max == null ? 1000 : Math.min(max, 1000))
+        .build();
+  }
+
+  static S3Response listPartsResponse(RequestState state, ListPartsResponse r) {
+    S3Request s3 = state.request();
+    OpenedObject upload = state.upload();
+    Integer marker = MultipartOperations.intParam(s3, "part-number-marker");
+    Integer max = MultipartOperations.intParam(s3, "max-parts");
+    XmlWriter xml =
+        new XmlWriter()
+            .root("ListPartsResult")
+            .element("Bucket", s3.bucket())
+            .element("Key", s3.key())
+            .element("UploadId", uploadId(s3))
+            .element("PartNumberMarker", marker == null ? 0 : marker)
+            .element("NextPartNumberMarker", r.nextPartNumberMarker())
+            .element("MaxParts", max == null ? 1000 : max)
+            .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
+            .element("StorageClass", "STANDARD");
+    for (Part p : r.parts()) {
+      long size;
+      try {
+        size = MultipartLayout.partPlaintextSize(upload.layout(), p.size());
+      } catch (IllegalArgumentException e) {
+        size = p.size();
+      }
+      // The plaintext MD5 of a stored part is known only to the UploadPart that sent it; the
+      // backend's ETag is listed marked as not-an-MD5, as in object listings.
+      xml.start("Part")
+          .element("PartNumber", p.partNumber())
+          .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
+          .element("ETag", p.eTag())
+          .element("Size", size)
+          .end();
+    }
+    return S3Response.xml(200, xml.toBytes());
+  }
+
+  // ---- ListMultipartUploads: GET /bucket?uploads
+
+  static ListMultipartUploadsRequest listUploadsRequest(RequestState state) {
+    S3Request s3 = state.request();
+    return ListMultipartUploadsRequest.builder()
+        .bucket(s3.bucket())
+        .prefix(s3.param("prefix"))
+        .delimiter(MultipartOperations.emptyToNull(s3.param("delimiter")))
+        .keyMarker(MultipartOperations.emptyToNull(s3.param("key-marker")))
+        .uploadIdMarker(MultipartOperations.emptyToNull(s3.param("upload-id-marker")))
+        .maxUploads(MultipartOperations.intParam(s3, "max-uploads"))
+        .build();
+  }
+
+  static S3Response listUploadsResponse(RequestState state, ListMultipartUploadsResponse r) {
+    S3Request s3 = state.request();
+    Integer max = MultipartOperations.intParam(s3, "max-uploads");
+    XmlWriter xml =
+        new XmlWriter()
+            .root("ListMultipartUploadsResult")
+            .element("Bucket", s3.bucket())
+            .element("KeyMarker", MultipartOperations.nullToEmpty(s3.param("key-marker")))
+            .element(
+                "UploadIdMarker", MultipartOperations.nullToEmpty(s3.param("upload-id-marker")))
+            .element("NextKeyMarker", r.nextKeyMarker())
+            .element("NextUploadIdMarker", r.nextUploadIdMarker())
+            .element("Prefix", s3.param("prefix"))
+            .element("Delimiter", s3.param("delimiter"))
+            .element("MaxUploads", max == null ? 1000 : max)
+            .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()));
+    for (MultipartUpload u : r.uploads()) {
+      if (ReservedKeys.isReserved(u.key())) {
+        continue;
+      }
+      xml.start("Upload")
+          .element("Key", u.key())
+          .element("UploadId", u.uploadId())
+          .start("Initiator")
+          .element("ID", BucketOperations.OWNER_ID)
+          .element("DisplayName", BucketOperations.OWNER_ID)
+          .end()
+          .start("Owner")
+          .element("ID", BucketOperations.OWNER_ID)
+          .element("DisplayName", BucketOperations.OWNER_ID)
+          .end()
+          .element("StorageClass", "STANDARD")
+          .element("Initiated", ObjectHeaders.xmlDate(u.initiated()))
+          .end();
+    }
+    r.commonPrefixes()
+        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
+    return S3Response.xml(200, xml.toBytes());
+  }
+
+  private static String uploadId(S3Request s3) {
+    String uploadId = s3.param("uploadId");
+    if (uploadId == null || uploadId.isEmpty()) {
+      throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD, "The specified upload does not exist.");
+    }
+    return uploadId;
+  }
+
+  /** The client's CompleteMultipartUpload document: parsed before anything reaches the backend. */
+  static void readCompleteDocument(RequestState state) throws IOException {
+    state.multipart().requested = MultipartOperations.requestedParts(state.body().stream());
+    state.provide(Fact.PARTS_REQUESTED);
+  }
+
+  // ---- the steps
+
+  /** Registers the steps. */
+  void addTo(java.util.function.Consumer<Step> add) {
+    add.accept(
+        Step.named("createMultipartUploadRequest")
+            .callsBackend()
+            .does((state, exchange) -> exchange.getIn().setBody(createRequest(state))));
+    add.accept(
+        Step.named("uploadRecord")
+            .callsBackend()
+            .does(
+                (state, exchange) ->
+                    exchange
+                        .getIn()
+                        .setBody(
+                            uploadRecord(
+                                state,
+                                exchange.getIn().getBody(CreateMultipartUploadResponse.class)))));
+    add.accept(
+        Step.named("abortUnrecordedUpload")
+            .callsBackend()
+            .does((state, exchange) -> exchange.getIn().setBody(abortUnrecordedUpload(state))));
+    add.accept(
+        Step.named("createMultipartUploadResponse")
+            .callsBackend()
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> state.respond(createResponse(state))));
+    add.accept(
+        Step.named("openUpload")
+            .callsBackend()
+            .provides(Fact.UPLOAD_KEY)
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(openUpload(state, exchange.getIn().getBody()))));
+    add.accept(
+        Step.named("encryptPart")
+            .callsBackend()
+            .requires(Fact.REQUEST_BODY, Fact.UPLOAD_KEY)
+            .provides(Fact.CIPHERTEXT)
+            .does((state, exchange) -> exchange.getIn().setBody(encryptPart(state))));
+    add.accept(
+        Step.named("uploadPartResponse")
+            .requires(Fact.CIPHERTEXT, Fact.STORED)
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> state.respond(uploadPartResponse(state))));
+    add.accept(
+        Step.named("readCompleteDocument")
+            .requires(Fact.REQUEST_BODY)
+            .provides(Fact.PARTS_REQUESTED)
+            .does((state, exchange) -> readCompleteDocument(state)));
+    add.accept(
+        Step.named("listStoredParts")
+            .callsBackend()
+            .requires(Fact.UPLOAD_KEY)
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(listStoredParts(state, exchange.getIn().getBody()))));
+    add.accept(
+        Step.named("completeRequest")
+            .callsBackend()
+            .requires(Fact.PARTS_REQUESTED, Fact.UPLOAD_KEY, Fact.CACHE_INVALIDATED)
+            .does((state, exchange) -> exchange.getIn().setBody(completeRequest(state))));
+    add.accept(
+        Step.named("partIndex")
+            .callsBackend()
+            .requires(Fact.STORED, Fact.UPLOAD_KEY)
+            .does((state, exchange) -> exchange.getIn().setBody(partIndex(state))));
+    add.accept(
+        Step.named("uploadRecordName")
+            .callsBackend()
+            .does((state, exchange) -> exchange.getIn().setBody(uploadRecordName(state))));
+    add.accept(
+        Step.named("indexNotWritten")
+            .requires(Fact.STORED)
+            .does(
+                (state, exchange) ->
+                    indexNotWritten(
+                        state, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
+    add.accept(
+        Step.named("completeResponse")
+            .requires(Fact.STORED)
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> state.respond(completeResponse(state))));
+    add.accept(
+        Step.named("abortMultipartUploadRequest")
+            .callsBackend()
+            .does((state, exchange) -> exchange.getIn().setBody(abortRequest(state))));
+    add.accept(
+        Step.named("abortMultipartUploadResponse")
+            .callsBackend()
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> state.respond(S3Response.status(204))));
+    add.accept(
+        Step.named("listPartsRequest")
+            .callsBackend()
+            .requires(Fact.UPLOAD_KEY)
+            .does((state, exchange) -> exchange.getIn().setBody(listPartsRequest(state))));
+    add.accept(
+        Step.named("listPartsResponse")
+            .callsBackend()
+            .requires(Fact.UPLOAD_KEY)
+            .provides(Fact.RESPONSE)
+            .does(
+                (state, exchange) ->
+                    state.respond(
+                        listPartsResponse(
+                            state, exchange.getIn().getBody(ListPartsResponse.class)))));
+    add.accept(
+        Step.named("listMultipartUploadsRequest")
+            .callsBackend()
+            .does((state, exchange) -> exchange.getIn().setBody(listUploadsRequest(state))));
+    add.accept(
+        Step.named("listMultipartUploadsResponse")
+            .callsBackend()
+            .provides(Fact.RESPONSE)
+            .does(
+                (state, exchange) ->
+                    state.respond(
+                        listUploadsResponse(
+                            state, exchange.getIn().getBody(ListMultipartUploadsResponse.class)))));
+  }
+}
