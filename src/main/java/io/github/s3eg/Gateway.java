@@ -39,8 +39,8 @@ public final class Gateway implements AutoCloseable {
    * camel.main.routesIncludePattern=file:/etc/s3eg/routes/*.yaml} for routes from a folder (as
    * {@code CAMEL_MAIN_ROUTESINCLUDEPATTERN} does for a gateway started by {@link GatewayMain}).
    */
-  public static Gateway start(GatewayConfig config, Clock clock, Map<String, String> camelProperties)
-      throws Exception {
+  public static Gateway start(
+      GatewayConfig config, Clock clock, Map<String, String> camelProperties) throws Exception {
     Main main = new Main();
     camelProperties.forEach(main::addOverrideProperty);
     main.bind(GatewayConfiguration.PRESET_BEAN, new GatewayConfiguration.Preset(config, clock));

@@ -22,12 +22,11 @@ import io.github.s3eg.ops.KeyManagerHealthCheck;
 import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.pipeline.Authenticate;
+import io.github.s3eg.pipeline.BackendComponent;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
-import io.github.s3eg.pipeline.CopyOperation;
-import io.github.s3eg.pipeline.ObjectReads;
-import io.github.s3eg.pipeline.BackendComponent;
+import io.github.s3eg.pipeline.CopySteps;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
@@ -36,6 +35,7 @@ import io.github.s3eg.pipeline.MultipartOperations;
 import io.github.s3eg.pipeline.MultipartSteps;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectOperations;
+import io.github.s3eg.pipeline.ObjectReads;
 import io.github.s3eg.pipeline.OperationNaming;
 import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.PipelineSteps;
@@ -150,19 +150,9 @@ final class GatewayAssembly implements AutoCloseable {
     ListOperations lists = new ListOperations(backend, encryptor.layout());
     MultipartState multipartState = new MultipartState(backend);
     ObjectOperations objects = new ObjectOperations(backend, ops.metrics(), multipartState);
-    CopyOperation copy =
-        new CopyOperation(
-            backend,
-            decryption,
-            new ObjectRebinder(keys),
-            encryptor,
-            compression,
-            enc.spoolLimit(),
-            objects);
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
-    copy.copyMultipartWith(multipartIndexes, multipartState);
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
@@ -187,7 +177,13 @@ final class GatewayAssembly implements AutoCloseable {
                 new ObjectCacheSteps(cache),
                 new BucketOperations(backend, config.backend().region()),
                 lists,
-                copy,
+                new CopySteps(
+                    decryption,
+                    new ObjectRebinder(keys),
+                    encryptor,
+                    compression,
+                    enc.spoolLimit(),
+                    multipartState),
                 new DeleteObjectsOperation(backend, cache),
                 MultipartOperations.create(
                     backend,

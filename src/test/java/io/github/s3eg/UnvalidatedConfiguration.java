@@ -12,8 +12,7 @@ public final class UnvalidatedConfiguration implements CamelConfiguration {
 
   /** The override that starts a gateway with this configuration instead of its own. */
   public static final java.util.Map<String, String> PROPERTIES =
-      java.util.Map.of(
-          "camel.main.configurationClasses", UnvalidatedConfiguration.class.getName());
+      java.util.Map.of("camel.main.configurationClasses", UnvalidatedConfiguration.class.getName());
 
   @Override
   public void configure(CamelContext context) throws Exception {

@@ -3,8 +3,8 @@ package io.github.s3eg.ops;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Response;
-import io.github.s3eg.s3.auth.Principal;
 import io.github.s3eg.s3.auth.Permission;
+import io.github.s3eg.s3.auth.Principal;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,8 +35,8 @@ public final class AuditEventsEndpoint {
             ? new byte[0]
             : (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
     return S3Response.status(200)
-            .header("Content-Type", "application/x-ndjson")
-            .header("Cache-Control", "no-store")
-            .stream(new ByteArrayInputStream(body), body.length, () -> {});
+        .header("Content-Type", "application/x-ndjson")
+        .header("Cache-Control", "no-store")
+        .stream(new ByteArrayInputStream(body), body.length, () -> {});
   }
 }

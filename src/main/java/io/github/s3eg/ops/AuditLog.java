@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * bucket}, {@code key}, {@code status}, {@code outcome} ({@code success}, {@code failure}, {@code
  * aborted}), {@code bytes} (request body for writes, response body for reads), {@code key_id} and
  * {@code key_version} (of the key that wrapped the object's data key, as the encryption steps found
- * it), {@code error} (the S3 error code) and {@code hash}. Never secrets,
- * signatures, query strings or object data.
+ * it), {@code error} (the S3 error code) and {@code hash}. Never secrets, signatures, query strings
+ * or object data.
  *
  * <p>Lines go to {@code AUDIT_FILE} (appended; the chain continues from the file's last line) or to
  * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}).
@@ -139,8 +139,7 @@ public final class AuditLog implements RequestListener, AutoCloseable {
   }
 
   /** What kind of event this request is, or null if it is not audited. */
-  private static String event(
-      S3Request request, String principal, Completed c, String operation) {
+  private static String event(S3Request request, String principal, Completed c, String operation) {
     if (principal == null) {
       return c.status() >= 400 ? "authentication_failure" : null;
     }

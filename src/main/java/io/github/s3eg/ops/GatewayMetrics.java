@@ -23,8 +23,7 @@ import java.util.function.IntSupplier;
  * docs/operations.md} lists them.
  *
  * <p>Every label has a small fixed set of values: HTTP method, status code, and the S3 operation
- * (the id of the route that handled the request). Buckets, keys and
- * principals never become labels.
+ * (the id of the route that handled the request). Buckets, keys and principals never become labels.
  *
  * <p>The encryption steps report through {@link #recordEncryption}.
  */
@@ -121,6 +120,13 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
         .maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
+    for (String call : c.backendCalls()) {
+      Counter.builder("backend.requests")
+          .description("Requests sent to the storage backend, by S3 operation and backend call")
+          .tags("operation", operation, "call", call)
+          .register(registry)
+          .increment();
+    }
     if (routed != null && !METRICS.equals(routed)) {
       String outcome = outcome(c);
       Counter.builder("s3.operations")

@@ -10,10 +10,11 @@ import io.github.s3eg.s3.S3Exception;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The limit behind the route step {@code rateLimit}: at most {@code RATE_LIMIT_REQUESTS} requests per {@code
- * RATE_LIMIT_WINDOW} for each principal (its access key; the client address when authentication is
- * off), as a token bucket that refills continuously. A request over the limit gets S3's {@code 503
- * SlowDown} with {@code Retry-After} (seconds until a token is back); SDKs back off and retry.
+ * The limit behind the route step {@code rateLimit}: at most {@code RATE_LIMIT_REQUESTS} requests
+ * per {@code RATE_LIMIT_WINDOW} for each principal (its access key; the client address when
+ * authentication is off), as a token bucket that refills continuously. A request over the limit
+ * gets S3's {@code 503 SlowDown} with {@code Retry-After} (seconds until a token is back); SDKs
+ * back off and retry.
  *
  * <p>Buckets live in a bounded cache: an idle principal's bucket is dropped after one window (it
  * would be full again by then), and at most {@value #MAX_PRINCIPALS} are kept.

@@ -31,6 +31,8 @@ public interface RequestListener {
    * @param bytes response body bytes sent
    * @param errorCode the S3 error code sent, or null for a success
    * @param aborted true when the response broke off after it had started (connection reset)
+   * @param backendCalls the backend requests the request's steps sent, in order ({@code getObject},
+   *     …)
    */
   record Completed(
       String requestId,
@@ -44,7 +46,8 @@ public interface RequestListener {
       int status,
       long bytes,
       String errorCode,
-      boolean aborted) {}
+      boolean aborted,
+      java.util.List<String> backendCalls) {}
 
   /**
    * A listener that tells each of {@code listeners} in turn; one that fails is logged and does not

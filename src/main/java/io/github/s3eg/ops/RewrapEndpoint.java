@@ -5,8 +5,8 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
-import io.github.s3eg.s3.auth.Principal;
 import io.github.s3eg.s3.auth.Permission;
+import io.github.s3eg.s3.auth.Principal;
 import io.github.s3eg.s3.xml.XmlWriter;
 
 /**

@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * Uploads go through the client that never retries (a live stream cannot be sent twice).
  */
 enum BackendCall {
-  GET_OBJECT("getObject", GetObjectRequest.class, (c, r, s) -> c.s3().getObject((GetObjectRequest) r)),
+  GET_OBJECT(
+      "getObject", GetObjectRequest.class, (c, r, s) -> c.s3().getObject((GetObjectRequest) r)),
   HEAD_OBJECT(
       "headObject", HeadObjectRequest.class, (c, r, s) -> c.s3().headObject((HeadObjectRequest) r)),
   PUT_OBJECT(
@@ -107,13 +108,16 @@ enum BackendCall {
       "abortMultipartUpload",
       AbortMultipartUploadRequest.class,
       (c, r, s) -> c.s3().abortMultipartUpload((AbortMultipartUploadRequest) r)),
-  LIST_PARTS("listParts", ListPartsRequest.class, (c, r, s) -> c.s3().listParts((ListPartsRequest) r)),
+  LIST_PARTS(
+      "listParts", ListPartsRequest.class, (c, r, s) -> c.s3().listParts((ListPartsRequest) r)),
   LIST_MULTIPART_UPLOADS(
       "listMultipartUploads",
       ListMultipartUploadsRequest.class,
       (c, r, s) -> c.s3().listMultipartUploads((ListMultipartUploadsRequest) r)),
   LIST_OBJECTS(
-      "listObjects", ListObjectsRequest.class, (c, r, s) -> c.s3().listObjects((ListObjectsRequest) r)),
+      "listObjects",
+      ListObjectsRequest.class,
+      (c, r, s) -> c.s3().listObjects((ListObjectsRequest) r)),
   LIST_OBJECTS_V2(
       "listObjectsV2",
       ListObjectsV2Request.class,

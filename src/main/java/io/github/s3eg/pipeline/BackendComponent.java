@@ -12,10 +12,10 @@ import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 
 /**
- * The {@code backend:} component: every request the gateway sends to its S3 backend is a route
- * step {@code - to: backend:OPERATION} ({@link BackendCall}), so a route shows every backend
- * request its operation makes, and an operator can see, count and redirect each one. The step
- * before leaves the typed SDK request in the body; the answer replaces it.
+ * The {@code backend:} component: every request the gateway sends to its S3 backend is a route step
+ * {@code - to: backend:OPERATION} ({@link BackendCall}), so a route shows every backend request its
+ * operation makes, and an operator can see, count and redirect each one. The step before leaves the
+ * typed SDK request in the body; the answer replaces it.
  *
  * <p>Each call first checks the request's contract ({@link BackendContract}): authenticated,
  * rate-limited, sub-resources checked, and for writes of a client's object the cache invalidated
@@ -83,6 +83,7 @@ public final class BackendComponent extends DefaultComponent {
             state.require(fact, uri);
           }
           Object request = exchange.getIn().getBody();
+          state.backendCalled(call.callName());
           Object answer = call.call(clients, request, state, missingIsEmpty);
           state.backendAnswered(call, request, answer);
           exchange.getIn().setBody(answer);

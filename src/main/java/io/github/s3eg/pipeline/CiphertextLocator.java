@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * Finds the ciphertext that a read needs, one backend request at a time, without making any: it
  * asks for each read ({@link #next}) and is given the answer ({@link #accept}), so that every
- * backend request is a step of the route ({@code locateCiphertext} and {@code backend:getObject}
- * in a loop). Plain Java, tested without Camel.
+ * backend request is a step of the route ({@code locateCiphertext} and {@code backend:getObject} in
+ * a loop). Plain Java, tested without Camel.
  *
  * <p>Starting from the object's first answer (the GetObject's planned read, or a HeadObject), it
  * asks for what the object's format needs beyond it:
@@ -38,8 +38,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  *       again (or the whole object);
  *   <li>a multipart object: its part index (unless this instance has it cached and it verifies),
  *       or, when the index is missing, each part's 12-byte prefix in turn; then the first part's
- *       52-byte start when a range begins inside a part, and the covering segments when the
- *       planned read missed them;
+ *       52-byte start when a range begins inside a part, and the covering segments when the planned
+ *       read missed them;
  *   <li>a compressed object read by range: the index entries of the covering frames, then those
  *       frames;
  *   <li>a plaintext object (allowed by configuration) read by range: the client's range as it is.
@@ -56,7 +56,8 @@ final class CiphertextLocator {
   sealed interface Located {
 
     /** A plaintext object's bytes as stored. */
-    record Plain(ResponseInputStream<GetObjectResponse> source, ByteRange range, long length, long total)
+    record Plain(
+        ResponseInputStream<GetObjectResponse> source, ByteRange range, long length, long total)
         implements Located {}
 
     /** A single-PUT object: {@code needed} null for the whole object. */
@@ -91,8 +92,12 @@ final class CiphertextLocator {
         long plaintextSize)
         implements Located {}
 
-    /** A HEAD: size and ETag only. */
-    record Described(long plaintextSize, String etag) implements Located {}
+    /** A HEAD: size and ETag only (and a multipart object's part index, else null). */
+    record Described(long plaintextSize, String etag, MultipartIndex index) implements Located {
+      Described(long plaintextSize, String etag) {
+        this(plaintextSize, etag, null);
+      }
+    }
   }
 
   /** What to do with the answer to the pending read. */
@@ -125,7 +130,8 @@ final class CiphertextLocator {
   /**
    * @param stored the object's first answer: a GET (possibly of a planned window) or a HEAD
    * @param rangeHeader the client's Range header, or null
-   * @param plannedRange whether the first GET asked for a planned range rather than the whole object
+   * @param plannedRange whether the first GET asked for a planned range rather than the whole
+   *     object
    * @param indexCache this instance's copies of part indexes (no backend requests)
    */
   CiphertextLocator(
@@ -355,7 +361,7 @@ final class CiphertextLocator {
     String quoted = "\"" + etag + "\"";
     long size = index.plaintextSize();
     if (stored.body() == null) {
-      located = new Located.Described(size, quoted);
+      located = new Located.Described(size, quoted, index);
       return;
     }
     if (size == 0) {
@@ -403,7 +409,9 @@ final class CiphertextLocator {
 
   // ---- reads
 
-  /** Asks for {@code range} ({@code bytes=a-b}, or null for all) of the object, then {@code then}. */
+  /**
+   * Asks for {@code range} ({@code bytes=a-b}, or null for all) of the object, then {@code then}.
+   */
   private void read(String range, Continuation then) {
     this.pending =
         GetObjectRequest.builder().bucket(stored.bucket()).key(stored.key()).range(range).build();

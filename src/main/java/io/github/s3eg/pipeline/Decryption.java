@@ -16,11 +16,11 @@ import java.security.GeneralSecurityException;
 import software.amazon.awssdk.core.ResponseInputStream;
 
 /**
- * The {@code decrypt} step's work: turns the located ciphertext into exactly the plaintext bytes the
- * client asked for, under the key {@code resolveKey} unwrapped, and reads (so authenticates) the
- * first segment or frame before any byte goes to the client, so that a tampered object is answered
- * with an error instead of a broken transfer. Compressed objects (format version 2) are decrypted
- * and decompressed here too. Plain Java, tested without Camel.
+ * The {@code decrypt} step's work: turns the located ciphertext into exactly the plaintext bytes
+ * the client asked for, under the key {@code resolveKey} unwrapped, and reads (so authenticates)
+ * the first segment or frame before any byte goes to the client, so that a tampered object is
+ * answered with an error instead of a broken transfer. Compressed objects (format version 2) are
+ * decrypted and decompressed here too. Plain Java, tested without Camel.
  */
 final class Decryption {
 
@@ -36,7 +36,12 @@ final class Decryption {
       return switch (located) {
         case Located.Plain p ->
             new AuthenticatedPlaintext(
-                p.source(), p.length(), p.range(), p.total(), null, () -> releaser.release(p.source()));
+                p.source(),
+                p.length(),
+                p.range(),
+                p.total(),
+                null,
+                () -> releaser.release(p.source()));
         case Located.Single s -> single(key.openedOrNull(), s, releaser);
         case Located.Multipart m -> multipart(key.openedOrNull(), m, releaser);
         case Located.CompressedWhole c ->
@@ -81,7 +86,13 @@ final class Decryption {
     int segment = o.layout().plaintextSegmentSize();
     if (s.needed() == null) {
       return verified(
-          o.decrypt(s.source()), segment, s.plaintextSize(), null, s.plaintextSize(), s.source(), releaser);
+          o.decrypt(s.source()),
+          segment,
+          s.plaintextSize(),
+          null,
+          s.plaintextSize(),
+          s.source(),
+          releaser);
     }
     s.source().skipNBytes(s.skip());
     InputStream segments = new BoundedInputStream(s.source(), s.needed().ciphertextLength());
@@ -99,7 +110,8 @@ final class Decryption {
       OpenedObject o, Located.Multipart m, CiphertextLocator.StreamReleaser releaser)
       throws IOException {
     if (m.source() == null) {
-      return new AuthenticatedPlaintext(InputStream.nullInputStream(), 0, null, 0, m.etag(), () -> {});
+      return new AuthenticatedPlaintext(
+          InputStream.nullInputStream(), 0, null, 0, m.etag(), () -> {});
     }
     m.source().skipNBytes(m.skip());
     InputStream segments = new BoundedInputStream(m.source(), m.plan().ciphertextLength());

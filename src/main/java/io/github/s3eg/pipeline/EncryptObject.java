@@ -34,11 +34,11 @@ import org.apache.camel.spi.Synchronization;
  *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
  * </ul>
  *
- * <p>When the {@code compress} step chose compression, the
- * session compresses the plaintext into frames before encrypting it (object format version 2). The
- * body length then depends on the data, so the ciphertext is spooled ({@link UploadSpool}) and
- * uploaded with its exact length; the plaintext has been read and verified by then, so the
- * authenticated ETag entry always goes on the PUT.
+ * <p>When the {@code compress} step chose compression, the session compresses the plaintext into
+ * frames before encrypting it (object format version 2). The body length then depends on the data,
+ * so the ciphertext is spooled ({@link UploadSpool}) and uploaded with its exact length; the
+ * plaintext has been read and verified by then, so the authenticated ETag entry always goes on the
+ * PUT.
  */
 public final class EncryptObject {
 
@@ -60,9 +60,7 @@ public final class EncryptObject {
             (state, exchange) -> {
               EncryptedUpload.Whole upload = encrypt(state, exchange);
               state.provideCiphertext(upload);
-              exchange
-                  .getIn()
-                  .setBody(ObjectOperations.putObjectRequest(state.request(), upload));
+              exchange.getIn().setBody(ObjectOperations.putObjectRequest(state.request(), upload));
             });
   }
 

@@ -42,6 +42,12 @@ public enum Fact {
       "backend:uploadPart",
       "backend:uploadPartCopy",
       "backend:completeMultipartUpload"),
+  /** A copy source's data key, after its metadata was verified. */
+  SOURCE_KEY("resolveSourceKey"),
+  /** A copy source's size and ETag (a multipart source: its part index). */
+  SOURCE_LOCATED("locateSource"),
+  /** The copy's conditions were checked and its way chosen. */
+  COPY_PLANNED("planCopy"),
   /** The parts a CompleteMultipartUpload names, from its document. */
   PARTS_REQUESTED("readCompleteDocument"),
   /** A multipart upload's data key, from its upload record. */

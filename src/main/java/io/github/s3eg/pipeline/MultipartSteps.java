@@ -46,8 +46,8 @@ import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * The multipart upload operations as route steps around their backend calls, encrypted part by
- * part (format version 3, docs/object-format.md §12):
+ * The multipart upload operations as route steps around their backend calls, encrypted part by part
+ * (format version 3, docs/object-format.md §12):
  *
  * <ul>
  *   <li>Create: a fresh data key wrapped for the bucket and key, stored as the upload's metadata
@@ -57,8 +57,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  *   <li>UploadPart: each part is its own authenticated stream under a fresh random header, bound to
  *       its part number and size. The part's ETag is its plaintext MD5.
  *   <li>Complete: the stored parts are listed, the backend completes with its own part ETags; only
- *       then the gateway writes the object's index and deletes the upload record. The object's
- *       ETag is S3's MD5-of-MD5s.
+ *       then the gateway writes the object's index and deletes the upload record. The object's ETag
+ *       is S3's MD5-of-MD5s.
  * </ul>
  */
 public final class MultipartSteps {
@@ -163,10 +163,11 @@ public final class MultipartSteps {
 
   /**
    * One turn: the record from this instance's copy, else a read of it ({@code answer} is that
-   * read's answer on the next turn; null when the record does not exist). Returns the read, or
-   * null once the upload is open.
+   * read's answer on the next turn; null when the record does not exist). Returns the read, or null
+   * once the upload is open.
    */
-  GetObjectRequest openUpload(RequestState state, Object answer) throws CryptoException, IOException {
+  GetObjectRequest openUpload(RequestState state, Object answer)
+      throws CryptoException, IOException {
     S3Request s3 = state.request();
     String uploadId = uploadId(s3);
     Work work = state.multipart();

@@ -67,9 +67,11 @@ public final class ObjectCacheSteps {
     if ("HEAD".equals(s3.method())) {
       // HeadObject ignores Range, as its backend path does.
       Preconditions.check(s3, cached.etag(), cached.lastModified());
-      RequestState.of(exchange).respond(ObjectOperations.objectAnswer(
-                  200, s3, cached.headers(), cached.etag(), cached.lastModified())
-              .header("Content-Length", Long.toString(cached.size())));
+      RequestState.of(exchange)
+          .respond(
+              ObjectOperations.objectAnswer(
+                      200, s3, cached.headers(), cached.etag(), cached.lastModified())
+                  .header("Content-Length", Long.toString(cached.size())));
       return;
     }
     // The range before the conditions: the backend path resolves it in its decrypt step.

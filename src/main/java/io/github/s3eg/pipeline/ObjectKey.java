@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@code resolveKey} found out about a stored object: its data key, unwrapped for exactly
- * this bucket and key after its {@code s3eg-} metadata was verified, or the explicit finding that
- * the object is plaintext and {@code ENCRYPTION_ALLOW_PLAINTEXT_READS=true} lets it be served as it
- * is. There is no third case: partial or malformed metadata fails here, and nothing can decrypt
- * (or serve) an object without one of these.
+ * What {@code resolveKey} found out about a stored object: its data key, unwrapped for exactly this
+ * bucket and key after its {@code s3eg-} metadata was verified, or the explicit finding that the
+ * object is plaintext and {@code ENCRYPTION_ALLOW_PLAINTEXT_READS=true} lets it be served as it is.
+ * There is no third case: partial or malformed metadata fails here, and nothing can decrypt (or
+ * serve) an object without one of these.
  */
 public final class ObjectKey {
 

@@ -1,20 +1,13 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
-import io.github.s3eg.crypto.CryptoException;
-import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
-import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.keys.KeyReference;
-import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
-import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
-import io.github.s3eg.s3.S3ErrorCode;
-import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import java.io.IOException;
@@ -22,27 +15,21 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * PutObject's and DeleteObject's steps around their backend calls (the SDK requests before, the
- * S3 answer after), and what every object answer shares: headers, ETags, releasing streams.
+ * PutObject's and DeleteObject's steps around their backend calls (the SDK requests before, the S3
+ * answer after), and what every object answer shares: headers, ETags, releasing streams.
  */
 public final class ObjectOperations {
 
@@ -146,8 +133,8 @@ public final class ObjectOperations {
   /**
    * The metadata-only copy of the object onto itself that adds the authenticated ETag entry. Only
    * if the backend object is still the one just written (copy-source-if-match): a concurrent
-   * writer's object is never given this ETag. If it fails, the object stays readable with a
-   * non-MD5 ETag.
+   * writer's object is never given this ETag. If it fails, the object stays readable with a non-MD5
+   * ETag.
    */
   static CopyObjectRequest recordEtagRequest(
       S3Request s3,
@@ -240,15 +227,11 @@ public final class ObjectOperations {
   }
 
   /** A multipart object's index goes with it (a delete of nothing for other objects). */
-  DeleteObjectRequest deleteIndexRequest(RequestState state) {
+  BackendCall.RecordName deleteIndexRequest(RequestState state) {
     S3Request s3 = state.request();
-    if (multipartState != null) {
-      multipartState.forgetIndex(s3.bucket(), s3.key());
-    }
-    return DeleteObjectRequest.builder()
-        .bucket(s3.bucket())
-        .key(io.github.s3eg.backend.ReservedKeys.index(s3.key()))
-        .build();
+    multipartState.forgetIndex(s3.bucket(), s3.key());
+    return new BackendCall.RecordName(
+        s3.bucket(), io.github.s3eg.backend.ReservedKeys.index(s3.key()));
   }
 
   // ---- helpers

@@ -23,9 +23,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
  * The steps of GetObject and HeadObject around the backend reads:
  *
  * <ul>
- *   <li>{@code planRead}: the backend GET of whole ciphertext segments covering the client's
- *       range, planned under the configured layout (or on a cached part index) so that a ranged
- *       read is one backend request; {@code plannedRangeFailed} when the backend refused it;
+ *   <li>{@code planRead}: the backend GET of whole ciphertext segments covering the client's range,
+ *       planned under the configured layout (or on a cached part index) so that a ranged read is
+ *       one backend request; {@code plannedRangeFailed} when the backend refused it;
  *   <li>{@code headObjectRequest}: the backend HEAD;
  *   <li>{@code resolveKey}: the stored object's metadata verified and its data key unwrapped for
  *       this bucket and key ({@link ObjectKey});

@@ -73,6 +73,11 @@ public final class PipelineGuard implements InterceptStrategy {
     }
     Set<Fact> backendNeeds =
         node instanceof ToDefinition to ? BackendContract.requires(to.getUri()) : Set.of();
+    // camel-aws2-s3 calls are counted here; the gateway's own backend: steps count themselves.
+    String aws2Call =
+        node instanceof ToDefinition to && to.getUri() != null && to.getUri().startsWith("aws2-s3:")
+            ? BackendContract.operation(to.getUri())
+            : null;
     String where = describe(node);
     return new DelegateAsyncProcessor(target) {
       @Override
@@ -83,6 +88,12 @@ public final class PipelineGuard implements InterceptStrategy {
           exchange.setException(refused);
           callback.done(true);
           return true;
+        }
+        if (aws2Call != null) {
+          RequestState state = RequestState.find(exchange);
+          if (state != null) {
+            state.backendCalled(aws2Call);
+          }
         }
         return super.process(exchange, callback);
       }

@@ -10,14 +10,14 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.auth.AuthResult;
 import java.util.LinkedHashMap;
-import org.apache.camel.Exchange;
 import java.util.Map;
+import org.apache.camel.Exchange;
 
 /**
  * Every step the routes name, with its contract (what it requires, what it provides), built from
  * the services that do the work. This is the catalogue that {@code docs/customizing.md} describes
- * and that {@link RouteValidator} checks the routes against; the steps themselves are thin
- * adapters (a few lines each) between the exchange and a plain service.
+ * and that {@link RouteValidator} checks the routes against; the steps themselves are thin adapters
+ * (a few lines each) between the exchange and a plain service.
  */
 public final class PipelineSteps {
 
@@ -41,7 +41,7 @@ public final class PipelineSteps {
       ObjectCacheSteps cache,
       BucketOperations buckets,
       ListOperations lists,
-      CopyOperation copy,
+      CopySteps copySteps,
       DeleteObjectsOperation deleteObjects,
       MultipartOperations multipart,
       MultipartSteps multipartSteps,
@@ -105,13 +105,15 @@ public final class PipelineSteps {
     add(
         Step.named("methodNotAllowed")
             .requires(Fact.AUTHENTICATED)
-            .provides(Fact.RESPONSE) // the answer is the 405 error
+            .alwaysFails() // the answer is the 405 error
             .does((state, exchange) -> MethodNotAllowed.refuse(state.request())));
     add(
         Step.named("rethrow")
+            .alwaysFails()
             .does(
                 (state, exchange) -> {
-                  Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                  Exception caught =
+                      exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
                   throw caught != null
                       ? caught
                       : new IllegalStateException("'rethrow' outside a doCatch");
@@ -164,7 +166,6 @@ public final class PipelineSteps {
                                                 .PutObjectResponse.class)))));
     add(
         Step.named("etagNotRecorded")
-            .requires(Fact.RESPONSE)
             .does(
                 (state, exchange) ->
                     ObjectOperations.etagNotRecorded(
@@ -215,13 +216,8 @@ public final class PipelineSteps {
         Step.named("deleteObjectResponse")
             .requires(Fact.CACHE_INVALIDATED)
             .provides(Fact.RESPONSE)
-            .does(
-                (state, exchange) ->
-                    state.respond(io.github.s3eg.s3.S3Response.status(204))));
-    add(
-        operation("copyObject")
-            .requires(Fact.CACHE_INVALIDATED)
-            .does((state, exchange) -> s.copy().copyObject(exchange)));
+            .does((state, exchange) -> state.respond(io.github.s3eg.s3.S3Response.status(204))));
+    s.copySteps().addTo(this::add);
     add(
         operation("deleteObjects")
             .requires(Fact.REQUEST_BODY)

@@ -9,14 +9,14 @@ import io.github.s3eg.ops.RequestListener;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.camel.Exchange;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import java.util.Optional;
-import java.util.Set;
-import org.apache.camel.Exchange;
 
 /**
  * Everything one S3 request carries from step to step, in one typed object: the exchange property
@@ -47,6 +47,8 @@ public final class RequestState {
   private AuthenticatedPlaintext plaintext;
   private ReadPlan readPlan;
   private MultipartSteps.Work multipart;
+  private CopySteps.Work copy;
+  private final java.util.List<AutoCloseable> onDone = new java.util.ArrayList<>(1);
   private StoredObject storedObject;
   private CiphertextLocator locator;
   private CiphertextLocator.Located located;
@@ -58,6 +60,7 @@ public final class RequestState {
   private String keyId;
   private String keyVersion;
   private String routedOperation;
+  private final java.util.List<String> backendCalls = new java.util.ArrayList<>(2);
 
   RequestState(HttpExchange http) {
     this.http = http;
@@ -248,7 +251,9 @@ public final class RequestState {
     return get(plaintext, Fact.PLAINTEXT);
   }
 
-  /** The plaintext, or null if {@code decrypt} did not run (e.g. the answer came from the cache). */
+  /**
+   * The plaintext, or null if {@code decrypt} did not run (e.g. the answer came from the cache).
+   */
   public AuthenticatedPlaintext plaintextOrNull() {
     return plaintext;
   }
@@ -273,6 +278,19 @@ public final class RequestState {
       multipart = new MultipartSteps.Work();
     }
     return multipart;
+  }
+
+  /** What a copy's steps learn on the way (created on first use). */
+  public CopySteps.Work copy() {
+    if (copy == null) {
+      copy = new CopySteps.Work();
+    }
+    return copy;
+  }
+
+  /** Closed when the request ends, however it ended (spool files, …). */
+  void onDone(AutoCloseable resource) {
+    onDone.add(resource);
   }
 
   /** The backend's answer about the request's object (its first GET or HEAD). */
@@ -304,6 +322,14 @@ public final class RequestState {
   }
 
   // ---- what the backend steps answered
+
+  /**
+   * Called by every backend step ({@code backend:…}, and camel-aws2-s3 endpoints) as it sends its
+   * request: the metrics count backend requests per operation and call.
+   */
+  void backendCalled(String call) {
+    backendCalls.add(call);
+  }
 
   /** Called by every {@code backend:} step with its request and answer. */
   void backendAnswered(BackendCall call, Object request, Object answer) {
@@ -350,6 +376,14 @@ public final class RequestState {
 
   /** When the request ends, however it ended: aborts the backend streams nobody gave back. */
   void releaseStreams() {
+    for (AutoCloseable resource : onDone) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // A temporary file the next cleaner removes; nothing for the client.
+      }
+    }
+    onDone.clear();
     streams.forEach(
         (stream, released) -> {
           if (!released) {
@@ -433,6 +467,7 @@ public final class RequestState {
         status,
         bytes,
         errorCode,
-        aborted);
+        aborted,
+        java.util.List.copyOf(backendCalls));
   }
 }

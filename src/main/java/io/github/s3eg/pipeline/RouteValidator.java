@@ -57,6 +57,7 @@ public final class RouteValidator {
   private final CamelContext context;
   private final Map<String, RouteDefinition> directRoutes = new HashMap<>();
   private final Set<String> problems = new LinkedHashSet<>();
+
   /** Route id and facts on entry → facts after (null while the route is being walked). */
   private final Map<String, Set<Fact>> walked = new HashMap<>();
 
@@ -101,7 +102,8 @@ public final class RouteValidator {
   }
 
   /** What holds after {@code outputs}, given {@code facts} before; null when the path stops. */
-  private Set<Fact> walk(RouteDefinition route, List<ProcessorDefinition<?>> outputs, Set<Fact> in) {
+  private Set<Fact> walk(
+      RouteDefinition route, List<ProcessorDefinition<?>> outputs, Set<Fact> in) {
     Set<Fact> facts = EnumSet.noneOf(Fact.class);
     facts.addAll(in);
     for (ProcessorDefinition<?> node : outputs) {
@@ -182,7 +184,7 @@ public final class RouteValidator {
       need(route, step.name(), fact, facts);
     }
     facts.addAll(step.provides());
-    return facts;
+    return step.alwaysFails() ? null : facts;
   }
 
   private Set<Fact> to(RouteDefinition route, ToDefinition to, Set<Fact> facts) {

@@ -61,7 +61,10 @@ public final class SendError implements Processor {
     S3Request request = state.requestOrNull();
     if (failure instanceof MissingStepException missing) {
       LOG.error(
-          "request {} in route {}: {}", http.requestId(), currentRoute(exchange), missing.getMessage());
+          "request {} in route {}: {}",
+          http.requestId(),
+          currentRoute(exchange),
+          missing.getMessage());
     }
     HttpServerResponse response = http.response();
     if (response.headWritten() || response.ended()) {

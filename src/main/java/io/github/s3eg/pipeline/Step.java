@@ -6,8 +6,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * One named step of the pipeline, as the routes name it ({@code - process: {ref: encrypt}}): what it
- * requires from earlier steps, what it provides to later ones, and the action, a thin adapter
+ * One named step of the pipeline, as the routes name it ({@code - process: {ref: encrypt}}): what
+ * it requires from earlier steps, what it provides to later ones, and the action, a thin adapter
  * between the exchange and the plain service that does the work. Before the action runs, every
  * requirement is checked on the {@link RequestState}; a missing one fails the request with a {@link
  * MissingStepException} naming the step that should have provided it. {@link RouteValidator} reads
@@ -30,15 +30,18 @@ public final class Step implements Processor {
   private final Set<Fact> provides;
   private final Action action;
   private final boolean beforeAuthentication;
+  private final boolean alwaysFails;
 
   private Step(
       String name,
       Set<Fact> requires,
       Set<Fact> provides,
       Action action,
-      boolean beforeAuthentication) {
+      boolean beforeAuthentication,
+      boolean alwaysFails) {
     this.name = name;
     this.beforeAuthentication = beforeAuthentication;
+    this.alwaysFails = alwaysFails;
     this.requires = requires.isEmpty() ? EnumSet.noneOf(Fact.class) : EnumSet.copyOf(requires);
     this.provides = provides.isEmpty() ? EnumSet.noneOf(Fact.class) : EnumSet.copyOf(provides);
     this.action = action;
@@ -70,6 +73,11 @@ public final class Step implements Processor {
     return provides.isEmpty() ? EnumSet.noneOf(Fact.class) : EnumSet.copyOf(provides);
   }
 
+  /** True for a step that ends its path with an error (the answer to a refused request). */
+  public boolean alwaysFails() {
+    return alwaysFails;
+  }
+
   @Override
   public void process(Exchange exchange) throws Exception {
     RequestState state = RequestState.of(exchange);
@@ -90,6 +98,7 @@ public final class Step implements Processor {
     private final Set<Fact> requires = EnumSet.noneOf(Fact.class);
     private final Set<Fact> provides = EnumSet.noneOf(Fact.class);
     private boolean beforeAuthentication;
+    private boolean alwaysFails;
 
     private Builder(String name) {
       this.name = name;
@@ -120,8 +129,14 @@ public final class Step implements Processor {
       return this;
     }
 
+    /** Marks a step that always throws: the path it is on ends there. */
+    public Builder alwaysFails() {
+      alwaysFails = true;
+      return this;
+    }
+
     public Step does(Action action) {
-      return new Step(name, requires, provides, action, beforeAuthentication);
+      return new Step(name, requires, provides, action, beforeAuthentication, alwaysFails);
     }
   }
 }

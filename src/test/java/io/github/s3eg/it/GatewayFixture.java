@@ -91,10 +91,7 @@ public final class GatewayFixture implements AutoCloseable {
       Map<String, String> settings = new HashMap<>(extraSettings);
       settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
       return new GatewayFixture(
-          backend,
-          probe,
-          Gateway.start(config(backend, settings), clock, camelProperties),
-          true);
+          backend, probe, Gateway.start(config(backend, settings), clock, camelProperties), true);
     } catch (Exception | Error e) {
       probe.close();
       backend.close();

@@ -56,7 +56,8 @@ class RoutesFromAFolderTest {
   @Test
   void theUneditedRoutesFromAFolderServe(@TempDir Path dir) throws Exception {
     RouteFolder routes = RouteFolder.copyOf(dir);
-    try (GatewayFixture gateway = GatewayFixture.startOn(backend, Map.of(), routes.camelProperties());
+    try (GatewayFixture gateway =
+            GatewayFixture.startOn(backend, Map.of(), routes.camelProperties());
         S3Client s3 = noRetries(gateway).build()) {
       s3.createBucket(b -> b.bucket("unedited"));
       s3.putObject(b -> b.bucket("unedited").key("k"), RequestBody.fromBytes(SECRET));
@@ -111,8 +112,7 @@ class RoutesFromAFolderTest {
       s3.createBucket(b -> b.bucket("no-resolve-key"));
       s3.putObject(b -> b.bucket("no-resolve-key").key("k"), RequestBody.fromBytes(SECRET));
       assertStoredAsCiphertext("no-resolve-key", "k");
-      assertInternalError(
-          () -> s3.getObjectAsBytes(b -> b.bucket("no-resolve-key").key("k")));
+      assertInternalError(() -> s3.getObjectAsBytes(b -> b.bucket("no-resolve-key").key("k")));
     }
   }
 
@@ -124,8 +124,7 @@ class RoutesFromAFolderTest {
       s3.createBucket(b -> b.bucket("no-decrypt"));
       s3.putObject(b -> b.bucket("no-decrypt").key("k"), RequestBody.fromBytes(SECRET));
       assertStoredAsCiphertext("no-decrypt", "k");
-      assertInternalError(
-          () -> s3.getObjectAsBytes(b -> b.bucket("no-decrypt").key("k")));
+      assertInternalError(() -> s3.getObjectAsBytes(b -> b.bucket("no-decrypt").key("k")));
     }
   }
 
@@ -164,8 +163,7 @@ class RoutesFromAFolderTest {
         assertInternalError(() -> s3.headObject(b -> b.bucket("no-authenticate").key("existing")));
         assertInternalError(
             () -> s3.deleteObject(b -> b.bucket("no-authenticate").key("existing")));
-        assertInternalError(
-            () -> s3.listObjectsV2(b -> b.bucket("no-authenticate")));
+        assertInternalError(() -> s3.listObjectsV2(b -> b.bucket("no-authenticate")));
       }
       assertThat(gateway.probe().requests()).as("requests that reached the backend").isEmpty();
     }
