@@ -1,6 +1,5 @@
 package io.github.s3eg.ops;
 
-import io.github.s3eg.keys.Rewrapper;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;

@@ -82,7 +82,7 @@ class AuthConfigTest {
         new HashMap<>(
             Map.of("BACKEND_ENDPOINT", "http://127.0.0.1:9", "DATA_DIR", data.toString()));
     GatewayConfig c = GatewayConfig.from(env, new Properties());
-    assertThatThrownBy(() -> io.github.s3eg.keys.KeySetup.create(c.encryption(), c.backend()))
+    assertThatThrownBy(() -> io.github.s3eg.keysetup.KeySetup.create(c.encryption(), c.backend()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("never stores plaintext");
     assertThatThrownBy(() -> config(Map.of("ENCRYPTION_PASSWORD", "short")))
