@@ -1,9 +1,9 @@
 package io.github.s3eg.keys;
 
 /**
- * The names of the key-manager settings ({@code KEY_MANAGER_*}, {@code COSMIAN_KMS_*}, …): read
- * by {@code config.EncryptionConfig} and interpreted by {@link KeyManagerFactory}. They live
- * with the key managers; the configuration reads them.
+ * The names of the key-manager settings ({@code KEY_MANAGER_*}, {@code COSMIAN_KMS_*}, …): read by
+ * {@code config.EncryptionConfig} and interpreted by {@link KeyManagerFactory}. They live with the
+ * key managers; the configuration reads them.
  */
 public final class KeyManagerSettingNames {
 
