@@ -71,6 +71,9 @@ final class BackendContract {
     if (operation != null && STORES.contains(operation)) {
       provides.add(Fact.STORED);
     }
+    if ("putRecord".equals(operation)) {
+      provides.add(Fact.RECORDED);
+    }
     return provides;
   }
 }

@@ -96,6 +96,7 @@ public final class CopySteps {
     // REENCRYPT
     Optional<String> sourceEtagEntry = Optional.empty();
     Object putAnswer;
+    boolean plaintextMismatch;
     Instant lastModified;
 
     /** Read from routes: {@code ${exchangeProperty.s3eg.copy.kind}}. */
@@ -404,6 +405,7 @@ public final class CopySteps {
     work.lastModified = Instant.now();
     if (work.sourceEtagEntry.isPresent()
         && !work.sourceEtagEntry.get().equals(upload.session().plaintextEtag())) {
+      work.plaintextMismatch = true;
       return DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
     }
     return null;
@@ -438,6 +440,10 @@ public final class CopySteps {
 
   static S3Response copyObjectResponse(RequestState state) {
     Work work = state.copy();
+    if (work.plaintextMismatch) {
+      // Also when a route edit took 'copiedPlaintextMismatch' out: never answer success.
+      copiedPlaintextMismatch(state);
+    }
     Instant lastModified = work.lastModified == null ? Instant.now() : work.lastModified;
     XmlWriter xml =
         new XmlWriter()

@@ -42,6 +42,8 @@ public enum Fact {
       "backend:uploadPart",
       "backend:uploadPartCopy",
       "backend:completeMultipartUpload"),
+  /** The parts the backend holds for a multipart upload, all pages listed. */
+  PARTS_LISTED("listStoredParts"),
   /** A copy source's data key, after its metadata was verified. */
   SOURCE_KEY("resolveSourceKey"),
   /** A copy source's size and ETag (a multipart source: its part index). */
@@ -50,6 +52,8 @@ public enum Fact {
   COPY_PLANNED("planCopy"),
   /** The parts a CompleteMultipartUpload names, from its document. */
   PARTS_REQUESTED("readCompleteDocument"),
+  /** One of the gateway's own records (an upload record, a part index) was written. */
+  RECORDED("backend:putRecord"),
   /** A multipart upload's data key, from its upload record. */
   UPLOAD_KEY("openUpload"),
   /**
@@ -57,6 +61,8 @@ public enum Fact {
    * needs no authentication.
    */
   OPEN_ANSWER("answerProbe", "answerMetrics"),
+  /** The answer went to the client. */
+  ANSWERED("sendResponse"),
   /** The S3 answer for the client. */
   RESPONSE("the operation's response step");
 

@@ -256,6 +256,7 @@ public final class MultipartSteps {
       page.parts().forEach(p -> work.storedParts.put(p.partNumber(), p));
       if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
         work.partsListed = true;
+        state.provide(Fact.PARTS_LISTED);
         return null;
       }
       work.nextPartMarker = page.nextPartNumberMarker();
@@ -513,6 +514,7 @@ public final class MultipartSteps {
     add.accept(
         Step.named("createMultipartUploadResponse")
             .callsBackend()
+            .requires(Fact.RECORDED)
             .provides(Fact.RESPONSE)
             .does((state, exchange) -> state.respond(createResponse(state))));
     add.accept(
@@ -542,13 +544,15 @@ public final class MultipartSteps {
         Step.named("listStoredParts")
             .callsBackend()
             .requires(Fact.UPLOAD_KEY)
+            .provides(Fact.PARTS_LISTED)
             .does(
                 (state, exchange) ->
                     exchange.getIn().setBody(listStoredParts(state, exchange.getIn().getBody()))));
     add.accept(
         Step.named("completeRequest")
             .callsBackend()
-            .requires(Fact.PARTS_REQUESTED, Fact.UPLOAD_KEY, Fact.CACHE_INVALIDATED)
+            .requires(
+                Fact.PARTS_REQUESTED, Fact.PARTS_LISTED, Fact.UPLOAD_KEY, Fact.CACHE_INVALIDATED)
             .does((state, exchange) -> exchange.getIn().setBody(completeRequest(state))));
     add.accept(
         Step.named("partIndex")

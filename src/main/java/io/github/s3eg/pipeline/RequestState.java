@@ -355,6 +355,7 @@ public final class RequestState {
       }
       case PUT_OBJECT, COPY_OBJECT, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD ->
           facts.add(Fact.STORED);
+      case PUT_RECORD -> facts.add(Fact.RECORDED);
       default -> {}
     }
   }

@@ -92,11 +92,22 @@ public final class RouteValidator {
       String uri = route.getEndpointUrl();
       if (uri != null && uri.startsWith("platform-http:")) {
         anyHttp = true;
-        walk(route, route.getOutputs(), EnumSet.noneOf(Fact.class));
+        Set<Fact> end = walk(route, route.getOutputs(), EnumSet.noneOf(Fact.class));
+        if (end != null && !end.contains(Fact.ANSWERED)) {
+          problems.add(
+              "route '"
+                  + route.getRouteId()
+                  + "': a request can reach its end without 'sendResponse', unanswered");
+        }
       }
     }
     if (!anyHttp) {
       problems.add("no route takes the S3 requests (a route from platform-http:)");
+    }
+    if (!answersErrors(model)) {
+      problems.add(
+          "no error handler runs 'sendError' (an onException of a routeConfiguration): failures"
+              + " would go unanswered");
     }
     return new ArrayList<>(problems);
   }
@@ -117,6 +128,12 @@ public final class RouteValidator {
 
   private Set<Fact> visit(RouteDefinition route, ProcessorDefinition<?> node, Set<Fact> facts) {
     if (node instanceof StopDefinition) {
+      if (!facts.contains(Fact.ANSWERED)) {
+        problems.add(
+            "route '"
+                + route.getRouteId()
+                + "': a request can stop there unanswered ('sendResponse' missing)");
+      }
       return null;
     }
     if (node instanceof OnExceptionDefinition) {
@@ -171,6 +188,7 @@ public final class RouteValidator {
     }
     if (bean instanceof SendResponse) {
       need(route, "sendResponse", Fact.RESPONSE, facts);
+      facts.add(Fact.ANSWERED);
       return facts;
     }
     if (!(bean instanceof Step step)) {
@@ -234,6 +252,33 @@ public final class RouteValidator {
               + fact.describeProviders()
               + " provides, and that does not come before it");
     }
+  }
+
+  /** Whether some route configuration's {@code onException} answers failures with sendError. */
+  private boolean answersErrors(Model model) {
+    for (org.apache.camel.model.RouteConfigurationDefinition configuration :
+        model.getRouteConfigurationDefinitions()) {
+      for (OnExceptionDefinition handler : configuration.getOnExceptions()) {
+        if (sendsError(handler.getOutputs())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean sendsError(List<ProcessorDefinition<?>> nodes) {
+    for (ProcessorDefinition<?> node : nodes) {
+      if (node instanceof ProcessDefinition p
+          && p.getRef() != null
+          && context.getRegistry().lookupByName(p.getRef()) instanceof SendError) {
+        return true;
+      }
+      if (sendsError(node.getOutputs())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What holds after every branch that goes on (branches that stop do not count). */

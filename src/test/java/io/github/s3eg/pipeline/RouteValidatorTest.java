@@ -17,6 +17,16 @@ class RouteValidatorTest {
 
   private static final String ENTRY =
       """
+      - routeConfiguration:
+          id: errors
+          onException:
+            - onException:
+                exception:
+                  - java.lang.Throwable
+                handled:
+                  constant: "true"
+                steps:
+                  - process: {ref: sendError}
       - route:
           id: entry
           from:
@@ -25,6 +35,7 @@ class RouteValidatorTest {
               - process: {ref: parseRequest}
               %s
               - to: direct:op
+              - process: {ref: sendResponse}
       """;
 
   @Test
@@ -104,6 +115,8 @@ class RouteValidatorTest {
   private static void validate(String... files) throws Exception {
     try (DefaultCamelContext context = new DefaultCamelContext()) {
       context.getRegistry().bind("parseRequest", new ParseRequest(null, false));
+      context.getRegistry().bind("sendError", new SendError(null));
+      context.getRegistry().bind("sendResponse", new SendResponse(null));
       context.getRegistry().bind("authenticate", new Authenticate(null).step());
       context.getRegistry().bind("resolveKey", step("resolveKey", Fact.DATA_KEY));
       context
@@ -112,7 +125,7 @@ class RouteValidatorTest {
               "decrypt",
               Step.named("decrypt")
                   .requires(Fact.DATA_KEY)
-                  .provides(Fact.PLAINTEXT)
+                  .provides(Fact.PLAINTEXT, Fact.RESPONSE)
                   .does((s, e) -> {}));
       int i = 0;
       for (String yaml : files) {
