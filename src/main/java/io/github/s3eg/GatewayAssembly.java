@@ -1,6 +1,7 @@
 package io.github.s3eg;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.EmbeddedBackend;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
@@ -12,6 +13,7 @@ import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keysetup.KeySetup;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.AuditEventsEndpoint;
@@ -153,6 +155,9 @@ final class GatewayAssembly implements AutoCloseable {
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
+    MultipartChecksums multipartChecksums = new MultipartChecksums(backend);
+    decryption.readChecksums(multipartChecksums);
+    BackendKeys backendKeys = new BackendKeys(config.backend().keysArePaths());
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
@@ -164,7 +169,8 @@ final class GatewayAssembly implements AutoCloseable {
                 new Authenticate(authenticator(config, clock)),
                 ops.rateLimit(),
                 new RejectUnsupported(
-                    config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of()),
+                    config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
+                    backendKeys),
                 new HealthEndpoint(),
                 ops.metricsEndpoint(),
                 new AuditEventsEndpoint(ops.audit()),
@@ -184,7 +190,7 @@ final class GatewayAssembly implements AutoCloseable {
                     compression,
                     enc.spoolLimit(),
                     multipartState),
-                new DeleteObjectsOperation(backend, cache),
+                new DeleteObjectsOperation(backend, cache, multipartState, backendKeys),
                 MultipartOperations.create(
                     backend,
                     encryptor,
@@ -192,7 +198,8 @@ final class GatewayAssembly implements AutoCloseable {
                     decryption,
                     multipartState,
                     multipartIndexes,
-                    ops.metrics()),
+                    ops.metrics(),
+                    multipartChecksums),
                 new MultipartSteps(
                     encryptor,
                     new ObjectDecryptor(keys, enc.supportedAlgorithms()),

@@ -79,13 +79,14 @@ public final class BackendClients implements AutoCloseable {
             Thread.ofPlatform().name("s3eg-upload-guard").daemon().factory());
     SdkHttpClient http =
         new StalledUploadGuard(
-            ApacheHttpClient.builder()
-                .maxConnections(config.maxConnections())
-                .connectionTimeout(config.connectTimeout())
-                .socketTimeout(config.requestTimeout())
-                .connectionAcquisitionTimeout(config.connectTimeout())
-                .expectContinueEnabled(false)
-                .build(),
+            new OneLineHeaders(
+                ApacheHttpClient.builder()
+                    .maxConnections(config.maxConnections())
+                    .connectionTimeout(config.connectTimeout())
+                    .socketTimeout(config.requestTimeout())
+                    .connectionAcquisitionTimeout(config.connectTimeout())
+                    .expectContinueEnabled(false)
+                    .build()),
             config.requestTimeout(),
             timer);
     // Half jitter: each retry waits between half and all of its exponential delay. The SDK's

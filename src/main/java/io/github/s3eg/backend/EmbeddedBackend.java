@@ -1,9 +1,9 @@
 package io.github.s3eg.backend;
 
+import io.github.s3eg.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -49,7 +49,10 @@ public final class EmbeddedBackend implements AutoCloseable {
   public static EmbeddedBackend start(Path dataDir) {
     Path storeDir = dataDir.resolve(STORE_DIR);
     try {
-      Files.createDirectories(storeDir);
+      // Every object of the store lives below: readable by the gateway's user only (S3Proxy creates
+      // buckets and objects with the umask's permissions).
+      PrivateFiles.createDirectories(storeDir);
+      PrivateFiles.restrictDirectory(storeDir);
       Properties properties = new Properties();
       properties.setProperty("jclouds.filesystem.basedir", storeDir.toAbsolutePath().toString());
       BlobStoreContext context =
@@ -61,7 +64,7 @@ public final class EmbeddedBackend implements AutoCloseable {
       String credential = randomHex(24);
       S3Proxy server =
           S3Proxy.builder()
-              .blobStore(context.getBlobStore())
+              .blobStore(new FailedWriteSweeper(context.getBlobStore(), storeDir.toAbsolutePath()))
               .endpoint(URI.create("http://127.0.0.1:0"))
               .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
               .build();

@@ -1,6 +1,7 @@
 package io.github.s3eg.cache;
 
 import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.time.Instant;
 import java.util.Map;
 
@@ -10,13 +11,26 @@ import java.util.Map;
  * plaintext ETag, Last-Modified), plus the reference of the key that wrapped its data key, for the
  * audit log. Never a key, never ciphertext. The plaintext array is shared with the responses that
  * read it and must not be modified.
+ *
+ * @param checksum the object's checksum as GET and HEAD show it when asked, or {@code null}
  */
 public record CachedObject(
     byte[] plaintext,
     ObjectHeaders headers,
     String etag,
     Instant lastModified,
-    String keyReference) {
+    String keyReference,
+    ObjectChecksum checksum) {
+
+  /** An entry for an object without a checksum. */
+  public CachedObject(
+      byte[] plaintext,
+      ObjectHeaders headers,
+      String etag,
+      Instant lastModified,
+      String keyReference) {
+    this(plaintext, headers, etag, lastModified, keyReference, null);
+  }
 
   /** Per-entry bookkeeping (map node, record, key strings) counted on top of the data. */
   static final int OVERHEAD_BYTES = 256;

@@ -83,7 +83,7 @@ public record AuthConfig(
           return p;
         }
       }
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
       SecureRandom random = new SecureRandom();
       byte[] id = new byte[10];
       byte[] secret = new byte[30];

@@ -21,7 +21,8 @@ public record BackendConfig(
     Duration requestTimeout,
     int maxConnections,
     int maxRetries,
-    boolean multipartEtagsCountParts) {
+    boolean multipartEtagsCountParts,
+    boolean keysArePaths) {
 
   public boolean embedded() {
     return endpoint.isEmpty();
@@ -67,7 +68,10 @@ public record BackendConfig(
         s.getInt("BACKEND_MAX_RETRIES", 3, 0, 10),
         // S3, MinIO, Ceph, Wasabi end a multipart object's ETag in "-<parts>"; S3Proxy 2.x's
         // filesystem store (the embedded backend) does not.
-        s.getBoolean("BACKEND_MULTIPART_ETAGS", endpoint.isPresent()));
+        s.getBoolean("BACKEND_MULTIPART_ETAGS", endpoint.isPresent()),
+        // A backend that resolves "./x" to "x" would let a client name the gateway's reserved
+        // keys, or another client key, under a second spelling: such keys are refused there.
+        s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()));
   }
 
   private static URI parseEndpoint(String text) {

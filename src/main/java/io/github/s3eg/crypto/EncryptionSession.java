@@ -31,6 +31,7 @@ public final class EncryptionSession {
   private final ObjectMetadata metadata;
   private final SegmentCipher cipher;
   private final byte[] trailerMacKey;
+  private final byte[] checksumMacKey;
   private final PlaintextDigests digests;
   private final int compressionLevel;
   private boolean started;
@@ -46,6 +47,7 @@ public final class EncryptionSession {
             metadata.header(),
             ObjectFormat.bodyAssociatedData(metadata.version()));
     this.trailerMacKey = EtagTrailer.macKey(dek);
+    this.checksumMacKey = ChecksumSeal.macKey(dek);
     this.digests = new PlaintextDigests(checksums);
   }
 
@@ -149,6 +151,20 @@ public final class EncryptionSession {
     return Map.of(
         ObjectMetadata.ETAG,
         EtagTrailer.seal(metadata.version(), trailerMacKey, declaredMd5, declaredSize).encode());
+  }
+
+  /**
+   * The {@code s3eg-sum} entry for the client's checksum of the plaintext. The caller makes sure
+   * the upload cannot complete unless the plaintext has this checksum (the body verification fails
+   * the stream before its last byte otherwise).
+   *
+   * @param algorithm {@code CRC32}, {@code CRC32C}, {@code CRC64NVME}, {@code SHA1} or {@code
+   *     SHA256}
+   */
+  public Map<String, String> sealedChecksumMetadata(String algorithm, byte[] checksum) {
+    return Map.of(
+        ObjectMetadata.CHECKSUM,
+        ChecksumSeal.seal(metadata.version(), checksumMacKey, algorithm, checksum).encode());
   }
 
   /** {@link #metadata()} plus {@link #sealedTrailerMetadata()}; after the end. */

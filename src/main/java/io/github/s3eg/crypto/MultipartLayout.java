@@ -3,7 +3,7 @@ package io.github.s3eg.crypto;
 import java.nio.ByteBuffer;
 
 /**
- * Sizes of multipart objects (format version 3). Every part is stored as
+ * Sizes of multipart objects (format versions 3 and 4). Every part is stored as
  *
  * <pre>
  *   part   = prefix || header || segment_0 || … || segment_{n-1}

@@ -62,6 +62,7 @@ public final class ObjectDecryptor {
       throw CryptoException.fromKeyManager(e);
     }
     byte[] macKey = null;
+    byte[] checksumKey = null;
     try {
       if (dek.length != Algorithm.KEY_SIZE) {
         throw new CryptoException.KeyUnwrapFailed(
@@ -76,11 +77,27 @@ public final class ObjectDecryptor {
                   + " taken from another object");
         }
       }
+      if (metadata.checksum().isPresent()) {
+        checksumKey = ChecksumSeal.macKey(dek);
+        if (!metadata.checksum().get().verifies(checksumKey)) {
+          throw new CryptoException.MetadataAuthenticationFailed(
+              ObjectMetadata.CHECKSUM
+                  + " does not verify: the checksum entry was altered or taken from another"
+                  + " object");
+        }
+      }
       byte[] indexMacKey = metadata.isMultipart() ? MultipartIndex.macKey(dek) : null;
+      byte[] multipartChecksumKey = metadata.isMultipart() ? ChecksumSeal.macKey(dek) : null;
       return new OpenedObject(
-          metadata, new SegmentedAead(metadata.algorithm(), metadata.layout(), dek), indexMacKey);
+          metadata,
+          new SegmentedAead(metadata.algorithm(), metadata.layout(), dek),
+          indexMacKey,
+          multipartChecksumKey);
     } finally {
       Arrays.fill(dek, (byte) 0);
+      if (checksumKey != null) {
+        Arrays.fill(checksumKey, (byte) 0);
+      }
       if (macKey != null) {
         Arrays.fill(macKey, (byte) 0);
       }

@@ -66,19 +66,27 @@ public final class ObjectEncryptor {
   }
 
   /**
-   * Begins a multipart upload: a fresh DEK wrapped under format version 3 associated data (with a
+   * Begins a multipart upload: a fresh DEK wrapped under format version 4 associated data (with a
    * random upload header in place of a body header), for the upload's metadata and upload record.
    */
   public ObjectMetadata beginMultipart(String bucket, String key) throws CryptoException {
+    return beginMultipart(bucket, key, ObjectFormat.MULTIPART_VERSION);
+  }
+
+  /**
+   * {@code version}: 4, or 3 only to make the objects an earlier release wrote (tests, vectors).
+   */
+  ObjectMetadata beginMultipart(String bucket, String key, int version) throws CryptoException {
     byte[] dek = new byte[Algorithm.KEY_SIZE];
     random.nextBytes(dek);
     try {
       StreamHeader uploadHeader = StreamHeader.random(random);
       byte[] ad =
           ObjectBinding.wrapAssociatedData(
-              ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, null, bucket, key);
+              version, algorithm, layout, uploadHeader, null, bucket, key);
       try {
-        return ObjectMetadata.multipart(algorithm, layout, uploadHeader, keys.wrap(dek, ad));
+        return ObjectMetadata.multipart(
+            version, algorithm, layout, uploadHeader, keys.wrap(dek, ad));
       } catch (KeyManagerException e) {
         throw CryptoException.fromKeyManager(e);
       }

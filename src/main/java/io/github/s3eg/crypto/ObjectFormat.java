@@ -20,9 +20,19 @@ public final class ObjectFormat {
   /**
    * The format version of objects uploaded in parts (multipart uploads): the same metadata entries
    * but no {@code s3eg-etag}, and a body that is a sequence of independently encrypted parts (see
-   * {@link MultipartLayout}).
+   * {@link MultipartLayout}). The object's sealed part index is written under a name of its own
+   * upload before the backend completes the object, so an object of this version never lacks it:
+   * without its index it is refused (its part list could have been shortened).
    */
-  public static final int MULTIPART_VERSION = 3;
+  public static final int MULTIPART_VERSION = 4;
+
+  /**
+   * The first version of multipart objects, still read: the same bytes as {@link
+   * #MULTIPART_VERSION}, but its index was written after the backend's Complete under one name per
+   * key. Read only with its index (a missing one is refused too); copies and re-wraps write {@link
+   * #MULTIPART_VERSION}.
+   */
+  public static final int LEGACY_MULTIPART_VERSION = 3;
 
   /** The format version of compressed objects (version 1 plus the frame container). */
   public static final int COMPRESSED_VERSION = 2;

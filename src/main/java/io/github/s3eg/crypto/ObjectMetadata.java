@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@value #KEK}</td><td>{@link KeyReference#encode()} of the wrapping KEK</td></tr>
  *   <tr><td>{@value #DEK}</td><td>the wrapped DEK, base64</td></tr>
  *   <tr><td>{@value #ETAG}</td><td>optional {@link EtagTrailer}, written after the body</td></tr>
+ *   <tr><td>{@value #CHECKSUM}</td><td>optional {@link ChecksumSeal}: the client's checksum</td></tr>
  * </table>
  *
  * <p>Format version 2 (a compressed object) has the same entries with {@code s3eg-v = 2}, plus
@@ -54,16 +55,17 @@ public final class ObjectMetadata {
   public static final String DEK = "s3eg-dek";
   public static final String ETAG = "s3eg-etag";
   public static final String COMPRESSION = "s3eg-cmp";
+  public static final String CHECKSUM = "s3eg-sum";
 
   /** Largest wrapped DEK accepted, in bytes; generous for any KEK wrap, small beside S3's 2 KB. */
   static final int MAX_WRAPPED_KEY_SIZE = 1024;
 
   private static final Set<String> KNOWN =
-      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG);
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, CHECKSUM);
   private static final Set<String> KNOWN_MULTIPART =
       Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK);
   private static final Set<String> KNOWN_COMPRESSED =
-      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, COMPRESSION);
+      Set.of(VERSION, ALGORITHM, SEGMENT_SIZE, HEADER, KEK, DEK, ETAG, COMPRESSION, CHECKSUM);
   private static final Pattern DECIMAL_VERSION = Pattern.compile("0|[1-9][0-9]{0,8}");
   private static final Pattern DECIMAL_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
 
@@ -74,11 +76,12 @@ public final class ObjectMetadata {
   private final Compression compression;
   private final WrappedKey wrappedKey;
   private final EtagTrailer trailer;
+  private final ChecksumSeal checksum;
 
   /** A version 1 (uncompressed) object's metadata. */
   public ObjectMetadata(
       Algorithm algorithm, SegmentLayout layout, StreamHeader header, WrappedKey wrappedKey) {
-    this(ObjectFormat.VERSION, algorithm, layout, header, null, wrappedKey, null);
+    this(ObjectFormat.VERSION, algorithm, layout, header, null, wrappedKey, null, null);
   }
 
   /** A version 2 (compressed) object's metadata; {@code compression} null for version 1. */
@@ -95,6 +98,7 @@ public final class ObjectMetadata {
         header,
         compression,
         wrappedKey,
+        null,
         null);
   }
 
@@ -105,8 +109,21 @@ public final class ObjectMetadata {
    */
   public static ObjectMetadata multipart(
       Algorithm algorithm, SegmentLayout layout, StreamHeader uploadHeader, WrappedKey wrappedKey) {
+    return multipart(ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, wrappedKey);
+  }
+
+  static ObjectMetadata multipart(
+      int version,
+      Algorithm algorithm,
+      SegmentLayout layout,
+      StreamHeader uploadHeader,
+      WrappedKey wrappedKey) {
+    if (version != ObjectFormat.MULTIPART_VERSION
+        && version != ObjectFormat.LEGACY_MULTIPART_VERSION) {
+      throw new IllegalArgumentException("not a multipart format version: " + version);
+    }
     return new ObjectMetadata(
-        ObjectFormat.MULTIPART_VERSION, algorithm, layout, uploadHeader, null, wrappedKey, null);
+        version, algorithm, layout, uploadHeader, null, wrappedKey, null, null);
   }
 
   private ObjectMetadata(
@@ -116,7 +133,8 @@ public final class ObjectMetadata {
       StreamHeader header,
       Compression compression,
       WrappedKey wrappedKey,
-      EtagTrailer trailer) {
+      EtagTrailer trailer,
+      ChecksumSeal checksum) {
     this.version = version;
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -124,11 +142,12 @@ public final class ObjectMetadata {
     this.compression = compression;
     this.wrappedKey = Objects.requireNonNull(wrappedKey, "wrappedKey");
     this.trailer = trailer;
+    this.checksum = checksum;
   }
 
   /** A copy with the authenticated trailer entry. */
   public ObjectMetadata withTrailer(EtagTrailer trailer) {
-    if (version == ObjectFormat.MULTIPART_VERSION) {
+    if (isMultipart()) {
       throw new IllegalStateException("multipart objects keep their ETag in the index");
     }
     return new ObjectMetadata(
@@ -138,12 +157,50 @@ public final class ObjectMetadata {
         header,
         compression,
         wrappedKey,
-        Objects.requireNonNull(trailer, "trailer"));
+        Objects.requireNonNull(trailer, "trailer"),
+        checksum);
+  }
+
+  /** A copy with the authenticated client checksum entry (single-PUT objects only). */
+  public ObjectMetadata withChecksum(ChecksumSeal checksum) {
+    if (isMultipart()) {
+      throw new IllegalStateException("multipart objects keep their checksum beside the index");
+    }
+    return new ObjectMetadata(
+        version,
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        trailer,
+        Objects.requireNonNull(checksum, "checksum"));
   }
 
   /** A copy with another wrapped data key (a re-wrap for another name or KEK). */
   public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
-    return new ObjectMetadata(version, algorithm, layout, header, compression, rewrapped, trailer);
+    return new ObjectMetadata(
+        version, algorithm, layout, header, compression, rewrapped, trailer, checksum);
+  }
+
+  /**
+   * The metadata a copy or re-wrap writes: the current version for a multipart object (a version 3
+   * object is the same bytes; only where its index lives and when it was written differ), this one
+   * otherwise. Wrap the key under the result's {@link #wrapAssociatedData} (it names the version).
+   */
+  public ObjectMetadata asWritten() {
+    if (version != ObjectFormat.LEGACY_MULTIPART_VERSION) {
+      return this;
+    }
+    return new ObjectMetadata(
+        ObjectFormat.MULTIPART_VERSION,
+        algorithm,
+        layout,
+        header,
+        compression,
+        wrappedKey,
+        trailer,
+        checksum);
   }
 
   /** How the object is compressed; empty unless version 2. */
@@ -156,14 +213,15 @@ public final class ObjectMetadata {
     return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
   }
 
-  /** 1 (single PUT), 2 (compressed single PUT) or 3 (multipart). */
+  /** 1 (single PUT), 2 (compressed single PUT), 3 or 4 (multipart). */
   public int version() {
     return version;
   }
 
-  /** Whether this describes an object uploaded in parts. */
+  /** Whether this describes an object uploaded in parts (version 3 or 4). */
   public boolean isMultipart() {
-    return version == ObjectFormat.MULTIPART_VERSION;
+    return version == ObjectFormat.MULTIPART_VERSION
+        || version == ObjectFormat.LEGACY_MULTIPART_VERSION;
   }
 
   /** The associated data the DEK is wrapped under, for this object's bucket and key. */
@@ -192,7 +250,15 @@ public final class ObjectMetadata {
     return Optional.ofNullable(trailer);
   }
 
-  /** The entries, in a fixed order; with {@value #ETAG} when a trailer is present. */
+  /** The client's checksum of the plaintext, when it sent one ({@value #CHECKSUM}). */
+  public Optional<ChecksumSeal> checksum() {
+    return Optional.ofNullable(checksum);
+  }
+
+  /**
+   * The entries, in a fixed order; with {@value #ETAG} when a trailer is present and {@value
+   * #CHECKSUM} when a checksum is.
+   */
   public Map<String, String> toMap() {
     Base64.Encoder b64 = Base64.getEncoder();
     Map<String, String> m = new LinkedHashMap<>();
@@ -207,6 +273,9 @@ public final class ObjectMetadata {
     }
     if (trailer != null) {
       m.put(ETAG, trailer.encode());
+    }
+    if (checksum != null) {
+      m.put(CHECKSUM, checksum.encode());
     }
     return m;
   }
@@ -224,16 +293,15 @@ public final class ObjectMetadata {
           "the object has no s3eg- metadata: it was not written through the gateway");
     }
     int version = parseVersion(required(entries, VERSION));
-    if (version != ObjectFormat.VERSION
-        && version != ObjectFormat.COMPRESSED_VERSION
-        && version != ObjectFormat.MULTIPART_VERSION) {
+    if (version < ObjectFormat.VERSION || version > ObjectFormat.MULTIPART_VERSION) {
       throw new CryptoException.UnsupportedVersion(
-          "object format version " + version + " is not supported (this build reads 1 to 3)");
+          "object format version " + version + " is not supported (this build reads 1 to 4)");
     }
     Set<String> known =
         switch (version) {
           case ObjectFormat.COMPRESSED_VERSION -> KNOWN_COMPRESSED;
-          case ObjectFormat.MULTIPART_VERSION -> KNOWN_MULTIPART;
+          case ObjectFormat.MULTIPART_VERSION, ObjectFormat.LEGACY_MULTIPART_VERSION ->
+              KNOWN_MULTIPART;
           default -> KNOWN;
         };
     for (String name : entries.keySet()) {
@@ -263,8 +331,17 @@ public final class ObjectMetadata {
     String etag =
         version == ObjectFormat.COMPRESSED_VERSION ? required(entries, ETAG) : entries.get(ETAG);
     EtagTrailer trailer = etag == null ? null : EtagTrailer.parse(etag, version);
+    String sum = entries.get(CHECKSUM);
+    ChecksumSeal checksum = sum == null ? null : ChecksumSeal.parse(sum, version);
     return new ObjectMetadata(
-        version, algorithm, layout, header, compression, new WrappedKey(kek, wrapped), trailer);
+        version,
+        algorithm,
+        layout,
+        header,
+        compression,
+        new WrappedKey(kek, wrapped),
+        trailer,
+        checksum);
   }
 
   private static Map<String, String> cryptoEntries(Map<String, String> userMetadata)

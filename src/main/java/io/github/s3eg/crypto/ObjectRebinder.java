@@ -38,12 +38,14 @@ public final class ObjectRebinder {
       String toKey)
       throws CryptoException {
     ObjectMetadata source = ObjectMetadata.parse(userMetadata);
+    ObjectMetadata target = source.asWritten();
     byte[] dek = null;
     try {
       dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
-      WrappedKey rewrapped = keys.wrap(dek, associatedData(source, toBucket, toKey));
-      // Everything but the wrapped key stays: compression and trailer travel with the body.
-      return source.withWrappedKey(rewrapped).toMap();
+      WrappedKey rewrapped = keys.wrap(dek, associatedData(target, toBucket, toKey));
+      // Everything but the wrapped key stays: compression and trailer travel with the body (a
+      // version 3 multipart object becomes version 4: same bytes, its index written first).
+      return target.withWrappedKey(rewrapped).toMap();
     } catch (KeyManagerException e) {
       throw CryptoException.fromKeyManager(e);
     } finally {

@@ -26,14 +26,31 @@ public final class OpenedObject {
   private final ObjectMetadata metadata;
   private final SegmentedAead aead;
   private final byte[] indexMacKey;
+  private final byte[] checksumMacKey;
 
-  OpenedObject(ObjectMetadata metadata, SegmentedAead aead, byte[] indexMacKey) {
+  OpenedObject(
+      ObjectMetadata metadata, SegmentedAead aead, byte[] indexMacKey, byte[] checksumMacKey) {
     this.metadata = metadata;
     this.aead = aead;
     this.indexMacKey = indexMacKey;
+    this.checksumMacKey = checksumMacKey;
   }
 
-  /** Whether this is a multipart upload or an object completed from one (format version 3). */
+  /** The client's checksum of a single-PUT object, verified when the object was opened. */
+  public Optional<ChecksumSeal> checksum() {
+    return metadata.checksum();
+  }
+
+  /**
+   * The MAC key for a multipart upload's checksum records ({@code docs/object-format.md} §12.7); a
+   * copy the caller may keep for the request.
+   */
+  public byte[] multipartChecksumKey() {
+    requireMultipart();
+    return checksumMacKey.clone();
+  }
+
+  /** Whether this is a multipart upload or an object completed from one (format version 3 or 4). */
   public boolean isMultipart() {
     return metadata.isMultipart();
   }
@@ -43,7 +60,7 @@ public final class OpenedObject {
     return metadata;
   }
 
-  // ---- multipart (format version 3)
+  // ---- multipart (format versions 3 and 4)
 
   /**
    * Encrypts one part of this multipart upload under a fresh random header.

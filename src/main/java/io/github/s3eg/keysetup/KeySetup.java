@@ -8,6 +8,7 @@ import io.github.s3eg.keys.KeyManagerConfigException;
 import io.github.s3eg.keys.KeyManagerFactory;
 import io.github.s3eg.keys.PasswordKeyManager;
 import io.github.s3eg.keys.StaticKeyManager;
+import io.github.s3eg.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class KeySetup {
         }
         return key;
       }
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
       try {

@@ -1,30 +1,25 @@
 package io.github.s3eg.multipart;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
-import io.github.s3eg.crypto.MultipartLayout;
+import io.github.s3eg.crypto.ObjectFormat;
 import io.github.s3eg.crypto.OpenedObject;
-import io.github.s3eg.crypto.SegmentLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 /**
- * Finds the part table of a multipart object: its index (cached per instance, re-read once when the
- * cached copy belongs to an earlier object of the same name), or, when the index is missing (the
- * gateway stopped between the backend's Complete and writing the index), by walking the parts'
- * authenticated prefixes from the start of the object — slower, but the object stays readable.
+ * Finds the part table of a multipart object: its index, cached per instance and re-read once when
+ * the cached copy belongs to an earlier object of the same name. An object without a verifying
+ * index is refused: the index is the only proof of how many parts the object has (each part
+ * authenticates its own number and size, but a dropped last part leaves the others intact), and the
+ * gateway writes it before the backend completes the object (format version 4), so a missing index
+ * means it was deleted.
  */
 public final class MultipartIndexes {
-
-  private static final Logger LOG = LoggerFactory.getLogger(MultipartIndexes.class);
 
   /** The part table and the ETag to show for the object. */
   public record Loaded(MultipartIndex index, String etag) {}
@@ -38,13 +33,29 @@ public final class MultipartIndexes {
   }
 
   /**
-   * @param storedSize the backend object's size
-   * @param backendEtag the backend object's ETag (shown when the index is missing)
+   * Where the index of multipart object {@code key} lives: for format version 4 a name of its own
+   * upload (the upload header is in the object's metadata), for version 3 the key's one name.
    */
-  public Loaded load(
-      OpenedObject opened, String bucket, String key, long storedSize, String backendEtag)
+  public static String nameOf(OpenedObject opened, String key) {
+    return isLegacy(opened)
+        ? ReservedKeys.index(key)
+        : ReservedKeys.index(key, opened.header().encode());
+  }
+
+  /** Whether this is a format version 3 object, whose index was written after its Complete. */
+  public static boolean isLegacy(OpenedObject opened) {
+    return opened.metadata().version() == ObjectFormat.LEGACY_MULTIPART_VERSION;
+  }
+
+  /**
+   * @param storedSize the backend object's size
+   * @throws CryptoException.MetadataAuthenticationFailed if the index is missing, altered, another
+   *     object's, or describes another size than the stored object's
+   */
+  public Loaded load(OpenedObject opened, String bucket, String key, long storedSize)
       throws CryptoException {
-    Optional<byte[]> cached = state.index(bucket, key, false);
+    String name = nameOf(opened, key);
+    Optional<byte[]> cached = state.index(bucket, key, name, false);
     if (cached.isPresent()) {
       try {
         return verified(opened, bucket, key, cached.get(), storedSize);
@@ -52,15 +63,12 @@ public final class MultipartIndexes {
         // Read again below: the cached index may be an earlier object's.
       }
     }
-    Optional<byte[]> fresh = state.index(bucket, key, true);
-    if (fresh.isPresent()) {
-      return verified(opened, bucket, key, fresh.get(), storedSize);
+    Optional<byte[]> fresh = state.index(bucket, key, name, true);
+    if (fresh.isEmpty()) {
+      throw new CryptoException.MetadataAuthenticationFailed(
+          "the multipart object's index is missing: its part list cannot be proved complete");
     }
-    LOG.warn(
-        "multipart object {}/{} has no index (interrupted Complete?): walking its parts",
-        bucket,
-        key);
-    return new Loaded(walk(opened, bucket, key, storedSize), unquote(backendEtag));
+    return verified(opened, bucket, key, fresh.get(), storedSize);
   }
 
   private static Loaded verified(
@@ -74,56 +82,6 @@ public final class MultipartIndexes {
     return new Loaded(index, index.etag());
   }
 
-  /** Reads the 12-byte prefix of each part in turn. */
-  private MultipartIndex walk(OpenedObject opened, String bucket, String key, long storedSize)
-      throws CryptoException {
-    SegmentLayout layout = opened.layout();
-    List<MultipartIndex.Part> parts = new ArrayList<>();
-    long offset = 0;
-    while (offset < storedSize) {
-      if (parts.size() >= MultipartLayout.MAX_PART_NUMBER) {
-        throw new CryptoException.MetadataAuthenticationFailed("more parts than S3 allows");
-      }
-      byte[] prefix = readAt(bucket, key, offset, MultipartLayout.PART_PREFIX_LENGTH);
-      if (prefix.length < MultipartLayout.PART_PREFIX_LENGTH) {
-        throw new CryptoException.MetadataAuthenticationFailed("a part prefix is cut");
-      }
-      ByteBuffer b = ByteBuffer.wrap(prefix);
-      int number = b.getInt();
-      long size = b.getLong();
-      try {
-        parts.add(new MultipartIndex.Part(number, size));
-        offset += MultipartLayout.partCiphertextSize(layout, size);
-      } catch (IllegalArgumentException e) {
-        throw new CryptoException.MetadataAuthenticationFailed("a part prefix is not valid");
-      }
-    }
-    if (offset != storedSize) {
-      throw new CryptoException.MetadataAuthenticationFailed("the parts do not fill the object");
-    }
-    try {
-      return new MultipartIndex(opened.header(), new byte[16], parts, layout);
-    } catch (IllegalArgumentException e) {
-      throw new CryptoException.MetadataAuthenticationFailed("the parts are out of order");
-    }
-  }
-
-  private byte[] readAt(String bucket, String key, long offset, int length) {
-    try (var in =
-        backend
-            .s3()
-            .getObject(
-                GetObjectRequest.builder()
-                    .bucket(bucket)
-                    .key(key)
-                    .range("bytes=" + offset + "-" + (offset + length - 1))
-                    .build())) {
-      return in.readNBytes(length);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The bytes at {@code range} ({@code bytes=a-b}) of an object. */
   public byte[] readRange(String bucket, String key, String range, int length) {
     try (var in =
@@ -134,9 +92,5 @@ public final class MultipartIndexes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String unquote(String etag) {
-    return etag == null ? "" : etag.replace("\"", "");
   }
 }

@@ -12,7 +12,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,8 +34,11 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  *   <li><b>Upload record</b> (from CreateMultipartUpload to Complete or Abort): the upload's {@code
  *       s3eg-} entries, i.e. its data key wrapped under the KEK for this bucket and key. Not
  *       secret: without the KEK it opens nothing, and it unwraps only for its own bucket and key.
- *   <li><b>Index</b> (after the backend accepted Complete, until the object is deleted): the MAC'd
- *       part table of the object ({@link io.github.s3eg.crypto.MultipartIndex}).
+ *   <li><b>Index</b> (written before the backend's Complete, until the object is deleted): the
+ *       MAC'd part table of the object ({@link io.github.s3eg.crypto.MultipartIndex}), under a name
+ *       of its own upload ({@link MultipartIndexes#nameOf}). A key may have several (an overwritten
+ *       multipart object's, an upload whose Complete failed); each verifies only for its own
+ *       object, and deleting the key deletes them all.
  * </ul>
  */
 public final class MultipartState {
@@ -41,9 +47,14 @@ public final class MultipartState {
 
   private record Name(String bucket, String key) {}
 
+  /** A part count from an index, and when that index was written. */
+  private record Count(int parts, Instant written) {}
+
   private final BackendClients backend;
   private final Cache<Name, Map<String, String>> records =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).build();
+
+  /** By object (bucket and the client's key): the last index this instance wrote or read. */
   private final Cache<Name, byte[]> indexes =
       Caffeine.newBuilder()
           .maximumWeight(32L << 20)
@@ -51,8 +62,8 @@ public final class MultipartState {
           .expireAfterAccess(Duration.ofHours(1))
           .build();
 
-  /** Per bucket: index key → part count, for backends whose ETags do not count parts. */
-  private final Cache<String, Map<String, Integer>> partCounts =
+  /** Per bucket: index owner ({@link ReservedKeys#index(String)}) → newest part count. */
+  private final Cache<String, Map<String, Count>> partCounts =
       Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(1)).build();
 
   public MultipartState(BackendClients backend) {
@@ -64,36 +75,39 @@ public final class MultipartState {
    * listings on backends whose multipart ETags lack the {@code -N} (S3Proxy 2.x, the embedded
    * store). The bucket's indexes are listed once (one LIST per 1,000 multipart objects) and then
    * kept up to date by this instance's own Completes and deletes; on such a backend the gateway is
-   * the only writer, so nothing else changes them.
+   * the only writer, so nothing else changes them. Of several indexes of one key the newest counts.
    */
   public int partCount(String bucket, String key) {
-    Map<String, Integer> counts = partCounts.get(bucket, this::loadPartCounts);
-    return counts.getOrDefault(ReservedKeys.index(key), 0);
+    Map<String, Count> counts = partCounts.get(bucket, this::loadPartCounts);
+    Count c = counts.get(ReservedKeys.index(key));
+    return c == null ? 0 : c.parts();
   }
 
-  private Map<String, Integer> loadPartCounts(String bucket) {
-    Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+  private Map<String, Count> loadPartCounts(String bucket) {
+    Map<String, Count> counts = new java.util.concurrent.ConcurrentHashMap<>();
     backend
         .s3()
-        .listObjectsV2Paginator(l -> l.bucket(bucket).prefix(ReservedKeys.PREFIX + "index/"))
+        .listObjectsV2Paginator(l -> l.bucket(bucket).prefix(ReservedKeys.INDEX))
         .contents()
         .forEach(
             o -> {
+              String owner = ReservedKeys.indexOwner(o.key());
               int n = io.github.s3eg.crypto.MultipartIndex.partCountOfEncodedSize(o.size());
-              if (n > 0) {
-                counts.put(o.key(), n);
+              if (owner != null && n > 0) {
+                Count c = new Count(n, o.lastModified() == null ? Instant.EPOCH : o.lastModified());
+                counts.merge(owner, c, (a, b) -> a.written().isAfter(b.written()) ? a : b);
               }
             });
     return counts;
   }
 
-  private void notePartCount(String bucket, String indexKey, int count) {
-    Map<String, Integer> counts = partCounts.getIfPresent(bucket);
+  private void notePartCount(String bucket, String owner, int count) {
+    Map<String, Count> counts = partCounts.getIfPresent(bucket);
     if (counts != null) {
       if (count > 0) {
-        counts.put(indexKey, count);
+        counts.put(owner, new Count(count, Instant.now()));
       } else {
-        counts.remove(indexKey);
+        counts.remove(owner);
       }
     }
   }
@@ -159,16 +173,6 @@ public final class MultipartState {
     records.invalidate(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId)));
   }
 
-  /** Keeps a copy of {@code key}'s index as just written, with its part count for listings. */
-  public void indexWritten(String bucket, String key, byte[] index) {
-    Name name = new Name(bucket, ReservedKeys.index(key));
-    indexes.put(name, index);
-    notePartCount(
-        bucket,
-        name.key(),
-        io.github.s3eg.crypto.MultipartIndex.partCountOfEncodedSize(index.length));
-  }
-
   public void deleteUploadRecord(String bucket, String key, String uploadId) {
     Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
     records.invalidate(name);
@@ -177,64 +181,91 @@ public final class MultipartState {
 
   // ---- indexes
 
-  public void writeIndex(String bucket, String key, byte[] index) {
-    Name name = new Name(bucket, ReservedKeys.index(key));
-    indexes.invalidate(name);
+  /**
+   * Stores an index at {@code name} ({@link MultipartIndexes#nameOf}), before the backend completes
+   * its object: a completed object never lacks its index.
+   */
+  public void writeIndex(String bucket, String name, byte[] index) {
     backend
         .s3()
         .putObject(
             PutObjectRequest.builder()
                 .bucket(bucket)
-                .key(name.key())
+                .key(name)
                 .contentType("application/octet-stream")
                 .build(),
             RequestBody.fromBytes(index));
-    indexes.put(name, index);
+  }
+
+  /** The backend completed {@code key} with {@code index}: remember it for reads and listings. */
+  public void completed(String bucket, String key, byte[] index) {
+    indexes.put(new Name(bucket, key), index);
     notePartCount(
         bucket,
-        name.key(),
+        ReservedKeys.index(key),
         io.github.s3eg.crypto.MultipartIndex.partCountOfEncodedSize(index.length));
   }
 
   /**
-   * The stored index of {@code key}, from the cache unless {@code fresh}. The caller verifies it
-   * against the object (an index of an earlier object under this name does not verify) and asks
+   * The index of object {@code key} stored at {@code name}, from the cache unless {@code fresh}.
+   * The caller verifies it against the object (a cached index may be an earlier object's) and asks
    * again with {@code fresh} when the cached one does not.
    */
-  public Optional<byte[]> index(String bucket, String key, boolean fresh) {
-    Name name = new Name(bucket, ReservedKeys.index(key));
+  public Optional<byte[]> index(String bucket, String key, String name, boolean fresh) {
+    Name object = new Name(bucket, key);
     if (!fresh) {
-      byte[] cached = indexes.getIfPresent(name);
+      byte[] cached = indexes.getIfPresent(object);
       if (cached != null) {
         return Optional.of(cached);
       }
     }
-    Optional<byte[]> read = read(name);
-    read.ifPresentOrElse(b -> indexes.put(name, b), () -> indexes.invalidate(name));
+    Optional<byte[]> read = read(new Name(bucket, name));
+    read.ifPresentOrElse(b -> indexes.put(object, b), () -> indexes.invalidate(object));
     return read;
   }
 
   /** The cached index of {@code key}, if this instance has one (no backend request). */
   public Optional<byte[]> cachedIndex(String bucket, String key) {
-    return Optional.ofNullable(indexes.getIfPresent(new Name(bucket, ReservedKeys.index(key))));
+    return Optional.ofNullable(indexes.getIfPresent(new Name(bucket, key)));
   }
 
-  /** Keeps a copy of {@code key}'s index, as read from the backend by a route step. */
+  /** Keeps a copy of object {@code key}'s index, as read from the backend by a route step. */
   public void rememberIndex(String bucket, String key, byte[] index) {
-    indexes.put(new Name(bucket, ReservedKeys.index(key)), index);
+    indexes.put(new Name(bucket, key), index);
   }
 
-  /** Deletes the index of {@code key}, if any (deleting the object deletes its index). */
-  public void deleteIndex(String bucket, String key) {
-    Name name = new Name(bucket, ReservedKeys.index(key));
-    indexes.invalidate(name);
-    delete(name);
-    notePartCount(bucket, name.key(), 0);
+  /** Deletes one index by name (an aborted upload's). */
+  public void deleteIndex(String bucket, String key, String name) {
+    indexes.invalidate(new Name(bucket, key));
+    delete(new Name(bucket, name));
   }
 
-  /** Forgets a cached index (the object was overwritten through this instance). */
+  /**
+   * Deletes every index of {@code key} (deleting the object deletes them): one LIST of the key's
+   * index names, and a DELETE for each found (none for an object that was never multipart).
+   */
+  public void deleteIndexes(String bucket, String key) {
+    forgetIndex(bucket, key);
+    backend
+        .s3()
+        .listObjectsV2Paginator(l -> l.bucket(bucket).prefix(ReservedKeys.index(key)))
+        .contents()
+        .forEach(o -> delete(new Name(bucket, o.key())));
+    delete(new Name(bucket, ReservedKeys.checksums(key)));
+  }
+
+  /**
+   * The index names of any of {@code keys}, found by one walk over the bucket's index names in
+   * order ({@link IndexSearch}): a request per 1,000 indexes passed over, at most one per key.
+   */
+  public List<String> indexesOf(String bucket, Collection<String> keys) {
+    keys.forEach(k -> forgetIndex(bucket, k));
+    return IndexSearch.find(backend.s3(), bucket, keys);
+  }
+
+  /** Forgets a cached index (the object was overwritten or deleted through this instance). */
   public void forgetIndex(String bucket, String key) {
-    indexes.invalidate(new Name(bucket, ReservedKeys.index(key)));
+    indexes.invalidate(new Name(bucket, key));
     notePartCount(bucket, ReservedKeys.index(key), 0);
   }
 

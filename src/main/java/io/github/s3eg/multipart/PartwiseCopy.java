@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
  * its own part number, since every part is bound to its number): no byte passes through the
  * gateway, objects above 5 GiB copy like any other, and the copy is again a multipart object. Used
  * by CopyObject (to another name) and by rewrap (onto itself with a re-wrapped key). The caller
- * writes the destination's index; a failure aborts the backend upload.
+ * writes the destination's index in {@code beforeComplete}, so the completed object never lacks it;
+ * a failure aborts the backend upload.
  */
 public final class PartwiseCopy {
 
@@ -22,6 +23,7 @@ public final class PartwiseCopy {
   /**
    * @param sourceEtag the backend ETag the source must still have (copy-source-if-match)
    * @param create sets the destination's metadata and headers on the CreateMultipartUpload
+   * @param beforeComplete runs once every part is copied, before the backend completes the copy
    */
   public static void copy(
       S3Client client,
@@ -31,7 +33,8 @@ public final class PartwiseCopy {
       MultipartIndex index,
       String bucket,
       String key,
-      Consumer<CreateMultipartUploadRequest.Builder> create) {
+      Consumer<CreateMultipartUploadRequest.Builder> create,
+      Runnable beforeComplete) {
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key);
     create.accept(b);
@@ -58,6 +61,7 @@ public final class PartwiseCopy {
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
+      beforeComplete.run();
       client.completeMultipartUpload(
           c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
     } catch (RuntimeException e) {

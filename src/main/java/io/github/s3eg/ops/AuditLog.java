@@ -1,7 +1,9 @@
 package io.github.s3eg.ops;
 
 import io.github.s3eg.config.OpsConfig;
+import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.Access;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -25,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>A line holds: {@code seq}, {@code prev}, {@code time}, {@code event} ({@code
  * authentication_failure}, {@code access_denied}, {@code write}, {@code read}, {@code admin}),
  * {@code request_id}, {@code principal}, {@code client}, {@code operation}, {@code method}, {@code
- * bucket}, {@code key}, {@code status}, {@code outcome} ({@code success}, {@code failure}, {@code
- * aborted}), {@code bytes} (request body for writes, response body for reads), {@code key_id} and
- * {@code key_version} (of the key that wrapped the object's data key, as the encryption steps found
- * it), {@code error} (the S3 error code) and {@code hash}. Never secrets, signatures, query strings
- * or object data.
+ * bucket}, {@code key}, for a copy {@code source_bucket} and {@code source_key} (the object it
+ * reads), for DeleteObjects {@code keys} (every key its document named), {@code status}, {@code
+ * outcome} ({@code success}, {@code failure}, {@code aborted}), {@code bytes} (request body for
+ * writes, response body for reads), {@code key_id} and {@code key_version} (of the key that wrapped
+ * the object's data key, as the encryption steps found it), {@code error} (the S3 error code) and
+ * {@code hash}. Never secrets, signatures, query strings or object data.
  *
  * <p>Lines go to {@code AUDIT_FILE} (appended; the chain continues from the file's last line) or to
  * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}).
@@ -64,6 +67,8 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       return new AuditLog(System.out, false, config.maxEvents(), 0, AuditChain.GENESIS);
     }
     Path file = config.file().get();
+    // Principals, keys and client addresses: readable by the gateway's user only.
+    io.github.s3eg.config.PrivateFiles.createFile(file);
     AuditChain.Link last = lastLink(file);
     OutputStream out =
         Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -105,7 +110,8 @@ public final class AuditLog implements RequestListener, AutoCloseable {
       return;
     }
     String principal = c.principal();
-    String operation = c.operation();
+    // Refused before its route (authentication, authorization): the operation it asked for.
+    String operation = c.operation() != null ? c.operation() : S3Operation.of(request);
     String event = event(request, principal, c, operation);
     if (event == null) {
       return;
@@ -123,6 +129,14 @@ public final class AuditLog implements RequestListener, AutoCloseable {
             Json.field(fields, "method", request.method());
             Json.field(fields, "bucket", request.bucket());
             Json.field(fields, "key", request.key());
+            Access source = c.source();
+            if (source != null) {
+              Json.field(fields, "source_bucket", source.bucket());
+              Json.field(fields, "source_key", source.key());
+            }
+            if (c.keys() != null) {
+              Json.field(fields, "keys", c.keys());
+            }
             Json.field(fields, "status", c.status());
             Json.field(
                 fields,

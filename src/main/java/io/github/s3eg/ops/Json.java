@@ -19,6 +19,18 @@ public final class Json {
     out.append(',');
   }
 
+  /** Appends {@code "name":["a","b"],}. */
+  public static void field(StringBuilder out, String name, java.util.List<String> values) {
+    string(out, name).append(":[");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      string(out, values.get(i));
+    }
+    out.append("],");
+  }
+
   /** Appends {@code "name":number,}. */
   public static void field(StringBuilder out, String name, long value) {
     string(out, name).append(':').append(value).append(',');

@@ -1,6 +1,7 @@
 package io.github.s3eg.ops;
 
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.Access;
 
 /**
  * Told once about every answered request, after the response (or error) was written: the access
@@ -33,6 +34,8 @@ public interface RequestListener {
    * @param aborted true when the response broke off after it had started (connection reset)
    * @param backendCalls the backend requests the request's steps sent, in order ({@code getObject},
    *     …)
+   * @param source the object a copy reads (its second resource), or null
+   * @param keys every key a DeleteObjects document named, or null for other requests
    */
   record Completed(
       String requestId,
@@ -47,7 +50,9 @@ public interface RequestListener {
       long bytes,
       String errorCode,
       boolean aborted,
-      java.util.List<String> backendCalls) {}
+      java.util.List<String> backendCalls,
+      Access source,
+      java.util.List<String> keys) {}
 
   /**
    * A listener that tells each of {@code listeners} in turn; one that fails is logged and does not

@@ -5,6 +5,7 @@ import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeyReference;
+import io.github.s3eg.multipart.MultipartIndexes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -176,8 +177,8 @@ public final class Rewrapper {
             .cacheControl(head.cacheControl());
     aroundWrite.accept(bucket, key);
     try {
-      ObjectMetadata parsed = ObjectMetadata.parse(metadata);
-      if (parsed.isMultipart() && rewrapMultipart(bucket, key, head, metadata, updated)) {
+      if (ObjectMetadata.parse(metadata).isMultipart()) {
+        rewrapMultipart(bucket, key, head, metadata, updated);
         return Outcome.REWRAPPED;
       }
       s3.copyObject(copy.build());
@@ -196,29 +197,35 @@ public final class Rewrapper {
    * A multipart object is re-wrapped by copying it onto itself part by part (UploadPartCopy of each
    * stored part, the backend moves the bytes): a plain CopyObject would turn it into a single-part
    * backend object, whose ETag no longer tells listings its part count, and cannot copy objects
-   * above 5 GiB. Its index stays valid (same data key, same name). False when the index is missing;
-   * the caller then falls back to a plain copy.
+   * above 5 GiB. Its index stays valid (same data key, same name); a format version 3 object
+   * becomes version 4, so its index is first written under the version 4 name and the old one is
+   * deleted after. An object without its index is refused (it could have lost parts).
    */
-  private boolean rewrapMultipart(
+  private void rewrapMultipart(
       String bucket,
       String key,
       HeadObjectResponse head,
       Map<String, String> metadata,
       Map<String, String> updated)
       throws CryptoException {
+    io.github.s3eg.crypto.ObjectDecryptor decryptor =
+        new io.github.s3eg.crypto.ObjectDecryptor(keys);
+    io.github.s3eg.crypto.OpenedObject source = decryptor.open(bucket, key, metadata);
+    io.github.s3eg.crypto.OpenedObject target = decryptor.open(bucket, key, updated);
+    String sourceName = MultipartIndexes.nameOf(source, key);
+    String targetName = MultipartIndexes.nameOf(target, key);
     byte[] encoded;
     try {
-      encoded =
-          s3.getObjectAsBytes(
-                  b -> b.bucket(bucket).key(io.github.s3eg.backend.ReservedKeys.index(key)))
-              .asByteArray();
+      encoded = s3.getObjectAsBytes(b -> b.bucket(bucket).key(sourceName)).asByteArray();
     } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-      return false;
+      throw new CryptoException.MetadataAuthenticationFailed(
+          "the multipart object's index is missing: its part list cannot be proved complete");
     }
-    io.github.s3eg.crypto.MultipartIndex index =
-        new io.github.s3eg.crypto.ObjectDecryptor(keys)
-            .open(bucket, key, metadata)
-            .openIndex(encoded, bucket, key);
+    io.github.s3eg.crypto.MultipartIndex index = source.openIndex(encoded, bucket, key);
+    if (index.ciphertextSize() != head.contentLength()) {
+      throw new CryptoException.MetadataAuthenticationFailed(
+          "the object's size does not match its multipart index");
+    }
     io.github.s3eg.multipart.PartwiseCopy.copy(
         s3,
         bucket,
@@ -233,7 +240,16 @@ public final class Rewrapper {
                 .contentEncoding(head.contentEncoding())
                 .contentDisposition(head.contentDisposition())
                 .contentLanguage(head.contentLanguage())
-                .cacheControl(head.cacheControl()));
-    return true;
+                .cacheControl(head.cacheControl()),
+        () -> {
+          if (!targetName.equals(sourceName)) {
+            s3.putObject(
+                b -> b.bucket(bucket).key(targetName).contentType("application/octet-stream"),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(encoded));
+          }
+        });
+    if (!targetName.equals(sourceName)) {
+      s3.deleteObject(b -> b.bucket(bucket).key(sourceName));
+    }
   }
 }

@@ -1,18 +1,21 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.auth.Access;
 import io.github.s3eg.s3.auth.AuthResult;
 import io.github.s3eg.s3.auth.Authenticator;
+import io.github.s3eg.s3.auth.PermissionMatrix;
 import io.github.s3eg.s3.auth.RequestHeaders;
-import io.github.s3eg.s3.auth.S3Action;
 import io.github.s3eg.s3.auth.SignedRequest;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 
 /**
  * The {@code authenticate} step: the SigV4 (or, if enabled, SigV2) signature is verified against
- * the gateway's client credentials, then the principal's permission for the operation and bucket is
- * checked. Every later step of the request, and every backend call, requires the {@link
- * Authentication} this makes ({@link PipelineGuard}).
+ * the gateway's client credentials, then the principal's permission on every resource the operation
+ * touches ({@link PermissionMatrix}: the bucket and key of the request, and the source of a copy).
+ * Every later step of the request, and every backend call, requires the {@link Authentication} this
+ * makes ({@link PipelineGuard}); the audit log records every resource.
  */
 public final class Authenticate {
 
@@ -24,21 +27,24 @@ public final class Authenticate {
   }
 
   /**
-   * Verifies and authorizes {@code s3}, sent as {@code request}.
+   * Verifies and authorizes {@code s3}, sent as {@code request}, for {@code operation}. What was
+   * verified before a refusal (the principal, the resources) is recorded in {@code state} for the
+   * audit log.
    *
    * @throws io.github.s3eg.s3.S3Exception AccessDenied, SignatureDoesNotMatch, … when it may not
    */
-  Authentication authenticate(S3Request s3, HttpServerRequest request) {
+  Authentication authenticate(RequestState state, S3Request s3, HttpServerRequest request) {
     SignedRequest signed =
         SignedRequest.of(s3.method(), request.uri(), RequestHeaders.of(request.headers()));
     AuthResult result =
         authenticator == null
             ? AuthResult.unauthenticated(signed)
             : authenticator.authenticate(signed);
-    result
-        .principal()
-        .authorize(S3Action.classify(s3.method(), s3.bucket(), s3.key()), s3.bucket());
-    return new Authentication(signed, result);
+    String operation = s3.isMetricsScrape() ? PermissionMatrix.METRICS : state.operation();
+    List<Access> accesses = PermissionMatrix.of(operation, s3);
+    state.signatureVerified(result, accesses);
+    PermissionMatrix.authorize(result.principal(), accesses);
+    return new Authentication(signed, result, accesses);
   }
 
   /** The step. */
@@ -49,6 +55,6 @@ public final class Authenticate {
         .beforeAuthentication()
         .does(
             (state, exchange) ->
-                state.authenticated(authenticate(state.request(), state.http().request())));
+                state.authenticated(authenticate(state, state.request(), state.http().request())));
   }
 }

@@ -1,8 +1,10 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.s3.auth.Access;
 import io.github.s3eg.s3.auth.AuthResult;
 import io.github.s3eg.s3.auth.Principal;
 import io.github.s3eg.s3.auth.SignedRequest;
+import java.util.List;
 
 /**
  * A request whose signature the {@code authenticate} step verified (or, with {@code
@@ -14,10 +16,17 @@ public final class Authentication {
 
   private final SignedRequest signed;
   private final AuthResult result;
+  private final List<Access> accesses;
 
-  Authentication(SignedRequest signed, AuthResult result) {
+  Authentication(SignedRequest signed, AuthResult result, List<Access> accesses) {
     this.signed = signed;
     this.result = result;
+    this.accesses = List.copyOf(accesses);
+  }
+
+  /** Every resource the request touches, each authorized ({@link io.github.s3eg.s3.auth.PermissionMatrix}). */
+  public List<Access> accesses() {
+    return accesses;
   }
 
   /** The HTTP request as it was signed. */

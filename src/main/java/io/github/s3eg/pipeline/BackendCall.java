@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -70,6 +72,34 @@ enum BackendCall {
       (c, r, s) -> {
         RecordName name = (RecordName) r;
         return c.s3().deleteObject(d -> d.bucket(name.bucket()).key(name.key()));
+      }),
+  DELETE_RECORDS(
+      "deleteRecords",
+      RecordNames.class,
+      (c, r, s) -> {
+        RecordNames names = (RecordNames) r;
+        if (names.keys().size() > 1 && c.acceptsChecksumHeaders()) {
+          s.backendCalled("deleteRecords");
+          return c.s3()
+              .deleteObjects(
+                  d ->
+                      d.bucket(names.bucket())
+                          .delete(
+                              Delete.builder()
+                                  .objects(
+                                      names.keys().stream()
+                                          .map(k -> ObjectIdentifier.builder().key(k).build())
+                                          .toList())
+                                  .quiet(true)
+                                  .build()));
+        }
+        // One name, or a backend that refuses the checksum header DeleteObjects carries.
+        Object last = null;
+        for (String key : names.keys()) {
+          s.backendCalled("deleteRecords");
+          last = c.s3().deleteObject(d -> d.bucket(names.bucket()).key(key));
+        }
+        return last;
       }),
   COPY_OBJECT(
       "copyObject", CopyObjectRequest.class, (c, r, s) -> c.s3().copyObject((CopyObjectRequest) r)),
@@ -155,6 +185,14 @@ enum BackendCall {
   }
 
   /**
+   * True for a call that may send several requests and counts each itself ({@code deleteRecords}
+   * on a backend that takes no DeleteObjects); the others are one request each.
+   */
+  boolean countsItsRequests() {
+    return this == DELETE_RECORDS;
+  }
+
+  /**
    * Runs the call with {@code request} (the message body).
    *
    * @param missingIsEmpty answer null instead of failing when the object does not exist ({@code
@@ -214,6 +252,24 @@ enum BackendCall {
     RecordName {
       if (!ReservedKeys.isReserved(key)) {
         throw new IllegalArgumentException("not a gateway record: " + key);
+      }
+    }
+  }
+
+  /**
+   * Up to 1,000 of the gateway's own records in one bucket, for {@code backend:deleteRecords}: one
+   * DeleteObjects, or one DELETE each on a backend that refuses DeleteObjects' checksum header.
+   */
+  record RecordNames(String bucket, java.util.List<String> keys) {
+    RecordNames {
+      keys = java.util.List.copyOf(keys);
+      if (keys.isEmpty() || keys.size() > 1000) {
+        throw new IllegalArgumentException("1 to 1000 records at a time, not " + keys.size());
+      }
+      for (String key : keys) {
+        if (!ReservedKeys.isReserved(key)) {
+          throw new IllegalArgumentException("not a gateway record: " + key);
+        }
       }
     }
   }

@@ -83,7 +83,9 @@ public final class BackendComponent extends DefaultComponent {
             state.require(fact, uri);
           }
           Object request = exchange.getIn().getBody();
-          state.backendCalled(call.callName());
+          if (!call.countsItsRequests()) {
+            state.backendCalled(call.callName());
+          }
           Object answer = call.call(clients, request, state, missingIsEmpty);
           state.backendAnswered(call, request, answer);
           exchange.getIn().setBody(answer);

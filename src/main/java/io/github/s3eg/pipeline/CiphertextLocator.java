@@ -4,19 +4,16 @@ import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CiphertextRange;
 import io.github.s3eg.crypto.CompressedRange;
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.MultipartIndex;
-import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.OpenedObject;
-import io.github.s3eg.crypto.SegmentLayout;
+import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +33,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * <ul>
  *   <li>a single-PUT object written with another segment size than planned: the covering segments
  *       again (or the whole object);
- *   <li>a multipart object: its part index (unless this instance has it cached and it verifies),
- *       or, when the index is missing, each part's 12-byte prefix in turn; then the first part's
+ *   <li>a multipart object: its part index (unless this instance has it cached and it verifies; an
+ *       object without a verifying index is refused, since only the index proves how many parts it
+ *       has), its checksum record when the client asked for its checksum; then the first part's
  *       52-byte start when a range begins inside a part, and the covering segments when the planned
  *       read missed them;
  *   <li>a compressed object read by range: the index entries of the covering frames, then those
@@ -112,14 +110,12 @@ final class CiphertextLocator {
   private final boolean plannedRange;
   private final MultipartState indexCache;
   private final StreamReleaser releaser;
+  private final boolean checksumWanted;
 
   private GetObjectRequest pending;
   private Continuation then;
   private Located located;
-
-  // The part walk, when a multipart object's index is missing.
-  private final List<MultipartIndex.Part> walked = new ArrayList<>();
-  private long walkOffset;
+  private MultipartChecksumRecord checksumRecord;
 
   /** Releases a backend stream that is no longer needed (aborts it when not read to its end). */
   @FunctionalInterface
@@ -133,6 +129,8 @@ final class CiphertextLocator {
    * @param plannedRange whether the first GET asked for a planned range rather than the whole
    *     object
    * @param indexCache this instance's copies of part indexes (no backend requests)
+   * @param checksumWanted whether a multipart object's checksum record is read too (the client
+   *     asked for its checksum); a single-PUT object's is in its metadata
    */
   CiphertextLocator(
       ObjectKey key,
@@ -140,7 +138,8 @@ final class CiphertextLocator {
       String rangeHeader,
       boolean plannedRange,
       MultipartState indexCache,
-      StreamReleaser releaser)
+      StreamReleaser releaser,
+      boolean checksumWanted)
       throws IOException, CryptoException {
     this.key = key;
     this.stored = stored;
@@ -148,6 +147,7 @@ final class CiphertextLocator {
     this.plannedRange = plannedRange;
     this.indexCache = indexCache;
     this.releaser = releaser;
+    this.checksumWanted = checksumWanted;
     begin();
   }
 
@@ -170,6 +170,14 @@ final class CiphertextLocator {
   /** What was located; null while a read is pending. */
   Located located() {
     return located;
+  }
+
+  /**
+   * A multipart object's checksum record, when it was wanted and the object has one that verifies
+   * (its upload chose a checksum algorithm); else empty.
+   */
+  Optional<MultipartChecksumRecord> checksumRecord() {
+    return Optional.ofNullable(checksumRecord);
   }
 
   private void begin() throws IOException, CryptoException {
@@ -270,35 +278,69 @@ final class CiphertextLocator {
         });
   }
 
-  // ---- multipart objects (format version 3)
+  // ---- multipart objects (format versions 3 and 4)
 
   private void loadIndex(OpenedObject o) throws IOException, CryptoException {
     Optional<byte[]> cached = indexCache.cachedIndex(stored.bucket(), stored.key());
     if (cached.isPresent()) {
       try {
-        indexLoaded(o, verified(o, cached.get()));
+        indexVerified(o, verified(o, cached.get()));
         return;
       } catch (CryptoException staleOrAltered) {
         // Read it again: the cached index may be an earlier object's.
       }
     }
-    String indexKey = ReservedKeys.index(stored.key());
+    String indexKey = MultipartIndexes.nameOf(o, stored.key());
     pending = GetObjectRequest.builder().bucket(stored.bucket()).key(indexKey).build();
     then =
         in -> {
           if (in == null) {
+            // Written before the backend's Complete (format version 4), so a completed object
+            // never lacks it: a missing index was deleted, and the part list cannot be proved.
             indexCache.forgetIndex(stored.bucket(), stored.key());
-            LOG.warn(
-                "multipart object {}/{} has no index (interrupted Complete?): walking its parts",
-                stored.bucket(),
-                stored.key());
-            walk(o);
-            return;
+            throw new CryptoException.MetadataAuthenticationFailed(
+                "the multipart object's index is missing: its part list cannot be proved complete");
           }
           byte[] bytes = readRecord(in);
           indexCache.rememberIndex(stored.bucket(), stored.key(), bytes);
-          indexLoaded(o, verified(o, bytes));
+          indexVerified(o, verified(o, bytes));
         };
+  }
+
+  /** The index verified: the checksum record next, when wanted, then the object's ciphertext. */
+  private void indexVerified(OpenedObject o, MultipartIndex index)
+      throws IOException, CryptoException {
+    if (!checksumWanted) {
+      indexLoaded(o, index);
+      return;
+    }
+    pending =
+        GetObjectRequest.builder()
+            .bucket(stored.bucket())
+            .key(ReservedKeys.checksums(stored.key()))
+            .build();
+    then =
+        in -> {
+          if (in != null) {
+            checksumRecord = openChecksumRecord(o, readRecord(in));
+          }
+          indexLoaded(o, index);
+        };
+  }
+
+  /** A record of an earlier object under this name does not verify, and is ignored. */
+  private MultipartChecksumRecord openChecksumRecord(OpenedObject o, byte[] encoded) {
+    try {
+      return MultipartChecksumRecord.open(
+          encoded, o.multipartChecksumKey(), o.header(), stored.bucket(), stored.key());
+    } catch (CryptoException e) {
+      LOG.warn(
+          "ignoring the checksum record of {}/{}: {}",
+          stored.bucket(),
+          stored.key(),
+          e.getMessage());
+      return null;
+    }
   }
 
   private MultipartIndex verified(OpenedObject o, byte[] encoded) throws CryptoException {
@@ -310,55 +352,9 @@ final class CiphertextLocator {
     return index;
   }
 
-  /** Reads the 12-byte prefix of the next part, until the parts fill the object. */
-  private void walk(OpenedObject o) throws IOException, CryptoException {
-    SegmentLayout layout = o.layout();
-    if (walkOffset >= stored.storedSize()) {
-      if (walkOffset != stored.storedSize()) {
-        throw new CryptoException.MetadataAuthenticationFailed("the parts do not fill the object");
-      }
-      MultipartIndex index;
-      try {
-        index = new MultipartIndex(o.header(), new byte[16], walked, layout);
-      } catch (IllegalArgumentException e) {
-        throw new CryptoException.MetadataAuthenticationFailed("the parts are out of order");
-      }
-      indexLoaded(o, index, unquote(stored.eTag()));
-      return;
-    }
-    if (walked.size() >= MultipartLayout.MAX_PART_NUMBER) {
-      throw new CryptoException.MetadataAuthenticationFailed("more parts than S3 allows");
-    }
-    long from = walkOffset;
-    read(
-        "bytes=" + from + "-" + (from + MultipartLayout.PART_PREFIX_LENGTH - 1),
-        in -> {
-          byte[] prefix = present(in).readNBytes(MultipartLayout.PART_PREFIX_LENGTH);
-          releaser.release(in);
-          if (prefix.length < MultipartLayout.PART_PREFIX_LENGTH) {
-            throw new CryptoException.MetadataAuthenticationFailed("a part prefix is cut");
-          }
-          ByteBuffer b = ByteBuffer.wrap(prefix);
-          int number = b.getInt();
-          long size = b.getLong();
-          try {
-            walked.add(new MultipartIndex.Part(number, size));
-            walkOffset += MultipartLayout.partCiphertextSize(layout, size);
-          } catch (IllegalArgumentException e) {
-            throw new CryptoException.MetadataAuthenticationFailed("a part prefix is not valid");
-          }
-          walk(o);
-        });
-  }
-
   private void indexLoaded(OpenedObject o, MultipartIndex index)
       throws IOException, CryptoException {
-    indexLoaded(o, index, index.etag());
-  }
-
-  private void indexLoaded(OpenedObject o, MultipartIndex index, String etag)
-      throws IOException, CryptoException {
-    String quoted = "\"" + etag + "\"";
+    String quoted = "\"" + index.etag() + "\"";
     long size = index.plaintextSize();
     if (stored.body() == null) {
       located = new Located.Described(size, quoted, index);
@@ -439,9 +435,5 @@ final class CiphertextLocator {
     byte[] bytes = in.readNBytes(MAX_RECORD_BYTES);
     releaser.release(in);
     return bytes;
-  }
-
-  private static String unquote(String etag) {
-    return etag == null ? "" : etag.replace("\"", "");
   }
 }

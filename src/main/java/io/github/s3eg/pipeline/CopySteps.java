@@ -1,6 +1,5 @@
 package io.github.s3eg.pipeline;
 
-import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
@@ -11,6 +10,8 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.pipeline.BackendCall.GatewayRecord;
 import io.github.s3eg.pipeline.CiphertextLocator.Located;
+import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -80,7 +81,7 @@ public final class CopySteps {
 
   /** What a copy learns on the way through its steps. */
   static final class Work {
-    CopyOperation.CopySource source;
+    CopySource source;
     boolean replace;
     StoredObject sourceObject;
     ObjectKey sourceKey;
@@ -93,6 +94,7 @@ public final class CopySteps {
     Map<String, String> targetMetadata;
     String uploadId;
     final List<CompletedPart> parts = new ArrayList<>();
+    byte[] targetIndex;
     // REENCRYPT
     Optional<String> sourceEtagEntry = Optional.empty();
     Object putAnswer;
@@ -132,7 +134,7 @@ public final class CopySteps {
   static HeadObjectRequest sourceRequest(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.copy();
-    work.source = CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
+    work.source = CopySource.of(s3);
     work.replace = replaceDirective(s3);
     if (!work.replace
         && work.source.bucket().equals(s3.bucket())
@@ -161,7 +163,7 @@ public final class CopySteps {
     if (work.sourceLocator == null) {
       work.sourceLocator =
           new CiphertextLocator(
-              work.sourceKey, work.sourceObject, null, false, multipart, state::release);
+              work.sourceKey, work.sourceObject, null, false, multipart, state::release, false);
     } else if (work.sourceLocator.next() != null) {
       @SuppressWarnings("unchecked")
       ResponseInputStream<GetObjectResponse> in = (ResponseInputStream<GetObjectResponse>) answer;
@@ -235,8 +237,9 @@ public final class CopySteps {
   /**
    * A multipart source is copied part by part on the backend (UploadPartCopy of each stored part,
    * same part numbers, since each part is bound to its number): no byte passes through the gateway,
-   * objects above 5 GiB copy like any other, and the copy is again a multipart object with its own
-   * index (MAC'd for the new name) and the source's ETag.
+   * objects above 5 GiB copy like any other, and the copy is again a multipart object (format
+   * version 4) with its own index (MAC'd for the new name, written before the backend completes the
+   * copy) and the source's ETag.
    */
   CreateMultipartUploadRequest partwiseStart(RequestState state) throws CryptoException {
     S3Request s3 = state.request();
@@ -300,9 +303,27 @@ public final class CopySteps {
         .build();
   }
 
+  /**
+   * The copy's own part index, sealed for its name, written before the backend completes the copy
+   * (under the name of its upload): the completed copy never lacks it.
+   */
+  GatewayRecord partwiseIndex(RequestState state) {
+    S3Request s3 = state.request();
+    Work work = state.copy();
+    work.targetIndex =
+        work.target.sealIndex(work.sourceDescribed.index(), s3.bucket(), s3.key());
+    return new GatewayRecord(
+        s3.bucket(), MultipartIndexes.nameOf(work.target, s3.key()), work.targetIndex);
+  }
+
+  /** The backend's Complete of the copy, once every part is copied and its index is stored. */
   static CompleteMultipartUploadRequest partwiseComplete(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.copy();
+    if (work.targetIndex == null) {
+      throw new MissingStepException(Fact.RECORDED, "step 'partwiseCopyComplete'");
+    }
+    state.require(Fact.RECORDED, "partwiseCopyComplete");
     return CompleteMultipartUploadRequest.builder()
         .bucket(s3.bucket())
         .key(s3.key())
@@ -311,14 +332,12 @@ public final class CopySteps {
         .build();
   }
 
-  /** The copy's own part index, sealed for its name. */
-  GatewayRecord partwiseIndex(RequestState state) {
+  /** The copy is complete: this instance keeps its index for reads and listings. */
+  void partwiseCopied(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.copy();
-    byte[] sealed = work.target.sealIndex(work.sourceDescribed.index(), s3.bucket(), s3.key());
-    multipart.indexWritten(s3.bucket(), s3.key(), sealed);
+    multipart.completed(s3.bucket(), s3.key(), work.targetIndex);
     work.lastModified = Instant.now();
-    return new GatewayRecord(s3.bucket(), ReservedKeys.index(s3.key()), sealed);
   }
 
   /** A failed part-by-part copy leaves no upload behind (null when none was created). */
@@ -372,11 +391,13 @@ public final class CopySteps {
       UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit);
       state.onDone(spool::close);
       metadata.putAll(session.completeMetadata());
+      keepChecksum(opened, session, metadata);
       upload =
           new EncryptedUpload.Whole(
-              spool.open(), spool.length(), headers, metadata, session, false);
+              spool.open(), spool.length(), headers, metadata, session, false, Optional.empty());
     } else {
       metadata.putAll(session.metadata());
+      keepChecksum(opened, session, metadata);
       work.sourceEtagEntry = opened.flatMap(OpenedObject::plaintextEtag);
       work.sourceEtagEntry.ifPresent(
           md5 ->
@@ -388,10 +409,20 @@ public final class CopySteps {
               headers,
               metadata,
               session,
-              work.sourceEtagEntry.isEmpty());
+              work.sourceEtagEntry.isEmpty(),
+              Optional.empty());
     }
     state.provideCiphertext(upload);
     return ObjectOperations.putObjectRequest(s3, upload);
+  }
+
+  /** The source's authenticated client checksum goes with the plaintext, sealed anew. */
+  private static void keepChecksum(
+      Optional<OpenedObject> opened, EncryptionSession session, Map<String, String> metadata) {
+    opened
+        .flatMap(OpenedObject::checksum)
+        .ifPresent(
+            c -> metadata.putAll(session.sealedChecksumMetadata(c.algorithm(), c.checksum())));
   }
 
   /**
@@ -427,12 +458,7 @@ public final class CopySteps {
       RequestState state, software.amazon.awssdk.services.s3.model.PutObjectResponse stored) {
     EncryptedUpload.Whole upload = (EncryptedUpload.Whole) state.ciphertext();
     return upload.etagAfterUpload()
-        ? ObjectOperations.recordEtagRequest(
-            state.request(),
-            upload.headers(),
-            upload.storedMetadata(),
-            upload.session(),
-            stored.eTag())
+        ? ObjectOperations.recordEtagRequest(state.request(), upload, stored.eTag())
         : null;
   }
 
@@ -542,13 +568,17 @@ public final class CopySteps {
     add.accept(
         Step.named("partwiseCopyComplete")
             .callsBackend()
-            .requires(Fact.COPY_PLANNED)
+            .requires(Fact.COPY_PLANNED, Fact.RECORDED)
             .does((state, exchange) -> exchange.getIn().setBody(partwiseComplete(state))));
     add.accept(
         Step.named("partwiseCopyIndex")
             .callsBackend()
-            .requires(Fact.STORED)
+            .requires(Fact.COPY_PLANNED)
             .does((state, exchange) -> exchange.getIn().setBody(partwiseIndex(state))));
+    add.accept(
+        Step.named("partwiseCopied")
+            .requires(Fact.STORED)
+            .does((state, exchange) -> partwiseCopied(state)));
     add.accept(
         Step.named("partwiseCopyAbort")
             .callsBackend()

@@ -2,12 +2,16 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -27,6 +31,7 @@ public final class DecryptObject {
   private final BackendClients backend;
   private final boolean allowPlaintextReads;
   private MultipartIndexes multipartIndexes;
+  private MultipartChecksums multipartChecksums;
 
   public DecryptObject(
       ObjectDecryptor decryptor, BackendClients backend, boolean allowPlaintextReads) {
@@ -38,6 +43,18 @@ public final class DecryptObject {
   /** Enables reading multipart objects (their indexes are found through {@code indexes}). */
   public void readMultipart(MultipartIndexes indexes) {
     this.multipartIndexes = indexes;
+  }
+
+  /** Enables showing multipart objects' checksums (their records are found through it). */
+  public void readChecksums(MultipartChecksums checksums) {
+    this.multipartChecksums = checksums;
+  }
+
+  /** A multipart object's checksum record (object and part checksums), if any. */
+  Optional<MultipartChecksumRecord> multipartChecksumRecord(OpenedObject opened, S3Request s3) {
+    return multipartChecksums == null
+        ? Optional.empty()
+        : multipartChecksums.record(opened, s3.bucket(), s3.key());
   }
 
   MultipartIndexes multipartIndexes() {

@@ -1,8 +1,10 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.cache.ObjectCache;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -35,10 +37,15 @@ public final class DeleteObjectsOperation {
 
   private final BackendClients backend;
   private final ObjectCache cache;
+  private final MultipartState multipart;
+  private final BackendKeys keys;
 
-  public DeleteObjectsOperation(BackendClients backend, ObjectCache cache) {
+  public DeleteObjectsOperation(
+      BackendClients backend, ObjectCache cache, MultipartState multipart, BackendKeys keys) {
     this.backend = backend;
     this.cache = cache;
+    this.multipart = multipart;
+    this.keys = keys;
   }
 
   public void deleteObjects(Exchange exchange) throws IOException {
@@ -63,13 +70,10 @@ public final class DeleteObjectsOperation {
         throw new S3Exception(
             S3ErrorCode.MALFORMED_XML, "Every Object in a Delete document needs a Key.");
       }
-      if (ReservedKeys.isReserved(key)) {
-        throw new S3Exception(
-            S3ErrorCode.ACCESS_DENIED,
-            "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.");
-      }
+      keys.check(key); // the same rules as a request's own key
       ids.add(ObjectIdentifier.builder().key(key).build());
     }
+    RequestState.of(exchange).auditDeletedKeys(ids.stream().map(ObjectIdentifier::key).toList());
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
     // Every key's cached copy goes before the deletes and again after them, whatever their outcome
     // (see ObjectCache#invalidate).
@@ -100,19 +104,23 @@ public final class DeleteObjectsOperation {
   }
 
   /**
-   * Deletes the multipart indexes of the deleted keys (most have none; a delete of a missing key
-   * succeeds). A failure here leaves an orphaned index that no object accepts, so it is logged, not
-   * reported to the client.
+   * Deletes the multipart indexes and checksum records of the deleted keys (most have none; the
+   * indexes are found by one walk over the bucket's index names, see MultipartState#indexesOf; a
+   * delete of a missing checksum record succeeds). A failure here leaves orphaned records that no
+   * object accepts, so it is logged, not reported to the client.
    */
   private void deleteIndexes(String bucket, DeleteObjectsResponse r) {
-    List<ObjectIdentifier> indexes =
-        r.deleted().stream()
-            .map(d -> ObjectIdentifier.builder().key(ReservedKeys.index(d.key())).build())
-            .toList();
-    if (indexes.isEmpty()) {
-      return;
-    }
     try {
+      List<String> deletedKeys = r.deleted().stream().map(DeletedObject::key).toList();
+      List<ObjectIdentifier> indexes =
+          java.util.stream.Stream.concat(
+                  multipart.indexesOf(bucket, deletedKeys).stream(),
+                  deletedKeys.stream().map(ReservedKeys::checksums))
+              .map(name -> ObjectIdentifier.builder().key(name).build())
+              .toList();
+      if (indexes.isEmpty()) {
+        return;
+      }
       if (backend.acceptsChecksumHeaders()) {
         backend
             .s3()

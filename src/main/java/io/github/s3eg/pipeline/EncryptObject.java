@@ -9,6 +9,7 @@ import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
+import io.github.s3eg.s3.body.ClientChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,11 +35,16 @@ import org.apache.camel.spi.Synchronization;
  *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
  * </ul>
  *
- * <p>When the {@code compress} step chose compression, the session compresses the plaintext into
- * frames before encrypting it (object format version 2). The body length then depends on the data,
- * so the ciphertext is spooled ({@link UploadSpool}) and uploaded with its exact length; the
- * plaintext has been read and verified by then, so the authenticated ETag entry always goes on the
- * PUT.
+ * <p>The client's {@code x-amz-checksum-*} of the plaintext is kept the same way, as the
+ * authenticated entry {@code s3eg-sum}: sealed up front when it came as a header, after the body
+ * when it came as an aws-chunked trailer (in memory up to the spool limit, else by the same
+ * metadata-only copy that records the ETag).
+ *
+ * <p>When the {@code compress} step chose compression, the
+ * session compresses the plaintext into frames before encrypting it (object format version 2). The
+ * body length then depends on the data, so the ciphertext is spooled ({@link UploadSpool}) and
+ * uploaded with its exact length; the plaintext has been read and verified by then, so the
+ * authenticated ETag entry always goes on the PUT.
  */
 public final class EncryptObject {
 
@@ -74,30 +80,48 @@ public final class EncryptObject {
 
     Optional<Compression> compression = state.compression();
     if (compression.isPresent()) {
-      return encryptCompressed(exchange, s3, headers, plaintext, compression.get());
+      return encryptCompressed(state, exchange, s3, headers, plaintext, compression.get());
     }
     EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
+    Optional<ClientChecksum> checksum = state.body().checksum();
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.metadata());
     byte[] declaredMd5 = declaredMd5(s3);
-    boolean etagAfterUpload = false;
+    boolean sealedUpFront = checksum.isEmpty() || checksum.get().knownUpFront();
+    checksum
+        .filter(ClientChecksum::knownUpFront)
+        .ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
+    boolean metadataAfterUpload = false;
     InputStream ciphertext;
-    if (declaredMd5 != null) {
-      stored.putAll(session.sealedTrailerMetadata(declaredMd5, length));
-      ciphertext = session.encrypt(plaintext);
-    } else if (length <= spoolLimit) {
+    if (length <= spoolLimit && !(declaredMd5 != null && sealedUpFront)) {
       byte[] sealed = session.encrypt(plaintext).readAllBytes();
       stored.putAll(session.sealedTrailerMetadata());
+      checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
       ciphertext = new ByteArrayInputStream(sealed);
     } else {
+      if (declaredMd5 != null) {
+        stored.putAll(session.sealedTrailerMetadata(declaredMd5, length));
+      }
       ciphertext = session.encrypt(plaintext);
-      etagAfterUpload = true;
+      metadataAfterUpload = declaredMd5 == null || !sealedUpFront;
     }
     return new EncryptedUpload.Whole(
-        ciphertext, session.ciphertextSize(length), headers, stored, session, etagAfterUpload);
+        ciphertext,
+        session.ciphertextSize(length),
+        headers,
+        stored,
+        session,
+        metadataAfterUpload,
+        checksum);
+  }
+
+  private static Map<String, String> sealedChecksum(
+      EncryptionSession session, ClientChecksum checksum) {
+    return session.sealedChecksumMetadata(checksum.algorithm().name(), checksum.value());
   }
 
   private EncryptedUpload.Whole encryptCompressed(
+      RequestState state,
       Exchange exchange,
       S3Request s3,
       ObjectHeaders headers,
@@ -111,7 +135,10 @@ public final class EncryptObject {
     exchange.getExchangeExtension().addOnCompletion(new SpoolCleanup(spool));
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.completeMetadata());
-    return new EncryptedUpload.Whole(spool.open(), spool.length(), headers, stored, session, false);
+    Optional<ClientChecksum> checksum = state.body().checksum();
+    checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
+    return new EncryptedUpload.Whole(
+        spool.open(), spool.length(), headers, stored, session, false, checksum);
   }
 
   /** Deletes a spool file when the exchange is done, whether the upload happened or not. */

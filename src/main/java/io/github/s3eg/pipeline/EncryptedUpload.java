@@ -3,8 +3,12 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.crypto.EncryptedPart;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.body.ClientChecksum;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A body that may go to the backend: ciphertext, made by {@code encrypt} (a whole object) or {@code
@@ -28,13 +32,15 @@ public sealed interface EncryptedUpload {
     private final ObjectHeaders headers;
     private final Map<String, String> storedMetadata;
     private final EncryptionSession session;
-    private final boolean etagAfterUpload;
+    private final boolean metadataAfterUpload;
+    private final Optional<ClientChecksum> checksum;
     private final long startedNanos = System.nanoTime();
 
     /**
      * @param storedMetadata the client's metadata plus the {@code s3eg-} entries
-     * @param etagAfterUpload true when the authenticated ETag entry is added after the upload (the
-     *     plaintext MD5 was not known before the body)
+     * @param metadataAfterUpload true when authenticated entries are added after the upload (the
+     *     plaintext MD5, or the client's trailing checksum, was not known before the body)
+     * @param checksum the client's checksum of the plaintext, if it sent one
      */
     Whole(
         InputStream stream,
@@ -42,14 +48,16 @@ public sealed interface EncryptedUpload {
         ObjectHeaders headers,
         Map<String, String> storedMetadata,
         EncryptionSession session,
-        boolean etagAfterUpload) {
+        boolean metadataAfterUpload,
+        Optional<ClientChecksum> checksum) {
       this.stream = stream;
       this.length = length;
       this.headers = headers;
       this.storedMetadata =
           java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(storedMetadata));
       this.session = session;
-      this.etagAfterUpload = etagAfterUpload;
+      this.metadataAfterUpload = metadataAfterUpload;
+      this.checksum = checksum;
     }
 
     @Override
@@ -77,8 +85,22 @@ public sealed interface EncryptedUpload {
       return session;
     }
 
+    /** Whether {@link #metadataAfterUpload()} still has to be recorded once the body went through. */
     public boolean etagAfterUpload() {
-      return etagAfterUpload;
+      return metadataAfterUpload;
+    }
+
+    /** The authenticated entries known only after the body: ETag and size, and the checksum. */
+    public Map<String, String> metadataAfterUpload() {
+      Map<String, String> m = new LinkedHashMap<>(session.sealedTrailerMetadata());
+      checksum.ifPresent(
+          c -> m.putAll(session.sealedChecksumMetadata(c.algorithm().name(), c.value())));
+      return m;
+    }
+
+    /** The checksum S3 answers a PUT with ({@code x-amz-checksum-*}, FULL_OBJECT). */
+    public Optional<ObjectChecksum> answeredChecksum() {
+      return checksum.map(c -> ObjectChecksum.fullObject(c.algorithm(), c.value()));
     }
 
     /** When the encryption began ({@link System#nanoTime()}), for the metrics. */

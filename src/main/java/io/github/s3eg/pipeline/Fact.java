@@ -50,8 +50,21 @@ public enum Fact {
   SOURCE_LOCATED("locateSource"),
   /** The copy's conditions were checked and its way chosen. */
   COPY_PLANNED("planCopy"),
+  /** Some of the gateway's own records (a key's indexes, an upload's part checksums), listed. */
+  RECORDS_LISTED("listIndexes", "listPartChecksums"),
+  /**
+   * A CompleteMultipartUpload's part list was checked against the stored parts, its checksums
+   * combined and its part index sealed.
+   */
+  COMPLETE_CHECKED("completeRequest"),
   /** The parts a CompleteMultipartUpload names, from its document. */
   PARTS_REQUESTED("readCompleteDocument"),
+  /** An uploaded part's checksum was noted for Complete (or the upload chose no algorithm). */
+  PART_CHECKSUM_NOTED("partChecksumMarker"),
+  /** The upload's record was looked for, to find what an Abort must delete with it. */
+  ABORTED_UPLOAD_READ("openAbortedUpload"),
+  /** The part indexes that go with the deleted object or aborted upload were named for deletion. */
+  INDEXES_DELETED("deleteIndexes", "abortedIndex"),
   /** One of the gateway's own records (an upload record, a part index) was written. */
   RECORDED("backend:putRecord"),
   /** A multipart upload's data key, from its upload record. */

@@ -7,13 +7,19 @@ import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.body.ChecksumAlgorithm;
+import io.github.s3eg.s3.checksum.ChecksumComputingStream;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlReader;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.io.IOException;
@@ -21,8 +27,12 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +40,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * The multipart upload operations, encrypted part by part (format version 3, docs/object-format.md
- * §12):
- *
- * <ul>
- *   <li>Create: a fresh data key wrapped for the bucket and key, stored as the upload's metadata
- *       and in its upload record (so every gateway instance can encrypt its parts).
- *   <li>UploadPart / UploadPartCopy: each part is its own authenticated stream under a fresh random
- *       header, bound to its part number and size. The part's ETag is its plaintext MD5.
- *   <li>Complete: the backend completes with its own part ETags; only then the gateway writes the
- *       object's index and deletes the upload record. The object's ETag is S3's MD5-of-MD5s.
- * </ul>
+ * UploadPartCopy, the multipart operation whose backend requests are not route steps yet (it reads
+ * its source through {@link PlaintextReader}), and what the multipart steps ({@link
+ * MultipartSteps}) share: the client's Complete document, part numbers, query parameters.
  */
 public final class MultipartOperations {
 
@@ -58,6 +60,7 @@ public final class MultipartOperations {
   private final MultipartState state;
   private final PlaintextReader reader;
   private final GatewayMetrics metrics;
+  private final MultipartChecksums checksums;
 
   MultipartOperations(
       BackendClients backend,
@@ -65,13 +68,15 @@ public final class MultipartOperations {
       ObjectDecryptor decryptor,
       MultipartState state,
       PlaintextReader reader,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      MultipartChecksums checksums) {
     this.backend = backend;
     this.encryptor = encryptor;
     this.decryptor = decryptor;
     this.state = state;
     this.reader = reader;
     this.metrics = metrics;
+    this.checksums = checksums;
   }
 
   /** The bean the routes name, with its collaborators. */
@@ -82,14 +87,16 @@ public final class MultipartOperations {
       DecryptObject decryption,
       MultipartState state,
       io.github.s3eg.multipart.MultipartIndexes indexes,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      MultipartChecksums checksums) {
     return new MultipartOperations(
         backend,
         encryptor,
         decryptor,
         state,
         new PlaintextReader(backend, decryption, indexes),
-        metrics);
+        metrics,
+        checksums);
   }
 
   // ---- UploadPartCopy: PUT ...?partNumber&uploadId with x-amz-copy-source
@@ -98,9 +105,10 @@ public final class MultipartOperations {
   public void uploadPartCopy(Exchange exchange) throws CryptoException, IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     int partNumber = partNumber(s3);
-    CopyOperation.CopySource source =
-        CopyOperation.CopySource.parse(s3.header("x-amz-copy-source"));
-    OpenedObject upload = openUpload(s3);
+    CopySource source = CopySource.of(s3);
+    Map<String, String> record = uploadRecord(s3);
+    OpenedObject upload = openUpload(s3, record);
+    Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
     PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
     CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());
     String range = s3.header("x-amz-copy-source-range");
@@ -123,7 +131,11 @@ public final class MultipartOperations {
         throw new S3Exception(
             S3ErrorCode.ENTITY_TOO_LARGE, "A part copy cannot exceed 5 GiB; give a range.");
       }
-      EncryptedPart part = upload.encryptPart(partNumber, src.length(), src.stream());
+      // The upload's checksum of the copied range is computed here, as S3 does for a part copy.
+      ChecksumComputingStream computed =
+          checksum.map(c -> new ChecksumComputingStream(src.stream(), c.algorithm())).orElse(null);
+      EncryptedPart part =
+          upload.encryptPart(partNumber, src.length(), computed != null ? computed : src.stream());
       UploadPartResponse r =
           backend
               .uploads()
@@ -144,13 +156,29 @@ public final class MultipartOperations {
               .root("CopyPartResult")
               .element("LastModified", ObjectHeaders.xmlDate(java.time.Instant.now()))
               .element("ETag", "\"" + part.plaintextEtag() + "\"");
+      if (computed != null) {
+        byte[] value = computed.value();
+        checksums.recordPart(
+            s3.bucket(),
+            s3.key(),
+            s3.param("uploadId"),
+            upload,
+            partNumber,
+            r.eTag(),
+            checksum.get().algorithm().name(),
+            value);
+        xml.element(
+            ObjectChecksum.elementName(checksum.get().algorithm()),
+            Base64.getEncoder().encodeToString(value));
+      }
       RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
     } finally {
       src.release().run();
     }
   }
 
-  record RequestedPart(int number, byte[] md5) {}
+  /** A part the client's Complete names: its number, its ETag's MD5, and any checksums it gave. */
+  record RequestedPart(int number, byte[] md5, Map<ChecksumAlgorithm, String> checksums) {}
 
   static List<RequestedPart> requestedParts(InputStream body) throws IOException {
     if (body == null) {
@@ -184,7 +212,14 @@ public final class MultipartOperations {
             "The list of parts was not in ascending order. Parts must be ordered by part number.");
       }
       previous = number;
-      out.add(new RequestedPart(number, etagBytes(p.childText("ETag"))));
+      Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
+      for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+        String v = p.childText(ObjectChecksum.elementName(a));
+        if (v != null && !v.isBlank()) {
+          sums.put(a, v.trim());
+        }
+      }
+      out.add(new RequestedPart(number, etagBytes(p.childText("ETag")), sums));
     }
     return out;
   }
@@ -205,13 +240,18 @@ public final class MultipartOperations {
 
   // ---- helpers
 
-  private OpenedObject openUpload(S3Request s3) throws CryptoException {
+  /** The record of the request's upload (NoSuchUpload without one). */
+  private Map<String, String> uploadRecord(S3Request s3) {
     String uploadId = s3.param("uploadId");
     if (uploadId == null || uploadId.isEmpty()) {
       throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD, "The specified upload does not exist.");
     }
-    OpenedObject upload =
-        decryptor.open(s3.bucket(), s3.key(), state.uploadRecord(s3.bucket(), s3.key(), uploadId));
+    return state.uploadRecord(s3.bucket(), s3.key(), uploadId);
+  }
+
+  private OpenedObject openUpload(S3Request s3, Map<String, String> record)
+      throws CryptoException {
+    OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), record);
     if (!upload.isMultipart()) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
     }

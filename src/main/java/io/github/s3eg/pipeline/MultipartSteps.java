@@ -9,22 +9,33 @@ import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.crypto.PartChecksumMarker;
+import io.github.s3eg.multipart.MultipartChecksums;
+import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.pipeline.BackendCall.GatewayRecord;
 import io.github.s3eg.pipeline.BackendCall.RecordName;
+import io.github.s3eg.pipeline.BackendCall.RecordNames;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.checksum.CompleteChecks;
+import io.github.s3eg.s3.checksum.CompletedChecksum;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.s3.checksum.PartChecksum;
+import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlWriter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -39,26 +50,32 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * The multipart upload operations as route steps around their backend calls, encrypted part by part
- * (format version 3, docs/object-format.md §12):
+ * (format version 4, docs/object-format.md §12):
  *
  * <ul>
  *   <li>Create: a fresh data key wrapped for the bucket and key, stored as the upload's metadata
- *       and in its upload record (so every gateway instance can encrypt its parts); without its
- *       record the upload is aborted.
+ *       and in its upload record (so every gateway instance can encrypt its parts), with the
+ *       checksum algorithm and type the client chose; without its record the upload is aborted.
  *   <li>{@code openUpload}: the upload's data key from its record (this instance's copy, or read).
  *   <li>UploadPart: each part is its own authenticated stream under a fresh random header, bound to
- *       its part number and size. The part's ETag is its plaintext MD5.
- *   <li>Complete: the stored parts are listed, the backend completes with its own part ETags; only
- *       then the gateway writes the object's index and deletes the upload record. The object's ETag
- *       is S3's MD5-of-MD5s.
+ *       its part number and size. The part's ETag is its plaintext MD5. When the upload chose a
+ *       checksum algorithm, the part's checksum (the client's, verified, or computed) is recorded
+ *       by a marker bound to the stored part (docs/object-format.md §12.7).
+ *   <li>Complete: the stored parts (and part checksums) are listed; the gateway writes the object's
+ *       sealed index, then the backend completes with its own part ETags, then the checksum record
+ *       goes beside the index and the upload record and markers go. The object's ETag is S3's
+ *       MD5-of-MD5s. An upload begun by an earlier release (format version 3) gets its index after
+ *       Complete, under the key's one name.
  * </ul>
  */
 public final class MultipartSteps {
@@ -83,14 +100,24 @@ public final class MultipartSteps {
 
   /** What one multipart request learns on the way through its steps. */
   static final class Work {
+    /** The upload's record: its wrapped data key, and the checksum it chose. */
     Map<String, String> uploadEntries;
+    Optional<UploadChecksum> checksum = Optional.empty();
     Map<String, String> storedMetadata;
     String uploadId;
     List<MultipartOperations.RequestedPart> requested;
     final Map<Integer, Part> storedParts = new TreeMap<>();
     Integer nextPartMarker;
     boolean partsListed;
+    boolean typeChecked;
+    Map<Integer, List<PartChecksumMarker>> markers = Map.of();
     MultipartIndex index;
+    byte[] sealedIndex;
+    boolean legacy;
+    Optional<ObjectChecksum> objectChecksum = Optional.empty();
+    final List<CompletedChecksum.Part> partChecksums = new ArrayList<>();
+    boolean staleRecordAsked;
+    PartChecksum partChecksum;
     long partStarted;
     boolean recordAsked;
   }
@@ -101,11 +128,14 @@ public final class MultipartSteps {
     S3Request s3 = state.request();
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
+    Optional<UploadChecksum> checksum = UploadChecksum.fromCreate(s3);
     ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(crypto.toMap());
     Work work = state.multipart();
-    work.uploadEntries = crypto.toMap();
+    work.uploadEntries = new LinkedHashMap<>(crypto.toMap());
+    checksum.ifPresent(c -> work.uploadEntries.put(UploadChecksum.RECORD_ENTRY, c.encode()));
+    work.checksum = checksum;
     work.storedMetadata = stored;
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
@@ -156,7 +186,13 @@ public final class MultipartSteps {
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
             .element("UploadId", work.uploadId);
-    return S3Response.xml(200, xml.toBytes());
+    S3Response response = S3Response.xml(200, xml.toBytes());
+    work.checksum.ifPresent(
+        c ->
+            response
+                .header("x-amz-checksum-algorithm", c.algorithm().name())
+                .header("x-amz-checksum-type", c.type().name()));
+    return response;
   }
 
   // ---- openUpload: the upload's data key, from its record
@@ -167,6 +203,16 @@ public final class MultipartSteps {
    * once the upload is open.
    */
   GetObjectRequest openUpload(RequestState state, Object answer)
+      throws CryptoException, IOException {
+    return openUpload(state, answer, false);
+  }
+
+  /**
+   * As {@link #openUpload(RequestState, Object)}; with {@code missingIsNothing} (Abort) an upload
+   * without a record, or with one that does not open, is left unopened instead of refused: nothing
+   * was written for it that needs its key.
+   */
+  GetObjectRequest openUpload(RequestState state, Object answer, boolean missingIsNothing)
       throws CryptoException, IOException {
     S3Request s3 = state.request();
     String uploadId = uploadId(s3);
@@ -188,6 +234,8 @@ public final class MultipartSteps {
       state.release(record);
       entries = MultipartState.decode(bytes);
       records.rememberRecord(s3.bucket(), s3.key(), uploadId, entries);
+    } else if (missingIsNothing) {
+      return null;
     } else {
       throw new S3Exception(
               S3ErrorCode.NO_SUCH_UPLOAD,
@@ -195,10 +243,24 @@ public final class MultipartSteps {
                   + " or the upload may have been aborted or completed.")
           .with("UploadId", uploadId);
     }
-    OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), entries);
-    if (!upload.isMultipart()) {
-      throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");
+    OpenedObject upload;
+    try {
+      upload = decryptor.open(s3.bucket(), s3.key(), entries);
+    } catch (CryptoException e) {
+      if (missingIsNothing) {
+        return null;
+      }
+      throw e;
     }
+    if (!upload.isMultipart()) {
+      if (missingIsNothing) {
+        return null;
+      }
+      throw new S3Exception(
+          S3ErrorCode.INTERNAL_ERROR, "The upload record is not a multipart record.");
+    }
+    work.uploadEntries = entries;
+    work.checksum = UploadChecksum.fromRecord(entries);
     state.provideUpload(upload);
     return null;
   }
@@ -214,9 +276,14 @@ public final class MultipartSteps {
       throw new S3Exception(
           S3ErrorCode.ENTITY_TOO_LARGE, "Your proposed upload exceeds the maximum allowed size.");
     }
-    EncryptedPart part = state.upload().encryptPart(partNumber, length, state.body().stream());
+    Work work = state.multipart();
+    PartChecksum checksum =
+        PartChecksum.of(
+            work.checksum, state.body().checksum().orElse(null), state.body().stream());
+    EncryptedPart part = state.upload().encryptPart(partNumber, length, checksum.stream());
+    work.partChecksum = checksum;
     state.provideCiphertext(new EncryptedUpload.Part(partNumber, part));
-    state.multipart().partStarted = System.nanoTime();
+    work.partStarted = System.nanoTime();
     return UploadPartRequest.builder()
         .bucket(s3.bucket())
         .key(s3.key())
@@ -225,22 +292,57 @@ public final class MultipartSteps {
         .build();
   }
 
-  /** The part went through: its ETag is its plaintext MD5. */
-  S3Response uploadPartResponse(RequestState state) {
+  /**
+   * The part is stored. When its upload chose a checksum algorithm, the marker that records the
+   * part's checksum until Complete, bound to the stored part by its backend ETag; else null.
+   */
+  GatewayRecord partChecksumMarker(RequestState state, UploadPartResponse stored) {
+    EncryptedPart part = storedPart(state, "partChecksumMarker");
+    S3Request s3 = state.request();
+    PartChecksum checksum = state.multipart().partChecksum;
+    Optional<ObjectChecksum> value = checksum == null ? Optional.empty() : checksum.value();
+    if (value.isEmpty() || !checksum.recorded()) {
+      return null;
+    }
+    return new GatewayRecord(
+        s3.bucket(),
+        MultipartChecksums.markerKey(
+            s3.key(),
+            uploadId(s3),
+            state.upload(),
+            ((EncryptedUpload.Part) state.ciphertext()).partNumber(),
+            stored.eTag(),
+            value.get().algorithm().name(),
+            value.get().value()),
+        new byte[0]);
+  }
+
+  private static EncryptedPart storedPart(RequestState state, String step) {
     if (!(state.ciphertext() instanceof EncryptedUpload.Part encrypted)) {
-      throw new MissingStepException(Fact.CIPHERTEXT, "step 'uploadPartResponse'");
+      throw new MissingStepException(Fact.CIPHERTEXT, "step '" + step + "'");
     }
     EncryptedPart part = encrypted.part();
     if (!part.isComplete()) {
       throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The part ended before its length.");
     }
+    return part;
+  }
+
+  /** The part went through: its ETag is its plaintext MD5 (and its checksum, if it has one). */
+  S3Response uploadPartResponse(RequestState state) {
+    EncryptedPart part = storedPart(state, "uploadPartResponse");
     metrics.recordEncryption(
         "encrypt",
         "multipart",
         part.ciphertextSize(),
         System.nanoTime() - state.multipart().partStarted,
         true);
-    return S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
+    S3Response response = S3Response.status(200).header("ETag", "\"" + part.plaintextEtag() + "\"");
+    PartChecksum checksum = state.multipart().partChecksum;
+    if (checksum != null) {
+      checksum.value().ifPresent(v -> v.writeValueTo(response));
+    }
+    return response;
   }
 
   // ---- CompleteMultipartUpload: POST /bucket/key?uploadId=ID
@@ -252,6 +354,11 @@ public final class MultipartSteps {
   ListPartsRequest listStoredParts(RequestState state, Object answer) throws IOException {
     S3Request s3 = state.request();
     Work work = state.multipart();
+    if (!work.typeChecked) {
+      // The client's checksum type against the upload's, before anything is listed.
+      CompleteChecks.checkType(s3, work.checksum);
+      work.typeChecked = true;
+    }
     if (answer instanceof ListPartsResponse page) {
       page.parts().forEach(p -> work.storedParts.put(p.partNumber(), p));
       if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextPartNumberMarker() == null) {
@@ -272,15 +379,51 @@ public final class MultipartSteps {
         .build();
   }
 
-  /** Checks the client's part list against the stored parts; the backend's Complete. */
-  CompleteMultipartUploadRequest completeRequest(RequestState state) {
+  /**
+   * One turn of listing the part checksums an upload recorded (its markers), when it chose an
+   * algorithm (Complete, ListParts; Abort lists them always, to delete them): {@code answer} is the
+   * last page. Returns the next page's LIST, or null once listed.
+   */
+  ListObjectsV2Request listPartChecksums(RequestState state, Object answer) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    RecordListing listing = state.listing();
+    if (listing == null) {
+      boolean abort = "AbortMultipartUpload".equals(state.operation());
+      if (!abort && work.checksum.isEmpty()) {
+        state.provide(Fact.RECORDS_LISTED);
+        return null;
+      }
+      listing =
+          new RecordListing(s3.bucket(), ReservedKeys.partChecksums(s3.key(), uploadId(s3)));
+      state.startListing(listing);
+      answer = null;
+    }
+    ListObjectsV2Request next = listing.next(answer);
+    if (next == null) {
+      if (state.has(Fact.UPLOAD_KEY)) {
+        work.markers =
+            MultipartChecksums.markers(listing.names(), s3.key(), uploadId(s3), state.upload());
+      }
+      state.provide(Fact.RECORDS_LISTED);
+    }
+    return next;
+  }
+
+  /**
+   * Checks the client's part list against the stored parts and sizes, combines the part checksums
+   * (when the upload chose an algorithm) and seals the object's part index. Returns the index to
+   * store before the backend's Complete (format version 4: a completed object never lacks it), or
+   * null for an upload begun as version 3, whose index is written after Complete.
+   */
+  GatewayRecord completeRequest(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.multipart();
     if (!work.partsListed) {
-      throw new MissingStepException(Fact.UPLOAD_KEY, "step 'completeRequest' (parts not listed)");
+      throw new MissingStepException(Fact.PARTS_LISTED, "step 'completeRequest'");
     }
     OpenedObject upload = state.upload();
-    List<CompletedPart> completed = new ArrayList<>(work.requested.size());
+    Optional<UploadChecksum> checksum = work.checksum;
     List<MultipartIndex.Part> entries = new ArrayList<>(work.requested.size());
     java.security.MessageDigest md5s = MultipartOperations.md5();
     for (int i = 0; i < work.requested.size(); i++) {
@@ -307,11 +450,53 @@ public final class MultipartSteps {
                 "Your proposed upload is smaller than the minimum allowed object size.")
             .with("PartNumber", Integer.toString(want.number()));
       }
+      if (checksum.isPresent()) {
+        work.partChecksums.add(
+            new CompletedChecksum.Part(
+                want.number(),
+                CompleteChecks.partChecksum(
+                    checksum.get(),
+                    want.number(),
+                    want.checksums().get(checksum.get().algorithm()),
+                    MultipartChecksums.recorded(work.markers, want.number(), have.eTag())),
+                plaintextSize));
+      }
       md5s.update(want.md5());
-      completed.add(CompletedPart.builder().partNumber(want.number()).eTag(have.eTag()).build());
       entries.add(new MultipartIndex.Part(want.number(), plaintextSize));
     }
     work.index = new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
+    work.objectChecksum = checksum.map(c -> CompletedChecksum.of(c, work.partChecksums));
+    work.objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
+    work.sealedIndex = upload.sealIndex(work.index, s3.bucket(), s3.key());
+    work.legacy = MultipartIndexes.isLegacy(upload);
+    state.provide(Fact.COMPLETE_CHECKED);
+    // If Complete fails, this index names an object that does not exist (its name is this
+    // upload's); Abort removes it, a retried Complete rewrites it.
+    return work.legacy
+        ? null
+        : new GatewayRecord(
+            s3.bucket(), MultipartIndexes.nameOf(upload, s3.key()), work.sealedIndex);
+  }
+
+  /** The backend's Complete, with its own part ETags, once the object's index is stored. */
+  CompleteMultipartUploadRequest completeUpload(RequestState state) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    if (work.sealedIndex == null) {
+      throw new MissingStepException(Fact.COMPLETE_CHECKED, "step 'completeUpload'");
+    }
+    if (!work.legacy) {
+      // Never a completed version 4 object without its index.
+      state.require(Fact.RECORDED, "completeUpload");
+    }
+    List<CompletedPart> completed = new ArrayList<>(work.requested.size());
+    for (MultipartOperations.RequestedPart want : work.requested) {
+      completed.add(
+          CompletedPart.builder()
+              .partNumber(want.number())
+              .eTag(work.storedParts.get(want.number()).eTag())
+              .build());
+    }
     return CompleteMultipartUploadRequest.builder()
         .bucket(s3.bucket())
         .key(s3.key())
@@ -320,13 +505,59 @@ public final class MultipartSteps {
         .build();
   }
 
-  /** After the backend accepted Complete (and only then): the object's part index. */
-  GatewayRecord partIndex(RequestState state) {
-    state.require(Fact.STORED, "partIndex");
+  /**
+   * After the backend accepted Complete: this instance keeps the index for reads and listings. An
+   * upload begun by an earlier release (format version 3) gets its index only now, under the key's
+   * one name, which the key's previous object used until this Complete; else null.
+   */
+  GatewayRecord completedIndex(RequestState state) {
+    state.require(Fact.STORED, "completedIndex");
     S3Request s3 = state.request();
-    byte[] sealed = state.upload().sealIndex(state.multipart().index, s3.bucket(), s3.key());
-    records.indexWritten(s3.bucket(), s3.key(), sealed);
-    return new GatewayRecord(s3.bucket(), ReservedKeys.index(s3.key()), sealed);
+    Work work = state.multipart();
+    records.completed(s3.bucket(), s3.key(), work.sealedIndex);
+    return work.legacy
+        ? new GatewayRecord(
+            s3.bucket(), MultipartIndexes.nameOf(state.upload(), s3.key()), work.sealedIndex)
+        : null;
+  }
+
+  /** The object's checksum record, beside its index, when its upload chose an algorithm. */
+  static GatewayRecord checksumRecord(RequestState state) {
+    state.require(Fact.STORED, "checksumRecord");
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    if (work.objectChecksum.isEmpty()) {
+      return null;
+    }
+    OpenedObject upload = state.upload();
+    return new GatewayRecord(
+        s3.bucket(),
+        ReservedKeys.checksums(s3.key()),
+        MultipartChecksums.sealedRecord(
+            s3.bucket(),
+            s3.key(),
+            upload,
+            CompletedChecksum.record(
+                upload.header(), work.objectChecksum.get(), work.partChecksums)));
+  }
+
+  /**
+   * One turn of deleting an upload's part checksum markers (1,000 at a time) once it is completed
+   * or aborted; for a completed upload without checksums, the checksum record an earlier object of
+   * the key may have left (it would not verify, but it goes). Null when done.
+   */
+  static RecordNames partChecksumDeletes(RequestState state) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    RecordListing listing = state.listing();
+    if (listing != null) {
+      return listing.nextBatch();
+    }
+    if ("CompleteMultipartUpload".equals(state.operation()) && !work.staleRecordAsked) {
+      work.staleRecordAsked = true;
+      return new RecordNames(s3.bucket(), List.of(ReservedKeys.checksums(s3.key())));
+    }
+    return null;
   }
 
   /** The upload record goes once the upload is completed or aborted. */
@@ -337,25 +568,31 @@ public final class MultipartSteps {
     return new RecordName(s3.bucket(), ReservedKeys.uploadRecord(s3.key(), uploadId));
   }
 
-  /** The object is complete and readable without its index (its parts describe themselves). */
-  static void indexNotWritten(RequestState state, Exception failure) {
+  /**
+   * The object is complete (a version 4 object has its index); only some of the upload's own
+   * records are left over (or, for Abort, its part checksums): logged, not failed.
+   */
+  static void bookkeepingNotFinished(RequestState state, Exception failure) {
     LOG.warn(
-        "request {}: {} completed but its index or upload record was not written/deleted: {}",
+        "request {}: {} ({}): the upload's bookkeeping was not finished: {}",
         state.requestId(),
         state.request().resource(),
+        state.operation(),
         failure == null ? "?" : failure.getMessage());
   }
 
   static S3Response completeResponse(RequestState state) {
     state.require(Fact.STORED, "completeResponse");
     S3Request s3 = state.request();
+    Work work = state.multipart();
     XmlWriter xml =
         new XmlWriter()
             .root("CompleteMultipartUploadResult")
             .element("Location", "/" + s3.bucket() + "/" + s3.key())
             .element("Bucket", s3.bucket())
             .element("Key", s3.key())
-            .element("ETag", "\"" + state.multipart().index.etag() + "\"");
+            .element("ETag", "\"" + work.index.etag() + "\"");
+    work.objectChecksum.ifPresent(c -> c.writeXml(xml, c.shown()));
     return S3Response.xml(200, xml.toBytes());
   }
 
@@ -368,6 +605,23 @@ public final class MultipartSteps {
         .key(s3.key())
         .uploadId(uploadId(s3))
         .build();
+  }
+
+  /**
+   * The index a failed Complete of this upload may have written (format version 4: its name is
+   * this upload's, so it can name no object now); null when the upload's record did not open, or
+   * for an upload begun as version 3 (its index is written only after Complete).
+   */
+  static RecordName abortedIndex(RequestState state) {
+    if (!state.has(Fact.UPLOAD_KEY)) {
+      return null;
+    }
+    OpenedObject upload = state.upload();
+    if (MultipartIndexes.isLegacy(upload)) {
+      return null;
+    }
+    S3Request s3 = state.request();
+    return new RecordName(s3.bucket(), MultipartIndexes.nameOf(upload, s3.key()));
   }
 
   // ---- ListParts: GET /bucket/key?uploadId=ID
@@ -401,6 +655,12 @@ public final class MultipartSteps {
             .element("MaxParts", max == null ? 1000 : max)
             .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
             .element("StorageClass", "STANDARD");
+    Work work = state.multipart();
+    Optional<UploadChecksum> checksum = work.checksum;
+    checksum.ifPresent(
+        c ->
+            xml.element("ChecksumAlgorithm", c.algorithm().name())
+                .element("ChecksumType", c.type().name()));
     for (Part p : r.parts()) {
       long size;
       try {
@@ -414,8 +674,14 @@ public final class MultipartSteps {
           .element("PartNumber", p.partNumber())
           .element("LastModified", ObjectHeaders.xmlDate(p.lastModified()))
           .element("ETag", p.eTag())
-          .element("Size", size)
-          .end();
+          .element("Size", size);
+      MultipartChecksums.recorded(work.markers, p.partNumber(), p.eTag())
+          .ifPresent(
+              c ->
+                  xml.element(
+                      ObjectChecksum.elementName(checksum.get().algorithm()),
+                      Base64.getEncoder().encodeToString(c)));
+      xml.end();
     }
     return S3Response.xml(200, xml.toBytes());
   }
@@ -531,8 +797,22 @@ public final class MultipartSteps {
             .provides(Fact.CIPHERTEXT)
             .does((state, exchange) -> exchange.getIn().setBody(encryptPart(state))));
     add.accept(
+        Step.named("partChecksumMarker")
+            .callsBackend()
+            .requires(Fact.CIPHERTEXT, Fact.STORED, Fact.UPLOAD_KEY)
+            .provides(Fact.PART_CHECKSUM_NOTED)
+            .does(
+                (state, exchange) -> {
+                  exchange
+                      .getIn()
+                      .setBody(
+                          partChecksumMarker(
+                              state, exchange.getIn().getBody(UploadPartResponse.class)));
+                  state.provide(Fact.PART_CHECKSUM_NOTED);
+                }));
+    add.accept(
         Step.named("uploadPartResponse")
-            .requires(Fact.CIPHERTEXT, Fact.STORED)
+            .requires(Fact.CIPHERTEXT, Fact.STORED, Fact.PART_CHECKSUM_NOTED)
             .provides(Fact.RESPONSE)
             .does((state, exchange) -> state.respond(uploadPartResponse(state))));
     add.accept(
@@ -549,26 +829,53 @@ public final class MultipartSteps {
                 (state, exchange) ->
                     exchange.getIn().setBody(listStoredParts(state, exchange.getIn().getBody()))));
     add.accept(
+        Step.named("listPartChecksums")
+            .callsBackend()
+            .provides(Fact.RECORDS_LISTED)
+            .does(
+                (state, exchange) ->
+                    exchange
+                        .getIn()
+                        .setBody(listPartChecksums(state, exchange.getIn().getBody()))));
+    add.accept(
         Step.named("completeRequest")
             .callsBackend()
             .requires(
-                Fact.PARTS_REQUESTED, Fact.PARTS_LISTED, Fact.UPLOAD_KEY, Fact.CACHE_INVALIDATED)
+                Fact.PARTS_REQUESTED,
+                Fact.PARTS_LISTED,
+                Fact.RECORDS_LISTED,
+                Fact.UPLOAD_KEY,
+                Fact.CACHE_INVALIDATED)
+            .provides(Fact.COMPLETE_CHECKED)
             .does((state, exchange) -> exchange.getIn().setBody(completeRequest(state))));
     add.accept(
-        Step.named("partIndex")
+        Step.named("completeUpload")
             .callsBackend()
-            .requires(Fact.STORED, Fact.UPLOAD_KEY)
-            .does((state, exchange) -> exchange.getIn().setBody(partIndex(state))));
+            .requires(Fact.COMPLETE_CHECKED, Fact.CACHE_INVALIDATED)
+            .does((state, exchange) -> exchange.getIn().setBody(completeUpload(state))));
+    add.accept(
+        Step.named("completedIndex")
+            .callsBackend()
+            .requires(Fact.STORED, Fact.COMPLETE_CHECKED)
+            .does((state, exchange) -> exchange.getIn().setBody(completedIndex(state))));
+    add.accept(
+        Step.named("checksumRecord")
+            .callsBackend()
+            .requires(Fact.STORED, Fact.COMPLETE_CHECKED)
+            .does((state, exchange) -> exchange.getIn().setBody(checksumRecord(state))));
+    add.accept(
+        Step.named("partChecksumDeletes")
+            .callsBackend()
+            .does((state, exchange) -> exchange.getIn().setBody(partChecksumDeletes(state))));
     add.accept(
         Step.named("uploadRecordName")
             .callsBackend()
             .does((state, exchange) -> exchange.getIn().setBody(uploadRecordName(state))));
     add.accept(
-        Step.named("indexNotWritten")
-            .requires(Fact.STORED)
+        Step.named("bookkeepingNotFinished")
             .does(
                 (state, exchange) ->
-                    indexNotWritten(
+                    bookkeepingNotFinished(
                         state, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
     add.accept(
         Step.named("completeResponse")
@@ -580,8 +887,31 @@ public final class MultipartSteps {
             .callsBackend()
             .does((state, exchange) -> exchange.getIn().setBody(abortRequest(state))));
     add.accept(
+        Step.named("openAbortedUpload")
+            .callsBackend()
+            .provides(Fact.ABORTED_UPLOAD_READ)
+            .does(
+                (state, exchange) -> {
+                  Object read = openUpload(state, exchange.getIn().getBody(), true);
+                  exchange.getIn().setBody(read);
+                  if (read == null) {
+                    state.provide(Fact.ABORTED_UPLOAD_READ); // found, or known to be gone
+                  }
+                }));
+    add.accept(
+        Step.named("abortedIndex")
+            .callsBackend()
+            .requires(Fact.ABORTED_UPLOAD_READ)
+            .provides(Fact.INDEXES_DELETED)
+            .does(
+                (state, exchange) -> {
+                  exchange.getIn().setBody(abortedIndex(state));
+                  state.provide(Fact.INDEXES_DELETED);
+                }));
+    add.accept(
         Step.named("abortMultipartUploadResponse")
             .callsBackend()
+            .requires(Fact.INDEXES_DELETED)
             .provides(Fact.RESPONSE)
             .does((state, exchange) -> state.respond(S3Response.status(204))));
     add.accept(
@@ -592,7 +922,7 @@ public final class MultipartSteps {
     add.accept(
         Step.named("listPartsResponse")
             .callsBackend()
-            .requires(Fact.UPLOAD_KEY)
+            .requires(Fact.UPLOAD_KEY, Fact.RECORDS_LISTED)
             .provides(Fact.RESPONSE)
             .does(
                 (state, exchange) ->

@@ -10,6 +10,7 @@ import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.Map;
@@ -67,11 +68,12 @@ public final class ObjectCacheSteps {
     if ("HEAD".equals(s3.method())) {
       // HeadObject ignores Range, as its backend path does.
       Preconditions.check(s3, cached.etag(), cached.lastModified());
-      RequestState.of(exchange)
-          .respond(
-              ObjectOperations.objectAnswer(
-                      200, s3, cached.headers(), cached.etag(), cached.lastModified())
-                  .header("Content-Length", Long.toString(cached.size())));
+      S3Response head =
+          ObjectOperations.objectAnswer(
+                  200, s3, cached.headers(), cached.etag(), cached.lastModified())
+              .header("Content-Length", Long.toString(cached.size()));
+      showChecksum(s3, cached, head);
+      RequestState.of(exchange).respond(head);
       return;
     }
     // The range before the conditions: the backend path resolves it in its decrypt step.
@@ -87,12 +89,21 @@ public final class ObjectCacheSteps {
                 cached.etag(),
                 cached.lastModified())
             .header("Content-Range", range.map(ByteRange::contentRange).orElse(null));
+    if (range.isEmpty()) {
+      showChecksum(s3, cached, response);
+    }
     response.stream(
         new ByteArrayInputStream(cached.plaintext(), (int) first, (int) length), length, () -> {});
     if (cached.keyReference() != null) {
       ObjectOperations.auditKey(exchange, Map.of(ObjectMetadata.KEK, cached.keyReference()));
     }
     RequestState.of(exchange).respond(response);
+  }
+
+  private static void showChecksum(S3Request s3, CachedObject cached, S3Response response) {
+    if (cached.checksum() != null && ObjectChecksum.requested(s3) && s3.header("Range") == null) {
+      cached.checksum().writeTo(response);
+    }
   }
 
   /** After getObjectResponse: captures a whole small encrypted object on its way out. */
@@ -112,6 +123,15 @@ public final class ObjectCacheSteps {
         || body.range() != null) {
       return;
     }
+    S3Request s3 = ObjectOperations.request(exchange);
+    ObjectChecksum checksum =
+        opened.isMultipart()
+            ? state.multipartChecksumOrNull()
+            : opened.checksum().map(ObjectChecksum::of).orElse(null);
+    if (opened.isMultipart() && !ObjectChecksum.requested(s3)) {
+      // Its checksum (in a record beside it) was not read: a cached copy could not show it.
+      return;
+    }
     Optional<Capture> capture = cache.capture(response.stream(), response.streamLength());
     if (capture.isEmpty()) {
       return;
@@ -124,7 +144,8 @@ public final class ObjectCacheSteps {
             stored.headers(),
             etag,
             stored.lastModified(),
-            stored.metadata().get(ObjectMetadata.KEK));
+            stored.metadata().get(ObjectMetadata.KEK),
+            checksum);
     AutoCloseable release = response.streamRelease();
     response.stream(
         capture.get(),
@@ -151,10 +172,14 @@ public final class ObjectCacheSteps {
 
   /** What a fill knows before the plaintext has gone through. */
   private record Pending(
-      ObjectHeaders headers, String etag, Instant lastModified, String keyReference) {
+      ObjectHeaders headers,
+      String etag,
+      Instant lastModified,
+      String keyReference,
+      ObjectChecksum checksum) {
 
     CachedObject with(byte[] plaintext) {
-      return new CachedObject(plaintext, headers, etag, lastModified, keyReference);
+      return new CachedObject(plaintext, headers, etag, lastModified, keyReference, checksum);
     }
   }
 }

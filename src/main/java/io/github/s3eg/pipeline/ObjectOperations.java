@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.keys.KeyReference;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -122,28 +124,24 @@ public final class ObjectOperations {
       multipartState.forgetIndex(s3.bucket(), s3.key());
     }
     // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
-    state.respond(
-        S3Response.status(200).header("ETag", "\"" + upload.session().plaintextEtag() + "\""));
-    return upload.etagAfterUpload()
-        ? recordEtagRequest(
-            s3, upload.headers(), upload.storedMetadata(), upload.session(), stored.eTag())
-        : null;
+    S3Response response =
+        S3Response.status(200).header("ETag", "\"" + upload.session().plaintextEtag() + "\"");
+    upload.answeredChecksum().ifPresent(c -> c.writeTo(response));
+    state.respond(response);
+    return upload.etagAfterUpload() ? recordEtagRequest(s3, upload, stored.eTag()) : null;
   }
 
   /**
-   * The metadata-only copy of the object onto itself that adds the authenticated ETag entry. Only
-   * if the backend object is still the one just written (copy-source-if-match): a concurrent
-   * writer's object is never given this ETag. If it fails, the object stays readable with a non-MD5
-   * ETag.
+   * The metadata-only copy of the object onto itself that adds the authenticated ETag entry (and
+   * the client's trailing checksum). Only if the backend object is still the one just written
+   * (copy-source-if-match): a concurrent writer's object is never given this ETag. If it fails, the
+   * object stays readable with a non-MD5 ETag.
    */
   static CopyObjectRequest recordEtagRequest(
-      S3Request s3,
-      ObjectHeaders headers,
-      Map<String, String> storedMetadata,
-      io.github.s3eg.crypto.EncryptionSession session,
-      String backendEtag) {
-    Map<String, String> metadata = new LinkedHashMap<>(storedMetadata);
-    metadata.putAll(session.sealedTrailerMetadata());
+      S3Request s3, EncryptedUpload.Whole upload, String backendEtag) {
+    ObjectHeaders headers = upload.headers();
+    Map<String, String> metadata = new LinkedHashMap<>(upload.storedMetadata());
+    metadata.putAll(upload.metadataAfterUpload());
     CopyObjectRequest.Builder c =
         CopyObjectRequest.builder()
             .sourceBucket(s3.bucket())
@@ -174,24 +172,6 @@ public final class ObjectOperations {
         state.requestId(),
         state.request().resource(),
         failure == null ? "?" : failure.getMessage());
-  }
-
-  /** As {@link #recordEtagRequest}, sent at once (the re-encrypting copy). */
-  void recordEtag(
-      S3Request s3,
-      ObjectHeaders headers,
-      Map<String, String> storedMetadata,
-      io.github.s3eg.crypto.EncryptionSession session,
-      String backendEtag) {
-    try {
-      backend.s3().copyObject(recordEtagRequest(s3, headers, storedMetadata, session, backendEtag));
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "request {}: could not record the plaintext ETag of {}: {}",
-          s3.requestId(),
-          s3.resource(),
-          e.getMessage());
-    }
   }
 
   static void applyHeaders(
@@ -226,12 +206,44 @@ public final class ObjectOperations {
     return DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
   }
 
-  /** A multipart object's index goes with it (a delete of nothing for other objects). */
-  BackendCall.RecordName deleteIndexRequest(RequestState state) {
+  /**
+   * A multipart object's indexes (and checksum record) go with it. One turn of listing the key's
+   * index names (one LIST finds none for an object that was never multipart): {@code answer} is the
+   * last page. Returns the next page's LIST, or null once listed.
+   */
+  ListObjectsV2Request listIndexes(RequestState state, Object answer) {
     S3Request s3 = state.request();
-    multipartState.forgetIndex(s3.bucket(), s3.key());
-    return new BackendCall.RecordName(
-        s3.bucket(), io.github.s3eg.backend.ReservedKeys.index(s3.key()));
+    RecordListing listing = state.listing();
+    if (listing == null) {
+      multipartState.forgetIndex(s3.bucket(), s3.key());
+      listing = new RecordListing(s3.bucket(), ReservedKeys.index(s3.key()));
+      state.startListing(listing);
+      answer = null;
+    }
+    ListObjectsV2Request next = listing.next(answer);
+    if (next == null) {
+      state.provide(Fact.RECORDS_LISTED);
+    }
+    return next;
+  }
+
+  /** One delete per turn: each index found, then the key's checksum record; null when done. */
+  static BackendCall.RecordName deleteIndexes(RequestState state) {
+    RecordListing listing = state.listing();
+    if (listing == null || !listing.listed()) {
+      throw new MissingStepException(Fact.RECORDS_LISTED, "step 'deleteIndexes'");
+    }
+    return listing.nextName(ReservedKeys.checksums(state.request().key()));
+  }
+
+  /** The answer, once the object's indexes and checksum record are deleted. */
+  static S3Response deleteObjectResponse(RequestState state) {
+    RecordListing listing = state.listing();
+    if (listing == null || !listing.allHandedOut()) {
+      // Without 'deleteIndexes' the object's indexes would stay behind unnoticed.
+      throw new MissingStepException(Fact.RECORDS_LISTED, "step 'deleteObjectResponse'");
+    }
+    return S3Response.status(204);
   }
 
   // ---- helpers

@@ -12,6 +12,7 @@ import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.checksum.ObjectChecksum;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -132,7 +133,8 @@ public final class ObjectReads {
               state.request().header("Range"),
               plan != null && plan.backendRange() != null,
               multipart,
-              state::release);
+              state::release,
+              checksumWanted(state));
       state.startLocating(locator);
     } else if (locator.next() != null) {
       @SuppressWarnings("unchecked")
@@ -140,9 +142,40 @@ public final class ObjectReads {
       locator.accept(in);
     }
     if (locator.next() == null) {
+      locator.checksumRecord().ifPresent(state::recordMultipartChecksum);
       state.provideLocated(locator.located());
     }
     return locator.next();
+  }
+
+  /**
+   * Whether a multipart object's checksum record is read: for GetObjectAttributes when it asks for
+   * the checksum or the parts; for GET and HEAD when the client asks for the checksum ({@code
+   * x-amz-checksum-mode: ENABLED}) of the whole object, as S3 shows it only then.
+   */
+  private static boolean checksumWanted(RequestState state) {
+    S3Request s3 = state.request();
+    if ("GetObjectAttributes".equals(state.operation())) {
+      return ObjectAttributes.needsChecksumRecord(s3);
+    }
+    return ObjectChecksum.requested(s3) && s3.header("Range") == null;
+  }
+
+  /**
+   * The checksum a GET or HEAD shows: only when the client asks ({@code x-amz-checksum-mode:
+   * ENABLED}) for the whole object, as S3 does; a multipart object's from its checksum record, a
+   * single PUT's from its authenticated metadata.
+   */
+  static Optional<ObjectChecksum> shownChecksum(RequestState state, OpenedObject opened) {
+    S3Request s3 = state.request();
+    if (!ObjectChecksum.requested(s3) || s3.header("Range") != null) {
+      return Optional.empty();
+    }
+    ObjectChecksum multipart = state.multipartChecksumOrNull();
+    if (multipart != null) {
+      return Optional.of(multipart);
+    }
+    return opened == null ? Optional.empty() : opened.checksum().map(ObjectChecksum::of);
   }
 
   static AuthenticatedPlaintext decrypt(RequestState state) throws Exception {
@@ -168,6 +201,9 @@ public final class ObjectReads {
         ObjectOperations.objectAnswer(
                 body.range() != null ? 206 : 200, s3, stored.headers(), etag, stored.lastModified())
             .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    if (body.range() == null) {
+      shownChecksum(state, opened).ifPresent(c -> c.writeTo(response));
+    }
     long started = System.nanoTime();
     String algorithm = opened == null ? "none" : opened.algorithm().configName();
     response.stream(
@@ -191,9 +227,12 @@ public final class ObjectReads {
       throw new IllegalStateException("a HeadObject located a body to read");
     }
     Preconditions.check(s3, described.etag(), stored.lastModified());
-    return ObjectOperations.objectAnswer(
-            200, s3, stored.headers(), described.etag(), stored.lastModified())
-        .header("Content-Length", Long.toString(described.plaintextSize()));
+    S3Response response =
+        ObjectOperations.objectAnswer(
+                200, s3, stored.headers(), described.etag(), stored.lastModified())
+            .header("Content-Length", Long.toString(described.plaintextSize()));
+    shownChecksum(state, state.key().openedOrNull()).ifPresent(c -> c.writeTo(response));
+    return response;
   }
 
   // ---- the steps

@@ -198,6 +198,8 @@ public final class PipelineSteps {
     add(ObjectReads.decryptStep());
     add(s.reads().getObjectResponseStep());
     add(ObjectReads.headObjectResponseStep());
+    add(ObjectAttributes.requestStep());
+    add(ObjectAttributes.responseStep());
 
     // ---- deleting and copying
     add(
@@ -207,16 +209,29 @@ public final class PipelineSteps {
                 (state, exchange) ->
                     exchange.getIn().setBody(ObjectOperations.deleteObjectRequest(state))));
     add(
-        Step.named("deleteIndexRequest")
+        Step.named("listIndexes")
             .callsBackend()
+            .provides(Fact.RECORDS_LISTED)
             .does(
                 (state, exchange) ->
-                    exchange.getIn().setBody(s.objects().deleteIndexRequest(state))));
+                    exchange
+                        .getIn()
+                        .setBody(s.objects().listIndexes(state, exchange.getIn().getBody()))));
+    add(
+        Step.named("deleteIndexes")
+            .callsBackend()
+            .requires(Fact.RECORDS_LISTED)
+            .provides(Fact.INDEXES_DELETED)
+            .does(
+                (state, exchange) -> {
+                  exchange.getIn().setBody(ObjectOperations.deleteIndexes(state));
+                  state.provide(Fact.INDEXES_DELETED);
+                }));
     add(
         Step.named("deleteObjectResponse")
-            .requires(Fact.CACHE_INVALIDATED)
+            .requires(Fact.CACHE_INVALIDATED, Fact.RECORDS_LISTED, Fact.INDEXES_DELETED)
             .provides(Fact.RESPONSE)
-            .does((state, exchange) -> state.respond(io.github.s3eg.s3.S3Response.status(204))));
+            .does((state, exchange) -> state.respond(ObjectOperations.deleteObjectResponse(state))));
     s.copySteps().addTo(this::add);
     add(
         operation("deleteObjects")

@@ -61,8 +61,7 @@ final class PlaintextReader {
     }
     OpenedObject o = opened.get();
     if (o.isMultipart()) {
-      MultipartIndexes.Loaded loaded =
-          indexes.load(o, bucket, key, head.contentLength(), head.eTag());
+      MultipartIndexes.Loaded loaded = indexes.load(o, bucket, key, head.contentLength());
       return new Described(
           head, opened, loaded.index().plaintextSize(), "\"" + loaded.etag() + "\"", loaded);
     }

@@ -23,6 +23,12 @@ import java.io.UncheckedIOException;
  */
 public final class ReadRequestBody {
 
+  /**
+   * Exchange property: the {@link io.github.s3eg.s3.body.ClientChecksum} the body is verified
+   * against, when the client sent an {@code x-amz-checksum-*} header or trailer.
+   */
+  public static final String CLIENT_CHECKSUM = "s3ClientChecksum";
+
   private final long idleTimeoutMillis;
 
   public ReadRequestBody(long idleTimeoutMillis) {
@@ -76,6 +82,7 @@ public final class ReadRequestBody {
       throw new S3Exception(
           S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
     }
-    return new RequestBody(body.stream(), body.contentLength() < 0 ? 0L : body.contentLength());
+    return new RequestBody(
+        body.stream(), body.contentLength() < 0 ? 0L : body.contentLength(), body.checksum());
   }
 }

@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
-import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.BackendKeys;
+import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -10,7 +11,8 @@ import java.util.Set;
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
  * them to the backend unchecked: an ACL, policy, lifecycle or tagging call carried through with the
  * gateway's backend credentials would bypass the gateway's own rules, and a versioned read would
- * bypass decryption checks.
+ * bypass decryption checks. Refuses keys the backend would take for another name, and the gateway's
+ * reserved keys ({@link BackendKeys}).
  */
 public final class RejectUnsupported {
 
@@ -19,7 +21,6 @@ public final class RejectUnsupported {
           "accelerate",
           "acl",
           "analytics",
-          "attributes",
           "cors",
           "encryption",
           "intelligent-tiering",
@@ -54,20 +55,38 @@ public final class RejectUnsupported {
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
   private final Set<String> alsoUnsupported;
+  private final BackendKeys keys;
 
-  /** {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart). */
-  public RejectUnsupported(Set<String> alsoUnsupported) {
+  /**
+   * {@code alsoUnsupported}: sub-resources switched off by configuration (e.g. multipart); {@code
+   * keys}: what the backend takes for a key (every key the request names is checked against it).
+   */
+  public RejectUnsupported(Set<String> alsoUnsupported, BackendKeys keys) {
     this.alsoUnsupported = Set.copyOf(alsoUnsupported);
+    this.keys = keys;
   }
 
-  /** Refuses {@code s3} if it names a reserved key or a sub-resource the gateway does not proxy. */
+  /**
+   * Refuses {@code s3} if it names a key the backend would take for another name, a reserved key,
+   * or a sub-resource the gateway does not proxy.
+   */
   public void check(S3Request s3) {
-    if (ReservedKeys.isReserved(s3.key())) {
-      // The gateway's own records and indexes: never readable or writable by clients.
-      throw new S3Exception(
-              S3ErrorCode.ACCESS_DENIED,
-              "Keys under " + ReservedKeys.PREFIX + " are reserved by the gateway.")
-          .with("Key", s3.key());
+    // Every key the request names: its own and a copy's source (DeleteObjects checks its body's).
+    keys.check(s3.key());
+    CopySource source = CopySource.of(s3);
+    if (source != null) {
+      keys.check(source.key());
+    }
+    if (s3.key() == null) {
+      keys.checkPrefix(s3.param("prefix")); // listings
+    }
+    for (var parameter : s3.query().entrySet()) {
+      if (parameter.getKey().startsWith("response-") && !isHeaderValue(parameter.getValue())) {
+        // A response-* override becomes a response header: no CR, LF or other control characters.
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, "Header values may not contain control characters.")
+            .with("ArgumentName", parameter.getKey());
+      }
     }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
@@ -80,5 +99,15 @@ public final class RejectUnsupported {
             .with("Resource", "?" + parameter);
       }
     }
+  }
+
+  private static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -8,6 +8,8 @@ import io.github.s3eg.http.RequestBodyStream;
 import io.github.s3eg.ops.RequestListener;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.s3.auth.Access;
+import io.github.s3eg.s3.auth.AuthResult;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +40,9 @@ public final class RequestState {
   private String operation;
   private boolean open;
   private Authentication authentication;
+  private String verifiedPrincipal;
+  private java.util.List<Access> accesses = java.util.List.of();
+  private java.util.List<String> deletedKeys;
   private RequestBodyStream wire;
   private RequestBody body;
   private Optional<Compression> compression;
@@ -48,10 +53,12 @@ public final class RequestState {
   private ReadPlan readPlan;
   private MultipartSteps.Work multipart;
   private CopySteps.Work copy;
+  private RecordListing listing;
   private final java.util.List<AutoCloseable> onDone = new java.util.ArrayList<>(1);
   private StoredObject storedObject;
   private CiphertextLocator locator;
   private CiphertextLocator.Located located;
+  private io.github.s3eg.crypto.MultipartChecksumRecord multipartChecksum;
   private final java.util.Map<ResponseInputStream<?>, Boolean> streams =
       new java.util.IdentityHashMap<>();
   private S3Response response;
@@ -183,6 +190,20 @@ public final class RequestState {
     this.authentication = authentication;
   }
 
+  /**
+   * The signature was verified (authorization may still refuse): who sent the request and what it
+   * touches, for the audit log. Not {@link Fact#AUTHENTICATED}: no step may rely on it.
+   */
+  void signatureVerified(AuthResult result, java.util.List<Access> accesses) {
+    this.verifiedPrincipal = result.principal().accessKey();
+    this.accesses = java.util.List.copyOf(accesses);
+  }
+
+  /** The keys a DeleteObjects document named, for the audit log. */
+  void auditDeletedKeys(java.util.List<String> keys) {
+    this.deletedKeys = java.util.List.copyOf(keys);
+  }
+
   // ---- readRequestBody
 
   public RequestBody body() {
@@ -288,6 +309,18 @@ public final class RequestState {
     return copy;
   }
 
+  /** The listing of the gateway's records this request's steps started, or null. */
+  RecordListing listing() {
+    return listing;
+  }
+
+  void startListing(RecordListing listing) {
+    if (this.listing != null) {
+      throw new IllegalStateException("a request lists one set of the gateway's records");
+    }
+    this.listing = listing;
+  }
+
   /** Closed when the request ends, however it ended (spool files, …). */
   void onDone(AutoCloseable resource) {
     onDone.add(resource);
@@ -319,6 +352,25 @@ public final class RequestState {
   void provideLocated(CiphertextLocator.Located located) {
     set(Fact.CIPHERTEXT_LOCATED, located);
     this.located = located;
+  }
+
+  /**
+   * A multipart object's checksum record, as {@code locateCiphertext} read it when the client asked
+   * for the checksum; null when not asked, or the object has none.
+   */
+  io.github.s3eg.crypto.MultipartChecksumRecord multipartChecksumRecordOrNull() {
+    return multipartChecksum;
+  }
+
+  /** The object checksum of {@link #multipartChecksumRecordOrNull()}, or null. */
+  io.github.s3eg.s3.checksum.ObjectChecksum multipartChecksumOrNull() {
+    return multipartChecksum == null
+        ? null
+        : io.github.s3eg.s3.checksum.ObjectChecksum.of(multipartChecksum);
+  }
+
+  void recordMultipartChecksum(io.github.s3eg.crypto.MultipartChecksumRecord record) {
+    this.multipartChecksum = record;
   }
 
   // ---- what the backend steps answered
@@ -461,7 +513,7 @@ public final class RequestState {
         http.startNanos(),
         http.request().method().name(),
         request,
-        authentication == null ? null : authentication.principal().accessKey(),
+        verifiedPrincipal,
         routedOperation,
         keyId,
         keyVersion,
@@ -469,6 +521,8 @@ public final class RequestState {
         bytes,
         errorCode,
         aborted,
-        java.util.List.copyOf(backendCalls));
+        java.util.List.copyOf(backendCalls),
+        accesses.stream().filter(a -> Access.SOURCE.equals(a.role())).findFirst().orElse(null),
+        deletedKeys);
   }
 }

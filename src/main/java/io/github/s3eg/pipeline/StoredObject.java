@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * @param body the ciphertext the GET returned, or null for a HEAD
  * @param windowStart where that body starts in the stored object
  * @param storedSize the stored object's whole size
+ * @param storageClass the backend's storage class, or null for its default
  */
 public record StoredObject(
     String bucket,
@@ -28,7 +29,8 @@ public record StoredObject(
     ResponseInputStream<GetObjectResponse> body,
     long windowStart,
     long windowLength,
-    long storedSize) {
+    long storedSize,
+    String storageClass) {
 
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
 
@@ -52,7 +54,8 @@ public record StoredObject(
         in,
         start,
         length,
-        total);
+        total,
+        r.storageClassAsString());
   }
 
   static StoredObject of(String bucket, String key, HeadObjectResponse r) {
@@ -74,7 +77,8 @@ public record StoredObject(
         null,
         0,
         size,
-        size);
+        size,
+        r.storageClassAsString());
   }
 
   /** The last byte of the window the GET returned. */

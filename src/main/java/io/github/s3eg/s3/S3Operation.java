@@ -72,7 +72,12 @@ public final class S3Operation {
         }
         yield copy ? "CopyObject" : "PutObject";
       }
-      case "GET" -> upload ? "ListParts" : "GetObject";
+      case "GET" -> {
+        if (upload) {
+          yield "ListParts";
+        }
+        yield r.has("attributes") ? "GetObjectAttributes" : "GetObject";
+      }
       case "HEAD" -> "HeadObject";
       case "DELETE" -> upload ? "AbortMultipartUpload" : "DeleteObject";
       default -> null;

@@ -80,6 +80,11 @@ public record S3Request(
     };
   }
 
+  /** Whether this is a metrics scrape: {@code GET /metrics} exactly, without a query. */
+  public boolean isMetricsScrape() {
+    return method.equals("GET") && rawPath.equals("/metrics") && rawQuery.isEmpty();
+  }
+
   /** Object or bucket path for messages and audit: {@code bucket/key}. */
   public String resource() {
     if (bucket == null) {

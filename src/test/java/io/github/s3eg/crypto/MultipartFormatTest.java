@@ -16,7 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Format version 3: parts, the index, ranges across parts, and what tampering each check catches.
+ * Multipart formats (versions 3 and 4): parts, the index, ranges across parts, and what tampering
+ * each check catches.
  */
 class MultipartFormatTest {
 
@@ -176,14 +177,37 @@ class MultipartFormatTest {
   }
 
   @Test
-  void version2MetadataHasNoTrailerAndParsesStrictly() throws Exception {
+  void multipartMetadataIsVersion4WithNoTrailerAndParsesStrictly() throws Exception {
     ObjectMetadata meta = encryptor.beginMultipart("b", "k");
-    assertThat(meta.toMap()).containsEntry(ObjectMetadata.VERSION, "3");
+    assertThat(meta.toMap()).containsEntry(ObjectMetadata.VERSION, "4");
     var withEtag = new java.util.HashMap<>(meta.toMap());
     withEtag.put(
         ObjectMetadata.ETAG,
         "d983c63bf41853056787fe1bb764dbff.25.b15f6ec6860d7a5d638a0e7945534387");
     assertThatThrownBy(() -> ObjectMetadata.parse(withEtag))
         .isInstanceOf(CryptoException.MalformedMetadata.class);
+  }
+
+  /**
+   * A version 4 object must have its index; relabelled as version 3 (whose rules an earlier release
+   * applied) its key no longer unwraps, so the rule cannot be stripped off by editing metadata.
+   */
+  @Test
+  void version4CannotBeRelabelledAsVersion3() throws Exception {
+    var meta = new java.util.HashMap<>(encryptor.beginMultipart("b", "k").toMap());
+    meta.put(ObjectMetadata.VERSION, "3");
+    assertThatThrownBy(() -> decryptor.open("b", "k", meta))
+        .isInstanceOf(CryptoException.KeyUnwrapFailed.class);
+  }
+
+  /** A copy or re-wrap of a version 3 object writes version 4: same header, same bytes. */
+  @Test
+  void rebindingAVersion3ObjectWritesVersion4() throws Exception {
+    ObjectMetadata v3 = encryptor.beginMultipart("b", "k", ObjectFormat.LEGACY_MULTIPART_VERSION);
+    assertThat(decryptor.open("b", "k", v3.toMap()).metadata().version()).isEqualTo(3);
+    var copied = new ObjectRebinder(keys).rebind("b", "k", v3.toMap(), "b2", "k2");
+    assertThat(copied).containsEntry(ObjectMetadata.VERSION, "4");
+    OpenedObject target = decryptor.open("b2", "k2", copied);
+    assertThat(target.header()).isEqualTo(v3.header());
   }
 }

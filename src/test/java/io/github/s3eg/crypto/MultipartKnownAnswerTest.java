@@ -9,13 +9,15 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fixed vectors for format version 3 (docs/object-format.md §11): two parts under a fixed DEK and
- * fixed headers, and their index. A change to part or index bytes that would break stored multipart
- * objects fails here. Inputs are {@code SHA-256("s3eg-kat-v2/<field>")}, plaintext byte {@code i}
- * is {@code i mod 251}, segments are 64 bytes.
+ * Fixed vectors for multipart objects (docs/object-format.md §12): two parts under a fixed DEK and
+ * fixed headers, and their index (the same bytes in format versions 3 and 4), and the metadata and
+ * index name of a version 4 upload. A change to part or index bytes that would break stored
+ * multipart objects fails here. Inputs are {@code SHA-256("s3eg-kat-v2/<field>")}, plaintext byte
+ * {@code i} is {@code i mod 251}, segments are 64 bytes.
  */
 class MultipartKnownAnswerTest {
 
@@ -87,6 +89,84 @@ class MultipartKnownAnswerTest {
     assertThat(MultipartIndex.partCountOfEncodedSize(sealed.length)).isEqualTo(2);
     assertThat(index.etag()).isEqualTo(HEX.formatHex(input("etag", 16)) + "-2");
   }
+
+  /**
+   * A version 4 upload begun with fixed randomness (DEK, upload header, wrap nonce) under the
+   * static KEK of the single-object vectors: its wrap associated data (version byte 4), metadata
+   * entries and index name. The same upload as version 3 differs only in the version byte (and so
+   * in the wrapped key), and keeps its index at the key's one name.
+   */
+  @Test
+  void version4UploadMetadataAndIndexNameArePinned() throws Exception {
+    SegmentLayout layout = SegmentLayout.of(64);
+    String bucket = "kat-bucket";
+    String key = "vectors/multipart";
+    Map<String, String> v4 = begin(4, layout, bucket, key);
+    Map<String, String> v3 = begin(3, layout, bucket, key);
+    StreamHeader upload = new StreamHeader(input("upload/salt", 32), input("upload/nonce", 7));
+
+    byte[] ad4 =
+        ObjectBinding.wrapAssociatedData(
+            4, Algorithm.AES256_GCM, layout, upload, null, bucket, key);
+    byte[] ad3 =
+        ObjectBinding.wrapAssociatedData(
+            3, Algorithm.AES256_GCM, layout, upload, null, bucket, key);
+    assertThat(HEX.formatHex(ad4)).isEqualTo(V4_WRAP_AD);
+    assertThat(ad3[9]).isEqualTo((byte) 3);
+    assertThat(Arrays.copyOfRange(ad3, 10, ad3.length))
+        .isEqualTo(Arrays.copyOfRange(ad4, 10, ad4.length));
+
+    assertThat(v4)
+        .containsEntry("s3eg-v", "4")
+        .containsEntry("s3eg-alg", "AES256-GCM")
+        .containsEntry("s3eg-seg", "64")
+        .containsEntry("s3eg-hdr", java.util.Base64.getEncoder().encodeToString(upload.encode()))
+        .containsEntry("s3eg-kek", "static-kat:1")
+        .containsEntry("s3eg-dek", V4_WRAPPED_DEK)
+        .hasSize(6);
+    assertThat(v3).containsEntry("s3eg-v", "3").doesNotContainEntry("s3eg-dek", V4_WRAPPED_DEK);
+
+    assertThat(io.github.s3eg.backend.ReservedKeys.index(key, upload.encode()))
+        .isEqualTo(V4_INDEX_NAME);
+    assertThat(io.github.s3eg.backend.ReservedKeys.index(key)).isEqualTo(V3_INDEX_NAME);
+
+    // The version 4 upload opens, and its index (the vector above) verifies for it.
+    OpenedObject opened =
+        new ObjectDecryptor(
+                io.github.s3eg.keys.TestKeyManagers.staticKek(
+                    KnownAnswerVectors.kek(),
+                    KnownAnswerVectors.KEK_REFERENCE,
+                    new java.security.SecureRandom()))
+            .open(bucket, key, v4);
+    MultipartIndex index = opened.openIndex(HEX.parseHex(INDEX), bucket, key);
+    assertThat(index.parts()).hasSize(2);
+  }
+
+  private static Map<String, String> begin(
+      int version, SegmentLayout layout, String bucket, String key) throws Exception {
+    FixedRandom objectRandom =
+        new FixedRandom(input("dek", 32), input("upload/salt", 32), input("upload/nonce", 7));
+    FixedRandom wrapRandom = new FixedRandom(input("upload/wrap-nonce", 12));
+    ObjectEncryptor encryptor =
+        new ObjectEncryptor(
+            io.github.s3eg.keys.TestKeyManagers.staticKek(
+                KnownAnswerVectors.kek(), KnownAnswerVectors.KEK_REFERENCE, wrapRandom),
+            Algorithm.AES256_GCM,
+            layout,
+            objectRandom);
+    Map<String, String> m = encryptor.beginMultipart(bucket, key, version).toMap();
+    assertThat(objectRandom.exhausted() && wrapRandom.exhausted()).isTrue();
+    return m;
+  }
+
+  static final String V4_WRAP_AD =
+      "733365672f77726170040a4145533235362d47434d0000004028a5e3ee96c61551ce62eebbb2ecd0d4cb2e7a9881a47509674458f5e58ecfbe672c79e93ccd3265000a6b61742d6275636b657400000011766563746f72732f6d756c746970617274";
+  static final String V4_WRAPPED_DEK =
+      "g0iH7zzA/WVhdiRFaZ1ENsP/chykrdPAdozgKP0aeKPqDMvxicwxT+k/JTinrUUfXp79yAHm7QT673An";
+  static final String V4_INDEX_NAME =
+      ".s3eg/index/d14bfbff4aec4a4c5c6506ec3c3e1e1c23cb7aec67cec03b762b2e9f6832991b.ec5249641d47ac59db28491347965046";
+  static final String V3_INDEX_NAME =
+      ".s3eg/index/d14bfbff4aec4a4c5c6506ec3c3e1e1c23cb7aec67cec03b762b2e9f6832991b";
 
   static final String PART1_AES =
       "e1b81eed75f76bea7acd5f63f5b5d4419989cb6b989b57956cfe5a2a3dcaea92";

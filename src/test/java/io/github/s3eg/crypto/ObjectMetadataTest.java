@@ -113,13 +113,14 @@ class ObjectMetadataTest {
 
   @Test
   void unknownVersionsAreUnsupportedEvenWithOtherEntries() {
-    assertRejected(with("s3eg-v", "4"), CryptoException.UnsupportedVersion.class);
+    assertRejected(with("s3eg-v", "5"), CryptoException.UnsupportedVersion.class);
     assertRejected(with("s3eg-v", "0"), CryptoException.UnsupportedVersion.class);
     // Version 2 (compressed) needs its compression entry.
     assertRejected(with("s3eg-v", "2"), CryptoException.MalformedMetadata.class);
-    // Version 3 (multipart) has no trailer entry: a v1 object relabelled as v3 is malformed.
+    // Versions 3 and 4 (multipart) have no trailer entry: a v1 object relabelled is malformed.
     assertRejected(with("s3eg-v", "3"), CryptoException.MalformedMetadata.class);
-    Map<String, String> future = with("s3eg-v", "4");
+    assertRejected(with("s3eg-v", "4"), CryptoException.MalformedMetadata.class);
+    Map<String, String> future = with("s3eg-v", "5");
     future.put("s3eg-new-thing", "x");
     assertRejected(future, CryptoException.UnsupportedVersion.class);
   }

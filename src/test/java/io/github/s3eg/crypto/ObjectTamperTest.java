@@ -54,6 +54,32 @@ class ObjectTamperTest {
   }
 
   @Test
+  void aChecksumEntryIsAuthenticatedAndBoundToItsObject() throws Exception {
+    EncryptionSession s =
+        new ObjectEncryptor(KEYS, Algorithm.AES256_GCM, 16 * 1024).begin("b", "k");
+    byte[] plaintext = Streams.randomBytes(9, 1000);
+    Streams.readAll(s.encrypt(new ByteArrayInputStream(plaintext)));
+    byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(plaintext);
+    Map<String, String> metadata = new LinkedHashMap<>(s.completeMetadata());
+    metadata.putAll(s.sealedChecksumMetadata("SHA256", sha));
+    assertThat(DECRYPTOR.open("b", "k", metadata).checksum().orElseThrow().checksum())
+        .isEqualTo(sha);
+    // Old objects without the entry still open, with no checksum.
+    assertThat(DECRYPTOR.open("b", "k", s.completeMetadata()).checksum()).isEmpty();
+    // Another value, or another object's entry, does not verify.
+    byte[] other = sha.clone();
+    other[0] ^= 1;
+    Map<String, String> altered = new LinkedHashMap<>(s.completeMetadata());
+    String forged = ChecksumSeal.seal(1, new byte[32], "SHA256", other).encode();
+    altered.put(ObjectMetadata.CHECKSUM, forged);
+    assertOpenFails("b", "k", altered, CryptoException.MetadataAuthenticationFailed.class);
+    Stored a = put("b", "a", Algorithm.AES256_GCM, 4);
+    Map<String, String> moved = new LinkedHashMap<>(a.metadata());
+    moved.put(ObjectMetadata.CHECKSUM, metadata.get(ObjectMetadata.CHECKSUM));
+    assertOpenFails("b", "a", moved, CryptoException.MetadataAuthenticationFailed.class);
+  }
+
+  @Test
   void aRenamedOrMovedObjectDoesNotOpen() throws Exception {
     Stored a = put("bucket", "dir/a.txt", Algorithm.AES256_GCM, 1);
     assertThat(DECRYPTOR.open("bucket", "dir/a.txt", a.metadata())).isNotNull();
@@ -124,12 +150,14 @@ class ObjectTamperTest {
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-seg", "65536"), CryptoException.KeyUnwrapFailed.class);
     assertOpenFails(
-        "bucket", "a", with(m, "s3eg-v", "4"), CryptoException.UnsupportedVersion.class);
+        "bucket", "a", with(m, "s3eg-v", "5"), CryptoException.UnsupportedVersion.class);
     assertOpenFails("bucket", "a", with(m, "s3eg-v", "2"), CryptoException.MalformedMetadata.class);
-    // Relabelled as a multipart (v3) object: the version is in the wrap's associated data.
-    Map<String, String> asMultipart = with(m, "s3eg-v", "3");
-    asMultipart.remove("s3eg-etag");
-    assertOpenFails("bucket", "a", asMultipart, CryptoException.KeyUnwrapFailed.class);
+    // Relabelled as a multipart (v3, v4) object: the version is in the wrap's associated data.
+    for (String multipart : new String[] {"3", "4"}) {
+      Map<String, String> asMultipart = with(m, "s3eg-v", multipart);
+      asMultipart.remove("s3eg-etag");
+      assertOpenFails("bucket", "a", asMultipart, CryptoException.KeyUnwrapFailed.class);
+    }
     assertOpenFails(
         "bucket", "a", with(m, "s3eg-kek", "pw-000000000000:1"), CryptoException.UnknownKey.class);
     Map<String, String> stripped = new LinkedHashMap<>(m);

@@ -267,7 +267,7 @@ class CachedReadsTest {
   void aTamperedObjectNeverEntersTheCache() throws Exception {
     byte[] data = data(300_000, 5);
     put("tampered", data);
-    Path file = cached.backend().directory().resolve(BUCKET).resolve("tampered");
+    Path file = cached.backendDirectory().resolve(BUCKET).resolve("tampered");
     // A flipped bit in the fourth segment: the answer has started when it is found.
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       long offset = 3L * (65536 + 16) + 1000;

@@ -322,7 +322,7 @@ class CliClientsTest {
     try (var direct = fixture.backend().directClient()) {
       assertThat(direct.headObject(b -> b.bucket("aws-mpu").key("big.bin")).metadata())
           .as("stored as a multipart (v3) object")
-          .containsEntry("s3eg-v", "3");
+          .containsEntry("s3eg-v", "4");
     }
     Path down = work.resolve("big-down.bin");
     CliTool.run(
@@ -374,7 +374,7 @@ class CliClientsTest {
     CliTool.run(env, work, copy.toArray(String[]::new)).assertOk("copy up in parts");
     try (var direct = fixture.backend().directClient()) {
       assertThat(direct.headObject(b -> b.bucket("rclone-mpu").key("d/a.bin")).metadata())
-          .containsEntry("s3eg-v", "3");
+          .containsEntry("s3eg-v", "4");
     }
     CliTool.run(env, work, "/usr/bin/rclone", "check", src.toString(), "gw:rclone-mpu/d")
         .assertOk("check (sizes from the listing, hashes)");
@@ -425,7 +425,7 @@ class CliClientsTest {
     try (var direct = fixture.backend().directClient()) {
       assertThat(direct.headObject(b -> b.bucket("s3cmd-mpu").key("big.bin")).metadata())
           .as("stored as a multipart (v3) object")
-          .containsEntry("s3eg-v", "3");
+          .containsEntry("s3eg-v", "4");
     }
     Path down = work.resolve("s3cmd-big-down.bin");
     CliTool.run(

@@ -307,7 +307,7 @@ class CompressionPipelineTest {
     String key = "victim-" + where;
     zstdClient.putObject(
         b -> b.bucket("cmp").key(key).contentType("text/plain"), RequestBody.fromBytes(data));
-    Path file = zstd.backend().directory().resolve("cmp").resolve(key);
+    Path file = zstd.backendDirectory().resolve("cmp").resolve(key);
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       long at = where.equals("frames") ? 1000 : f.length() - 30;
       f.seek(at);

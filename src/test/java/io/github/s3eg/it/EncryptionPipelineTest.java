@@ -292,7 +292,7 @@ class EncryptionPipelineTest {
   void tamperingOnTheBackendIsDetected() throws Exception {
     byte[] data = markerData(300_000);
     s3.putObject(b -> b.bucket("enc").key("victim"), RequestBody.fromBytes(data));
-    Path file = fixture.backend().directory().resolve("enc").resolve("victim");
+    Path file = fixture.backendDirectory().resolve("enc").resolve("victim");
     assertThat(file).exists();
 
     // A flipped bit in the first segment: refused before any byte is sent.
@@ -312,7 +312,7 @@ class EncryptionPipelineTest {
 
     // A truncated object at a segment boundary never ends cleanly.
     s3.putObject(b -> b.bucket("enc").key("victim2"), RequestBody.fromBytes(data));
-    Path file2 = fixture.backend().directory().resolve("enc").resolve("victim2");
+    Path file2 = fixture.backendDirectory().resolve("enc").resolve("victim2");
     try (RandomAccessFile f = new RandomAccessFile(file2.toFile(), "rw")) {
       f.setLength(40 + 2L * (65536 + 16));
     }

@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * A gateway started in-process with the real routes, on a free port, in front of a {@link
- * TestBackend}. Settings are given as environment-style names, as an operator would.
+ * A gateway started in-process with the real routes, on a free port, in front of a backend: a
+ * {@link TestBackend} of its own, or a given {@link S3Backend} (e.g. the shared {@link
+ * CephBackend}). Settings are given as environment-style names, as an operator would.
  */
 public final class GatewayFixture implements AutoCloseable {
 
@@ -30,13 +31,13 @@ public final class GatewayFixture implements AutoCloseable {
   /** The fixture gateway's encryption password (the KEK is derived from it at start-up). */
   public static final String PASSWORD = "fixture-password-0123456789";
 
-  private final TestBackend backend;
+  private final S3Backend backend;
   private final CountingProxy probe;
   private final Gateway gateway;
   private final boolean ownsBackend;
 
   private GatewayFixture(
-      TestBackend backend, CountingProxy probe, Gateway gateway, boolean ownsBackend) {
+      S3Backend backend, CountingProxy probe, Gateway gateway, boolean ownsBackend) {
     this.backend = backend;
     this.probe = probe;
     this.gateway = gateway;
@@ -44,14 +45,14 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /** A gateway in front of an existing backend, which it leaves running when closed. */
-  public static GatewayFixture startOn(TestBackend backend, Map<String, String> extraSettings)
+  public static GatewayFixture startOn(S3Backend backend, Map<String, String> extraSettings)
       throws Exception {
     return startOn(backend, extraSettings, Map.of());
   }
 
-  /** As {@link #startOn(TestBackend, Map)}, with {@code camelProperties} over the jar's. */
+  /** As {@link #startOn(S3Backend, Map)}, with {@code camelProperties} over the jar's. */
   public static GatewayFixture startOn(
-      TestBackend backend, Map<String, String> extraSettings, Map<String, String> camelProperties)
+      S3Backend backend, Map<String, String> extraSettings, Map<String, String> camelProperties)
       throws Exception {
     CountingProxy probe = CountingProxy.start(backend.endpoint());
     try {
@@ -100,41 +101,36 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /** The configuration a fixture's gateway gets: {@link #baseSettings} plus {@code extra}. */
-  public static GatewayConfig config(TestBackend backend, Map<String, String> extra) {
+  public static GatewayConfig config(S3Backend backend, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(baseSettings(backend));
     env.putAll(extra);
     return GatewayConfig.from(env, new Properties());
   }
 
-  public static Map<String, String> baseSettings(TestBackend backend) {
-    return Map.of(
-        "LISTEN_ADDR",
-        "127.0.0.1:0",
-        "BACKEND_ENDPOINT",
-        backend.endpoint().toString(),
-        "BACKEND_ACCESS_KEY",
-        TestBackend.ACCESS_KEY,
-        "BACKEND_SECRET_KEY",
-        TestBackend.SECRET_KEY,
-        "BACKEND_PROVIDER",
-        "generic",
-        // S3Proxy 2.9's filesystem store: multipart ETags without "-N".
-        "BACKEND_MULTIPART_ETAGS",
-        "false",
-        "AUTH_ACCESS_KEY",
-        CLIENT_KEY,
-        "AUTH_SECRET_KEY",
-        CLIENT_SECRET,
-        "ENCRYPTION_PASSWORD",
-        PASSWORD);
+  /** The backend's own {@code BACKEND_*} settings, the client credentials and the password. */
+  public static Map<String, String> baseSettings(S3Backend backend) {
+    Map<String, String> settings = new HashMap<>(backend.gatewaySettings());
+    settings.put("LISTEN_ADDR", "127.0.0.1:0");
+    settings.put("AUTH_ACCESS_KEY", CLIENT_KEY);
+    settings.put("AUTH_SECRET_KEY", CLIENT_SECRET);
+    settings.put("ENCRYPTION_PASSWORD", PASSWORD);
+    return Map.copyOf(settings);
   }
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + gateway.port());
   }
 
-  public TestBackend backend() {
+  public S3Backend backend() {
     return backend;
+  }
+
+  /** The directory of this fixture's S3Proxy filesystem store (tests tamper with files there). */
+  public java.nio.file.Path backendDirectory() {
+    if (backend instanceof TestBackend local) {
+      return local.directory();
+    }
+    throw new IllegalStateException("this fixture's backend has no local directory: " + backend);
   }
 
   /** The probe between gateway and backend: what really reached the backend. */
@@ -175,8 +171,8 @@ public final class GatewayFixture implements AutoCloseable {
       gateway.close();
     } finally {
       probe.close();
-      if (ownsBackend) {
-        backend.close();
+      if (ownsBackend && backend instanceof TestBackend own) {
+        own.close();
       }
     }
   }

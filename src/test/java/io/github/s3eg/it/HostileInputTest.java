@@ -452,7 +452,6 @@ class HostileInputTest {
         Arguments.of("DELETE", o + "?versionId=3HL4kqtJlcpXroDTDmJ%2Brmsr"),
         Arguments.of("GET", o + "?partNumber=2"),
         Arguments.of("HEAD", o + "?partNumber=1"),
-        Arguments.of("GET", o + "?attributes"),
         Arguments.of("GET", o + "?torrent"),
         Arguments.of("PUT", o + "?retention"),
         Arguments.of("PUT", o + "?legal-hold"),

@@ -176,7 +176,7 @@ class MultipartUploadTest {
 
     // At rest: ciphertext, format 2, no plaintext marker anywhere in the stored object.
     var stored = direct.getObjectAsBytes(b -> b.bucket("mpu").key("big/object.bin"));
-    assertThat(stored.response().metadata()).containsEntry("s3eg-v", "3");
+    assertThat(stored.response().metadata()).containsEntry("s3eg-v", "4");
     assertThat(contains(stored.asByteArray(), MARKER)).isFalse();
 
     // 1 KiB in the middle: at most two segments of data plus bounded index bytes at the backend.
@@ -330,6 +330,21 @@ class MultipartUploadTest {
     s3.deleteObject(b -> b.bucket("mpu").key("hidden-index"));
     assertThat(direct.listObjectsV2(b -> b.bucket("mpu").prefix(".s3eg/index/")).keyCount())
         .isEqualTo(before - 1);
+
+    // DeleteObjects too, also the index an overwritten multipart object left behind.
+    upload(s3, "batch/a", content, 5 * MIB);
+    upload(s3, "batch/a", content, 5 * MIB);
+    upload(s3, "batch/b", content, 5 * MIB);
+    assertThat(indexNames("batch/a")).hasSize(2);
+    s3.deleteObjects(
+        b ->
+            b.bucket("mpu")
+                .delete(
+                    d ->
+                        d.objects(
+                            o -> o.key("batch/a"), o -> o.key("batch/b"), o -> o.key("batch/c"))));
+    assertThat(indexNames("batch/a")).isEmpty();
+    assertThat(indexNames("batch/b")).isEmpty();
   }
 
   @Test
@@ -408,10 +423,52 @@ class MultipartUploadTest {
     replaceStored("tamper/moved", body, meta);
     assertNotServed("tamper/moved", content);
 
-    // Restored, it reads again.
+    // Last part dropped and the index deleted: the index is the only proof of the part count, and
+    // a completed object never lacks one, so a missing index is refused (also by a cold instance).
+    List<String> indexNames = indexNames("tamper/original");
+    assertThat(indexNames).hasSize(1);
+    byte[] index = stored(indexNames.get(0));
+    replaceStored("tamper/original", Arrays.copyOf(body, half), meta);
+    direct.deleteObject(b -> b.bucket("mpu").key(indexNames.get(0)));
+    assertNotServed("tamper/original", Arrays.copyOf(content, content.length / 2));
+    assertRefusedByAColdInstance("tamper/original");
+
+    // The index deleted, the object intact: refused too.
     replaceStored("tamper/original", body, meta);
+    assertNotServed("tamper/original", content);
+    assertRefusedByAColdInstance("tamper/original");
+
+    // Restored, it reads again.
+    direct.putObject(b -> b.bucket("mpu").key(indexNames.get(0)), RequestBody.fromBytes(index));
     assertThat(s3.getObjectAsBytes(b -> b.bucket("mpu").key("tamper/original")).asByteArray())
         .isEqualTo(content);
+  }
+
+  /** The index names of {@code key} at the backend (normally one). */
+  private static List<String> indexNames(String key) {
+    return direct
+        .listObjectsV2(b -> b.bucket("mpu").prefix(io.github.s3eg.backend.ReservedKeys.index(key)))
+        .contents()
+        .stream()
+        .map(S3Object::key)
+        .toList();
+  }
+
+  /** GET, ranged GET and HEAD by an instance with nothing cached all fail. */
+  private static void assertRefusedByAColdInstance(String key) throws Exception {
+    try (GatewayFixture cold = GatewayFixture.startOn(fixture.backend(), Map.of());
+        S3Client client = cold.defaultClient()) {
+      for (String range : new String[] {null, "bytes=0-9", "bytes=-10"}) {
+        assertThatThrownBy(
+                () -> client.getObjectAsBytes(b -> b.bucket("mpu").key(key).range(range)))
+            .as("GET range %s", range)
+            .isInstanceOfSatisfying(
+                S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+      }
+      assertThatThrownBy(() -> client.headObject(b -> b.bucket("mpu").key(key)))
+          .isInstanceOfSatisfying(
+              S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+    }
   }
 
   private static void assertNotServed(String key, byte[] content) {
@@ -425,27 +482,15 @@ class MultipartUploadTest {
   }
 
   @Test
-  void objectStaysReadableWithoutItsIndexAndAFailedCompleteLeavesNoObject() throws Exception {
+  void objectWithoutItsIndexIsRefusedAndAFailedCompleteLeavesNoObject() throws Exception {
     byte[] content = data(11 * MIB, 61);
     upload(s3, "crash/no-index", content, 5 * MIB);
-    String indexKey = io.github.s3eg.backend.ReservedKeys.index("crash/no-index");
-    direct.deleteObject(b -> b.bucket("mpu").key(indexKey));
-    // A cold instance (nothing cached) reads it by walking the parts' prefixes.
-    try (GatewayFixture cold = GatewayFixture.startOn(fixture.backend(), Map.of());
-        S3Client client = cold.defaultClient()) {
-      assertThat(client.getObjectAsBytes(b -> b.bucket("mpu").key("crash/no-index")).asByteArray())
-          .isEqualTo(content);
-      long from = 7L * MIB;
-      assertThat(
-              client
-                  .getObjectAsBytes(
-                      b ->
-                          b.bucket("mpu")
-                              .key("crash/no-index")
-                              .range("bytes=" + from + "-" + (from + 999)))
-                  .asByteArray())
-          .isEqualTo(Arrays.copyOfRange(content, (int) from, (int) from + 1000));
-    }
+    // The index is written before the backend completes the object: a completed object always
+    // has one, and without it nothing proves how many parts the object had.
+    List<String> names = indexNames("crash/no-index");
+    assertThat(names).hasSize(1);
+    direct.deleteObject(b -> b.bucket("mpu").key(names.get(0)));
+    assertRefusedByAColdInstance("crash/no-index");
 
     // Complete fails at the backend (it is down): no object, and the upload can be completed later.
     String id = s3.createMultipartUpload(b -> b.bucket("mpu").key("crash/complete")).uploadId();
@@ -478,6 +523,39 @@ class MultipartUploadTest {
                     m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build())));
     assertThat(s3.getObjectAsBytes(b -> b.bucket("mpu").key("crash/complete")).asByteArray())
         .isEqualTo(content);
+    // The backend refuses Complete after the index was written: no object; the index names this
+    // upload only (no object reads it); Abort removes it with the upload.
+    String id3 = s3.createMultipartUpload(b -> b.bucket("mpu").key("crash/refused")).uploadId();
+    String e3 = uploadPart("crash/refused", id3, 1, content);
+    fixture
+        .probe()
+        .failNext(
+            100, // every retry of the client's
+            r -> r.method().equals("POST") && r.target().contains("crash/refused?uploadId"),
+            400,
+            "InvalidRequest");
+    try {
+      assertThatThrownBy(
+              () ->
+                  s3.completeMultipartUpload(
+                      b ->
+                          b.bucket("mpu")
+                              .key("crash/refused")
+                              .uploadId(id3)
+                              .multipartUpload(
+                                  m ->
+                                      m.parts(
+                                          CompletedPart.builder().partNumber(1).eTag(e3).build()))))
+          .isInstanceOf(S3Exception.class);
+    } finally {
+      fixture.probe().stopFailing();
+    }
+    assertThatThrownBy(() -> direct.headObject(b -> b.bucket("mpu").key("crash/refused")))
+        .isInstanceOf(S3Exception.class);
+    assertThat(indexNames("crash/refused")).hasSize(1);
+    s3.abortMultipartUpload(b -> b.bucket("mpu").key("crash/refused").uploadId(id3));
+    assertThat(indexNames("crash/refused")).isEmpty();
+
     // Complete naming a part never uploaded: InvalidPart, no object.
     String id2 = s3.createMultipartUpload(b -> b.bucket("mpu").key("crash/invalid")).uploadId();
     assertThatThrownBy(
@@ -499,6 +577,84 @@ class MultipartUploadTest {
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPart"));
     assertThatThrownBy(() -> direct.headObject(b -> b.bucket("mpu").key("crash/invalid")))
         .isInstanceOf(S3Exception.class);
+  }
+
+  /**
+   * Objects of format version 3 (an earlier release wrote their index after the backend's Complete,
+   * under the key's one name) stay readable with their index, are refused without it, and are
+   * copied as version 4.
+   */
+  @Test
+  void version3ObjectsReadOnlyWithTheirIndexAndCopiesBecomeVersion4() throws Exception {
+    String key = "legacy/v3";
+    byte[] content = data(6 * MIB + 100, 71);
+    io.github.s3eg.keys.KeyManager keys =
+        new io.github.s3eg.keys.PasswordKeyManager(GatewayFixture.PASSWORD.toCharArray());
+    Map<String, String> meta =
+        io.github.s3eg.crypto.LegacyMultipartObjects.beginVersion3(keys, "mpu", key);
+    assertThat(meta).containsEntry("s3eg-v", "3");
+    io.github.s3eg.crypto.OpenedObject upload =
+        new io.github.s3eg.crypto.ObjectDecryptor(keys).open("mpu", key, meta);
+    String id =
+        direct.createMultipartUpload(b -> b.bucket("mpu").key(key).metadata(meta)).uploadId();
+    List<CompletedPart> parts = new ArrayList<>();
+    List<io.github.s3eg.crypto.MultipartIndex.Part> entries = new ArrayList<>();
+    MessageDigest md5s = MessageDigest.getInstance("MD5");
+    int[] bounds = {0, 5 * MIB, content.length};
+    for (int n = 1; n <= 2; n++) {
+      byte[] plain = Arrays.copyOfRange(content, bounds[n - 1], bounds[n]);
+      byte[] stored =
+          upload.encryptPart(n, plain.length, new java.io.ByteArrayInputStream(plain)).stream()
+              .readAllBytes();
+      int number = n;
+      String etag =
+          direct
+              .uploadPart(
+                  b -> b.bucket("mpu").key(key).uploadId(id).partNumber(number),
+                  RequestBody.fromBytes(stored))
+              .eTag();
+      parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+      entries.add(new io.github.s3eg.crypto.MultipartIndex.Part(n, plain.length));
+      md5s.update(MessageDigest.getInstance("MD5").digest(plain));
+    }
+    direct.completeMultipartUpload(
+        b -> b.bucket("mpu").key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
+    byte[] index =
+        upload.sealIndex(
+            new io.github.s3eg.crypto.MultipartIndex(
+                upload.header(), md5s.digest(), entries, upload.layout()),
+            "mpu",
+            key);
+    String legacyName = io.github.s3eg.backend.ReservedKeys.index(key);
+    direct.putObject(b -> b.bucket("mpu").key(legacyName), RequestBody.fromBytes(index));
+
+    try (GatewayFixture cold = GatewayFixture.startOn(fixture.backend(), Map.of());
+        S3Client client = cold.defaultClient()) {
+      assertThat(client.getObjectAsBytes(b -> b.bucket("mpu").key(key)).asByteArray())
+          .isEqualTo(content);
+      assertThat(
+              client
+                  .getObjectAsBytes(b -> b.bucket("mpu").key(key).range("bytes=5242800-5242999"))
+                  .asByteArray())
+          .isEqualTo(Arrays.copyOfRange(content, 5242800, 5243000));
+    }
+
+    s3.copyObject(
+        b ->
+            b.sourceBucket("mpu")
+                .sourceKey(key)
+                .destinationBucket("mpu")
+                .destinationKey("legacy/copy"));
+    assertThat(storedMetadata("legacy/copy")).containsEntry("s3eg-v", "4");
+    assertThat(indexNames("legacy/copy")).singleElement().asString().contains(".");
+    try (GatewayFixture cold = GatewayFixture.startOn(fixture.backend(), Map.of());
+        S3Client client = cold.defaultClient()) {
+      assertThat(client.getObjectAsBytes(b -> b.bucket("mpu").key("legacy/copy")).asByteArray())
+          .isEqualTo(content);
+    }
+
+    direct.deleteObject(b -> b.bucket("mpu").key(legacyName));
+    assertRefusedByAColdInstance(key);
   }
 
   @Test
@@ -622,7 +778,7 @@ class MultipartUploadTest {
             .contains("<Rewrapped>1</Rewrapped>");
         assertThat(backend.headObject(b -> b.bucket("mpu").key("rotated")).metadata())
             .containsEntry("s3eg-kek", "mpu:2")
-            .containsEntry("s3eg-v", "3");
+            .containsEntry("s3eg-v", "4");
         assertThat(client.getObjectAsBytes(b -> b.bucket("mpu").key("rotated")).asByteArray())
             .isEqualTo(content);
         assertThat(client.headObject(b -> b.bucket("mpu").key("rotated")).eTag())

@@ -77,6 +77,16 @@ class ReencryptingCopyTest {
       assertThat(s3.getObjectAsBytes(b -> b.bucket("algo").key("bin-copy")).asByteArray())
           .isEqualTo(binary);
       assertThat(s3.headObject(b -> b.bucket("algo").key("bin-copy")).eTag()).isEqualTo(binEtag);
+      // The SDK's CRC32 of the source goes with the copy, sealed under its new data key.
+      assertThat(
+              s3.headObject(
+                      b ->
+                          b.bucket("algo")
+                              .key("bin-copy")
+                              .checksumMode(
+                                  software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED))
+                  .checksumCRC32())
+          .isEqualTo(ChecksumsTest.crc32(binary));
       // The old gateway still reads the copy (it reads every supported algorithm).
       assertThat(oldWriter.getObjectAsBytes(b -> b.bucket("algo").key("bin-copy")).asByteArray())
           .isEqualTo(binary);

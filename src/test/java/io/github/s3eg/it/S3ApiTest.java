@@ -158,27 +158,49 @@ class S3ApiTest {
   }
 
   /**
-   * S3Proxy (the test backend) cannot store keys with {@code //} or {@code ..} segments (its HTTP
-   * layer normalises the path; {@code ./} segments vanish from its listings), nor a key ending in
-   * {@code /} (its file store makes it a directory); AWS S3 can. What the gateway owes is to pass
-   * such keys on exactly: the backend-side probe shows the request target the backend received.
+   * On a backend whose keys are opaque strings ({@code BACKEND_KEYS_ARE_PATHS=false}, e.g. AWS S3)
+   * keys with {@code //} or {@code ..} segments, {@code ./} and a trailing {@code /} are passed on
+   * exactly: the backend-side probe shows the request target the backend received. (S3Proxy, the
+   * test backend, cannot store most of them: its HTTP layer normalises the path.) On a backend that
+   * resolves keys like file paths (the default for {@code generic}: S3Proxy, the embedded store)
+   * they are refused before the backend, since they would name another object there ({@code
+   * KeySpellingsTest}); a trailing {@code /} (a folder marker) is not.
    */
   @Test
-  void keysWithEmptyAndDotDotSegmentsReachTheBackendUnchanged() {
-    S3Client s3 = defaultClient;
-    String bucket = bucket(s3, "segment-keys");
-    for (String key :
-        List.of("a//double//slash", "../parent", "x/../y", "./dot", "x/./y", "trailing/")) {
-      fixture.probe().reset();
-      try {
-        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x"));
-      } catch (S3Exception backendRefused) {
-        assertThat(backendRefused.statusCode()).isGreaterThanOrEqualTo(500);
+  void keysWithEmptyAndDotDotSegmentsReachAnOpaqueKeyBackendUnchanged() throws Exception {
+    List<String> keys =
+        List.of("a//double//slash", "../parent", "x/../y", "./dot", "x/./y", "trailing/");
+    try (GatewayFixture opaque =
+            GatewayFixture.startOn(fixture.backend(), Map.of("BACKEND_KEYS_ARE_PATHS", "false"));
+        S3Client s3 = opaque.defaultClient()) {
+      String bucket = bucket(s3, "segment-keys");
+      for (String key : keys) {
+        opaque.probe().reset();
+        try {
+          s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x"));
+        } catch (S3Exception backendRefused) {
+          assertThat(backendRefused.statusCode()).isGreaterThanOrEqualTo(500);
+        }
+        // The SDK writes "//" as "/%2F" so that no HTTP layer merges the slashes; S3 decodes it.
+        assertThat(opaque.probe().requests())
+            .extracting(r -> SdkHttpUtils.urlDecode(r.target()))
+            .contains("/" + bucket + "/" + key);
       }
-      // The SDK writes "//" as "/%2F" so that no HTTP layer merges the slashes; S3 decodes it.
-      assertThat(fixture.probe().requests())
-          .extracting(r -> SdkHttpUtils.urlDecode(r.target()))
-          .contains("/" + bucket + "/" + key);
+    }
+    S3Client s3 = defaultClient;
+    String bucket = bucket(s3, "segment-keys-paths");
+    for (String key : keys) {
+      fixture.probe().reset();
+      if (key.equals("trailing/")) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x"));
+        continue;
+      }
+      assertThatThrownBy(
+              () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x")))
+          .isInstanceOfSatisfying(
+              S3Exception.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+      assertThat(fixture.probe().requests()).isEmpty();
     }
   }
 

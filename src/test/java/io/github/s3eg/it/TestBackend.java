@@ -3,25 +3,20 @@ package io.github.s3eg.it;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 server for tests: S3Proxy over a temporary directory, on a free loopback port, with its
  * own credentials. Tests read the backend directly through {@link #directClient()} to see what the
  * gateway really stored.
  */
-public final class TestBackend implements AutoCloseable {
+public final class TestBackend implements S3Backend, AutoCloseable {
 
   public static final String ACCESS_KEY = "backend-access";
   public static final String SECRET_KEY = "backend-secret-0123456789";
@@ -66,17 +61,30 @@ public final class TestBackend implements AutoCloseable {
     return dir;
   }
 
-  /** A client that talks to the backend itself, bypassing the gateway. */
-  public S3Client directClient() {
-    return S3Client.builder()
-        .endpointOverride(endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .forcePathStyle(true)
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .build();
+  @Override
+  public String accessKey() {
+    return ACCESS_KEY;
+  }
+
+  @Override
+  public String secretKey() {
+    return SECRET_KEY;
+  }
+
+  @Override
+  public Map<String, String> gatewaySettings() {
+    return Map.of(
+        "BACKEND_ENDPOINT",
+        endpoint().toString(),
+        "BACKEND_ACCESS_KEY",
+        ACCESS_KEY,
+        "BACKEND_SECRET_KEY",
+        SECRET_KEY,
+        "BACKEND_PROVIDER",
+        "generic",
+        // S3Proxy 2.9's filesystem store: multipart ETags without "-N".
+        "BACKEND_MULTIPART_ETAGS",
+        "false");
   }
 
   @Override

@@ -88,7 +88,8 @@ class CiphertextLocatorTest {
             .build();
     StoredObject stored = StoredObject.of(BUCKET, KEY, head);
     CiphertextLocator locator =
-        new CiphertextLocator(key(), stored, null, false, new MultipartState(null), released::add);
+        new CiphertextLocator(
+            key(), stored, null, false, new MultipartState(null), released::add, false);
     assertThat(locator.located())
         .isInstanceOfSatisfying(
             CiphertextLocator.Located.Described.class,
@@ -125,7 +126,8 @@ class CiphertextLocatorTest {
         range,
         planned,
         new MultipartState(null),
-        released::add);
+        released::add,
+        false);
   }
 
   private byte[] decrypt(CiphertextLocator locator) throws Exception {

@@ -17,7 +17,7 @@ import java.util.Set;
  *     .allowSigV2(false)
  *     .build();
  * AuthResult result = auth.authenticate(SignedRequest.of(method, rawUri, RequestHeaders.of(headers)));
- * result.principal().authorize(S3Action.classify(method, bucket, key), bucket);
+ * PermissionMatrix.authorize(result.principal(), PermissionMatrix.of(operation, s3Request));
  * VerifiedBody body = RequestBodies.open(result, request, rawBodyStream);
  * }</pre>
  *

@@ -68,6 +68,7 @@ public final class AwsChunkedInputStream extends InputStream {
   private boolean ended;
   private boolean closed;
   private BodyVerificationException failure;
+  private byte[] trailerValue;
 
   /**
    * @param raw the encoded body as received
@@ -148,6 +149,19 @@ public final class AwsChunkedInputStream extends InputStream {
       closed = true;
       in.close();
     }
+  }
+
+  /**
+   * The trailer's checksum, verified against the decoded data.
+   *
+   * @throws IllegalStateException before the body was read and verified to its end, or without a
+   *     trailer checksum
+   */
+  public byte[] trailerChecksumValue() {
+    if (!ended || failure != null || trailerValue == null) {
+      throw new IllegalStateException("the trailer checksum is not verified (yet)");
+    }
+    return trailerValue.clone();
   }
 
   /** Decoded bytes verified so far (for diagnostics). */
@@ -297,6 +311,7 @@ public final class AwsChunkedInputStream extends InputStream {
               + ").");
     }
     trailer.verify(mode, signer, previousSignature, trailerChecksum, checksum);
+    trailerValue = trailer.verifiedChecksum();
     if (!in.atEnd()) {
       throw FramedInput.malformed("there is data after the end of the body");
     }

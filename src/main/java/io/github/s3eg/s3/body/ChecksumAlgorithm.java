@@ -42,6 +42,27 @@ public enum ChecksumAlgorithm {
     return length;
   }
 
+  /** {@code crc32}, {@code sha256} etc.: how S3 names the algorithm in its messages. */
+  public String id() {
+    return id;
+  }
+
+  /** The algorithm named {@code name} ({@code CRC32}, {@code crc64nvme}, any case). */
+  public static Optional<ChecksumAlgorithm> fromName(String name) {
+    String lower = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    for (ChecksumAlgorithm a : values()) {
+      if (a.id.equals(lower)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether this is a CRC (whose part values combine into the whole object's). */
+  public boolean isCrc() {
+    return this == CRC32 || this == CRC32C || this == CRC64NVME;
+  }
+
   /** The algorithm whose header is {@code name} (any case). */
   public static Optional<ChecksumAlgorithm> fromHeaderName(String name) {
     String lower = name.trim().toLowerCase(Locale.ROOT);

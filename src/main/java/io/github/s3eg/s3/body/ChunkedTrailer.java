@@ -27,6 +27,7 @@ final class ChunkedTrailer {
 
   private final Map<String, String> headers;
   private final String signature;
+  private byte[] verifiedChecksum;
 
   private ChunkedTrailer(Map<String, String> headers, String signature) {
     this.headers = headers;
@@ -128,6 +129,12 @@ final class ChunkedTrailer {
     if (!MessageDigest.isEqual(expected, computed.finish())) {
       throw new BodyVerificationException(declared.mismatch());
     }
+    verifiedChecksum = expected;
+  }
+
+  /** The declared checksum once {@link #verify} accepted it, else {@code null}. */
+  byte[] verifiedChecksum() {
+    return verifiedChecksum;
   }
 
   private static BodyVerificationException malformed(String detail) {

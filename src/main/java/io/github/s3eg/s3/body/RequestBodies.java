@@ -66,17 +66,24 @@ public final class RequestBodies {
                           S3ErrorCode.MISSING_CONTENT_LENGTH,
                           "aws-chunked uploads must send x-amz-decoded-content-length."));
       ChecksumAlgorithm trailer = trailerChecksum(headers, mode);
-      InputStream decoded =
+      AwsChunkedInputStream decoded =
           new AwsChunkedInputStream(
               raw, mode, auth.signingContext().orElse(null), decodedLength, trailer);
       PayloadExpectations expectations = PayloadExpectations.length(decodedLength).withMd5(md5);
+      Optional<ClientChecksum> checksum = Optional.empty();
       if (headerChecksum.isPresent()) {
         expectations =
             expectations.withChecksum(
                 headerChecksum.get().algorithm(), headerChecksum.get().value());
+        checksum = Optional.of(headerChecksum.get().toClientChecksum());
+      } else if (trailer != null) {
+        checksum = Optional.of(ClientChecksum.trailer(trailer, decoded::trailerChecksumValue));
       }
       return new VerifiedBody(
-          new PayloadVerifyingInputStream(decoded, expectations), decodedLength, storedEncoding);
+          new PayloadVerifyingInputStream(decoded, expectations),
+          decodedLength,
+          storedEncoding,
+          checksum);
     }
 
     if (chunkedEncoding) {
@@ -98,10 +105,17 @@ public final class RequestBodies {
           expectations.withChecksum(headerChecksum.get().algorithm(), headerChecksum.get().value());
     }
     return new VerifiedBody(
-        new PayloadVerifyingInputStream(raw, expectations), length, storedEncoding);
+        new PayloadVerifyingInputStream(raw, expectations),
+        length,
+        storedEncoding,
+        headerChecksum.map(HeaderChecksum::toClientChecksum));
   }
 
-  private record HeaderChecksum(ChecksumAlgorithm algorithm, byte[] value) {}
+  private record HeaderChecksum(ChecksumAlgorithm algorithm, byte[] value) {
+    ClientChecksum toClientChecksum() {
+      return ClientChecksum.header(algorithm, value);
+    }
+  }
 
   private static byte[] contentMd5(RequestHeaders headers) {
     List<String> values = headers.all("content-md5");

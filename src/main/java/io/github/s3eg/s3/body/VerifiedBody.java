@@ -13,6 +13,11 @@ import java.util.Optional;
  *     Content-Length}), or -1 if the client sent neither
  * @param contentEncoding the {@code Content-Encoding} to store with the object: the client's value
  *     without {@code aws-chunked}, empty if nothing remains
+ * @param checksum the {@code x-amz-checksum-*} the body is verified against (header or trailer),
+ *     empty if the client sent none
  */
 public record VerifiedBody(
-    InputStream stream, long contentLength, Optional<String> contentEncoding) {}
+    InputStream stream,
+    long contentLength,
+    Optional<String> contentEncoding,
+    Optional<ClientChecksum> checksum) {}
