@@ -55,8 +55,11 @@ RUN set -eu; \
 COPY --from=jar /s3-encryption-gateway.jar /app/s3-encryption-gateway.jar
 COPY docker/healthcheck /app/healthcheck
 
+# LANG: file names in UTF-8 (the embedded store keeps object keys as file names; without a UTF-8
+# locale Java encodes them in ASCII and refuses keys like "ünïcödé").
 ENV LISTEN_ADDR=:8080 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    LANG=C.UTF-8
 USER 10001:10001
 WORKDIR /app
 VOLUME ["/data", "/tmp"]
@@ -64,10 +67,14 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["/app/healthcheck"]
 # Heap sized from the container's memory limit; the gateway streams bodies, so most of the rest is
 # thread stacks, direct buffers and metaspace. An OutOfMemoryError ends the process so that the
-# orchestrator restarts it, instead of a half-working JVM. More flags: JAVA_TOOL_OPTIONS.
+# orchestrator restarts it, instead of a half-working JVM. Netty (the HTTP server) uses
+# sun.misc.Unsafe for its direct buffers; allowing it keeps Java 24+ from warning at every start
+# (Java 21-23 do not know the option and ignore it). More flags: JAVA_TOOL_OPTIONS.
 ENTRYPOINT ["java", \
     "-XX:MaxRAMPercentage=75.0", \
     "-XX:InitialRAMPercentage=25.0", \
     "-XX:+ExitOnOutOfMemoryError", \
+    "-XX:+IgnoreUnrecognizedVMOptions", \
+    "--sun-misc-unsafe-memory-access=allow", \
     "-Djava.io.tmpdir=/tmp", \
     "-jar", "/app/s3-encryption-gateway.jar"]

@@ -118,10 +118,16 @@ else
   exit 1
 fi
 startup_log="$("${PODMAN[@]}" logs "$NAME" 2>&1 || true)"
-if grep -q 's3-encryption-gateway listening on' <<<"$startup_log"; then
-  pass "start-up log line present"
+if grep -Eq 's3-encryption-gateway( [^ ]+)? listening on http://0\.0\.0\.0:8080' <<<"$startup_log"; then
+  pass "start-up log line present (LISTEN_ADDR=:8080 from the image: every interface)"
 else
-  fail "no 's3-encryption-gateway listening on' line in the log"
+  fail "no 's3-encryption-gateway … listening on http://0.0.0.0:8080' line in the log"
+fi
+# The entrypoint's JVM options keep the start quiet (no sun.misc.Unsafe or other JVM warnings).
+if grep -q '^WARNING:' <<<"$startup_log"; then
+  fail "JVM warnings in the log: $(grep -m1 '^WARNING:' <<<"$startup_log")"
+else
+  pass "no JVM warnings at start"
 fi
 
 # ---- hardening --------------------------------------------------------------------------------

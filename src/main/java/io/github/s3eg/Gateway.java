@@ -2,6 +2,7 @@ package io.github.s3eg;
 
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.config.StartRefusedException;
 import io.github.s3eg.ops.Operations;
 import java.net.URI;
 import java.time.Clock;
@@ -86,12 +87,16 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * camel-main wraps what a configuration class throws; a bad setting should still reach {@link
-   * GatewayMain} as the {@link ConfigurationException} naming it.
+   * GatewayMain} as the {@link ConfigurationException} naming it, and a refused start as the {@link
+   * StartRefusedException} saying why.
    */
   private static Exception configurationProblem(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConfigurationException bad) {
         return bad;
+      }
+      if (t instanceof StartRefusedException refused) {
+        return refused;
       }
     }
     return e;

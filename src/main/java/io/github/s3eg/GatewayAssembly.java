@@ -3,6 +3,7 @@ package io.github.s3eg;
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
@@ -28,6 +29,7 @@ import io.github.s3eg.pipeline.BackendComponent;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
+import io.github.s3eg.pipeline.ConditionalWrites;
 import io.github.s3eg.pipeline.CopySteps;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
@@ -71,7 +73,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayAssembly implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayAssembly.class);
+  /** Where the last line of a gateway's life goes, beside the start-up report. */
+  private static final Logger STOPPED = LoggerFactory.getLogger(StartupReport.LOGGER);
 
   /** The name this assembly is bound under, so that {@link Gateway} can reach its parts. */
   static final String BEAN = "s3egGateway";
@@ -83,6 +86,7 @@ final class GatewayAssembly implements AutoCloseable {
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
+  private String keySource;
   private boolean serverClosed;
   private boolean closed;
 
@@ -116,9 +120,6 @@ final class GatewayAssembly implements AutoCloseable {
       embedded = EmbeddedBackend.start(config.backend().dataDir());
       endpoint = embedded.endpoint();
       backend = BackendClients.create(config.backend(), endpoint, embedded.credentials());
-      LOG.warn(
-          "No BACKEND_ENDPOINT configured: serving from the embedded local S3 store in {} (for trying the gateway out, not for production)",
-          config.backend().dataDir().toAbsolutePath());
     } else {
       endpoint = config.backend().endpoint().get();
       backend =
@@ -137,7 +138,11 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind(BackendComponent.DEFAULT_BACKEND, backend);
     registry.bind("backend", new BackendComponent());
     EncryptionConfig enc = config.encryption();
-    keys = KeySetup.create(enc, config.backend());
+    StoredObjectSample stored = StoredObjectSample.take(backend.s3());
+    keys = KeySetup.create(enc, config.backend(), stored);
+    keySource = KeySetup.describe(enc, config.backend(), keys);
+    StoredKeyCheck.verify(
+        new ObjectDecryptor(keys, enc.supportedAlgorithms()), stored, enc, keySource);
     ObjectEncryptor encryptor =
         new ObjectEncryptor(keys, enc.preferredAlgorithm(), enc.segmentSize());
     DecryptObject decryption =
@@ -161,6 +166,9 @@ final class GatewayAssembly implements AutoCloseable {
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
+    ConditionalWrites conditions = ConditionalWrites.create(backend, decryption, multipartIndexes);
+    BucketOperations buckets = new BucketOperations(backend, config.backend().region());
+    buckets.forgetMultipartStateIn(multipartState);
     PipelineSteps steps =
         new PipelineSteps(
             new PipelineSteps.Services(
@@ -181,7 +189,7 @@ final class GatewayAssembly implements AutoCloseable {
                 new ObjectReads(decryption, encryptor.layout(), multipartState, ops.metrics()),
                 objects,
                 new ObjectCacheSteps(cache),
-                new BucketOperations(backend, config.backend().region()),
+                buckets,
                 lists,
                 new CopySteps(
                     decryption,
@@ -189,7 +197,8 @@ final class GatewayAssembly implements AutoCloseable {
                     encryptor,
                     compression,
                     enc.spoolLimit(),
-                    multipartState),
+                    multipartState,
+                    conditions),
                 new DeleteObjectsOperation(backend, cache, multipartState, backendKeys),
                 MultipartOperations.create(
                     backend,
@@ -204,29 +213,19 @@ final class GatewayAssembly implements AutoCloseable {
                     encryptor,
                     new ObjectDecryptor(keys, enc.supportedAlgorithms()),
                     multipartState,
-                    ops.metrics()),
-                new SendResponse(sender, ops.listener()),
-                new SendError(sender, ops.listener())));
+                    ops.metrics(),
+                    conditions),
+                conditions,
+                new SendResponse(sender, ops.listener(), clock),
+                new SendError(sender, ops.listener(), clock)));
     steps.beans().forEach(registry::bind);
     server.routerBindings().forEach(registry::bind);
   }
 
   private static Authenticator authenticator(GatewayConfig config, Clock clock) {
     if (!config.auth().enabled()) {
-      LOG.warn(
-          "AUTH_ENABLED=false: requests are NOT authenticated; anything that can reach {} can use the backend",
-          config.listen());
-      return null;
+      return null; // StartupReport warns
     }
-    config
-        .auth()
-        .generatedCredentialsFile()
-        .ifPresent(
-            f ->
-                LOG.warn(
-                    "No client credentials configured (AUTH_ACCESS_KEY/AUTH_SECRET_KEY or AUTH_CREDENTIALS_FILE): "
-                        + "using the generated ones in {}",
-                    f.toAbsolutePath()));
     return Authenticator.builder(config.auth().credentials())
         .clock(clock)
         .allowSigV2(config.auth().allowSigV2())
@@ -246,11 +245,7 @@ final class GatewayAssembly implements AutoCloseable {
       registry.register(check);
     }
     server.start();
-    LOG.info(
-        "s3-encryption-gateway listening on {}:{} (backend {})",
-        config.listen().host(),
-        server.port(),
-        endpoint);
+    StartupReport.log(config, server.port(), endpoint, keySource);
   }
 
   /**
@@ -293,23 +288,33 @@ final class GatewayAssembly implements AutoCloseable {
       stopServing();
     } finally {
       try {
-        if (backend != null) {
-          backend.close();
+        releaseParts();
+      } finally {
+        if (server != null) {
+          server.drained().ifPresent(how -> STOPPED.info("s3-encryption-gateway stopped: {}", how));
+        }
+      }
+    }
+  }
+
+  private void releaseParts() throws Exception {
+    try {
+      if (backend != null) {
+        backend.close();
+      }
+    } finally {
+      try {
+        if (ops != null) {
+          ops.close();
         }
       } finally {
         try {
-          if (ops != null) {
-            ops.close();
+          if (keys != null) {
+            keys.close();
           }
         } finally {
-          try {
-            if (keys != null) {
-              keys.close();
-            }
-          } finally {
-            if (embedded != null) {
-              embedded.close();
-            }
+          if (embedded != null) {
+            embedded.close();
           }
         }
       }

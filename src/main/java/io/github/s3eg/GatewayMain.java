@@ -4,6 +4,7 @@ import io.github.s3eg.config.ConfigFile;
 import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.config.Settings;
+import io.github.s3eg.config.StartRefusedException;
 import io.github.s3eg.ops.AuditVerifier;
 import io.github.s3eg.ops.LogLevels;
 import io.github.s3eg.ops.RewrapCommand;
@@ -53,6 +54,10 @@ public final class GatewayMain {
       gateway = Gateway.start(config);
     } catch (ConfigurationException e) {
       System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (StartRefusedException e) {
+      System.err.println("s3-encryption-gateway: refusing to start: " + e.getMessage());
       System.exit(2);
       return;
     }

@@ -27,6 +27,8 @@ public final class BackendErrors {
           Map.entry("BucketAlreadyExists", S3ErrorCode.BUCKET_ALREADY_EXISTS),
           Map.entry("InvalidRange", S3ErrorCode.INVALID_RANGE),
           Map.entry("PreconditionFailed", S3ErrorCode.PRECONDITION_FAILED),
+          // A concurrent conditional write won at the backend (S3 answers 409 to the loser).
+          Map.entry("ConditionalRequestConflict", S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT),
           Map.entry("InvalidBucketName", S3ErrorCode.INVALID_BUCKET_NAME),
           Map.entry("InvalidPart", S3ErrorCode.INVALID_PART),
           Map.entry("InvalidPartOrder", S3ErrorCode.INVALID_PART_ORDER),
@@ -36,7 +38,10 @@ public final class BackendErrors {
           Map.entry("InvalidDigest", S3ErrorCode.INVALID_DIGEST),
           Map.entry("KeyTooLongError", S3ErrorCode.KEY_TOO_LONG),
           Map.entry("SlowDown", S3ErrorCode.SLOW_DOWN),
-          Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT));
+          Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT),
+          // What the backend does not implement, the gateway cannot offer either (S3Proxy 2.9:
+          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads).
+          Map.entry("NotImplemented", S3ErrorCode.NOT_IMPLEMENTED));
 
   private BackendErrors() {}
 
@@ -60,6 +65,8 @@ public final class BackendErrors {
           mapped = S3ErrorCode.PRECONDITION_FAILED;
         } else if (status == 416) {
           mapped = S3ErrorCode.INVALID_RANGE;
+        } else if (status == 501) {
+          mapped = S3ErrorCode.NOT_IMPLEMENTED;
         }
       }
       if (mapped != null) {
@@ -98,7 +105,12 @@ public final class BackendErrors {
       case BUCKET_ALREADY_EXISTS -> "The requested bucket name is not available.";
       case INVALID_RANGE -> "The requested range is not satisfiable";
       case PRECONDITION_FAILED -> "At least one of the pre-conditions you specified did not hold";
+      case CONDITIONAL_REQUEST_CONFLICT ->
+          "A conflicting operation occurred. If using PutObject you can retry the request.";
       case SLOW_DOWN -> "Please reduce your request rate.";
+      case NOT_IMPLEMENTED ->
+          "A header or parameter you provided implies functionality the storage backend does not"
+              + " implement.";
       default -> code.code();
     };
   }

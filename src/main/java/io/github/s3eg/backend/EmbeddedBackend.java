@@ -47,6 +47,7 @@ public final class EmbeddedBackend implements AutoCloseable {
    * (generated credentials and key) that also live in the data directory.
    */
   public static EmbeddedBackend start(Path dataDir) {
+    quietGuice();
     Path storeDir = dataDir.resolve(STORE_DIR);
     try {
       // Every object of the store lives below: readable by the gateway's user only (S3Proxy creates
@@ -111,6 +112,21 @@ public final class EmbeddedBackend implements AutoCloseable {
       blobStoreContext.close();
     }
   }
+
+  /**
+   * jclouds builds its store with Guice, whose bytecode generation defines classes through {@code
+   * sun.misc.Unsafe}; Java 24+ warns about that on every start. jclouds needs no method
+   * interception and no generated fast classes (reflection does the same at start-up), so
+   * generation is turned off, unless someone chose otherwise. Must run before Guice's first class
+   * loads.
+   */
+  private static void quietGuice() {
+    if (System.getProperty(GUICE_BYTECODE_GENERATION) == null) {
+      System.setProperty(GUICE_BYTECODE_GENERATION, "DISABLED");
+    }
+  }
+
+  private static final String GUICE_BYTECODE_GENERATION = "guice_bytecode_gen_option";
 
   private static String randomHex(int bytes) {
     byte[] b = new byte[bytes];

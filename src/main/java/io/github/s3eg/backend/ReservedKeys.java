@@ -23,6 +23,13 @@ public final class ReservedKeys {
   private static final int KEY_HASH_LENGTH = 64;
   private static final int UPLOAD_TAG_LENGTH = 32;
 
+  /**
+   * A listing marker after every key the gateway writes (their names continue with lower-case
+   * letters, digits, {@code .} and {@code /}, all below {@code ~}) and before every key that does not start
+   * with {@link #PREFIX}: a listing that reaches the reserved keys jumps over them with it.
+   */
+  public static final String AFTER_ALL = PREFIX + "~";
+
   private ReservedKeys() {}
 
   /** Whether a client key falls in the reserved namespace. */

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * How objects are encrypted: the algorithm new objects get, the algorithms that stay readable, the
- * segment size, where the key-encryption key comes from, and whether objects that were stored
- * before the gateway (no encryption metadata) may be served as they are.
+ * segment size, where the key-encryption key comes from, whether objects that were stored before
+ * the gateway (no encryption metadata) may be served as they are, and whether the gateway may start
+ * with a key that cannot read the objects already stored ({@code ENCRYPTION_ALLOW_NEW_KEY}).
  */
 public record EncryptionConfig(
     Algorithm preferredAlgorithm,
@@ -23,7 +24,11 @@ public record EncryptionConfig(
     long spoolLimit,
     Optional<char[]> password,
     Optional<byte[]> passwordSalt,
-    Map<String, String> keyManagerSettings) {
+    Map<String, String> keyManagerSettings,
+    boolean allowNewKey) {
+
+  /** The setting that lets the gateway start under a key the stored objects do not name. */
+  public static final String ALLOW_NEW_KEY = "ENCRYPTION_ALLOW_NEW_KEY";
 
   /** Settings the key-manager factory reads (original project's names). */
   static final List<String> KEY_MANAGER_SETTINGS =
@@ -96,7 +101,8 @@ public record EncryptionConfig(
         s.getSize("ENCRYPTION_SPOOL_LIMIT", 256 * 1024, 0, 16 * 1024 * 1024),
         password,
         salt,
-        Map.copyOf(km));
+        Map.copyOf(km),
+        s.getBoolean(ALLOW_NEW_KEY, false));
   }
 
   private static Algorithm algorithm(String setting, String name) {

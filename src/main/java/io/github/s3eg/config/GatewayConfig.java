@@ -25,6 +25,15 @@ public record GatewayConfig(
     CompressionConfig compression,
     OpsConfig ops) {
 
+  /** Where the gateway listens with a backend configured: every interface. */
+  public static final String DEFAULT_LISTEN_ADDR = ":8080";
+
+  /**
+   * Where it listens in trial mode (no BACKEND_ENDPOINT: embedded store, generated key and
+   * credentials): this machine only, until LISTEN_ADDR says otherwise.
+   */
+  public static final String TRIAL_LISTEN_ADDR = "127.0.0.1:8080";
+
   private static final Set<String> LOG_LEVELS =
       Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -38,8 +47,10 @@ public record GatewayConfig(
       throw new ConfigurationException(
           "LOG_LEVEL", "must be one of " + LOG_LEVELS + ", was '" + logLevel + "'");
     }
-    ListenAddress listen = ListenAddress.parse(s.get("LISTEN_ADDR", ":8080"));
     BackendConfig backend = BackendConfig.from(s);
+    ListenAddress listen =
+        ListenAddress.parse(
+            s.get("LISTEN_ADDR", backend.embedded() ? TRIAL_LISTEN_ADDR : DEFAULT_LISTEN_ADDR));
     return new GatewayConfig(
         listen,
         logLevel,

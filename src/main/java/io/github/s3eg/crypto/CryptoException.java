@@ -1,6 +1,7 @@
 package io.github.s3eg.crypto;
 
 import io.github.s3eg.keys.KeyManagerException;
+import io.github.s3eg.keys.KeyReference;
 import java.util.Optional;
 
 /**
@@ -34,10 +35,18 @@ public abstract sealed class CryptoException extends Exception {
     return Optional.empty();
   }
 
-  /** Maps a key-manager failure to the matching typed crypto failure. */
+  /** Maps a key-manager failure while writing (wrapping under the active key). */
   static CryptoException fromKeyManager(KeyManagerException e) {
+    return fromKeyManager(e, null);
+  }
+
+  /**
+   * Maps a key-manager failure while opening a stored object whose data key is wrapped under {@code
+   * objectKey}.
+   */
+  static CryptoException fromKeyManager(KeyManagerException e, KeyReference objectKey) {
     return switch (e) {
-      case KeyManagerException.KeyNotFound k -> new UnknownKey(k.getMessage(), k);
+      case KeyManagerException.KeyNotFound k -> new UnknownKey(k.getMessage(), objectKey, k);
       case KeyManagerException.UnwrapFailed u ->
           new KeyUnwrapFailed(
               "the wrapped data key does not open for this bucket and key: the object was moved"
@@ -87,10 +96,21 @@ public abstract sealed class CryptoException extends Exception {
     }
   }
 
-  /** The KEK the object names is not known to this gateway (e.g. a different password). */
+  /**
+   * The KEK the object names is not known to this gateway (a lost key file, a different password or
+   * salt, a key version no longer configured); or, when writing, the active KEK is unusable.
+   */
   public static final class UnknownKey extends CryptoException {
-    UnknownKey(String message, Throwable cause) {
+    private final KeyReference objectKey;
+
+    UnknownKey(String message, KeyReference objectKey, Throwable cause) {
       super(message, cause);
+      this.objectKey = objectKey;
+    }
+
+    /** The key a stored object names; empty when the failure was the active key's, on a write. */
+    public Optional<KeyReference> objectKey() {
+      return Optional.ofNullable(objectKey);
     }
   }
 

@@ -59,7 +59,7 @@ public final class ObjectDecryptor {
     try {
       dek = keys.unwrap(metadata.wrappedKey(), ad);
     } catch (KeyManagerException e) {
-      throw CryptoException.fromKeyManager(e);
+      throw CryptoException.fromKeyManager(e, metadata.wrappedKey().kek());
     }
     byte[] macKey = null;
     byte[] checksumKey = null;

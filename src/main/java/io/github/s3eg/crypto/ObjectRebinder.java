@@ -41,7 +41,11 @@ public final class ObjectRebinder {
     ObjectMetadata target = source.asWritten();
     byte[] dek = null;
     try {
-      dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
+      try {
+        dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
+      } catch (KeyManagerException e) {
+        throw CryptoException.fromKeyManager(e, source.wrappedKey().kek());
+      }
       WrappedKey rewrapped = keys.wrap(dek, associatedData(target, toBucket, toKey));
       // Everything but the wrapped key stays: compression and trailer travel with the body (a
       // version 3 multipart object becomes version 4: same bytes, its index written first).

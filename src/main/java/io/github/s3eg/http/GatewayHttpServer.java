@@ -33,6 +33,9 @@ public final class GatewayHttpServer implements AutoCloseable {
   private final Router router;
   private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpServer.class);
 
+  /** Start and stop of the gateway, beside its start-up report (the logger operators watch). */
+  private static final Logger LIFECYCLE = LoggerFactory.getLogger("s3eg.gateway");
+
   /** TLS 1.2 and 1.3 only. */
   static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
@@ -42,6 +45,7 @@ public final class GatewayHttpServer implements AutoCloseable {
   private volatile String certificateFingerprint;
   private ReloadableKeyManager keyManager;
   private final InFlightRequests inFlight;
+  private volatile InFlightRequests.Drain drained;
   private final java.util.concurrent.atomic.AtomicInteger activeConnections =
       new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
@@ -103,7 +107,7 @@ public final class GatewayHttpServer implements AutoCloseable {
       certificateFingerprint =
           TlsCertificate.fingerprint(tls.certFile().get(), tls.keyFile().get());
     }
-    server =
+    HttpServer created =
         vertx
             .createHttpServer(options)
             .requestHandler(inFlight)
@@ -117,7 +121,22 @@ public final class GatewayHttpServer implements AutoCloseable {
                         inFlight.connectionClosed(connection);
                       });
                 });
-    server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.BindException bind) {
+        throw new ConfigurationException(
+            "LISTEN_ADDR",
+            config.listen().host()
+                + ":"
+                + config.listen().port()
+                + " cannot be used ("
+                + bind.getMessage()
+                + "): another program listens there; stop it or choose another port");
+      }
+      throw e;
+    }
+    server = created;
     if (tls.enabled()) {
       vertx.setPeriodic(
           CERTIFICATE_POLL_MILLIS,
@@ -175,22 +194,50 @@ public final class GatewayHttpServer implements AutoCloseable {
     return vertx;
   }
 
+  /**
+   * Drains (new requests refused, those in progress finished, up to {@code SHUTDOWN_TIMEOUT}) and
+   * closes. The outcome is kept for the shutdown log ({@link #drained()}).
+   */
   @Override
   public void close() throws Exception {
     if (server != null) {
       java.time.Duration timeout = config.ops().shutdownTimeout();
-      if (inFlight.inFlight() > 0) {
-        LOG.info("Waiting up to {} for {} requests in progress", timeout, inFlight.inFlight());
+      int inProgress = inFlight.inFlight();
+      if (inProgress > 0) {
+        LIFECYCLE.info(
+            "Stopping: new requests are refused; waiting up to {} s for {} in progress",
+            timeout.toSeconds(),
+            inProgress);
       }
-      if (!inFlight.drain(timeout)) {
-        LOG.warn(
-            "{} requests still in progress after {}; closing their connections",
-            inFlight.inFlight(),
-            timeout);
+      drained = inFlight.drain(timeout);
+      if (drained.unfinished() > 0) {
+        LIFECYCLE.warn(
+            "{} requests still in progress after SHUTDOWN_TIMEOUT ({} s); closing their connections",
+            drained.unfinished(),
+            timeout.toSeconds());
       }
       server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       server = null;
     }
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** How the last {@link #close()} drained the requests in progress; empty before. */
+  public java.util.Optional<String> drained() {
+    InFlightRequests.Drain d = drained;
+    if (d == null) {
+      return java.util.Optional.empty();
+    }
+    String finished =
+        d.inProgress() == 0
+            ? "no request was in progress"
+            : (d.inProgress() - d.unfinished())
+                + " of "
+                + d.inProgress()
+                + " requests in progress finished in "
+                + String.format(java.util.Locale.ROOT, "%.1f s", d.took().toMillis() / 1000.0)
+                + (d.unfinished() > 0 ? ", " + d.unfinished() + " cut off" : "");
+    return java.util.Optional.of(
+        finished + (d.refused() > 0 ? ", " + d.refused() + " new ones refused meanwhile" : ""));
   }
 }

@@ -24,8 +24,16 @@ final class InFlightRequests implements Handler<HttpServerRequest> {
               + "<Message>The gateway is shutting down; please retry.</Message></Error>")
           .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+  /**
+   * How a drain went: requests in progress when it began, those still unfinished at its end, new
+   * requests refused meanwhile, and how long it took.
+   */
+  record Drain(int inProgress, int unfinished, long refused, Duration took) {}
+
   private final Handler<HttpServerRequest> next;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong refused =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<HttpConnection, Set<Runnable>> byConnection = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
@@ -36,6 +44,7 @@ final class InFlightRequests implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     if (draining) {
+      refused.incrementAndGet();
       refuse(request);
       return;
     }
@@ -91,20 +100,16 @@ final class InFlightRequests implements Handler<HttpServerRequest> {
     return inFlight.get();
   }
 
-  /**
-   * Refuses new requests and waits until none is in progress or {@code timeout} has passed.
-   *
-   * @return true if every request finished in time
-   */
-  boolean drain(Duration timeout) throws InterruptedException {
+  /** Refuses new requests and waits until none is in progress or {@code timeout} has passed. */
+  Drain drain(Duration timeout) throws InterruptedException {
     draining = true;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (inFlight.get() > 0) {
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
-      }
+    long start = System.nanoTime();
+    int inProgress = inFlight.get();
+    long deadline = start + timeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
       Thread.sleep(20);
     }
-    return true;
+    return new Drain(
+        inProgress, inFlight.get(), refused.get(), Duration.ofNanos(System.nanoTime() - start));
   }
 }

@@ -8,9 +8,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -86,8 +83,7 @@ final class MalformedRequests implements Handler<HttpServerRequest> {
     response.setStatusCode(code.httpStatus());
     response.putHeader("x-amz-request-id", requestId);
     response.putHeader("x-amz-id-2", requestId);
-    response.putHeader(
-        "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+    response.putHeader("Date", io.github.s3eg.s3.HttpDate.format(java.time.Instant.now()));
     response.putHeader("Server", "s3-encryption-gateway");
     for (Map.Entry<String, String> h : SecurityHeaders.forResponse(request.isSSL()).entrySet()) {
       response.putHeader(h.getKey(), h.getValue());

@@ -269,6 +269,13 @@ public final class MultipartState {
     notePartCount(bucket, ReservedKeys.index(key), 0);
   }
 
+  /** Forgets everything cached about a deleted bucket (a new one may take its name). */
+  public void forgetBucket(String bucket) {
+    records.asMap().keySet().removeIf(n -> n.bucket().equals(bucket));
+    indexes.asMap().keySet().removeIf(n -> n.bucket().equals(bucket));
+    partCounts.invalidate(bucket);
+  }
+
   // ---- backend access
 
   private Optional<byte[]> read(Name name) {

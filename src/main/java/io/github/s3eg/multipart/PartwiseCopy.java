@@ -1,5 +1,6 @@
 package io.github.s3eg.multipart;
 
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.MultipartIndex;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class PartwiseCopy {
   /**
    * @param sourceEtag the backend ETag the source must still have (copy-source-if-match)
    * @param create sets the destination's metadata and headers on the CreateMultipartUpload
+   * @param condition the destination's write condition, carried by the Complete
    * @param beforeComplete runs once every part is copied, before the backend completes the copy
    */
   public static void copy(
@@ -34,6 +36,7 @@ public final class PartwiseCopy {
       String bucket,
       String key,
       Consumer<CreateMultipartUploadRequest.Builder> create,
+      WriteCondition condition,
       Runnable beforeComplete) {
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key);
@@ -63,7 +66,12 @@ public final class PartwiseCopy {
       }
       beforeComplete.run();
       client.completeMultipartUpload(
-          c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+          c ->
+              condition.applyTo(
+                  c.bucket(bucket)
+                      .key(key)
+                      .uploadId(uploadId)
+                      .multipartUpload(m -> m.parts(parts))));
     } catch (RuntimeException e) {
       try {
         client.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));

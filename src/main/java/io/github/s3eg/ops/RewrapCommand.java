@@ -2,6 +2,7 @@ package io.github.s3eg.ops;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.EmbeddedBackend;
+import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keysetup.KeySetup;
@@ -49,7 +50,9 @@ public final class RewrapCommand {
                 embedded != null
                     ? embedded.credentials()
                     : BackendClients.credentials(config.backend()));
-        KeyManager keys = KeySetup.create(config.encryption(), config.backend())) {
+        KeyManager keys =
+            KeySetup.create(
+                config.encryption(), config.backend(), StoredObjectSample.take(backend.s3()))) {
       out.println(
           "rewrap: bucket "
               + bucket

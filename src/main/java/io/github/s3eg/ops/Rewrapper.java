@@ -241,6 +241,7 @@ public final class Rewrapper {
                 .contentDisposition(head.contentDisposition())
                 .contentLanguage(head.contentLanguage())
                 .cacheControl(head.cacheControl()),
+        io.github.s3eg.backend.WriteCondition.NONE,
         () -> {
           if (!targetName.equals(sourceName)) {
             s3.putObject(

@@ -1,6 +1,8 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.BucketLeftovers;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -30,10 +32,18 @@ public final class BucketOperations {
 
   private final BackendClients backend;
   private final String region;
+  private final BucketLeftovers leftovers;
+  private MultipartState multipartState;
 
   public BucketOperations(BackendClients backend, String region) {
     this.backend = backend;
     this.region = region;
+    this.leftovers = new BucketLeftovers(backend.s3());
+  }
+
+  /** A deleted bucket's multipart state (cached indexes and part counts) is forgotten here. */
+  public void forgetMultipartStateIn(MultipartState state) {
+    this.multipartState = state;
   }
 
   @SuppressWarnings("unchecked")
@@ -61,6 +71,12 @@ public final class BucketOperations {
    */
   public void createBucketRequest(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
+    if (s3.bucket().contains("_")) {
+      // Requests may address a legacy bucket named with '_'; S3 creates none (and the backend
+      // client refuses to, which would otherwise surface as a 500).
+      throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME, "The specified bucket is not valid.")
+          .with("BucketName", s3.bucket());
+    }
     CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
     java.io.InputStream body = RequestState.of(exchange).body().stream();
     if (body != null) {
@@ -85,12 +101,21 @@ public final class BucketOperations {
     RequestState.of(exchange).respond(S3Response.status(200).header("Location", "/" + s3.bucket()));
   }
 
+  /**
+   * BucketNotEmpty while a client object remains; otherwise the gateway's records and abandoned
+   * multipart uploads go first ({@link BucketLeftovers}), so that they never block the deletion.
+   */
   public void deleteBucketRequest(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
+    leftovers.clear(s3.bucket());
     exchange.getIn().setBody(DeleteBucketRequest.builder().bucket(s3.bucket()).build());
   }
 
   public void deleteBucketResponse(Exchange exchange) {
+    S3Request s3 = ObjectOperations.request(exchange);
+    if (multipartState != null) {
+      multipartState.forgetBucket(s3.bucket());
+    }
     RequestState.of(exchange).respond(S3Response.status(204));
   }
 

@@ -113,6 +113,7 @@ public final class CopySteps {
   private final CompressionPolicy compression;
   private final long spoolLimit;
   private final MultipartState multipart;
+  private final ConditionalWrites conditions;
 
   public CopySteps(
       DecryptObject keys,
@@ -120,7 +121,9 @@ public final class CopySteps {
       ObjectEncryptor encryptor,
       CompressionPolicy compression,
       long spoolLimit,
-      MultipartState multipart) {
+      MultipartState multipart,
+      ConditionalWrites conditions) {
+    this.conditions = conditions;
     this.keys = keys;
     this.rebinder = rebinder;
     this.encryptor = encryptor;
@@ -136,7 +139,11 @@ public final class CopySteps {
     Work work = state.copy();
     work.source = CopySource.of(s3);
     work.replace = replaceDirective(s3);
+    boolean newSettings =
+        s3.header(ObjectHeaders.STORAGE_CLASS) != null
+            || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;
     if (!work.replace
+        && !newSettings
         && work.source.bucket().equals(s3.bucket())
         && work.source.key().equals(s3.key())) {
       throw new S3Exception(
@@ -179,16 +186,19 @@ public final class CopySteps {
   // ---- planCopy
 
   /** The source conditions, the destination's headers, and how the copy is made. */
-  void planCopy(RequestState state) {
+  void planCopy(RequestState state) throws CryptoException {
     S3Request s3 = state.request();
     Work work = state.copy();
     StoredObject src = work.sourceObject;
+    // The destination's If-None-Match / If-Match, against the ETag clients see; the backend write
+    // of the copy (CopyObject, the partwise Complete, or the re-encrypted PUT) carries them.
+    state.provideWriteCondition(conditions.evaluate(s3));
     checkCopyConditions(s3, work.sourceDescribed.etag(), src.lastModified());
     if (work.replace) {
       work.headers = ObjectHeaders.fromRequest(s3);
       EncryptObject.rejectReservedMetadata(work.headers.userMetadata());
     } else {
-      work.headers = src.headers();
+      work.headers = src.headers().withSettingsOf(s3);
     }
     Optional<OpenedObject> opened = work.sourceKey.opened();
     if (opened.isPresent() && opened.get().isMultipart()) {
@@ -224,7 +234,8 @@ public final class CopySteps {
             // The wrapped key was made for exactly this source version.
             .copySourceIfMatch(work.sourceObject.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
-    applyHeaders(work.headers, metadata, b);
+    BackendHeaders.apply(work.headers, metadata, b);
+    state.writeCondition().applyTo(b);
     return b.build();
   }
 
@@ -256,18 +267,7 @@ public final class CopySteps {
     work.targetMetadata.putAll(crypto);
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
-    ObjectOperations.applyHeaders(
-        work.headers,
-        work.targetMetadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (work.headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(work.headers.expires()));
-    }
+    BackendHeaders.apply(work.headers, work.targetMetadata, b);
     return b.build();
   }
 
@@ -324,12 +324,14 @@ public final class CopySteps {
       throw new MissingStepException(Fact.RECORDED, "step 'partwiseCopyComplete'");
     }
     state.require(Fact.RECORDED, "partwiseCopyComplete");
-    return CompleteMultipartUploadRequest.builder()
-        .bucket(s3.bucket())
-        .key(s3.key())
-        .uploadId(work.uploadId)
-        .multipartUpload(m -> m.parts(work.parts))
-        .build();
+    CompleteMultipartUploadRequest.Builder b =
+        CompleteMultipartUploadRequest.builder()
+            .bucket(s3.bucket())
+            .key(s3.key())
+            .uploadId(work.uploadId)
+            .multipartUpload(m -> m.parts(work.parts));
+    state.writeCondition().applyTo(b);
+    return b.build();
   }
 
   /** The copy is complete: this instance keeps its index for reads and listings. */
@@ -413,7 +415,7 @@ public final class CopySteps {
               Optional.empty());
     }
     state.provideCiphertext(upload);
-    return ObjectOperations.putObjectRequest(s3, upload);
+    return ObjectOperations.putObjectRequest(s3, upload, state.writeCondition());
   }
 
   /** The source's authenticated client checksum goes with the plaintext, sealed anew. */
@@ -483,18 +485,7 @@ public final class CopySteps {
 
   private static void applyHeaders(
       ObjectHeaders headers, Map<String, String> metadata, CopyObjectRequest.Builder b) {
-    ObjectOperations.applyHeaders(
-        headers,
-        metadata,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, b);
   }
 
   private static boolean replaceDirective(S3Request s3) {
@@ -540,7 +531,7 @@ public final class CopySteps {
         Step.named("planCopy")
             .callsBackend()
             .requires(Fact.SOURCE_LOCATED, Fact.CACHE_INVALIDATED)
-            .provides(Fact.COPY_PLANNED)
+            .provides(Fact.COPY_PLANNED, Fact.WRITE_CHECKED)
             .does((state, exchange) -> planCopy(state)));
     add.accept(
         Step.named("rewrapRequest")

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps encryption failures to what the client sees. An object that fails its integrity or binding
  * checks is a 500 InternalError with a clear message (and a warning in the log naming the object
- * and the reason); an unreachable key service is 503 ServiceUnavailable; a key version the gateway
- * cannot use is named. Never key material, never the raw exception text of a KMS.
+ * and the reason); an unreachable key service is 503 ServiceUnavailable; an object under a key the
+ * gateway does not have is 403 EncryptionKeyNotFound naming that key (GET, HEAD, copy alike: a
+ * client retry cannot help). Never key material, never the raw exception text of a KMS.
  */
 final class CryptoErrors {
 
@@ -43,10 +44,20 @@ final class CryptoErrors {
       case CryptoException.KeyServiceUnavailable e ->
           new S3Exception(
               S3ErrorCode.SERVICE_UNAVAILABLE, "The key service is unavailable; please retry.");
+      case CryptoException.UnknownKey e when e.objectKey().isPresent() ->
+          new S3Exception(
+                  S3ErrorCode.ENCRYPTION_KEY_NOT_FOUND,
+                  "The object is encrypted under key "
+                      + e.objectKey().get().encode()
+                      + ", which this gateway does not have. Restore the key it was written"
+                      + " with (the key file, the same ENCRYPTION_PASSWORD and salt, or the key"
+                      + " manager's key) and restart the gateway; see docs/troubleshooting.md,"
+                      + " \"A lost or changed key\".")
+              .with("EncryptionKeyId", e.objectKey().get().encode());
       case CryptoException.UnknownKey e ->
           new S3Exception(
               S3ErrorCode.INTERNAL_ERROR,
-              "The object's key is not available to the gateway: " + e.getMessage());
+              "The gateway's active key is not available: " + e.getMessage());
       case CryptoException.UnsupportedCompression e ->
           new S3Exception(
               S3ErrorCode.INTERNAL_ERROR,

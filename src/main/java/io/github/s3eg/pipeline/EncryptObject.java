@@ -60,13 +60,17 @@ public final class EncryptObject {
 
   Step step() {
     return Step.named("encrypt")
-        .requires(Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN)
+        .requires(Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN, Fact.WRITE_CHECKED)
         .provides(Fact.CIPHERTEXT)
         .does(
             (state, exchange) -> {
               EncryptedUpload.Whole upload = encrypt(state, exchange);
               state.provideCiphertext(upload);
-              exchange.getIn().setBody(ObjectOperations.putObjectRequest(state.request(), upload));
+              exchange
+                  .getIn()
+                  .setBody(
+                      ObjectOperations.putObjectRequest(
+                          state.request(), upload, state.writeCondition()));
             });
   }
 

@@ -17,6 +17,11 @@ public enum Fact {
   RATE_LIMITED("rateLimit"),
   /** Sub-resources the gateway does not proxy and its own reserved keys were refused. */
   REQUEST_CHECKED("rejectUnsupported"),
+  /**
+   * The write's conditions (If-None-Match, If-Match) held against the ETag clients see; the backend
+   * write carries them so that it is as atomic as the backend ({@code ConditionalWrites}).
+   */
+  WRITE_CHECKED("checkWriteConditions", "planCopy", "completeRequest"),
   /** The request body, decoded and verified while it streams. */
   REQUEST_BODY("readRequestBody"),
   /** The compression policy was applied to this upload (compressed or not). */

@@ -1,45 +1,42 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
-import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.VisibleListing;
 import io.github.s3eg.crypto.MultipartLayout;
 import io.github.s3eg.crypto.SegmentLayout;
 import io.github.s3eg.multipart.MultipartState;
+import io.github.s3eg.s3.ContinuationToken;
+import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * ListObjects (v1) and ListObjectsV2. camel-aws2-s3 has no ListObjectsV2 and would hide the paging
- * fields, so these call the backend client and write S3's XML themselves. Exactly one backend
- * request per client request: no HEAD per listed key.
+ * fields, so these list through {@link VisibleListing} (which never shows or names the gateway's
+ * own keys or the backend's bookkeeping) and write S3's XML themselves. Usually one backend request
+ * per client request, never a HEAD per listed key; {@code encoding-type=url} is {@link
+ * ListingEncoding}.
  */
 public final class ListOperations {
 
   private static final int MAX_KEYS = 1000;
 
-  private final BackendClients backend;
+  private final VisibleListing listing;
   private final SegmentLayout layout;
 
   /** {@code layout}: the configured object layout, to report plaintext sizes by arithmetic. */
   public ListOperations(BackendClients backend, SegmentLayout layout) {
-    this.backend = backend;
+    this.listing = new VisibleListing(backend.s3());
     this.layout = layout;
   }
 
@@ -62,6 +59,11 @@ public final class ListOperations {
    * MultipartLayout#listedPlaintextSize}), any other a single-PUT object.
    */
   long listedSize(String bucket, S3Object o) {
+    if (o.size() == null) {
+      // A backend entry without a size (S3Proxy's filesystem store lists a key ending in '/' as a
+      // directory): nothing to derive a plaintext size from; S3 lists such a folder marker as 0.
+      return 0;
+    }
     Matcher m = o.eTag() == null ? null : PART_COUNT.matcher(o.eTag());
     int parts = 0;
     if (m != null && m.find()) {
@@ -91,93 +93,59 @@ public final class ListOperations {
 
   private static final Pattern PART_COUNT = Pattern.compile("-(\\d{1,5})\"?$");
 
-  /** Entries a client sees: the gateway's own objects ({@link ReservedKeys}) are left out. */
-  private static List<S3Object> visible(List<S3Object> contents) {
-    return contents.stream().filter(o -> !ReservedKeys.isReserved(o.key())).toList();
-  }
-
-  private static List<CommonPrefix> visiblePrefixes(List<CommonPrefix> prefixes) {
-    return prefixes.stream().filter(p -> !ReservedKeys.isReserved(p.prefix())).toList();
-  }
-
   public void listObjectsV2(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    boolean urlEncode = urlEncoding(s3);
-    ListObjectsV2Request.Builder b =
-        ListObjectsV2Request.builder()
-            .bucket(s3.bucket())
-            .prefix(s3.param("prefix"))
-            .delimiter(emptyToNull(s3.param("delimiter")))
-            .continuationToken(emptyToNull(s3.param("continuation-token")))
-            .startAfter(emptyToNull(s3.param("start-after")))
-            .maxKeys(maxKeys(s3))
-            .fetchOwner("true".equals(s3.param("fetch-owner")));
-    ListObjectsV2Response r = backend.s3().listObjectsV2(b.build());
-    UnaryOperator<String> enc = urlEncode ? ListOperations::urlEncode : UnaryOperator.identity();
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
+    String token = emptyToNull(s3.param("continuation-token"));
+    String startAfter = emptyToNull(s3.param("start-after"));
+    String delimiter = emptyToNull(s3.param("delimiter"));
+    int maxKeys = maxKeys(s3);
+    VisibleListing.Page page =
+        listing.list(
+            s3.bucket(),
+            s3.param("prefix"),
+            delimiter,
+            token != null ? ContinuationToken.lastEntry(token) : startAfter,
+            maxKeys);
 
     XmlWriter xml = new XmlWriter().root("ListBucketResult");
     xml.element("Name", s3.bucket())
         .element("Prefix", enc.apply(nullToEmpty(s3.param("prefix"))))
+        .element("Delimiter", enc.apply(delimiter))
+        .element("MaxKeys", maxKeys)
+        .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
+        .element("KeyCount", page.contents().size() + page.commonPrefixes().size())
+        .element("IsTruncated", page.truncated())
+        .element("ContinuationToken", token)
         .element(
-            "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
-        .element("MaxKeys", maxKeys(s3))
-        .element("EncodingType", urlEncode ? "url" : null)
-        .element(
-            "KeyCount", visible(r.contents()).size() + visiblePrefixes(r.commonPrefixes()).size())
-        .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()))
-        .element("ContinuationToken", s3.param("continuation-token"))
-        .element("NextContinuationToken", r.nextContinuationToken())
-        .element(
-            "StartAfter",
-            s3.param("start-after") == null ? null : enc.apply(s3.param("start-after")));
-    writeContents(
-        xml, s3.bucket(), visible(r.contents()), enc, "true".equals(s3.param("fetch-owner")));
-    writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
+            "NextContinuationToken",
+            page.truncated() ? ContinuationToken.after(page.lastEntry()) : null)
+        .element("StartAfter", enc.apply(startAfter));
+    writeContents(xml, s3.bucket(), page.contents(), enc, "true".equals(s3.param("fetch-owner")));
+    writePrefixes(xml, page.commonPrefixes(), enc);
     RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void listObjects(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    boolean urlEncode = urlEncoding(s3);
-    ListObjectsRequest.Builder b =
-        ListObjectsRequest.builder()
-            .bucket(s3.bucket())
-            .prefix(s3.param("prefix"))
-            .delimiter(emptyToNull(s3.param("delimiter")))
-            .marker(emptyToNull(s3.param("marker")))
-            .maxKeys(maxKeys(s3));
-    ListObjectsResponse r = backend.s3().listObjects(b.build());
-    UnaryOperator<String> enc = urlEncode ? ListOperations::urlEncode : UnaryOperator.identity();
-    boolean truncated = Boolean.TRUE.equals(r.isTruncated());
-    String nextMarker = r.nextMarker();
-    if (truncated && nextMarker == null && s3.param("delimiter") != null) {
-      // S3 returns NextMarker only with a delimiter; compute it from the last entry like S3 does.
-      String lastKey =
-          r.contents().isEmpty() ? null : r.contents().get(r.contents().size() - 1).key();
-      String lastPrefix =
-          r.commonPrefixes().isEmpty()
-              ? null
-              : r.commonPrefixes().get(r.commonPrefixes().size() - 1).prefix();
-      nextMarker =
-          lastKey == null
-              ? lastPrefix
-              : lastPrefix == null || lastKey.compareTo(lastPrefix) > 0 ? lastKey : lastPrefix;
-    }
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
+    String delimiter = emptyToNull(s3.param("delimiter"));
+    int maxKeys = maxKeys(s3);
+    VisibleListing.Page page =
+        listing.list(s3.bucket(), s3.param("prefix"), delimiter, s3.param("marker"), maxKeys);
 
     XmlWriter xml = new XmlWriter().root("ListBucketResult");
     xml.element("Name", s3.bucket())
         .element("Prefix", enc.apply(nullToEmpty(s3.param("prefix"))))
         .element("Marker", enc.apply(nullToEmpty(s3.param("marker"))))
-        .element(
-            "NextMarker",
-            nextMarker == null || s3.param("delimiter") == null ? null : enc.apply(nextMarker))
-        .element("MaxKeys", maxKeys(s3))
-        .element(
-            "Delimiter", s3.param("delimiter") == null ? null : enc.apply(s3.param("delimiter")))
-        .element("EncodingType", urlEncode ? "url" : null)
-        .element("IsTruncated", truncated);
-    writeContents(xml, s3.bucket(), visible(r.contents()), enc, true);
-    writePrefixes(xml, visiblePrefixes(r.commonPrefixes()), enc);
+        // S3 names the next marker only under a delimiter; without one it is the last key.
+        .element("NextMarker", delimiter == null ? null : enc.apply(page.lastEntry()))
+        .element("MaxKeys", maxKeys)
+        .element("Delimiter", enc.apply(delimiter))
+        .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
+        .element("IsTruncated", page.truncated());
+    writeContents(xml, s3.bucket(), page.contents(), enc, true);
+    writePrefixes(xml, page.commonPrefixes(), enc);
     RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
@@ -190,7 +158,7 @@ public final class ListOperations {
    */
   String listedEtag(S3Object o) {
     String etag = o.eTag();
-    if (etag == null || etag.contains("-")) {
+    if (etag == null || etag.contains("-") || o.size() == null) {
       return etag;
     }
     try {
@@ -227,23 +195,10 @@ public final class ListOperations {
   }
 
   private static void writePrefixes(
-      XmlWriter xml, List<CommonPrefix> prefixes, UnaryOperator<String> enc) {
-    for (CommonPrefix p : prefixes) {
-      xml.start("CommonPrefixes").element("Prefix", enc.apply(p.prefix())).end();
+      XmlWriter xml, List<String> prefixes, UnaryOperator<String> enc) {
+    for (String p : prefixes) {
+      xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
     }
-  }
-
-  private static boolean urlEncoding(S3Request s3) {
-    String type = s3.param("encoding-type");
-    if (type == null) {
-      return false;
-    }
-    if (!type.equals("url")) {
-      throw new S3Exception(
-              S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
-          .with("ArgumentName", "encoding-type");
-    }
-    return true;
   }
 
   private static int maxKeys(S3Request s3) {
@@ -263,11 +218,6 @@ public final class ListOperations {
               "Provided max-keys not an integer or within integer range")
           .with("ArgumentName", "max-keys");
     }
-  }
-
-  /** S3's {@code encoding-type=url}: form encoding, which every SDK decodes. */
-  static String urlEncode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static String emptyToNull(String s) {

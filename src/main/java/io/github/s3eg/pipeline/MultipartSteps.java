@@ -17,6 +17,7 @@ import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.pipeline.BackendCall.GatewayRecord;
 import io.github.s3eg.pipeline.BackendCall.RecordName;
 import io.github.s3eg.pipeline.BackendCall.RecordNames;
+import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -87,11 +89,15 @@ public final class MultipartSteps {
   private final MultipartState records;
   private final GatewayMetrics metrics;
 
+  private final ConditionalWrites conditions;
+
   public MultipartSteps(
       ObjectEncryptor encryptor,
       ObjectDecryptor decryptor,
       MultipartState records,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      ConditionalWrites conditions) {
+    this.conditions = conditions;
     this.encryptor = encryptor;
     this.decryptor = decryptor;
     this.records = records;
@@ -139,18 +145,7 @@ public final class MultipartSteps {
     work.storedMetadata = stored;
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
-    ObjectOperations.applyHeaders(
-        headers,
-        stored,
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (headers.expires() != null) {
-      b.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, stored, b);
     return b.build();
   }
 
@@ -416,7 +411,7 @@ public final class MultipartSteps {
    * store before the backend's Complete (format version 4: a completed object never lacks it), or
    * null for an upload begun as version 3, whose index is written after Complete.
    */
-  GatewayRecord completeRequest(RequestState state) {
+  GatewayRecord completeRequest(RequestState state) throws CryptoException {
     S3Request s3 = state.request();
     Work work = state.multipart();
     if (!work.partsListed) {
@@ -467,6 +462,9 @@ public final class MultipartSteps {
     work.index = new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
     work.objectChecksum = checksum.map(c -> CompletedChecksum.of(c, work.partChecksums));
     work.objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
+    // The write's conditions, evaluated right before the index and the backend's Complete that
+    // carries them: a failed condition leaves the upload in progress, as on S3, and no index.
+    state.provideWriteCondition(conditions.evaluate(s3));
     work.sealedIndex = upload.sealIndex(work.index, s3.bucket(), s3.key());
     work.legacy = MultipartIndexes.isLegacy(upload);
     state.provide(Fact.COMPLETE_CHECKED);
@@ -497,12 +495,14 @@ public final class MultipartSteps {
               .eTag(work.storedParts.get(want.number()).eTag())
               .build());
     }
-    return CompleteMultipartUploadRequest.builder()
-        .bucket(s3.bucket())
-        .key(s3.key())
-        .uploadId(uploadId(s3))
-        .multipartUpload(m -> m.parts(completed))
-        .build();
+    CompleteMultipartUploadRequest.Builder b =
+        CompleteMultipartUploadRequest.builder()
+            .bucket(s3.bucket())
+            .key(s3.key())
+            .uploadId(uploadId(s3))
+            .multipartUpload(m -> m.parts(completed));
+    state.writeCondition().applyTo(b);
+    return b.build();
   }
 
   /**
@@ -644,11 +644,13 @@ public final class MultipartSteps {
     OpenedObject upload = state.upload();
     Integer marker = MultipartOperations.intParam(s3, "part-number-marker");
     Integer max = MultipartOperations.intParam(s3, "max-parts");
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
     XmlWriter xml =
         new XmlWriter()
             .root("ListPartsResult")
             .element("Bucket", s3.bucket())
-            .element("Key", s3.key())
+            .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
+            .element("Key", enc.apply(s3.key()))
             .element("UploadId", uploadId(s3))
             .element("PartNumberMarker", marker == null ? 0 : marker)
             .element("NextPartNumberMarker", r.nextPartNumberMarker())
@@ -692,7 +694,9 @@ public final class MultipartSteps {
     S3Request s3 = state.request();
     return ListMultipartUploadsRequest.builder()
         .bucket(s3.bucket())
-        .prefix(s3.param("prefix"))
+        // Asked without encoding-type: S3Proxy would encode only the prefix, and the SDK would
+        // then decode keys that were never encoded.
+        .prefix(MultipartOperations.emptyToNull(s3.param("prefix")))
         .delimiter(MultipartOperations.emptyToNull(s3.param("delimiter")))
         .keyMarker(MultipartOperations.emptyToNull(s3.param("key-marker")))
         .uploadIdMarker(MultipartOperations.emptyToNull(s3.param("upload-id-marker")))
@@ -703,25 +707,30 @@ public final class MultipartSteps {
   static S3Response listUploadsResponse(RequestState state, ListMultipartUploadsResponse r) {
     S3Request s3 = state.request();
     Integer max = MultipartOperations.intParam(s3, "max-uploads");
+    UnaryOperator<String> enc = ListingEncoding.of(s3);
+    String prefix = MultipartOperations.emptyToNull(s3.param("prefix"));
+    String delimiter = MultipartOperations.emptyToNull(s3.param("delimiter"));
+    String keyMarker = MultipartOperations.emptyToNull(s3.param("key-marker"));
     XmlWriter xml =
         new XmlWriter()
             .root("ListMultipartUploadsResult")
             .element("Bucket", s3.bucket())
-            .element("KeyMarker", MultipartOperations.nullToEmpty(s3.param("key-marker")))
+            .element("KeyMarker", enc.apply(MultipartOperations.nullToEmpty(keyMarker)))
             .element(
                 "UploadIdMarker", MultipartOperations.nullToEmpty(s3.param("upload-id-marker")))
-            .element("NextKeyMarker", r.nextKeyMarker())
+            .element("NextKeyMarker", enc.apply(r.nextKeyMarker()))
             .element("NextUploadIdMarker", r.nextUploadIdMarker())
-            .element("Prefix", s3.param("prefix"))
-            .element("Delimiter", s3.param("delimiter"))
+            .element("Prefix", enc.apply(MultipartOperations.nullToEmpty(prefix)))
+            .element("Delimiter", enc.apply(delimiter))
             .element("MaxUploads", max == null ? 1000 : max)
+            .element("EncodingType", ListingEncoding.requested(s3) ? "url" : null)
             .element("IsTruncated", Boolean.TRUE.equals(r.isTruncated()));
     for (MultipartUpload u : r.uploads()) {
       if (ReservedKeys.isReserved(u.key())) {
         continue;
       }
       xml.start("Upload")
-          .element("Key", u.key())
+          .element("Key", enc.apply(u.key()))
           .element("UploadId", u.uploadId())
           .start("Initiator")
           .element("ID", BucketOperations.OWNER_ID)
@@ -731,12 +740,14 @@ public final class MultipartSteps {
           .element("ID", BucketOperations.OWNER_ID)
           .element("DisplayName", BucketOperations.OWNER_ID)
           .end()
-          .element("StorageClass", "STANDARD")
+          .element(
+              "StorageClass",
+              u.storageClassAsString() == null ? "STANDARD" : u.storageClassAsString())
           .element("Initiated", ObjectHeaders.xmlDate(u.initiated()))
           .end();
     }
     r.commonPrefixes()
-        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", p.prefix()).end());
+        .forEach(p -> xml.start("CommonPrefixes").element("Prefix", enc.apply(p.prefix())).end());
     return S3Response.xml(200, xml.toBytes());
   }
 
@@ -846,12 +857,12 @@ public final class MultipartSteps {
                 Fact.RECORDS_LISTED,
                 Fact.UPLOAD_KEY,
                 Fact.CACHE_INVALIDATED)
-            .provides(Fact.COMPLETE_CHECKED)
+            .provides(Fact.COMPLETE_CHECKED, Fact.WRITE_CHECKED)
             .does((state, exchange) -> exchange.getIn().setBody(completeRequest(state))));
     add.accept(
         Step.named("completeUpload")
             .callsBackend()
-            .requires(Fact.COMPLETE_CHECKED, Fact.CACHE_INVALIDATED)
+            .requires(Fact.COMPLETE_CHECKED, Fact.CACHE_INVALIDATED, Fact.WRITE_CHECKED)
             .does((state, exchange) -> exchange.getIn().setBody(completeUpload(state))));
     add.accept(
         Step.named("completedIndex")

@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.ForeignEncryption;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
@@ -40,6 +41,17 @@ public final class ObjectKey {
       throws CryptoException {
     boolean hasCryptoEntries = metadata.keySet().stream().anyMatch(ObjectMetadata::isCryptoEntry);
     if (!hasCryptoEntries) {
+      Optional<String> foreign = ForeignEncryption.recognize(metadata);
+      if (foreign.isPresent()) {
+        // Never served as plaintext, whatever ENCRYPTION_ALLOW_PLAINTEXT_READS says.
+        throw new S3Exception(
+                S3ErrorCode.ACCESS_DENIED,
+                "The object was encrypted by another gateway ("
+                    + foreign.get()
+                    + "), which this gateway cannot decrypt. Read it through that gateway and"
+                    + " write it through this one; see docs/migration.md.")
+            .with("Key", key);
+      }
       if (allowPlaintextReads) {
         return new ObjectKey(null);
       }

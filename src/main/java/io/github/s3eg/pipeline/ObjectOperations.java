@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -86,20 +88,11 @@ public final class ObjectOperations {
    * The backend PutObject for the ciphertext {@code encrypt} made (the body itself is taken from
    * the state by {@code backend:putObject}, which sets its exact length).
    */
-  static PutObjectRequest putObjectRequest(S3Request s3, EncryptedUpload.Whole upload) {
+  static PutObjectRequest putObjectRequest(
+      S3Request s3, EncryptedUpload.Whole upload, WriteCondition condition) {
     PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key());
-    applyHeaders(
-        upload.headers(),
-        upload.storedMetadata(),
-        b::contentType,
-        b::contentEncoding,
-        b::contentDisposition,
-        b::contentLanguage,
-        b::cacheControl,
-        b::metadata);
-    if (upload.headers().expires() != null) {
-      b.expires(Preconditions.parseHttpDate(upload.headers().expires()));
-    }
+    BackendHeaders.apply(upload.headers(), upload.storedMetadata(), b);
+    condition.applyTo(b);
     return b.build();
   }
 
@@ -150,18 +143,7 @@ public final class ObjectOperations {
             .destinationKey(s3.key())
             .copySourceIfMatch(backendEtag)
             .metadataDirective(MetadataDirective.REPLACE);
-    applyHeaders(
-        headers,
-        metadata,
-        c::contentType,
-        c::contentEncoding,
-        c::contentDisposition,
-        c::contentLanguage,
-        c::cacheControl,
-        c::metadata);
-    if (headers.expires() != null) {
-      c.expires(Preconditions.parseHttpDate(headers.expires()));
-    }
+    BackendHeaders.apply(headers, metadata, c);
     return c.build();
   }
 
@@ -172,23 +154,6 @@ public final class ObjectOperations {
         state.requestId(),
         state.request().resource(),
         failure == null ? "?" : failure.getMessage());
-  }
-
-  static void applyHeaders(
-      ObjectHeaders h,
-      Map<String, String> metadata,
-      java.util.function.Consumer<String> contentType,
-      java.util.function.Consumer<String> contentEncoding,
-      java.util.function.Consumer<String> contentDisposition,
-      java.util.function.Consumer<String> contentLanguage,
-      java.util.function.Consumer<String> cacheControl,
-      java.util.function.Consumer<Map<String, String>> meta) {
-    contentType.accept(h.contentType());
-    contentEncoding.accept(h.contentEncoding());
-    contentDisposition.accept(h.contentDisposition());
-    contentLanguage.accept(h.contentLanguage());
-    cacheControl.accept(h.cacheControl());
-    meta.accept(metadata);
   }
 
   /**
@@ -271,17 +236,35 @@ public final class ObjectOperations {
         r.contentLanguage(),
         r.cacheControl(),
         r.expiresString(),
+        r.storageClassAsString(),
+        r.websiteRedirectLocation(),
+        r.metadata());
+  }
+
+  /** The client's view of a backend HEAD's headers. */
+  static ObjectHeaders clientHeaders(HeadObjectResponse r) {
+    return clientHeaders(
+        r.contentType(),
+        r.contentEncoding(),
+        r.contentDisposition(),
+        r.contentLanguage(),
+        r.cacheControl(),
+        r.expiresString(),
+        r.storageClassAsString(),
+        r.websiteRedirectLocation(),
         r.metadata());
   }
 
   /** The headers a client sees: the gateway's own metadata entries are never shown. */
-  static ObjectHeaders clientHeaders(
+  private static ObjectHeaders clientHeaders(
       String contentType,
       String contentEncoding,
       String contentDisposition,
       String contentLanguage,
       String cacheControl,
       String expires,
+      String storageClass,
+      String websiteRedirectLocation,
       Map<String, String> metadata) {
     Map<String, String> user = new LinkedHashMap<>();
     metadata.forEach(
@@ -298,6 +281,8 @@ public final class ObjectOperations {
         contentLanguage,
         cacheControl,
         expires,
+        storageClass,
+        websiteRedirectLocation,
         user);
   }
 

@@ -45,6 +45,7 @@ public final class PipelineSteps {
       DeleteObjectsOperation deleteObjects,
       MultipartOperations multipart,
       MultipartSteps multipartSteps,
+      ConditionalWrites writeConditions,
       SendResponse sendResponse,
       SendError sendError) {}
 
@@ -135,6 +136,7 @@ public final class PipelineSteps {
                         s.rewrap().rewrap(state.request(), state.authentication().principal()))));
 
     // ---- writing an object
+    add(s.writeConditions().step());
     add(s.readRequestBody().step());
     add(s.compress().step());
     add(s.encrypt().step());

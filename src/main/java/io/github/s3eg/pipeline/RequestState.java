@@ -68,6 +68,7 @@ public final class RequestState {
   private String keyVersion;
   private String routedOperation;
   private final java.util.List<String> backendCalls = new java.util.ArrayList<>(2);
+  private io.github.s3eg.backend.WriteCondition writeCondition;
 
   RequestState(HttpExchange http) {
     this.http = http;
@@ -130,6 +131,19 @@ public final class RequestState {
       throw new IllegalArgumentException(fact + " needs a value");
     }
     facts.add(fact);
+  }
+
+  // ---- checkWriteConditions, planCopy, completeRequest
+
+  /** The write's If-None-Match / If-Match, checked; what the backend write must carry. */
+  void provideWriteCondition(io.github.s3eg.backend.WriteCondition condition) {
+    set(Fact.WRITE_CHECKED, condition);
+    this.writeCondition = condition;
+  }
+
+  /** The condition the request's backend write carries ({@code WriteCondition.NONE}: none). */
+  public io.github.s3eg.backend.WriteCondition writeCondition() {
+    return get(writeCondition, Fact.WRITE_CHECKED);
   }
 
   // ---- parseRequest

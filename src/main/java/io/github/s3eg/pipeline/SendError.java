@@ -37,16 +37,21 @@ public final class SendError implements Processor {
 
   private final ResponseSender sender;
   private final RequestListener listener;
+  private final java.time.Clock clock;
 
   /** Logs each error to the text access log and tells no one else. */
   public SendError(ResponseSender sender) {
-    this(sender, new AccessLog(AccessLog.Format.TEXT));
+    this(sender, new AccessLog(AccessLog.Format.TEXT), java.time.Clock.systemUTC());
   }
 
-  /** {@code listener} hears of every error this step answers (access log, metrics, audit). */
-  public SendError(ResponseSender sender, RequestListener listener) {
+  /**
+   * {@code listener} hears of every error this step answers (access log, metrics, audit); {@code
+   * clock} dates the responses.
+   */
+  public SendError(ResponseSender sender, RequestListener listener, java.time.Clock clock) {
     this.sender = sender;
     this.listener = listener;
+    this.clock = clock;
   }
 
   @Override
@@ -88,7 +93,7 @@ public final class SendError implements Processor {
     }
     S3Exception error = toS3Exception(failure, request, http.requestId());
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    SendResponse.commonHeaders(http).forEach((k, v) -> headers.put(k, List.of(v)));
+    SendResponse.commonHeaders(http, clock).forEach((k, v) -> headers.put(k, List.of(v)));
     error.headers().forEach((k, v) -> headers.put(k, List.of(v)));
     boolean close = !requestBodyConsumed(state, http);
     if (close) {

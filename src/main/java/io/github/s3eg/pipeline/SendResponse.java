@@ -4,11 +4,10 @@ import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.http.SecurityHeaders;
 import io.github.s3eg.ops.AccessLog;
 import io.github.s3eg.ops.RequestListener;
+import io.github.s3eg.s3.HttpDate;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +23,21 @@ public final class SendResponse implements Processor {
 
   private final ResponseSender sender;
   private final RequestListener listener;
+  private final Clock clock;
 
   /** Logs each request to the text access log and tells no one else. */
   public SendResponse(ResponseSender sender) {
-    this(sender, new AccessLog(AccessLog.Format.TEXT));
+    this(sender, new AccessLog(AccessLog.Format.TEXT), Clock.systemUTC());
   }
 
-  /** {@code listener} hears of every request this step answers (access log, metrics, audit). */
-  public SendResponse(ResponseSender sender, RequestListener listener) {
+  /**
+   * {@code listener} hears of every request this step answers (access log, metrics, audit); {@code
+   * clock} dates the responses.
+   */
+  public SendResponse(ResponseSender sender, RequestListener listener, Clock clock) {
     this.sender = sender;
     this.listener = listener;
+    this.clock = clock;
   }
 
   @Override
@@ -45,7 +49,7 @@ public final class SendResponse implements Processor {
   private void send(RequestState state, HttpExchange http, S3Request request, S3Response response)
       throws Exception {
     Map<String, List<String>> headers = response.headers();
-    commonHeaders(http).forEach((k, v) -> headers.putIfAbsent(k, List.of(v)));
+    commonHeaders(http, clock).forEach((k, v) -> headers.putIfAbsent(k, List.of(v)));
     boolean head = request != null && "HEAD".equals(request.method());
     long bytes = 0;
     boolean sent = false;
@@ -78,12 +82,11 @@ public final class SendResponse implements Processor {
   }
 
   /** What every response carries: S3's request id, date and server, and the security headers. */
-  static Map<String, String> commonHeaders(HttpExchange http) {
+  static Map<String, String> commonHeaders(HttpExchange http, Clock clock) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("x-amz-request-id", http.requestId());
     headers.put("x-amz-id-2", http.requestId());
-    headers.put(
-        "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+    headers.put("Date", HttpDate.format(clock.instant()));
     headers.put("Server", "s3-encryption-gateway");
     headers.putAll(SecurityHeaders.forResponse(http.request().isSSL()));
     return headers;

@@ -26,7 +26,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 final class UploadSpool implements Closeable {
 
-  static final String FILE_PREFIX = "s3eg-spool-";
+  /**
+   * Start of this process's spool file names: {@code s3eg-spool-<pid>-}. The process id tells whose
+   * a file in a shared temporary directory is (an operator's look after a crash, a test that checks
+   * nothing was left behind while other processes spool beside it).
+   */
+  static final String FILE_PREFIX = "s3eg-spool-" + ProcessHandle.current().pid() + "-";
 
   private final byte[] memory;
   private final Path file;

@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The object headers S3 stores and returns: the standard content headers and {@code x-amz-meta-*}
- * user metadata. Read from a PUT (or a REPLACE copy), written back on GET and HEAD.
+ * The object headers S3 stores and returns: the standard content headers, the storage class, the
+ * website redirect and {@code x-amz-meta-*} user metadata. Read from a PUT (or a REPLACE copy),
+ * written back on GET and HEAD.
  */
 public record ObjectHeaders(
     String contentType,
@@ -20,7 +21,13 @@ public record ObjectHeaders(
     String contentLanguage,
     String cacheControl,
     String expires,
+    String storageClass,
+    String websiteRedirectLocation,
     Map<String, String> userMetadata) {
+
+  public static final String STORAGE_CLASS = "x-amz-storage-class";
+
+  public static final String WEBSITE_REDIRECT_LOCATION = "x-amz-website-redirect-location";
 
   /** S3's limit on user metadata: names (without prefix) plus values, in UTF-8 bytes. */
   public static final int MAX_USER_METADATA_BYTES = 2048;
@@ -56,7 +63,26 @@ public record ObjectHeaders(
         request.header("Content-Language"),
         request.header("Cache-Control"),
         request.header("Expires"),
+        request.header(STORAGE_CLASS),
+        request.header(WEBSITE_REDIRECT_LOCATION),
         meta);
+  }
+
+  /**
+   * These headers with the storage class and website redirect a copy's request names: S3 takes both
+   * from the CopyObject request, never from the source, whatever the metadata directive.
+   */
+  public ObjectHeaders withSettingsOf(S3Request copyRequest) {
+    return new ObjectHeaders(
+        contentType,
+        contentEncoding,
+        contentDisposition,
+        contentLanguage,
+        cacheControl,
+        expires,
+        copyRequest.header(STORAGE_CLASS),
+        copyRequest.header(WEBSITE_REDIRECT_LOCATION),
+        userMetadata);
   }
 
   /** {@code aws-chunked} describes the transfer framing, not the object: S3 does not store it. */
@@ -90,7 +116,9 @@ public record ObjectHeaders(
     response.header(
         "Content-Language", override(request, "response-content-language", contentLanguage));
     response.header("Cache-Control", override(request, "response-cache-control", cacheControl));
-    response.header("Expires", override(request, "response-expires", expires));
+    response.header("Expires", override(request, "response-expires", HttpDate.normalize(expires)));
+    response.header(STORAGE_CLASS, storageClass);
+    response.header(WEBSITE_REDIRECT_LOCATION, websiteRedirectLocation);
     userMetadata.forEach((k, v) -> response.header(META_PREFIX + k, v));
   }
 
@@ -99,10 +127,9 @@ public record ObjectHeaders(
     return o != null && !o.isEmpty() ? o : value;
   }
 
+  /** IMF-fixdate (see {@link HttpDate}). */
   public static String httpDate(Instant instant) {
-    return instant == null
-        ? null
-        : DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
+    return HttpDate.format(instant);
   }
 
   /** ISO-8601 with milliseconds, as S3 writes dates in XML. */

@@ -1,9 +1,6 @@
 package io.github.s3eg.s3;
 
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * Evaluates {@code If-Match}, {@code If-None-Match}, {@code If-Modified-Since} and {@code
@@ -76,14 +73,7 @@ public final class Preconditions {
 
   /** HTTP dates; an unparseable date is ignored, as HTTP requires. */
   static Instant parseDate(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return HttpDate.parse(value);
   }
 
   /** 304 Not Modified: not an error body, just the status with the ETag. */

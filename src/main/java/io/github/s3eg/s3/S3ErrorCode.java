@@ -12,6 +12,14 @@ public enum S3ErrorCode {
   BUCKET_ALREADY_OWNED_BY_YOU("BucketAlreadyOwnedByYou", 409),
   BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409),
   BUCKET_NOT_EMPTY("BucketNotEmpty", 409),
+  CONDITIONAL_REQUEST_CONFLICT("ConditionalRequestConflict", 409),
+  /**
+   * The gateway's own: the object is encrypted under a key the gateway does not have (lost key
+   * file, another password, a key version no longer configured). 403 like S3's answer for an object
+   * that cannot be read in its state (InvalidObjectState), so clients do not retry; see
+   * docs/troubleshooting.md.
+   */
+  ENCRYPTION_KEY_NOT_FOUND("EncryptionKeyNotFound", 403),
   ENTITY_TOO_LARGE("EntityTooLarge", 400),
   ENTITY_TOO_SMALL("EntityTooSmall", 400),
   EXPIRED_TOKEN("ExpiredToken", 400),

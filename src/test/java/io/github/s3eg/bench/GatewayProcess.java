@@ -1,13 +1,12 @@
 package io.github.s3eg.bench;
 
+import io.github.s3eg.it.ListeningPort;
 import io.github.s3eg.it.TestBackend;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,19 +45,20 @@ final class GatewayProcess implements AutoCloseable {
       Path log,
       Path pidFile)
       throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // As the container image runs it: Netty with sun.misc.Unsafe (direct buffers). Without the
+    // option the jar's launcher would turn Unsafe off to keep Java 24+ quiet (docs/operations.md).
+    command.add("-XX:+IgnoreUnrecognizedVMOptions");
+    command.add("--sun-misc-unsafe-memory-access=allow");
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
-    env.put("LISTEN_ADDR", "127.0.0.1:" + port);
+    // A free port of its own choosing, read back from its start-up report.
+    env.put("LISTEN_ADDR", "127.0.0.1:0");
     env.put("BACKEND_ENDPOINT", backend.toString());
     env.put("BACKEND_ACCESS_KEY", TestBackend.ACCESS_KEY);
     env.put("BACKEND_SECRET_KEY", TestBackend.SECRET_KEY);
@@ -71,21 +71,12 @@ final class GatewayProcess implements AutoCloseable {
     if (pidFile != null) {
       Files.writeString(pidFile, p.pid() + "\n", StandardOpenOption.APPEND);
     }
-    GatewayProcess gateway = new GatewayProcess(p, port, log);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("gateway exited: " + Files.readString(log));
-      }
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return gateway;
-      } catch (IOException notYet) {
-        Thread.sleep(200);
-      }
+    try {
+      return new GatewayProcess(p, ListeningPort.await(p, log, Duration.ofSeconds(120)), log);
+    } catch (Exception | Error e) {
+      p.destroyForcibly();
+      throw e;
     }
-    gateway.close();
-    throw new IllegalStateException(
-        "gateway did not listen within 120 s: " + Files.readString(log));
   }
 
   Process process() {

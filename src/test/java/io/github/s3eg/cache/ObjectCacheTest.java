@@ -44,7 +44,7 @@ class ObjectCacheTest {
     Arrays.fill(data, (byte) 'x');
     return new CachedObject(
         data,
-        new ObjectHeaders("text/plain", null, null, null, null, null, Map.of()),
+        new ObjectHeaders("text/plain", null, null, null, null, null, null, null, Map.of()),
         "\"etag\"",
         Instant.parse("2026-01-01T00:00:00Z"),
         "kek:1");

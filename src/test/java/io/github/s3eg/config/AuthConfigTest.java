@@ -82,7 +82,10 @@ class AuthConfigTest {
         new HashMap<>(
             Map.of("BACKEND_ENDPOINT", "http://127.0.0.1:9", "DATA_DIR", data.toString()));
     GatewayConfig c = GatewayConfig.from(env, new Properties());
-    assertThatThrownBy(() -> io.github.s3eg.keysetup.KeySetup.create(c.encryption(), c.backend()))
+    assertThatThrownBy(
+            () ->
+                io.github.s3eg.keysetup.KeySetup.create(
+                    c.encryption(), c.backend(), io.github.s3eg.backend.StoredObjectSample.none()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("never stores plaintext");
     assertThatThrownBy(() -> config(Map.of("ENCRYPTION_PASSWORD", "short")))

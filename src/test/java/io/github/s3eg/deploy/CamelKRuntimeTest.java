@@ -5,9 +5,9 @@ import static io.github.s3eg.deploy.Yaml.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.s3eg.it.GatewayFixture;
+import io.github.s3eg.it.ListeningPort;
 import io.github.s3eg.it.TestBackend;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,7 +87,6 @@ class CamelKRuntimeTest {
     Files.writeString(configMap.resolve("edit-probe.yaml"), NEW_ROUTE_FILE);
 
     try (TestBackend backend = TestBackend.start()) {
-      int port = freePort();
       Map<String, String> env = new LinkedHashMap<>();
       for (String var : (List<String>) at(integration, "spec.traits.environment.vars")) {
         int eq = var.indexOf('=');
@@ -97,7 +96,9 @@ class CamelKRuntimeTest {
       }
       // The gateway ConfigMap and Secret (envFrom in the pod template).
       env.putAll(GatewayFixture.baseSettings(backend));
-      env.put("LISTEN_ADDR", "127.0.0.1:" + port);
+      // The child takes a free port itself and reports it (a port picked here could be taken
+      // by someone else before the child binds it).
+      env.put("LISTEN_ADDR", "127.0.0.1:0");
       env.put("DATA_DIR", data.toString());
 
       List<String> jvm = new ArrayList<>();
@@ -114,6 +115,7 @@ class CamelKRuntimeTest {
       pb.environment().putAll(env);
       Process process = pb.start();
       try {
+        int port = ListeningPort.await(process, log, Duration.ofSeconds(90));
         awaitReady(process, port, log);
         URI endpoint = URI.create("http://127.0.0.1:" + port);
 
@@ -224,12 +226,6 @@ class CamelKRuntimeTest {
                     GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
         .forcePathStyle(true)
         .build();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket free = new ServerSocket(0)) {
-      return free.getLocalPort();
-    }
   }
 
   private static String tail(Path log) throws IOException {

@@ -337,9 +337,14 @@ class CompressionPipelineTest {
     }
   }
 
+  /**
+   * This JVM's spool files: the temporary directory is shared with every other process on the
+   * machine (other test runs spool there too), so only names with this process id count.
+   */
   static java.util.List<Path> spoolFiles() throws Exception {
+    String mine = "s3eg-spool-" + ProcessHandle.current().pid() + "-";
     try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return files.filter(p -> p.getFileName().toString().startsWith("s3eg-spool-")).toList();
+      return files.filter(p -> p.getFileName().toString().startsWith(mine)).toList();
     }
   }
 }

@@ -35,10 +35,22 @@ public final class CountingProxy implements AutoCloseable {
 
   /**
    * One request as seen on the wire: method, target, the Range header if any, when its head arrived
-   * ({@link System#nanoTime()}), and whether the probe answered it with an injected error.
+   * ({@link System#nanoTime()}), whether the probe answered it with an injected error, and its
+   * headers (names in lower case, the first value of each).
    */
   public record SeenRequest(
-      String method, String target, String range, long atNanos, boolean injected) {}
+      String method,
+      String target,
+      String range,
+      long atNanos,
+      boolean injected,
+      java.util.Map<String, String> headers) {
+
+    /** The first value of header {@code name} (any case), or null. */
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
 
   /** An error the probe answers instead of the backend, for the next {@code remaining} matches. */
   private record Injection(
@@ -160,6 +172,7 @@ public final class CountingProxy implements AutoCloseable {
         boolean chunked = false;
         boolean expectContinue = false;
         String range = null;
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
         for (String line : lines) {
           int colon = line.indexOf(':');
           if (colon <= 0) {
@@ -167,6 +180,7 @@ public final class CountingProxy implements AutoCloseable {
           }
           String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
           String value = line.substring(colon + 1).trim();
+          headers.putIfAbsent(name, value);
           switch (name) {
             case "content-length" -> length = Long.parseLong(value);
             case "transfer-encoding" ->
@@ -182,7 +196,8 @@ public final class CountingProxy implements AutoCloseable {
                 requestLine.length > 1 ? requestLine[1] : "",
                 range,
                 System.nanoTime(),
-                false);
+                false,
+                java.util.Map.copyOf(headers));
         if (chunked) {
           throw new IOException("chunked request bodies are not supported by the probe");
         }
@@ -190,7 +205,9 @@ public final class CountingProxy implements AutoCloseable {
         if (inject != null
             && inject.which().test(seen)
             && inject.remaining().getAndDecrement() > 0) {
-          requests.add(new SeenRequest(seen.method(), seen.target(), range, seen.atNanos(), true));
+          requests.add(
+              new SeenRequest(
+                  seen.method(), seen.target(), range, seen.atNanos(), true, seen.headers()));
           if (!expectContinue) {
             copy(in, OutputStream.nullOutputStream(), length);
           }

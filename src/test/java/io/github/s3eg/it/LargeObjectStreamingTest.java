@@ -2,7 +2,6 @@ package io.github.s3eg.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,10 +144,6 @@ class LargeObjectStreamingTest {
     static ChildGateway start(
         TestBackend backend, java.util.Map<String, String> settings, String... jvmOptions)
         throws Exception {
-      int port;
-      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-        port = free.getLocalPort();
-      }
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(List.of(jvmOptions));
@@ -160,24 +155,17 @@ class LargeObjectStreamingTest {
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(GatewayFixture.baseSettings(backend));
-      pb.environment().put("LISTEN_ADDR", "127.0.0.1:" + port);
+      pb.environment().put("LISTEN_ADDR", "127.0.0.1:0");
       pb.environment().put("DATA_DIR", Files.createTempDirectory("s3eg-child").toString());
       pb.environment().putAll(settings);
       Process process = pb.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("gateway exited: " + Files.readString(log));
-        }
-        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-          return new ChildGateway(process, port);
-        } catch (IOException notYet) {
-          Thread.sleep(200);
-        }
+      try {
+        return new ChildGateway(
+            process, ListeningPort.await(process, log, java.time.Duration.ofSeconds(90)));
+      } catch (Exception | Error e) {
+        process.destroyForcibly();
+        throw e;
       }
-      process.destroyForcibly();
-      throw new IllegalStateException(
-          "gateway did not listen within 90 s: " + Files.readString(log));
     }
 
     S3Client client() {
@@ -189,6 +177,12 @@ class LargeObjectStreamingTest {
                   software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
                       GatewayFixture.CLIENT_KEY, GatewayFixture.CLIENT_SECRET)))
           .forcePathStyle(true)
+          // Completing a 1 GiB part makes the backend copy it before it answers: on a loaded
+          // machine that takes longer than the SDK's 30 s read timeout, and a retried Complete
+          // then finds the upload already completed (404 NoSuchUpload).
+          .httpClientBuilder(
+              software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
+                  .socketTimeout(java.time.Duration.ofMinutes(5)))
           .overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofMinutes(8)))
           .build();
     }

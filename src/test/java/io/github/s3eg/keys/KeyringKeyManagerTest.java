@@ -136,15 +136,15 @@ class KeyringKeyManagerTest {
       assertThat(underV1.kek()).isEqualTo(new KeyReference("keyring", 1));
 
       write(keyring("", "1", K1, "2", K2));
-      await().atMost(Duration.ofSeconds(5)).until(() -> manager.activeKey().version() == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> manager.activeKey().version() == 2);
       assertThat(manager.wrap(dek, AAD).kek().version()).isEqualTo(2);
       assertThat(manager.unwrap(underV1, AAD)).isEqualTo(dek);
 
       write(keyring("\"active\": 1, ", "1", K1, "2", K2));
-      await().atMost(Duration.ofSeconds(5)).until(() -> manager.activeKey().version() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> manager.activeKey().version() == 1);
 
       write(keyring("", "1", K1, "2", K2, "3", K3));
-      await().atMost(Duration.ofSeconds(5)).until(() -> manager.activeKey().version() == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> manager.activeKey().version() == 3);
       assertThatThrownBy(() -> manager.unwrap(underV1, AAD))
           .isInstanceOf(KeyManagerException.KeyNotFound.class)
           .hasMessageContaining("version 1 is outside the dual-read window");

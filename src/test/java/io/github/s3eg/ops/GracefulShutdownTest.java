@@ -3,6 +3,10 @@ package io.github.s3eg.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.s3eg.it.GatewayFixture;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -30,6 +35,12 @@ class GracefulShutdownTest {
   void uploadInProgressFinishesWhileNewRequestsAreRefused() throws Exception {
     GatewayFixture fixture = GatewayFixture.start(Map.of("SHUTDOWN_TIMEOUT", "20s"));
     CompletableFuture<Void> closed = null;
+    Logger gatewayLog = (Logger) LoggerFactory.getLogger("s3eg.gateway");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    gatewayLog.addAppender(logged);
+    Level level = gatewayLog.getLevel();
+    gatewayLog.setLevel(Level.INFO);
     try {
       fixture.defaultClient().createBucket(b -> b.bucket("draining"));
       URI uri = URI.create(fixture.endpoint() + "/draining/upload");
@@ -73,7 +84,19 @@ class GracefulShutdownTest {
         assertThat(status).isEqualTo("HTTP/1.1 200 OK");
       }
       closed.get(20, TimeUnit.SECONDS);
+      // The last line of the gateway's life says how the drain went.
+      assertThat(logged.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .contains("Stopping: new requests are refused; waiting up to 20 s for 1 in progress")
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .matches(
+                          "s3-encryption-gateway stopped: 1 of 1 requests in progress finished in"
+                              + " [0-9.]+ s, [1-9][0-9]* new ones refused meanwhile"));
     } finally {
+      gatewayLog.detachAppender(logged);
+      gatewayLog.setLevel(level);
       if (closed == null) {
         fixture.close();
       }

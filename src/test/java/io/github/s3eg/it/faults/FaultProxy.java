@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -41,6 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Pumps run on virtual threads, so the proxy does not show in the JVM's platform thread count
  * that leak tests compare.
+ *
+ * <p>The port stays the proxy's while it refuses: the listener and a bound, never-listening
+ * placeholder socket share it through {@code SO_REUSEPORT}, and one of them always holds it. So no
+ * other listener (another test, another process on the machine) can be given the port in the
+ * meantime, a client's connection cannot be paired with itself (Linux's TCP self-connect needs a
+ * port nobody has bound), and {@link #passThrough()} can always listen on it again.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -58,13 +65,15 @@ public final class FaultProxy implements AutoCloseable {
   /** A byte-count fault; {@code generation} tells connections when it was set. */
   private record Trigger(Direction direction, long afterBytes, Action action, long generation) {}
 
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final int port;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong generations = new AtomicLong();
   private final Object listenerLock = new Object();
   private ServerSocket server;
+  private Thread acceptor;
+  private Socket placeholder;
   private volatile boolean closed;
 
   private volatile boolean hanging;
@@ -81,10 +90,18 @@ public final class FaultProxy implements AutoCloseable {
 
   /** A proxy on a free loopback port that forwards to {@code host:port}. */
   public static FaultProxy start(String host, int port) throws IOException {
-    ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    ServerSocket server = listener(0);
     FaultProxy proxy = new FaultProxy(new InetSocketAddress(host, port), server);
     proxy.startAccepting(server);
     return proxy;
+  }
+
+  /** A listener on {@code port} (0: a free one) that the placeholder can share. */
+  private static ServerSocket listener(int port) throws IOException {
+    ServerSocket s = new ServerSocket();
+    s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+    return s;
   }
 
   /** A proxy in front of an HTTP(S) endpoint such as an S3 backend. */
@@ -94,6 +111,15 @@ public final class FaultProxy implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * New connections go to {@code host:port} from now on (a dependency restarted elsewhere); open
+   * ones stay where they are.
+   */
+  public FaultProxy forwardTo(String host, int port) {
+    target = new InetSocketAddress(host, port);
+    return this;
   }
 
   /** {@code http://127.0.0.1:port}: the proxy as an HTTP endpoint. */
@@ -122,11 +148,11 @@ public final class FaultProxy implements AutoCloseable {
     synchronized (listenerLock) {
       if (server == null && !closed) {
         try {
-          ServerSocket again = new ServerSocket();
-          again.setReuseAddress(true);
-          again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+          ServerSocket again = listener(port);
           server = again;
           startAccepting(again);
+          closeQuietly(placeholder);
+          placeholder = null;
         } catch (IOException e) {
           throw new IllegalStateException("cannot listen again on port " + port, e);
         }
@@ -137,16 +163,41 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
-  /** Closes the port (connection refused) and resets every open connection. */
+  /**
+   * Stops listening (connection refused) and resets every open connection. When this returns, the
+   * proxy accepts nothing more: {@link #acceptedConnections()} stays as it is until {@link
+   * #passThrough()}.
+   */
   public FaultProxy refuse() {
     synchronized (listenerLock) {
-      if (server != null) {
-        closeQuietly(server);
-        server = null;
+      if (server != null && !closed) {
+        try {
+          // Hold the port before letting the listener go (see the class comment).
+          Socket hold = new Socket();
+          hold.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+          hold.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+          placeholder = hold;
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot hold port " + port + " while refusing", e);
+        }
+        stopListening();
       }
     }
     resetAll();
     return this;
+  }
+
+  /** Closes the listener and waits for its accept loop to end (its last count included). */
+  private void stopListening() {
+    closeQuietly(server);
+    server = null;
+    try {
+      if (!acceptor.join(Duration.ofSeconds(10))) {
+        throw new IllegalStateException("the accept loop on port " + port + " did not end");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The peer hangs: new connections are accepted and never answered, open ones stop forwarding. */
@@ -208,12 +259,13 @@ public final class FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     synchronized (listenerLock) {
+      closed = true;
       if (server != null) {
-        closeQuietly(server);
-        server = null;
+        stopListening();
       }
+      closeQuietly(placeholder);
+      placeholder = null;
     }
     resetAll();
   }
@@ -221,7 +273,8 @@ public final class FaultProxy implements AutoCloseable {
   // ---- plumbing
 
   private void startAccepting(ServerSocket listener) {
-    Thread.ofVirtual().name("fault-proxy-accept-" + port).start(() -> acceptLoop(listener));
+    acceptor =
+        Thread.ofVirtual().name("fault-proxy-accept-" + port).start(() -> acceptLoop(listener));
   }
 
   private void acceptLoop(ServerSocket listener) {
@@ -432,6 +485,9 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (Exception ignored) {

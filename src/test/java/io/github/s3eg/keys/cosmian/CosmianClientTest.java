@@ -3,11 +3,10 @@ package io.github.s3eg.keys.cosmian;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.s3eg.it.faults.RefusingPort;
 import io.github.s3eg.keys.GcmCiphertext;
 import io.github.s3eg.keys.testing.TestPki;
 import io.github.s3eg.keys.tls.MutualTls;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -116,12 +115,9 @@ class CosmianClientTest {
               CosmianException.Unreachable.class, e -> assertThat(e.kind()).isEqualTo("timed out"));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
-    int closedPort;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = probe.getLocalPort();
-    }
-    try (CosmianClient nowhere =
-        new CosmianClient(config("http://127.0.0.1:" + closedPort, Duration.ofSeconds(1)))) {
+    try (RefusingPort closed = RefusingPort.open();
+        CosmianClient nowhere =
+            new CosmianClient(config("http://127.0.0.1:" + closed.port(), Duration.ofSeconds(1)))) {
       assertThatThrownBy(() -> nowhere.serverVersion(Duration.ofSeconds(1)))
           .isInstanceOfSatisfying(
               CosmianException.Unreachable.class,

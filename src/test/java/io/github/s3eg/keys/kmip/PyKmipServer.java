@@ -2,6 +2,7 @@ package io.github.s3eg.keys.kmip;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.s3eg.it.faults.FaultProxy;
 import io.github.s3eg.keys.testing.TestPki;
 import io.github.s3eg.keys.tls.MutualTls;
 import java.io.IOException;
@@ -25,6 +26,12 @@ import org.junit.jupiter.api.Assumptions;
  * /usr/bin/python3 /usr/bin/pykmip-server -f server.conf -l server.log}; ready once a TLS handshake
  * with the client certificate succeeds; stopped by killing the process tree.
  *
+ * <p>Clients reach it through a {@link FaultProxy} whose port ({@link #port()}) stays the same for
+ * the server's whole life: while the server is stopped the proxy refuses connections on it, and
+ * each start of the process takes whatever port is free then (another one if the one picked was
+ * taken before the server could bind it). So no test depends on a port staying free between a stop
+ * and a restart.
+ *
  * <p>If PyKMIP is missing the tests fail, naming the package to install, unless {@code
  * S3EG_SKIP_KMIP=true} is set, in which case they are skipped.
  */
@@ -34,15 +41,18 @@ public final class PyKmipServer implements AutoCloseable {
   static final Path SERVER_SCRIPT = Path.of("/usr/bin/pykmip-server");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Attempts to start the process on a freshly picked port before giving up. */
+  private static final int PORT_ATTEMPTS = 5;
+
   private final Path dir;
   private final TestPki pki;
-  private final int port;
+  private final FaultProxy front;
   private Process process;
 
-  private PyKmipServer(Path dir, TestPki pki, int port) {
+  private PyKmipServer(Path dir, TestPki pki, FaultProxy front) {
     this.dir = dir;
     this.pki = pki;
-    this.port = port;
+    this.front = front;
   }
 
   /** Fails (or skips, with {@code S3EG_SKIP_KMIP=true}) unless PyKMIP can run here. */
@@ -85,13 +95,19 @@ public final class PyKmipServer implements AutoCloseable {
   public static PyKmipServer start(Path dir) throws Exception {
     requireInstalled();
     TestPki pki = TestPki.create(dir.resolve("pki"));
-    PyKmipServer server = new PyKmipServer(dir, pki, freePort());
-    server.writeConfig();
-    server.startProcess();
+    // Refusing until the process is up; the target is set by each start.
+    FaultProxy front = FaultProxy.start("127.0.0.1", 1).refuse();
+    PyKmipServer server = new PyKmipServer(dir, pki, front);
+    try {
+      server.startProcess();
+    } catch (Exception | AssertionError e) {
+      front.close();
+      throw e;
+    }
     return server;
   }
 
-  private void writeConfig() throws IOException {
+  private void writeConfig(int port) throws IOException {
     Path policies = Files.createDirectories(dir.resolve("policies"));
     String config =
         String.join(
@@ -111,8 +127,27 @@ public final class PyKmipServer implements AutoCloseable {
     Files.writeString(dir.resolve("server.conf"), config);
   }
 
-  /** (Re)starts the server process on the same port and database. */
+  /**
+   * (Re)starts the server process on the same database, behind the same {@link #port()}. The port
+   * the process itself listens on is picked free each time; if another process takes it first, the
+   * server exits at once and is started again on another.
+   */
   public void startProcess() throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      writeConfig(port);
+      if (startOn(port)) {
+        front.forwardTo("127.0.0.1", port).passThrough();
+        return;
+      }
+      if (attempt == PORT_ATTEMPTS) {
+        fail("pykmip-server found no free port in " + PORT_ATTEMPTS + " attempts:\n" + logTail());
+      }
+    }
+  }
+
+  /** Starts the process on {@code port}: true once ready, false if the port was taken. */
+  private boolean startOn(int port) throws Exception {
     process =
         new ProcessBuilder(
                 PYTHON.toString(),
@@ -129,18 +164,24 @@ public final class PyKmipServer implements AutoCloseable {
         MutualTls.context(pki.caCert(), pki.clientCert(), pki.clientKey()).getSocketFactory();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        fail("pykmip-server exited with " + process.exitValue() + ":\n" + logTail());
+        String log = logTail();
+        if (log.contains("Address already in use")) {
+          process = null;
+          return false;
+        }
+        fail("pykmip-server exited with " + process.exitValue() + ":\n" + log);
       }
-      if (handshakeSucceeds(factory)) {
-        return;
+      if (handshakeSucceeds(factory, port)) {
+        return true;
       }
       Thread.sleep(50);
     }
     stop();
     fail("pykmip-server did not accept TLS within " + START_TIMEOUT + ":\n" + logTail());
+    return false;
   }
 
-  private boolean handshakeSucceeds(SSLSocketFactory factory) {
+  private static boolean handshakeSucceeds(SSLSocketFactory factory, int port) {
     try (Socket raw = new Socket()) {
       raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
       try (SSLSocket tls = (SSLSocket) factory.createSocket(raw, "127.0.0.1", port, false)) {
@@ -158,6 +199,7 @@ public final class PyKmipServer implements AutoCloseable {
    * thread for up to ten seconds each. The SQLite database survives for a restart.
    */
   public void stop() throws InterruptedException {
+    front.refuse();
     if (process == null) {
       return;
     }
@@ -167,11 +209,13 @@ public final class PyKmipServer implements AutoCloseable {
   }
 
   public KmipClientConfig clientConfig() {
-    return KmipClientConfig.of("127.0.0.1", port, pki.caCert(), pki.clientCert(), pki.clientKey());
+    return KmipClientConfig.of(
+        "127.0.0.1", front.port(), pki.caCert(), pki.clientCert(), pki.clientKey());
   }
 
+  /** The port clients connect to; the same across {@link #stop()} and {@link #startProcess()}. */
   public int port() {
-    return port;
+    return front.port();
   }
 
   public TestPki pki() {
@@ -195,6 +239,7 @@ public final class PyKmipServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     stop();
+    front.close();
   }
 
   private static int freePort() throws IOException {
