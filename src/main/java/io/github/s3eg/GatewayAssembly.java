@@ -166,7 +166,7 @@ final class GatewayAssembly implements AutoCloseable {
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
-    ConditionalWrites conditions = ConditionalWrites.create(backend, decryption, multipartIndexes);
+    ConditionalWrites conditions = new ConditionalWrites(decryption, multipartState);
     BucketOperations buckets = new BucketOperations(backend, config.backend().region());
     buckets.forgetMultipartStateIn(multipartState);
     PipelineSteps steps =
@@ -197,8 +197,7 @@ final class GatewayAssembly implements AutoCloseable {
                     encryptor,
                     compression,
                     enc.spoolLimit(),
-                    multipartState,
-                    conditions),
+                    multipartState),
                 new DeleteObjectsOperation(backend, cache, multipartState, backendKeys),
                 MultipartOperations.create(
                     backend,
@@ -213,8 +212,7 @@ final class GatewayAssembly implements AutoCloseable {
                     encryptor,
                     new ObjectDecryptor(keys, enc.supportedAlgorithms()),
                     multipartState,
-                    ops.metrics(),
-                    conditions),
+                    ops.metrics()),
                 conditions,
                 new SendResponse(sender, ops.listener(), clock),
                 new SendError(sender, ops.listener(), clock)));

@@ -95,6 +95,13 @@ class RouteEditsTest {
           "partChecksumDeletes#1",
           "partChecksumDeletes#3",
           "openAbortedUpload#1",
+          // checkWriteConditions: Complete's #0-#2, PutObject's #3-#5, CopyObject's #6-#8
+          "checkWriteConditions#1",
+          "checkWriteConditions#2",
+          "checkWriteConditions#4",
+          "checkWriteConditions#5",
+          "checkWriteConditions#7",
+          "checkWriteConditions#8",
           // Bookkeeping after the object is complete or the upload aborted, in a doTry whose
           // catch only logs (bookkeepingNotFinished): the route already tolerates its failure,
           // which is what deleting it amounts to: hidden records stay behind (DeleteBucket

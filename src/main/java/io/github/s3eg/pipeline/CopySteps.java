@@ -113,7 +113,6 @@ public final class CopySteps {
   private final CompressionPolicy compression;
   private final long spoolLimit;
   private final MultipartState multipart;
-  private final ConditionalWrites conditions;
 
   public CopySteps(
       DecryptObject keys,
@@ -121,9 +120,7 @@ public final class CopySteps {
       ObjectEncryptor encryptor,
       CompressionPolicy compression,
       long spoolLimit,
-      MultipartState multipart,
-      ConditionalWrites conditions) {
-    this.conditions = conditions;
+      MultipartState multipart) {
     this.keys = keys;
     this.rebinder = rebinder;
     this.encryptor = encryptor;
@@ -186,13 +183,10 @@ public final class CopySteps {
   // ---- planCopy
 
   /** The source conditions, the destination's headers, and how the copy is made. */
-  void planCopy(RequestState state) throws CryptoException {
+  void planCopy(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.copy();
     StoredObject src = work.sourceObject;
-    // The destination's If-None-Match / If-Match, against the ETag clients see; the backend write
-    // of the copy (CopyObject, the partwise Complete, or the re-encrypted PUT) carries them.
-    state.provideWriteCondition(conditions.evaluate(s3));
     checkCopyConditions(s3, work.sourceDescribed.etag(), src.lastModified());
     if (work.replace) {
       work.headers = ObjectHeaders.fromRequest(s3);
@@ -530,8 +524,10 @@ public final class CopySteps {
     add.accept(
         Step.named("planCopy")
             .callsBackend()
-            .requires(Fact.SOURCE_LOCATED, Fact.CACHE_INVALIDATED)
-            .provides(Fact.COPY_PLANNED, Fact.WRITE_CHECKED)
+            // The destination's If-None-Match / If-Match ('checkWriteConditions'): the backend
+            // write of the copy (CopyObject, the partwise Complete, the re-encrypted PUT) carries it.
+            .requires(Fact.SOURCE_LOCATED, Fact.CACHE_INVALIDATED, Fact.WRITE_CHECKED)
+            .provides(Fact.COPY_PLANNED)
             .does((state, exchange) -> planCopy(state)));
     add.accept(
         Step.named("rewrapRequest")

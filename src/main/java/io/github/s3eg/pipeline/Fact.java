@@ -21,7 +21,7 @@ public enum Fact {
    * The write's conditions (If-None-Match, If-Match) held against the ETag clients see; the backend
    * write carries them so that it is as atomic as the backend ({@code ConditionalWrites}).
    */
-  WRITE_CHECKED("checkWriteConditions", "planCopy", "completeRequest"),
+  WRITE_CHECKED("checkWriteConditions"),
   /** The request body, decoded and verified while it streams. */
   REQUEST_BODY("readRequestBody"),
   /** The compression policy was applied to this upload (compressed or not). */

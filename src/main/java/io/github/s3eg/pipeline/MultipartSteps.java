@@ -89,15 +89,11 @@ public final class MultipartSteps {
   private final MultipartState records;
   private final GatewayMetrics metrics;
 
-  private final ConditionalWrites conditions;
-
   public MultipartSteps(
       ObjectEncryptor encryptor,
       ObjectDecryptor decryptor,
       MultipartState records,
-      GatewayMetrics metrics,
-      ConditionalWrites conditions) {
-    this.conditions = conditions;
+      GatewayMetrics metrics) {
     this.encryptor = encryptor;
     this.decryptor = decryptor;
     this.records = records;
@@ -411,7 +407,7 @@ public final class MultipartSteps {
    * store before the backend's Complete (format version 4: a completed object never lacks it), or
    * null for an upload begun as version 3, whose index is written after Complete.
    */
-  GatewayRecord completeRequest(RequestState state) throws CryptoException {
+  GatewayRecord completeRequest(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.multipart();
     if (!work.partsListed) {
@@ -462,9 +458,6 @@ public final class MultipartSteps {
     work.index = new MultipartIndex(upload.header(), md5s.digest(), entries, upload.layout());
     work.objectChecksum = checksum.map(c -> CompletedChecksum.of(c, work.partChecksums));
     work.objectChecksum.ifPresent(c -> CompleteChecks.checkDeclared(s3, c));
-    // The write's conditions, evaluated right before the index and the backend's Complete that
-    // carries them: a failed condition leaves the upload in progress, as on S3, and no index.
-    state.provideWriteCondition(conditions.evaluate(s3));
     work.sealedIndex = upload.sealIndex(work.index, s3.bucket(), s3.key());
     work.legacy = MultipartIndexes.isLegacy(upload);
     state.provide(Fact.COMPLETE_CHECKED);
@@ -856,8 +849,11 @@ public final class MultipartSteps {
                 Fact.PARTS_LISTED,
                 Fact.RECORDS_LISTED,
                 Fact.UPLOAD_KEY,
-                Fact.CACHE_INVALIDATED)
-            .provides(Fact.COMPLETE_CHECKED, Fact.WRITE_CHECKED)
+                Fact.CACHE_INVALIDATED,
+                // checked right before the index and the backend's Complete that carries it: a
+                // failed condition leaves the upload in progress, as on S3, and no index
+                Fact.WRITE_CHECKED)
+            .provides(Fact.COMPLETE_CHECKED)
             .does((state, exchange) -> exchange.getIn().setBody(completeRequest(state))));
     add.accept(
         Step.named("completeUpload")

@@ -69,6 +69,7 @@ public final class RequestState {
   private String routedOperation;
   private final java.util.List<String> backendCalls = new java.util.ArrayList<>(2);
   private io.github.s3eg.backend.WriteCondition writeCondition;
+  private ConditionalWrites.Check writeConditionCheck;
 
   RequestState(HttpExchange http) {
     this.http = http;
@@ -133,7 +134,16 @@ public final class RequestState {
     facts.add(fact);
   }
 
-  // ---- checkWriteConditions, planCopy, completeRequest
+  // ---- checkWriteConditions
+
+  /** The check of the write's conditions in progress (between its backend reads), or null. */
+  ConditionalWrites.Check writeConditionCheck() {
+    return writeConditionCheck;
+  }
+
+  void beginWriteConditionCheck(ConditionalWrites.Check check) {
+    this.writeConditionCheck = check;
+  }
 
   /** The write's If-None-Match / If-Match, checked; what the backend write must carry. */
   void provideWriteCondition(io.github.s3eg.backend.WriteCondition condition) {
@@ -414,7 +424,7 @@ public final class RequestState {
       }
       case HEAD_OBJECT -> {
         HeadObjectRequest r = (HeadObjectRequest) request;
-        if (storedObject == null && isRequestObject(r.bucket(), r.key())) {
+        if (answer != null && storedObject == null && isRequestObject(r.bucket(), r.key())) {
           storedObject = StoredObject.of(r.bucket(), r.key(), (HeadObjectResponse) answer);
           facts.add(Fact.STORED_OBJECT);
         }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 
 /**
  * Every backend request an operation makes is a step of its route: for each operation (and the
@@ -194,23 +195,43 @@ class BackendRequestsAreStepsTest {
         "HeadObject",
         List.of("headObject", "getObject"),
         () -> s3cold.headObject(b -> b.bucket(BUCKET).key(key)));
-    assertCalls(
-        gateway,
-        "CopyObject",
-        List.of(
-            "headObject",
-            "createMultipartUpload",
-            "uploadPartCopy",
-            "uploadPartCopy",
-            "completeMultipartUpload",
-            "putRecord"),
-        () ->
+    CopyObjectResponse copied =
+        assertCalls(
+            gateway,
+            "CopyObject",
+            List.of(
+                "headObject",
+                "createMultipartUpload",
+                "uploadPartCopy",
+                "uploadPartCopy",
+                "completeMultipartUpload",
+                "putRecord"),
+            () ->
             s3.copyObject(
                 b ->
                     b.sourceBucket(BUCKET)
                         .sourceKey(key)
                         .destinationBucket(BUCKET)
                         .destinationKey("parts-copy")));
+    // Conditional writes read the current object as steps too: If-None-Match: * its HEAD (none
+    // here); If-Match on a multipart object, on an instance that never read it, its HEAD and its
+    // part index (the ETag clients see is the index's), then the write carries the condition.
+    assertCalls(
+        gateway,
+        "PutObject",
+        List.of("headObject", "putObject"),
+        () ->
+            s3.putObject(
+                b -> b.bucket(BUCKET).key("cond-new").ifNoneMatch("*"),
+                RequestBody.fromBytes(bytes(100, 7))));
+    assertCalls(
+        cold,
+        "PutObject",
+        List.of("headObject", "getObject", "putObject"),
+        () ->
+            s3cold.putObject(
+                b -> b.bucket(BUCKET).key("parts-copy").ifMatch(copied.copyObjectResult().eTag()),
+                RequestBody.fromBytes(bytes(100, 8))));
   }
 
   @Test
