@@ -197,7 +197,8 @@ final class GatewayAssembly implements AutoCloseable {
                     encryptor,
                     compression,
                     enc.spoolLimit(),
-                    multipartState),
+                    multipartState,
+                    backend),
                 new DeleteObjectsOperation(backend, cache, multipartState, backendKeys),
                 MultipartOperations.create(
                     backend,

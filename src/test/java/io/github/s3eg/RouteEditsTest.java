@@ -115,7 +115,10 @@ class RouteEditsTest {
           "listPartChecksums#2",
           // Notes the copy's index in this instance's cache and the copy's time: without it the
           // index is read from the backend on first use and LastModified is the answer's time.
-          "partwiseCopied");
+          "partwiseCopied",
+          // The source HEAD's doCatch: without it the source's 404 is swallowed and
+          // resolveSourceKey, given no HEAD, fails the copy (500); nothing is copied.
+          "copySourceMissing");
 
   private static DefaultCamelContext beans;
 

@@ -25,8 +25,9 @@ public final class ReservedKeys {
 
   /**
    * A listing marker after every key the gateway writes (their names continue with lower-case
-   * letters, digits, {@code .} and {@code /}, all below {@code ~}) and before every key that does not start
-   * with {@link #PREFIX}: a listing that reaches the reserved keys jumps over them with it.
+   * letters, digits, {@code .} and {@code /}, all below {@code ~}) and before every key that does
+   * not start with {@link #PREFIX}: a listing that reaches the reserved keys jumps over them with
+   * it.
    */
   public static final String AFTER_ALL = PREFIX + "~";
 

@@ -93,7 +93,9 @@ public final class MultipartChecksums {
   public Map<Integer, List<PartChecksumMarker>> partMarkers(
       String bucket, String key, String uploadId, OpenedObject upload) {
     return markers(
-        list(bucket, ReservedKeys.partChecksums(key, uploadId)).stream().map(S3Object::key).toList(),
+        list(bucket, ReservedKeys.partChecksums(key, uploadId)).stream()
+            .map(S3Object::key)
+            .toList(),
         key,
         uploadId,
         upload);

@@ -24,7 +24,10 @@ public final class Authentication {
     this.accesses = List.copyOf(accesses);
   }
 
-  /** Every resource the request touches, each authorized ({@link io.github.s3eg.s3.auth.PermissionMatrix}). */
+  /**
+   * Every resource the request touches, each authorized ({@link
+   * io.github.s3eg.s3.auth.PermissionMatrix}).
+   */
   public List<Access> accesses() {
     return accesses;
   }

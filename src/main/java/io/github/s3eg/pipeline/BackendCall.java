@@ -185,8 +185,8 @@ enum BackendCall {
   }
 
   /**
-   * True for a call that may send several requests and counts each itself ({@code deleteRecords}
-   * on a backend that takes no DeleteObjects); the others are one request each.
+   * True for a call that may send several requests and counts each itself ({@code deleteRecords} on
+   * a backend that takes no DeleteObjects); the others are one request each.
    */
   boolean countsItsRequests() {
     return this == DELETE_RECORDS;

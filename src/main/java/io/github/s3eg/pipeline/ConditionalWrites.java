@@ -69,8 +69,7 @@ public final class ConditionalWrites {
         .callsBackend()
         .provides(Fact.WRITE_CHECKED)
         .does(
-            (state, exchange) ->
-                exchange.getIn().setBody(next(state, exchange.getIn().getBody())));
+            (state, exchange) -> exchange.getIn().setBody(next(state, exchange.getIn().getBody())));
   }
 
   Object next(RequestState state, Object answer) throws IOException, CryptoException {
@@ -148,10 +147,7 @@ public final class ConditionalWrites {
     if (check.locator.next() != null) {
       return check.locator.next();
     }
-    decide(
-        state,
-        check,
-        ((CiphertextLocator.Located.Described) check.locator.located()).etag());
+    decide(state, check, ((CiphertextLocator.Located.Described) check.locator.located()).etag());
     return null;
   }
 

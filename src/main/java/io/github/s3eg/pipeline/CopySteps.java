@@ -7,13 +7,12 @@ import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.pipeline.BackendCall.GatewayRecord;
 import io.github.s3eg.pipeline.CiphertextLocator.Located;
-import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -113,6 +113,7 @@ public final class CopySteps {
   private final CompressionPolicy compression;
   private final long spoolLimit;
   private final MultipartState multipart;
+  private final io.github.s3eg.backend.BackendClients backend;
 
   public CopySteps(
       DecryptObject keys,
@@ -120,7 +121,9 @@ public final class CopySteps {
       ObjectEncryptor encryptor,
       CompressionPolicy compression,
       long spoolLimit,
-      MultipartState multipart) {
+      MultipartState multipart,
+      io.github.s3eg.backend.BackendClients backend) {
+    this.backend = backend;
     this.keys = keys;
     this.rebinder = rebinder;
     this.encryptor = encryptor;
@@ -148,6 +151,24 @@ public final class CopySteps {
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
     return HeadObjectRequest.builder().bucket(work.source.bucket()).key(work.source.key()).build();
+  }
+
+  /**
+   * The source's HEAD failed. A HEAD answer has no body, so its 404 cannot say whether the key or
+   * its whole bucket is missing; S3 answers a copy from a missing bucket with NoSuchBucket, so the
+   * bucket is looked up once (see {@link ObjectHead}). Always throws.
+   */
+  void copySourceMissing(RequestState state, Exception caught) throws Exception {
+    if (caught == null) {
+      throw new IllegalStateException("'copySourceMissing' outside a doCatch");
+    }
+    Work work = state.copy();
+    if (work.source != null
+        && caught instanceof software.amazon.awssdk.services.s3.model.S3Exception missing
+        && missing.statusCode() == 404) {
+      ObjectHead.of(backend.s3(), work.source.bucket(), work.source.key(), missing);
+    }
+    throw caught;
   }
 
   void resolveSourceKey(RequestState state, HeadObjectResponse head) throws CryptoException {
@@ -304,8 +325,7 @@ public final class CopySteps {
   GatewayRecord partwiseIndex(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.copy();
-    work.targetIndex =
-        work.target.sealIndex(work.sourceDescribed.index(), s3.bucket(), s3.key());
+    work.targetIndex = work.target.sealIndex(work.sourceDescribed.index(), s3.bucket(), s3.key());
     return new GatewayRecord(
         s3.bucket(), MultipartIndexes.nameOf(work.target, s3.key()), work.targetIndex);
   }
@@ -507,6 +527,16 @@ public final class CopySteps {
             .callsBackend()
             .does((state, exchange) -> exchange.getIn().setBody(sourceRequest(state))));
     add.accept(
+        Step.named("copySourceMissing")
+            .callsBackend()
+            .alwaysFails() // the answer is the source's 404, or NoSuchBucket
+            .does(
+                (state, exchange) -> {
+                  Exception caught =
+                      exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                  copySourceMissing(state, caught);
+                }));
+    add.accept(
         Step.named("resolveSourceKey")
             .callsBackend()
             .provides(Fact.SOURCE_KEY)
@@ -525,7 +555,8 @@ public final class CopySteps {
         Step.named("planCopy")
             .callsBackend()
             // The destination's If-None-Match / If-Match ('checkWriteConditions'): the backend
-            // write of the copy (CopyObject, the partwise Complete, the re-encrypted PUT) carries it.
+            // write of the copy (CopyObject, the partwise Complete, the re-encrypted PUT) carries
+            // it.
             .requires(Fact.SOURCE_LOCATED, Fact.CACHE_INVALIDATED, Fact.WRITE_CHECKED)
             .provides(Fact.COPY_PLANNED)
             .does((state, exchange) -> planCopy(state)));

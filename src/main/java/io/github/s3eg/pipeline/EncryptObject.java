@@ -40,11 +40,11 @@ import org.apache.camel.spi.Synchronization;
  * when it came as an aws-chunked trailer (in memory up to the spool limit, else by the same
  * metadata-only copy that records the ETag).
  *
- * <p>When the {@code compress} step chose compression, the
- * session compresses the plaintext into frames before encrypting it (object format version 2). The
- * body length then depends on the data, so the ciphertext is spooled ({@link UploadSpool}) and
- * uploaded with its exact length; the plaintext has been read and verified by then, so the
- * authenticated ETag entry always goes on the PUT.
+ * <p>When the {@code compress} step chose compression, the session compresses the plaintext into
+ * frames before encrypting it (object format version 2). The body length then depends on the data,
+ * so the ciphertext is spooled ({@link UploadSpool}) and uploaded with its exact length; the
+ * plaintext has been read and verified by then, so the authenticated ETag entry always goes on the
+ * PUT.
  */
 public final class EncryptObject {
 

@@ -85,7 +85,9 @@ public sealed interface EncryptedUpload {
       return session;
     }
 
-    /** Whether {@link #metadataAfterUpload()} still has to be recorded once the body went through. */
+    /**
+     * Whether {@link #metadataAfterUpload()} still has to be recorded once the body went through.
+     */
     public boolean etagAfterUpload() {
       return metadataAfterUpload;
     }

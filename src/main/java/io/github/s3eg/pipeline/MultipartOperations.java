@@ -11,7 +11,6 @@ import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.s3.CopySource;
-import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -34,7 +33,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,8 +249,7 @@ public final class MultipartOperations {
     return state.uploadRecord(s3.bucket(), s3.key(), uploadId);
   }
 
-  private OpenedObject openUpload(S3Request s3, Map<String, String> record)
-      throws CryptoException {
+  private OpenedObject openUpload(S3Request s3, Map<String, String> record) throws CryptoException {
     OpenedObject upload = decryptor.open(s3.bucket(), s3.key(), record);
     if (!upload.isMultipart()) {
       throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upload record is not a v2 record.");

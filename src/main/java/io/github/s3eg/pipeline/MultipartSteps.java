@@ -19,7 +19,6 @@ import io.github.s3eg.pipeline.BackendCall.RecordName;
 import io.github.s3eg.pipeline.BackendCall.RecordNames;
 import io.github.s3eg.s3.ListingEncoding;
 import io.github.s3eg.s3.ObjectHeaders;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -37,8 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +103,7 @@ public final class MultipartSteps {
   static final class Work {
     /** The upload's record: its wrapped data key, and the checksum it chose. */
     Map<String, String> uploadEntries;
+
     Optional<UploadChecksum> checksum = Optional.empty();
     Map<String, String> storedMetadata;
     String uploadId;
@@ -269,8 +269,7 @@ public final class MultipartSteps {
     }
     Work work = state.multipart();
     PartChecksum checksum =
-        PartChecksum.of(
-            work.checksum, state.body().checksum().orElse(null), state.body().stream());
+        PartChecksum.of(work.checksum, state.body().checksum().orElse(null), state.body().stream());
     EncryptedPart part = state.upload().encryptPart(partNumber, length, checksum.stream());
     work.partChecksum = checksum;
     state.provideCiphertext(new EncryptedUpload.Part(partNumber, part));
@@ -385,8 +384,7 @@ public final class MultipartSteps {
         state.provide(Fact.RECORDS_LISTED);
         return null;
       }
-      listing =
-          new RecordListing(s3.bucket(), ReservedKeys.partChecksums(s3.key(), uploadId(s3)));
+      listing = new RecordListing(s3.bucket(), ReservedKeys.partChecksums(s3.key(), uploadId(s3)));
       state.startListing(listing);
       answer = null;
     }
@@ -601,9 +599,9 @@ public final class MultipartSteps {
   }
 
   /**
-   * The index a failed Complete of this upload may have written (format version 4: its name is
-   * this upload's, so it can name no object now); null when the upload's record did not open, or
-   * for an upload begun as version 3 (its index is written only after Complete).
+   * The index a failed Complete of this upload may have written (format version 4: its name is this
+   * upload's, so it can name no object now); null when the upload's record did not open, or for an
+   * upload begun as version 3 (its index is written only after Complete).
    */
   static RecordName abortedIndex(RequestState state) {
     if (!state.has(Fact.UPLOAD_KEY)) {

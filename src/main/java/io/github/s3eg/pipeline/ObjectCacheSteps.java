@@ -66,12 +66,9 @@ public final class ObjectCacheSteps {
       throw new MissingStepException(Fact.RESPONSE, "step 'cacheRespond' (no cached copy)");
     }
     if ("HEAD".equals(s3.method())) {
-      // HeadObject ignores Range, as its backend path does.
-      Preconditions.check(s3, cached.etag(), cached.lastModified());
       S3Response head =
-          ObjectOperations.objectAnswer(
-                  200, s3, cached.headers(), cached.etag(), cached.lastModified())
-              .header("Content-Length", Long.toString(cached.size()));
+          ObjectOperations.headAnswer(
+              s3, cached.headers(), cached.etag(), cached.lastModified(), cached.size());
       showChecksum(s3, cached, head);
       RequestState.of(exchange).respond(head);
       return;

@@ -1,13 +1,14 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
-import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.keys.KeyReference;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3Request;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -212,6 +214,21 @@ public final class ObjectOperations {
   }
 
   // ---- helpers
+
+  /**
+   * A HeadObject answer: with a satisfiable {@code Range}, 206 with the range's {@code
+   * Content-Length} and {@code Content-Range} as S3 answers it (a range past the end: 416
+   * InvalidRange), otherwise 200 with the object's size. The range is resolved before the
+   * conditions, as GetObject resolves it. The object cache answers through it too.
+   */
+  static S3Response headAnswer(
+      S3Request s3, ObjectHeaders headers, String etag, Instant lastModified, long size) {
+    Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), size);
+    Preconditions.check(s3, etag, lastModified);
+    return objectAnswer(range.isPresent() ? 206 : 200, s3, headers, etag, lastModified)
+        .header("Content-Length", Long.toString(range.map(ByteRange::length).orElse(size)))
+        .header("Content-Range", range.map(ByteRange::contentRange).orElse(null));
+  }
 
   /**
    * Status and headers of a GET or HEAD answer about an object, with the request's {@code

@@ -226,12 +226,16 @@ public final class ObjectReads {
     if (!(state.located() instanceof Located.Described described)) {
       throw new IllegalStateException("a HeadObject located a body to read");
     }
-    Preconditions.check(s3, described.etag(), stored.lastModified());
     S3Response response =
-        ObjectOperations.objectAnswer(
-                200, s3, stored.headers(), described.etag(), stored.lastModified())
-            .header("Content-Length", Long.toString(described.plaintextSize()));
-    shownChecksum(state, state.key().openedOrNull()).ifPresent(c -> c.writeTo(response));
+        ObjectOperations.headAnswer(
+            s3,
+            stored.headers(),
+            described.etag(),
+            stored.lastModified(),
+            described.plaintextSize());
+    if (s3.header("Range") == null) {
+      shownChecksum(state, state.key().openedOrNull()).ifPresent(c -> c.writeTo(response));
+    }
     return response;
   }
 

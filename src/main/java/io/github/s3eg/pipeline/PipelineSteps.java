@@ -233,7 +233,8 @@ public final class PipelineSteps {
         Step.named("deleteObjectResponse")
             .requires(Fact.CACHE_INVALIDATED, Fact.RECORDS_LISTED, Fact.INDEXES_DELETED)
             .provides(Fact.RESPONSE)
-            .does((state, exchange) -> state.respond(ObjectOperations.deleteObjectResponse(state))));
+            .does(
+                (state, exchange) -> state.respond(ObjectOperations.deleteObjectResponse(state))));
     s.copySteps().addTo(this::add);
     add(
         operation("deleteObjects")

@@ -54,7 +54,7 @@ final class PlaintextReader {
       MultipartIndexes.Loaded multipart) {}
 
   Described describe(String bucket, String key) throws CryptoException {
-    HeadObjectResponse head = backend.s3().headObject(h -> h.bucket(bucket).key(key));
+    HeadObjectResponse head = ObjectHead.of(backend.s3(), bucket, key);
     Optional<OpenedObject> opened = decryption.resolve(bucket, key, head.metadata()).opened();
     if (opened.isEmpty()) {
       return new Described(head, opened, head.contentLength(), head.eTag(), null);

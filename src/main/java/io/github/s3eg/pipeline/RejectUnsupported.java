@@ -64,6 +64,20 @@ public final class RejectUnsupported {
    */
   static final Set<String> UNSUPPORTED_ON_READ = Set.of("partNumber");
 
+  /**
+   * Object Lock request headers (PutObject, CopyObject, CreateMultipartUpload). The gateway does
+   * not pass them on, so an object its writer asked to lock would silently be deletable: refused
+   * instead, like the Object Lock sub-resources.
+   */
+  static final Set<String> UNSUPPORTED_HEADERS =
+      Set.of(
+          "x-amz-object-lock-mode",
+          "x-amz-object-lock-retain-until-date",
+          "x-amz-object-lock-legal-hold");
+
+  /** CreateBucket's request for Object Lock (a bucket that could never lock anything). */
+  static final String BUCKET_OBJECT_LOCK = "x-amz-bucket-object-lock-enabled";
+
   private final Set<String> alsoUnsupported;
   private final BackendKeys keys;
 
@@ -98,6 +112,14 @@ public final class RejectUnsupported {
             .with("ArgumentName", parameter.getKey());
       }
     }
+    for (String header : UNSUPPORTED_HEADERS) {
+      if (s3.header(header) != null) {
+        throw notImplementedHeader(header);
+      }
+    }
+    if ("true".equalsIgnoreCase(String.valueOf(s3.header(BUCKET_OBJECT_LOCK)).trim())) {
+      throw notImplementedHeader(BUCKET_OBJECT_LOCK);
+    }
     boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
     for (String parameter : s3.query().keySet()) {
       if (UNSUPPORTED.contains(parameter)
@@ -109,6 +131,13 @@ public final class RejectUnsupported {
             .with("Resource", "?" + parameter);
       }
     }
+  }
+
+  private static S3Exception notImplementedHeader(String header) {
+    return new S3Exception(
+            S3ErrorCode.NOT_IMPLEMENTED,
+            "The gateway does not support Object Lock (the '" + header + "' header).")
+        .with("Header", header);
   }
 
   private static boolean isHeaderValue(String value) {

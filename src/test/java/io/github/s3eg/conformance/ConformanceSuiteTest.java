@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * pass through the gateway or be listed, with its reason, in {@link DocumentedExceptions#FILE}; and
  * every listed exception must still be needed, so that the file stays true.
  *
- * <p>Prints {@code [backend] direct N passed, gateway M passed, exceptions K} per backend (its own
- * surefire execution shows test output on the console) and writes every case's outcome on both
- * targets to {@code target/conformance/<backend>.tsv}.
+ * <p>Prints {@code [backend] direct N passed, gateway M passed, exceptions K (of T cases)} per
+ * backend, then the line {@code direct N passed, gateway M passed, exceptions K} alone with the
+ * sums over every backend (its own surefire execution shows test output on the console), and writes
+ * every case's outcome on both targets to {@code target/conformance/<backend>.tsv}.
  *
  * <p>{@code -Dconformance.cases=REGEX} runs only the cases whose names match (no verdict on stale
  * exceptions then, nor when a backend could not run here); {@code -Dconformance.parallelism=N} runs
@@ -105,6 +106,12 @@ class ConformanceSuiteTest {
     for (DifferentialReport r : reports) {
       System.out.println(r.summary());
     }
+    System.out.println(
+        "[conformance] over "
+            + reports.stream().map(r -> r.backend).toList()
+            + (skipped.isEmpty() ? "" : " (" + skipped.size() + " backend skipped)")
+            + ":");
+    System.out.println(DifferentialReport.total(reports));
 
     List<String> problems = new ArrayList<>();
     for (DifferentialReport r : reports) {

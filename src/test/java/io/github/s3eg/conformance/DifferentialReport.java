@@ -81,7 +81,9 @@ final class DifferentialReport {
     return exceptions.entries().stream().filter(e -> !used.contains(e.key())).toList();
   }
 
-  /** The line CI prints: {@code direct N passed, gateway M passed, exceptions K}. */
+  /**
+   * One backend's counts: {@code [backend] direct N passed, gateway M passed, exceptions K (…)}.
+   */
   String summary() {
     return "["
         + backend
@@ -97,6 +99,28 @@ final class DifferentialReport {
         + (notApplicable > 0 ? ", " + notApplicable + " not applicable here" : "")
         + (unexcused.isEmpty() ? "" : "; " + unexcused.size() + " UNDOCUMENTED REGRESSIONS")
         + ")";
+  }
+
+  /**
+   * The line CI greps for, exactly {@code direct N passed, gateway M passed, exceptions K}: the
+   * counts summed over every backend that ran (each backend's own line, {@link #summary()}, says
+   * which backend and how many cases).
+   */
+  static String total(List<DifferentialReport> reports) {
+    int direct = 0;
+    int gateway = 0;
+    int excusedTotal = 0;
+    for (DifferentialReport r : reports) {
+      direct += r.directPassed;
+      gateway += r.gatewayPassed;
+      excusedTotal += r.excused.size();
+    }
+    return "direct "
+        + direct
+        + " passed, gateway "
+        + gateway
+        + " passed, exceptions "
+        + excusedTotal;
   }
 
   /** The summary, then every regression with the gateway's failure, documented or not. */

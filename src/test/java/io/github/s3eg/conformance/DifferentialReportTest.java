@@ -127,6 +127,25 @@ class DifferentialReportTest {
   }
 
   @Test
+  void theTotalLineIsExactlyTheCountsSummedOverBackends() {
+    DocumentedExceptions ex = exceptions("java:a/y  open: being fixed");
+    DifferentialReport one =
+        new DifferentialReport(
+            "one",
+            outcomes("java:a/x", Status.PASSED, "java:a/y", Status.PASSED),
+            outcomes("java:a/x", Status.PASSED, "java:a/y", Status.FAILED),
+            ex);
+    DifferentialReport two =
+        new DifferentialReport(
+            "two",
+            outcomes("java:a/x", Status.PASSED, "java:a/y", Status.FAILED),
+            outcomes("java:a/x", Status.PASSED, "java:a/y", Status.PASSED),
+            ex);
+    assertThat(DifferentialReport.total(List.of(one, two)))
+        .isEqualTo("direct 3 passed, gateway 3 passed, exceptions 1");
+  }
+
+  @Test
   void theExceptionsFileRefusesLinesWithoutReasonAndDuplicates() {
     assertThatThrownBy(() -> exceptions("java:a/x"))
         .hasMessageContaining("line 1: no reason given for java:a/x");

@@ -207,12 +207,12 @@ class BackendRequestsAreStepsTest {
                 "completeMultipartUpload",
                 "putRecord"),
             () ->
-            s3.copyObject(
-                b ->
-                    b.sourceBucket(BUCKET)
-                        .sourceKey(key)
-                        .destinationBucket(BUCKET)
-                        .destinationKey("parts-copy")));
+                s3.copyObject(
+                    b ->
+                        b.sourceBucket(BUCKET)
+                            .sourceKey(key)
+                            .destinationBucket(BUCKET)
+                            .destinationKey("parts-copy")));
     // Conditional writes read the current object as steps too: If-None-Match: * its HEAD (none
     // here); If-Match on a multipart object, on an instance that never read it, its HEAD and its
     // part index (the ETag clients see is the index's), then the write carries the condition.
@@ -280,8 +280,7 @@ class BackendRequestsAreStepsTest {
         .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
         .satisfies(
             e ->
-                assertThat(
-                        ((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode())
+                assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode())
                     .isGreaterThanOrEqualTo(400));
   }
 

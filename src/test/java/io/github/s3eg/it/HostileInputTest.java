@@ -508,6 +508,31 @@ class HostileInputTest {
     assertNothingReachedTheBackend();
   }
 
+  static Stream<Arguments> objectLockHeaders() {
+    String o = "/" + BUCKET + "/locked";
+    String until = "x-amz-object-lock-retain-until-date: 2037-01-01T00:00:00Z\r\n";
+    return Stream.of(
+        Arguments.of("PUT " + o, "x-amz-object-lock-mode: COMPLIANCE\r\n" + until),
+        Arguments.of("PUT " + o, "x-amz-object-lock-legal-hold: ON\r\n"),
+        Arguments.of("POST " + o + "?uploads", "x-amz-object-lock-mode: GOVERNANCE\r\n" + until),
+        Arguments.of(
+            "PUT " + o,
+            "x-amz-copy-source: /" + BUCKET + "/existing\r\nx-amz-object-lock-legal-hold: ON\r\n"),
+        Arguments.of("PUT /lock-enabled-bucket", "x-amz-bucket-object-lock-enabled: true\r\n"));
+  }
+
+  /** Object Lock requested by header: refused, never silently left unlocked. */
+  @ParameterizedTest(name = "{0} with {1}: NotImplemented")
+  @MethodSource("objectLockHeaders")
+  void objectLockHeadersAreNotImplementedAndNeverForwarded(String requestLine, String headers)
+      throws Exception {
+    RawHttp.Response r =
+        sendBytes(requestLine + " HTTP/1.1\r\n" + headers + "Content-Length: 2\r\n\r\n{}");
+    assertThat(r.status()).isEqualTo(501);
+    assertThat(r.body()).contains("<Code>NotImplemented</Code>");
+    assertNothingReachedTheBackend();
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private static Socket open() throws IOException {

@@ -229,6 +229,27 @@ class S3ApiTest {
     assertThat(whole.asByteArray()).isEqualTo(data);
   }
 
+  /** HeadObject takes Range as S3 does: 206 with the range's length, 416 past the end. */
+  @Test
+  void headWithRangeAnswersTheRange() {
+    S3Client s3 = defaultClient;
+    String bucket = bucket(s3, "head-ranges");
+    s3.putObject(b -> b.bucket(bucket).key("r"), RequestBody.fromBytes(random(100_000, 3)));
+
+    HeadObjectResponse ranged = s3.headObject(b -> b.bucket(bucket).key("r").range("bytes=10-19"));
+    assertThat(ranged.sdkHttpResponse().statusCode()).isEqualTo(206);
+    assertThat(ranged.contentLength()).isEqualTo(10);
+    assertThat(ranged.contentRange()).isEqualTo("bytes 10-19/100000");
+    HeadObjectResponse suffix = s3.headObject(b -> b.bucket(bucket).key("r").range("bytes=-5"));
+    assertThat(suffix.contentRange()).isEqualTo("bytes 99995-99999/100000");
+    HeadObjectResponse whole = s3.headObject(b -> b.bucket(bucket).key("r"));
+    assertThat(whole.sdkHttpResponse().statusCode()).isEqualTo(200);
+    assertThat(whole.contentLength()).isEqualTo(100_000);
+    assertThat(whole.contentRange()).isNull();
+    assertThatThrownBy(() -> s3.headObject(b -> b.bucket(bucket).key("r").range("bytes=100000-")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(416));
+  }
+
   private static void assertRange(
       S3Client s3, String bucket, String range, byte[] data, int first, int last) {
     ResponseBytes<GetObjectResponse> got =
@@ -332,6 +353,37 @@ class S3ApiTest {
                         .destinationKey("x")),
         404,
         "NoSuchKey");
+  }
+
+  /** A copy from a bucket that does not exist names the bucket, as S3 does, not a missing key. */
+  @Test
+  void copyFromAMissingBucketAnswersNoSuchBucket() {
+    S3Client s3 = defaultClient;
+    String bucket = bucket(s3, "copy-missing-source");
+    String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key("part-copy")).uploadId();
+    assertStatus(
+        () ->
+            s3.copyObject(
+                b ->
+                    b.sourceBucket("no-such-source-bucket")
+                        .sourceKey("k")
+                        .destinationBucket(bucket)
+                        .destinationKey("x")),
+        404,
+        "NoSuchBucket");
+    assertStatus(
+        () ->
+            s3.uploadPartCopy(
+                b ->
+                    b.sourceBucket("no-such-source-bucket")
+                        .sourceKey("k")
+                        .destinationBucket(bucket)
+                        .destinationKey("part-copy")
+                        .uploadId(upload)
+                        .partNumber(1)),
+        404,
+        "NoSuchBucket");
+    s3.abortMultipartUpload(b -> b.bucket(bucket).key("part-copy").uploadId(upload));
   }
 
   @Test
