@@ -241,6 +241,17 @@ class BackendRequestsAreStepsTest {
   }
 
   @Test
+  void bucketLookupsAreSteps() throws Exception {
+    assertCalls(
+        gateway, "HeadBucket", List.of("headBucket"), () -> s3.headBucket(b -> b.bucket(BUCKET)));
+    assertCalls(
+        gateway,
+        "GetBucketLocation",
+        List.of("headBucket"),
+        () -> s3.getBucketLocation(b -> b.bucket(BUCKET)).locationConstraintAsString());
+  }
+
+  @Test
   void conditionalCopiesAndCompletesReadTheDestinationAsSteps() throws Exception {
     put("cond-copy-source", bytes(100, 11), "application/octet-stream");
     // If-None-Match: * to a new key: the source's HEAD, the destination's HEAD (none), the
