@@ -18,19 +18,18 @@ import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationRespon
  * backend:getBucketVersioning}, then {@code backend:getObjectLockConfiguration}) when a request
  * depends on them and this instance does not know them yet: the object writes (their spooling, a
  * part's MD5, a copy's version, Complete's lock settings, the deletion of an upload's records), the
- * object reads and deletes (a version's records, a delete marker's answer), and any request that
- * names a version or asks for lock settings. Then the checks that need them: a version id in a
- * bucket that never kept versions is refused as S3 refuses it, and lock settings in a bucket
- * without Object Lock. Plain Java; one turn per call.
+ * object deletes (a version's records), and any request that names a version or asks for lock
+ * settings. A read of the current version asks nothing: it needs the features only in buckets that
+ * keep versions, where they are known (a version named) or looked up inside a step (a delete
+ * marker's answer to a 404). Then the checks that need them: a version id in a bucket that never
+ * kept versions is refused as S3 refuses it, and lock settings in a bucket without Object Lock.
+ * Plain Java; one turn per call.
  */
 final class BucketFeatureLookup {
 
   /** The operations whose later steps ask for the bucket's features. */
   private static final Set<String> DEPENDS =
       Set.of(
-          "GetObject",
-          "HeadObject",
-          "GetObjectAttributes",
           "DeleteObject",
           "DeleteObjects",
           "PutObject",

@@ -51,7 +51,7 @@ public final class ObjectReads {
    * @param deleteMarkers explains a read's 404 that met a delete marker, as S3 answers it (null:
    *     never)
    * @param olderVersions finds a version's missing part index among the older versions of its name
-   *     (null: never)
+   *     (null: never), in a bucket {@code features} knows to keep versions
    */
   public ObjectReads(
       DecryptObject keys,
@@ -59,16 +59,22 @@ public final class ObjectReads {
       MultipartState multipart,
       GatewayMetrics metrics,
       DeleteMarkers deleteMarkers,
-      io.github.s3eg.versions.VersionRecords olderVersions) {
+      io.github.s3eg.versions.VersionRecords olderVersions,
+      io.github.s3eg.versions.BucketFeatures features) {
     this.keys = keys;
     this.layout = layout;
     this.multipart = multipart;
     this.metrics = metrics;
     this.deleteMarkers = deleteMarkers;
+    // Only where this instance knows that the bucket keeps versions (a read of a named version
+    // looked them up first): elsewhere a missing index is refused without more requests.
     this.olderIndexes =
         olderVersions == null
             ? null
-            : (bucket, name, opened) -> olderVersions.read(bucket, name, opened.header().encode());
+            : (bucket, name, opened) ->
+                features.known(bucket).map(f -> f.keepsVersions()).orElse(false)
+                    ? olderVersions.read(bucket, name, opened.header().encode())
+                    : java.util.Optional.empty();
   }
 
   /**
