@@ -19,6 +19,9 @@ import io.github.s3eg.s3.auth.PermissionMatrix;
 import io.github.s3eg.s3.auth.UriEncoding;
 import io.github.s3eg.s3.post.MultipartForm;
 import io.github.s3eg.s3.post.PostPolicy;
+import io.github.s3eg.s3.xml.XmlReader;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.TagSet;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -222,10 +225,13 @@ public final class BrowserUpload {
       } else if (name.equals("acl")) {
         headers.put("x-amz-acl", List.of(f.getValue()));
       } else if (name.equals("tagging")) {
-        throw new S3Exception(
-                S3ErrorCode.NOT_IMPLEMENTED,
-                "The gateway does not support tags on browser uploads.")
-            .with("ArgumentName", "tagging");
+        // S3's form field is a Tagging document; the PutObject it becomes takes the header form,
+        // checked against S3's limits here, before the file is read.
+        TagSet tags =
+            TagSet.fromXml(
+                XmlReader.parse(f.getValue().getBytes(StandardCharsets.UTF_8)),
+                TagSet.MAX_OBJECT_TAGS);
+        headers.put(NewVersionSettings.TAGGING, List.of(tags.toHeader()));
       }
     }
     String path =

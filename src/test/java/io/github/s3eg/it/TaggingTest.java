@@ -3,6 +3,8 @@ package io.github.s3eg.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +145,57 @@ class TaggingTest {
                 .destinationKey("cleared")
                 .taggingDirective(TaggingDirective.REPLACE));
     assertThat(tags(client, bucket, "cleared", null)).isEmpty();
+  }
+
+  @Test
+  void aBrowserUploadTakesTheTagsOfItsForm() throws Exception {
+    // S3's POST form carries tags as a Tagging document in the field "tagging".
+    String bucket = ceph.newBucket("gw-tags-form");
+    String tagging =
+        "<Tagging><TagSet><Tag><Key>project</Key><Value>apollo</Value></Tag>"
+            + "<Tag><Key>tier</Key><Value>cold storage</Value></Tag></TagSet></Tagging>";
+    byte[] file = "tagged in a browser".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> answer =
+        new PostForm()
+            .field("key", "form")
+            .field("tagging", tagging)
+            .post(
+                gateway.endpoint(),
+                bucket,
+                GatewayFixture.CLIENT_KEY,
+                GatewayFixture.CLIENT_SECRET,
+                file);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(204);
+    assertThat(tags(client, bucket, "form", null))
+        .containsExactlyInAnyOrder(tag("project", "apollo"), tag("tier", "cold storage"));
+    assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("form")).asByteArray())
+        .isEqualTo(file);
+
+    // Beyond S3's limits, or not a Tagging document: refused as S3 does, nothing stored.
+    StringBuilder eleven = new StringBuilder("<Tagging><TagSet>");
+    for (int i = 0; i < 11; i++) {
+      eleven.append("<Tag><Key>k").append(i).append("</Key><Value>v</Value></Tag>");
+    }
+    eleven.append("</TagSet></Tagging>");
+    for (Map.Entry<String, String> bad :
+        Map.of("too-many", eleven.toString(), "malformed", "project=apollo").entrySet()) {
+      HttpResponse<String> refused =
+          new PostForm()
+              .field("key", bad.getKey())
+              .field("tagging", bad.getValue())
+              .post(
+                  gateway.endpoint(),
+                  bucket,
+                  GatewayFixture.CLIENT_KEY,
+                  GatewayFixture.CLIENT_SECRET,
+                  file);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.body())
+          .contains(bad.getKey().equals("too-many") ? "InvalidTag" : "MalformedXML");
+    }
+    assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents())
+        .extracting(o -> o.key())
+        .containsExactly("form");
   }
 
   @Test
