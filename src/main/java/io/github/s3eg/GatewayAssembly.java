@@ -319,7 +319,8 @@ final class GatewayAssembly implements AutoCloseable {
                 new ForwardedConfiguration(backend, bucket -> {}),
                 new BrowserUpload(
                     authenticator, rules, encryptor, enc.spoolLimit(), clientTimeoutMillis, clock),
-                bucketFeatures));
+                bucketFeatures,
+                enc.spoolLimit()));
     steps.beans().forEach(registry::bind);
     server.routerBindings().forEach(registry::bind);
   }

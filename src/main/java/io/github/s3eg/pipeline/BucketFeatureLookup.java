@@ -32,7 +32,6 @@ final class BucketFeatureLookup {
       Set.of(
           "DeleteObject",
           "DeleteObjects",
-          "PutObject",
           "CopyObject",
           "CreateMultipartUpload",
           "UploadPart",
@@ -48,11 +47,16 @@ final class BucketFeatureLookup {
 
   private final BucketFeatures features;
   private final RejectUnsupported rules;
+  private final long spoolLimit;
 
-  /** {@code features} null: nothing is ever looked up (the step only provides its fact). */
-  BucketFeatureLookup(BucketFeatures features, RejectUnsupported rules) {
+  /**
+   * {@code features} null: nothing is ever looked up (the step only provides its fact); {@code
+   * spoolLimit}: a PutObject body up to it is encrypted in memory whatever the bucket does.
+   */
+  BucketFeatureLookup(BucketFeatures features, RejectUnsupported rules, long spoolLimit) {
     this.features = features;
     this.rules = rules;
+    this.spoolLimit = spoolLimit;
   }
 
   /**
@@ -93,7 +97,7 @@ final class BucketFeatureLookup {
     return null;
   }
 
-  private static boolean needed(RequestState state) {
+  private boolean needed(RequestState state) {
     S3Request s3 = state.request();
     if (s3.bucket() == null) {
       return false;
@@ -104,9 +108,30 @@ final class BucketFeatureLookup {
     CopySource source = CopySource.of(s3);
     String operation = state.operation(); // null for a request no route takes (405)
     return (operation != null && DEPENDS.contains(operation))
+        || ("PutObject".equals(operation) && !fitsInMemory(s3))
         || RequestedVersion.of(s3) != null
         || (source != null && source.versionId() != null)
         || !LockSettings.fromRequest(s3).isEmpty();
+  }
+
+  /**
+   * Whether a PutObject's body is encrypted in memory, where the bucket changes nothing (its
+   * ciphertext is whole before the upload, with its MD5): its declared length is at most the spool
+   * limit, and no Content-MD5 asks for the streaming path ({@code encrypt}).
+   */
+  private boolean fitsInMemory(S3Request s3) {
+    if (s3.header("Content-MD5") != null) {
+      return false;
+    }
+    String declared = s3.header("x-amz-decoded-content-length");
+    if (declared == null) {
+      declared = s3.header("Content-Length");
+    }
+    try {
+      return declared != null && Long.parseLong(declared.trim()) <= spoolLimit;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   Step step() {

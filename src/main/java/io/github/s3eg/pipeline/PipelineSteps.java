@@ -58,7 +58,8 @@ public final class PipelineSteps {
       TaggingOperations tagging,
       ForwardedConfiguration forwarded,
       BrowserUpload browserUpload,
-      io.github.s3eg.versions.BucketFeatures bucketFeatures) {}
+      io.github.s3eg.versions.BucketFeatures bucketFeatures,
+      long spoolLimit) {}
 
   public PipelineSteps(Services s) {
     beans.put("parseRequest", s.parseRequest());
@@ -126,7 +127,7 @@ public final class PipelineSteps {
                   state.keepAcl(s.rejectUnsupported().check(state.request(), state.operation()));
                   state.provide(Fact.REQUEST_CHECKED);
                 }));
-    add(new BucketFeatureLookup(s.bucketFeatures(), s.rejectUnsupported()).step());
+    add(new BucketFeatureLookup(s.bucketFeatures(), s.rejectUnsupported(), s.spoolLimit()).step());
     add(
         Step.named("methodNotAllowed")
             .requires(Fact.AUTHENTICATED)
