@@ -6,6 +6,7 @@ import io.github.s3eg.config.StartRefusedException;
 import io.github.s3eg.ops.Operations;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -31,7 +32,18 @@ public final class Gateway implements AutoCloseable {
 
   /** {@code clock}: the time signatures are checked against (tests move it). */
   public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
+    return start(config, clock, Map.of());
+  }
+
+  /**
+   * {@code camelProperties} override the jar's {@code application.properties}, e.g. {@code
+   * camel.main.routesIncludePattern=file:/etc/s3eg/routes/*.yaml} for routes from a folder (as
+   * {@code CAMEL_MAIN_ROUTESINCLUDEPATTERN} does for a gateway started by {@link GatewayMain}).
+   */
+  public static Gateway start(
+      GatewayConfig config, Clock clock, Map<String, String> camelProperties) throws Exception {
     Main main = new Main();
+    camelProperties.forEach(main::addOverrideProperty);
     main.bind(GatewayConfiguration.PRESET_BEAN, new GatewayConfiguration.Preset(config, clock));
     try {
       main.start();

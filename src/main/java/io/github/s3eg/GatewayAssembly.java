@@ -14,9 +14,7 @@ import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
-import io.github.s3eg.keys.KeySetup;
-import io.github.s3eg.keys.Rewrapper;
-import io.github.s3eg.keys.S3ecConverter;
+import io.github.s3eg.keysetup.KeySetup;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
@@ -26,29 +24,33 @@ import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.ops.KeyManagerHealthCheck;
 import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
+import io.github.s3eg.ops.Rewrapper;
+import io.github.s3eg.ops.S3ecConverter;
 import io.github.s3eg.ops.ScrubEndpoint;
 import io.github.s3eg.ops.ScrubJobs;
 import io.github.s3eg.pipeline.Authenticate;
+import io.github.s3eg.pipeline.BackendComponent;
 import io.github.s3eg.pipeline.BrowserUpload;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
 import io.github.s3eg.pipeline.ConditionalWrites;
-import io.github.s3eg.pipeline.CopyOperation;
-import io.github.s3eg.pipeline.DecompressObject;
+import io.github.s3eg.pipeline.CopySteps;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
 import io.github.s3eg.pipeline.ForwardedConfiguration;
 import io.github.s3eg.pipeline.ListOperations;
 import io.github.s3eg.pipeline.ListVersionsOperation;
-import io.github.s3eg.pipeline.MethodNotAllowed;
 import io.github.s3eg.pipeline.MultipartOperations;
-import io.github.s3eg.pipeline.ObjectAttributes;
+import io.github.s3eg.pipeline.MultipartSteps;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
 import io.github.s3eg.pipeline.ObjectLockOperations;
 import io.github.s3eg.pipeline.ObjectOperations;
+import io.github.s3eg.pipeline.ObjectReads;
+import io.github.s3eg.pipeline.OperationNaming;
 import io.github.s3eg.pipeline.ParseRequest;
+import io.github.s3eg.pipeline.PipelineSteps;
 import io.github.s3eg.pipeline.ReadRequestBody;
 import io.github.s3eg.pipeline.RejectUnsupported;
 import io.github.s3eg.pipeline.S3ecReads;
@@ -80,7 +82,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.spi.RoutePolicyFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,13 +134,9 @@ final class GatewayAssembly implements AutoCloseable {
       throw e;
     }
     // camel-main collects route policy factories from the registry before configuration classes
-    // run: give them to the context directly, or the routes would start without them.
-    for (Object bean : assembly.ops.bindings().values()) {
-      if (bean instanceof RoutePolicyFactory factory
-          && !context.getRoutePolicyFactories().contains(factory)) {
-        context.addRoutePolicyFactory(factory);
-      }
-    }
+    // run: give it to the context directly, or the routes would start without it.
+    context.addRoutePolicyFactory(
+        context.getRegistry().lookupByNameAndType("operationNaming", OperationNaming.class));
     context.getRegistry().bind(BEAN, assembly);
     return assembly;
   }
@@ -162,24 +159,10 @@ final class GatewayAssembly implements AutoCloseable {
     ResponseSender sender = new ResponseSender(clientTimeoutMillis);
     ops = Operations.create(config.ops(), server::activeConnections);
     ops.bindings().forEach(registry::bind);
-    registry.bind("auditEvents", new AuditEventsEndpoint(ops.audit()));
+    registry.bind("operationNaming", new OperationNaming());
     registry.bind("backendS3", backend.s3());
-    registry.bind("parseRequest", new ParseRequest(new S3RequestParser(config.serverDomain())));
-    BackendKeys backendKeys = new BackendKeys(config.backend().keysArePaths());
-    RejectUnsupported rules =
-        new RejectUnsupported(
-            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
-            backendKeys,
-            config.encryption().s3ec().read(),
-            config.subresourcesForwarded());
-    registry.bind("rejectUnsupported", rules);
-    registry.bind("methodNotAllowed", new MethodNotAllowed());
-    registry.bind("sendResponse", new SendResponse(sender, ops.listener(), clock));
-    registry.bind("sendError", new SendError(sender, ops.listener(), clock));
-    registry.bind("readRequestBody", new ReadRequestBody(clientTimeoutMillis));
-    Authenticator authenticator = authenticator(config, clock);
-    Authenticate authenticate = new Authenticate(authenticator);
-    registry.bind("authenticate", authenticate);
+    registry.bind(BackendComponent.DEFAULT_BACKEND, backend);
+    registry.bind("backend", new BackendComponent());
     EncryptionConfig enc = config.encryption();
     StoredObjectSample stored = StoredObjectSample.take(backend.s3());
     keys = KeySetup.create(enc, config.backend(), stored);
@@ -193,28 +176,29 @@ final class GatewayAssembly implements AutoCloseable {
             new ObjectDecryptor(keys, enc.supportedAlgorithms()),
             backend,
             enc.allowPlaintextReads());
-    ObjectOperations objects =
-        new ObjectOperations(backend, decryption, encryptor.layout(), ops.metrics());
     CompressionPolicy compression = new CompressionPolicy(config.compression());
-    registry.bind("compress", new ChooseCompression(compression));
-    EncryptObject encrypt = new EncryptObject(encryptor, enc.spoolLimit(), compression.level());
-    registry.bind("encrypt", encrypt);
-    registry.bind(
-        "browserUpload",
-        new BrowserUpload(
-            authenticator, rules, encryptor, enc.spoolLimit(), clientTimeoutMillis, clock));
-    registry.bind("decompress", new DecompressObject(backend));
     ObjectCache cache =
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
-    registry.bind("objectCache", new ObjectCacheSteps(cache));
+    ListOperations lists = new ListOperations(backend, encryptor.layout());
+    if (enc.s3ec().read()) {
+      // Objects of the AWS S3 Encryption Client, read with the configured keys (docs/s3ec.md).
+      decryption.readS3ec(
+          new S3ecReads(backend, new S3ecKeys(keys, enc.s3ec().keys()), enc.spoolLimit()));
+      lists.hideS3ecInstructionFiles();
+    }
+    MultipartState multipartState = new MultipartState(backend);
+    BucketFeatures bucketFeatures = new BucketFeatures(backend.s3());
+    VersionRecords versionRecords = new VersionRecords(backend.s3(), bucketFeatures);
+    VersionDeletion versionDeletion = new VersionDeletion(backend.s3(), versionRecords);
+    ObjectOperations objects =
+        new ObjectOperations(backend, ops.metrics(), multipartState, versionDeletion);
     Rewrapper rewrapper = new Rewrapper(backend.s3(), keys, cache::invalidate);
     boolean convertible = !enc.s3ec().keys().isEmpty();
     if (convertible) {
       rewrapper.converting(
           new S3ecConverter(backend.s3(), new S3ecKeys(keys, enc.s3ec().keys()), encryptor));
     }
-    registry.bind("rewrapEndpoint", new RewrapEndpoint(rewrapper, convertible));
     Optional<S3ecKeys> scrubS3ec =
         convertible ? Optional.of(new S3ecKeys(keys, enc.s3ec().keys())) : Optional.empty();
     scrubs =
@@ -228,93 +212,116 @@ final class GatewayAssembly implements AutoCloseable {
                         config.ops().scrub().objectsPerSecond(),
                         config.ops().scrub().bytesPerSecond())),
             ops.metrics().registry());
-    registry.bind("scrubEndpoint", new ScrubEndpoint(scrubs));
-    registry.bind("keys", decryption);
-    registry.bind("objectOperations", objects);
-    registry.bind("objectAttributes", new ObjectAttributes(backend, decryption));
-    BucketOperations buckets = new BucketOperations(backend, config.backend().region());
-    registry.bind("bucketOperations", buckets);
-    registry.bind("forwardedConfiguration", new ForwardedConfiguration(backend, bucket -> {}));
-    ListOperations lists = new ListOperations(backend, encryptor.layout());
-    if (enc.s3ec().read()) {
-      // Objects of the AWS S3 Encryption Client, read with the configured keys (docs/s3ec.md).
-      decryption.readS3ec(
-          new S3ecReads(backend, new S3ecKeys(keys, enc.s3ec().keys()), enc.spoolLimit()));
-      lists.hideS3ecInstructionFiles();
-    }
-    registry.bind("listOperations", lists);
-    CopyOperation copy =
-        new CopyOperation(
-            backend,
-            decryption,
-            new ObjectRebinder(keys),
-            encryptor,
-            compression,
-            enc.spoolLimit(),
-            objects);
-    registry.bind("copyOperation", copy);
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
-    MultipartState multipartState = new MultipartState(backend);
-    DeleteObjectsOperation deleteObjects =
-        new DeleteObjectsOperation(backend, cache, multipartState, backendKeys);
-    registry.bind("deleteObjectsOperation", deleteObjects);
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
     MultipartChecksums multipartChecksums = new MultipartChecksums(backend);
     decryption.readChecksums(multipartChecksums);
-    objects.deleteIndexesIn(multipartState);
-    copy.copyMultipartWith(multipartIndexes, multipartState);
-    ConditionalWrites conditions = ConditionalWrites.create(backend, decryption, multipartIndexes);
-    registry.bind("writeConditions", conditions);
-    copy.checkDestinationWith(conditions);
-    buckets.forgetMultipartStateIn(multipartState);
+    BackendKeys backendKeys = new BackendKeys(config.backend().keysArePaths());
     if (!config.backend().multipartEtagsCountParts()) {
       lists.partCountsFrom(multipartState);
     }
-    BucketFeatures bucketFeatures = new BucketFeatures(backend.s3());
-    VersionRecords versionRecords = new VersionRecords(backend.s3(), bucketFeatures);
+    ConditionalWrites conditions = new ConditionalWrites(decryption, multipartState);
+    BucketOperations buckets = new BucketOperations(backend, config.backend().region());
+    buckets.forgetMultipartStateIn(multipartState);
     multipartIndexes.readOlderVersionsWith(versionRecords);
     multipartChecksums.readOlderVersionsWith(versionRecords);
     TransientRecords transientRecords = new TransientRecords(backend.s3(), bucketFeatures);
     multipartState.deleteTransientRecordsWith(transientRecords);
     multipartChecksums.deleteTransientRecordsWith(transientRecords);
+    registry.bind(BackendComponent.TRANSIENT_RECORDS, transientRecords);
     RecordLocks recordLocks = new RecordLocks(backend.s3(), versionRecords);
-    VersionDeletion versionDeletion = new VersionDeletion(backend.s3(), versionRecords);
-    objects.deleteVersionsWith(versionDeletion);
-    objects.answerDeleteMarkersWith(new DeleteMarkers(backend.s3(), bucketFeatures));
     buckets.checkObjectLockWith(bucketFeatures);
-    rules.checkVersionIdsWith(bucketFeatures);
-    deleteObjects.deleteVersionsWith(versionDeletion);
-    registry.bind("versioningOperations", new VersioningOperations(backend, bucketFeatures));
-    registry.bind(
-        "listVersionsOperation",
-        ListVersionsOperation.create(
-            new VersionListing(backend.s3()), backend, decryption, multipartIndexes));
-    registry.bind(
-        "objectLockOperations", new ObjectLockOperations(backend, bucketFeatures, recordLocks));
-    registry.bind("taggingOperations", new TaggingOperations(backend));
-    MultipartOperations multipart =
-        MultipartOperations.create(
-            backend,
-            encryptor,
-            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
-            decryption,
-            multipartState,
-            multipartIndexes,
-            conditions,
-            ops.metrics(),
-            multipartChecksums);
     NewVersions newVersions =
         new NewVersions(
             backend.s3(), bucketFeatures, new SettingsEnforcer(backend.s3()), recordLocks);
     WriteRequirements writeRequirements =
         new WriteRequirements(bucketFeatures, backend.acceptsChecksumHeaders());
-    multipart.followVersioning(newVersions, writeRequirements, enc.spoolLimit());
+    Authenticator authenticator = authenticator(config, clock);
+    RejectUnsupported rules =
+        new RejectUnsupported(
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
+            backendKeys,
+            enc.s3ec().read(),
+            config.subresourcesForwarded());
+    rules.checkVersionIdsWith(bucketFeatures);
+    EncryptObject encrypt = new EncryptObject(encryptor, enc.spoolLimit(), compression.level());
     encrypt.followBucketRequirements(writeRequirements);
-    copy.followVersioning(newVersions);
-    registry.bind("multipartOperations", multipart);
-    registry.bind(
-        "healthEndpoint", new HealthEndpoint(config.ops().healthDetailsPublic(), authenticate));
+    CopySteps copySteps =
+        new CopySteps(
+            decryption,
+            new ObjectRebinder(keys),
+            encryptor,
+            compression,
+            enc.spoolLimit(),
+            multipartState,
+            backend);
+    copySteps.followVersioning(newVersions, writeRequirements);
+    MultipartSteps multipartSteps =
+        new MultipartSteps(
+            encryptor,
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            multipartState,
+            ops.metrics());
+    multipartSteps.followVersioning(newVersions, writeRequirements, enc.spoolLimit());
+    DeleteObjectsOperation deleteObjects =
+        new DeleteObjectsOperation(backend, cache, multipartState, backendKeys);
+    deleteObjects.deleteVersionsWith(versionDeletion);
+    PipelineSteps steps =
+        new PipelineSteps(
+            new PipelineSteps.Services(
+                new ParseRequest(
+                    new S3RequestParser(config.serverDomain()), config.ops().metricsPublic()),
+                new Authenticate(authenticator),
+                ops.rateLimit(),
+                rules,
+                new HealthEndpoint(config.ops().healthDetailsPublic()),
+                ops.metricsEndpoint(),
+                new AuditEventsEndpoint(ops.audit()),
+                new RewrapEndpoint(rewrapper, convertible),
+                new ReadRequestBody(clientTimeoutMillis),
+                new ChooseCompression(compression),
+                encrypt,
+                new ObjectReads(
+                    decryption,
+                    encryptor.layout(),
+                    multipartState,
+                    ops.metrics(),
+                    new DeleteMarkers(backend.s3(), bucketFeatures),
+                    versionRecords,
+                    bucketFeatures),
+                objects,
+                new ObjectCacheSteps(cache),
+                buckets,
+                lists,
+                copySteps,
+                deleteObjects,
+                MultipartOperations.create(
+                    backend,
+                    encryptor,
+                    new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+                    decryption,
+                    multipartState,
+                    multipartIndexes,
+                    ops.metrics(),
+                    multipartChecksums),
+                multipartSteps,
+                conditions,
+                new SendResponse(sender, ops.listener(), clock),
+                new SendError(sender, ops.listener(), clock),
+                ops.concurrencyLimit(),
+                new ScrubEndpoint(scrubs),
+                new VersioningOperations(backend, bucketFeatures),
+                new ObjectLockOperations(backend, bucketFeatures, recordLocks),
+                ListVersionsOperation.create(
+                    new VersionListing(backend.s3()), backend, decryption, multipartIndexes),
+                new TaggingOperations(backend),
+                new ForwardedConfiguration(backend, bucket -> {}),
+                new BrowserUpload(
+                    authenticator, rules, encryptor, enc.spoolLimit(), clientTimeoutMillis, clock),
+                bucketFeatures,
+                enc.spoolLimit()));
+    steps.beans().forEach(registry::bind);
     server.routerBindings().forEach(registry::bind);
   }
 

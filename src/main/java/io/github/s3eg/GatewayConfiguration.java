@@ -2,6 +2,8 @@ package io.github.s3eg;
 
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.ops.LogLevels;
+import io.github.s3eg.pipeline.PipelineGuard;
+import io.github.s3eg.pipeline.RouteValidator;
 import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
@@ -50,7 +52,19 @@ public final class GatewayConfiguration implements CamelConfiguration {
       LogLevels.apply(config.logLevel());
       preset = new Preset(config, Clock.systemUTC());
     }
+    assemble(context, preset, true);
+  }
+
+  /**
+   * Builds the gateway into {@code context}. {@code validateRoutes} false is for tests of the
+   * run-time guards only: they show what happens to a request when a route set that the start-up
+   * check would refuse runs anyway.
+   */
+  static GatewayAssembly assemble(CamelContext context, Preset preset, boolean validateRoutes)
+      throws Exception {
     GatewayAssembly assembly = GatewayAssembly.bind(preset.config(), preset.clock(), context);
+    // Not in a route file: no edit of the routes can take authentication out of the pipeline.
+    context.getCamelContextExtension().addInterceptStrategy(new PipelineGuard());
     context.addStartupListener(
         new StartupListener() {
           @Override
@@ -66,6 +80,14 @@ public final class GatewayConfiguration implements CamelConfiguration {
         });
     context.addLifecycleStrategy(
         new LifecycleStrategySupport() {
+          @Override
+          public void onContextStarting(CamelContext starting) {
+            // The route files are loaded by now: refuse a set that could not run safely.
+            if (validateRoutes) {
+              RouteValidator.validate(starting);
+            }
+          }
+
           @Override
           public void onContextStopping(CamelContext stopping) {
             try {
@@ -84,6 +106,7 @@ public final class GatewayConfiguration implements CamelConfiguration {
             }
           }
         });
+    return assembly;
   }
 
   /** The settings as {@link GatewayMain} reads them, with Camel's properties as the fallback. */

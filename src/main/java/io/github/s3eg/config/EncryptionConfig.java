@@ -2,7 +2,7 @@ package io.github.s3eg.config;
 
 import io.github.s3eg.crypto.Algorithm;
 import io.github.s3eg.crypto.SegmentLayout;
-import io.github.s3eg.keys.KeyManagerFactory;
+import io.github.s3eg.keys.KeyManagerSettingNames;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,24 +34,24 @@ public record EncryptionConfig(
   /** Settings the key-manager factory reads (original project's names). */
   static final List<String> KEY_MANAGER_SETTINGS =
       List.of(
-          KeyManagerFactory.ENABLED,
-          KeyManagerFactory.PROVIDER,
-          KeyManagerFactory.DUAL_READ_WINDOW,
-          KeyManagerFactory.ACTIVE_VERSION,
-          KeyManagerFactory.CACHE_TTL,
-          KeyManagerFactory.CACHE_MAX_ENTRIES,
-          KeyManagerFactory.ENDPOINT,
-          KeyManagerFactory.TIMEOUT,
-          KeyManagerFactory.KEYS,
-          KeyManagerFactory.CA_CERT,
-          KeyManagerFactory.CLIENT_CERT,
-          KeyManagerFactory.CLIENT_KEY,
-          KeyManagerFactory.KMIP_PROTOCOL_VERSION,
-          KeyManagerFactory.KEYRING_FILE);
+          KeyManagerSettingNames.ENABLED,
+          KeyManagerSettingNames.PROVIDER,
+          KeyManagerSettingNames.DUAL_READ_WINDOW,
+          KeyManagerSettingNames.ACTIVE_VERSION,
+          KeyManagerSettingNames.CACHE_TTL,
+          KeyManagerSettingNames.CACHE_MAX_ENTRIES,
+          KeyManagerSettingNames.ENDPOINT,
+          KeyManagerSettingNames.TIMEOUT,
+          KeyManagerSettingNames.KEYS,
+          KeyManagerSettingNames.CA_CERT,
+          KeyManagerSettingNames.CLIENT_CERT,
+          KeyManagerSettingNames.CLIENT_KEY,
+          KeyManagerSettingNames.KMIP_PROTOCOL_VERSION,
+          KeyManagerSettingNames.KEYRING_FILE);
 
   public boolean keyManagerEnabled() {
     return "true"
-        .equalsIgnoreCase(keyManagerSettings.getOrDefault(KeyManagerFactory.ENABLED, "false"));
+        .equalsIgnoreCase(keyManagerSettings.getOrDefault(KeyManagerSettingNames.ENABLED, "false"));
   }
 
   static EncryptionConfig from(Settings s) {
@@ -123,7 +123,9 @@ public record EncryptionConfig(
         + ", segment="
         + segmentSize
         + ", keyManager="
-        + (keyManagerEnabled() ? keyManagerSettings.get(KeyManagerFactory.PROVIDER) : "password")
+        + (keyManagerEnabled()
+            ? keyManagerSettings.get(KeyManagerSettingNames.PROVIDER)
+            : "password")
         + ", plaintextReads="
         + allowPlaintextReads
         + "]";

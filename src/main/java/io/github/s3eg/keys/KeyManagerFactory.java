@@ -61,20 +61,20 @@ import java.util.function.Supplier;
  */
 public final class KeyManagerFactory {
 
-  public static final String ENABLED = "KEY_MANAGER_ENABLED";
-  public static final String PROVIDER = "KEY_MANAGER_PROVIDER";
-  public static final String DUAL_READ_WINDOW = "KEY_MANAGER_DUAL_READ_WINDOW";
-  public static final String ACTIVE_VERSION = "KEY_MANAGER_ACTIVE_VERSION";
-  public static final String CACHE_TTL = "KEY_MANAGER_CACHE_TTL";
-  public static final String CACHE_MAX_ENTRIES = "KEY_MANAGER_CACHE_MAX_ENTRIES";
-  public static final String ENDPOINT = "COSMIAN_KMS_ENDPOINT";
-  public static final String TIMEOUT = "COSMIAN_KMS_TIMEOUT";
-  public static final String KEYS = "COSMIAN_KMS_KEYS";
-  public static final String CA_CERT = "COSMIAN_KMS_CA_CERT";
-  public static final String CLIENT_CERT = "COSMIAN_KMS_CLIENT_CERT";
-  public static final String CLIENT_KEY = "COSMIAN_KMS_CLIENT_KEY";
-  public static final String KMIP_PROTOCOL_VERSION = "KMIP_PROTOCOL_VERSION";
-  public static final String KEYRING_FILE = "KEYRING_FILE";
+  public static final String ENABLED = KeyManagerSettingNames.ENABLED;
+  public static final String PROVIDER = KeyManagerSettingNames.PROVIDER;
+  public static final String DUAL_READ_WINDOW = KeyManagerSettingNames.DUAL_READ_WINDOW;
+  public static final String ACTIVE_VERSION = KeyManagerSettingNames.ACTIVE_VERSION;
+  public static final String CACHE_TTL = KeyManagerSettingNames.CACHE_TTL;
+  public static final String CACHE_MAX_ENTRIES = KeyManagerSettingNames.CACHE_MAX_ENTRIES;
+  public static final String ENDPOINT = KeyManagerSettingNames.ENDPOINT;
+  public static final String TIMEOUT = KeyManagerSettingNames.TIMEOUT;
+  public static final String KEYS = KeyManagerSettingNames.KEYS;
+  public static final String CA_CERT = KeyManagerSettingNames.CA_CERT;
+  public static final String CLIENT_CERT = KeyManagerSettingNames.CLIENT_CERT;
+  public static final String CLIENT_KEY = KeyManagerSettingNames.CLIENT_KEY;
+  public static final String KMIP_PROTOCOL_VERSION = KeyManagerSettingNames.KMIP_PROTOCOL_VERSION;
+  public static final String KEYRING_FILE = KeyManagerSettingNames.KEYRING_FILE;
 
   static final int DEFAULT_WINDOW = 1;
   private static final Duration MAX_HEALTH_TIMEOUT = Duration.ofSeconds(2);

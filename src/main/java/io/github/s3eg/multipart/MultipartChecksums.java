@@ -39,6 +39,15 @@ public final class MultipartChecksums {
 
   private static final byte[] MARKER_BODY = {'\n'};
 
+  /**
+   * A marker's body: one byte, not none. Ceph RGW 16.2 refuses an empty body sent as signed
+   * aws-chunked (what the SDK sends over plain HTTP) with 400 "chunk signature mismatch". The name
+   * is the record.
+   */
+  public static byte[] markerBody() {
+    return MARKER_BODY.clone();
+  }
+
   private final BackendClients backend;
 
   public MultipartChecksums(BackendClients backend) {
@@ -59,20 +68,30 @@ public final class MultipartChecksums {
       String backendEtag,
       String algorithm,
       byte[] checksum) {
-    String name =
-        new PartChecksumMarker(
-                partNumber, PartChecksumMarker.etagTag(backendEtag), algorithm, checksum)
-            .name(upload.multipartChecksumKey(), upload.header());
-    // One byte, not none: Ceph RGW 16.2 refuses an empty body sent as signed aws-chunked (what
-    // the SDK sends over plain HTTP) with 400 "chunk signature mismatch". The name is the record.
+    String name = markerKey(key, uploadId, upload, partNumber, backendEtag, algorithm, checksum);
     backend
         .s3()
         .putObject(
-            p ->
-                p.bucket(bucket)
-                    .key(ReservedKeys.partChecksums(key, uploadId) + name)
-                    .contentMD5(ContentMd5.of(MARKER_BODY)),
+            p -> p.bucket(bucket).key(name).contentMD5(ContentMd5.of(MARKER_BODY)),
             RequestBody.fromBytes(MARKER_BODY));
+  }
+
+  /**
+   * The key of the marker that records a part's checksum, bound to the stored part by its backend
+   * ETag and sealed under the upload's checksum key.
+   */
+  public static String markerKey(
+      String key,
+      String uploadId,
+      OpenedObject upload,
+      int partNumber,
+      String backendEtag,
+      String algorithm,
+      byte[] checksum) {
+    return ReservedKeys.partChecksums(key, uploadId)
+        + new PartChecksumMarker(
+                partNumber, PartChecksumMarker.etagTag(backendEtag), algorithm, checksum)
+            .name(upload.multipartChecksumKey(), upload.header());
   }
 
   /** The recorded checksum of the stored part {@code partNumber} (backend ETag), if any. */
@@ -91,15 +110,27 @@ public final class MultipartChecksums {
    */
   public Map<Integer, List<PartChecksumMarker>> partMarkers(
       String bucket, String key, String uploadId, OpenedObject upload) {
+    return markers(
+        list(bucket, ReservedKeys.partChecksums(key, uploadId)).stream()
+            .map(S3Object::key)
+            .toList(),
+        key,
+        uploadId,
+        upload);
+  }
+
+  /** The verified markers among {@code names} (the keys listed in the upload's marker folder). */
+  public static Map<Integer, List<PartChecksumMarker>> markers(
+      List<String> names, String key, String uploadId, OpenedObject upload) {
     byte[] macKey = upload.multipartChecksumKey();
     String folder = ReservedKeys.partChecksums(key, uploadId);
     Map<Integer, List<PartChecksumMarker>> markers = new HashMap<>();
-    for (S3Object o : list(bucket, folder)) {
-      String name = o.key().substring(folder.length());
+    for (String listed : names) {
+      String name = listed.startsWith(folder) ? listed.substring(folder.length()) : "";
       PartChecksumMarker.open(name, macKey, upload.header())
           .ifPresentOrElse(
               m -> markers.computeIfAbsent(m.partNumber(), n -> new ArrayList<>()).add(m),
-              () -> LOG.warn("ignoring a part checksum marker that does not verify: {}", o.key()));
+              () -> LOG.warn("ignoring a part checksum marker that does not verify: {}", listed));
     }
     return markers;
   }
@@ -150,13 +181,19 @@ public final class MultipartChecksums {
   /** Writes the checksum record of a completed object (after its index). */
   public void writeRecord(
       String bucket, String key, OpenedObject upload, MultipartChecksumRecord r) {
-    byte[] sealed = r.seal(upload.multipartChecksumKey(), bucket, key);
+    byte[] sealed = sealedRecord(bucket, key, upload, r);
     backend
         .s3()
         .putObject(
             p ->
                 p.bucket(bucket).key(ReservedKeys.checksums(key)).contentMD5(ContentMd5.of(sealed)),
             RequestBody.fromBytes(sealed));
+  }
+
+  /** A completed object's checksum record, sealed for its bucket and key. */
+  public static byte[] sealedRecord(
+      String bucket, String key, OpenedObject upload, MultipartChecksumRecord r) {
+    return r.seal(upload.multipartChecksumKey(), bucket, key);
   }
 
   /**

@@ -160,6 +160,23 @@ public final class MultipartState {
     return entries;
   }
 
+  /** The record of an upload, if this instance has a copy of it (no backend request). */
+  public Optional<Map<String, String>> cachedRecord(String bucket, String key, String uploadId) {
+    return Optional.ofNullable(
+        records.getIfPresent(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId))));
+  }
+
+  /** Keeps a copy of an upload's record, as written or read by a route step. */
+  public void rememberRecord(
+      String bucket, String key, String uploadId, Map<String, String> entries) {
+    records.put(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId)), Map.copyOf(entries));
+  }
+
+  /** Forgets an upload's record (completed or aborted). */
+  public void forgetRecord(String bucket, String key, String uploadId) {
+    records.invalidate(new Name(bucket, ReservedKeys.uploadRecord(key, uploadId)));
+  }
+
   public void deleteUploadRecord(String bucket, String key, String uploadId) {
     Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
     records.invalidate(name);
@@ -226,6 +243,11 @@ public final class MultipartState {
   /** The cached index of {@code key}, if this instance has one (no backend request). */
   public Optional<byte[]> cachedIndex(String bucket, String key) {
     return Optional.ofNullable(indexes.getIfPresent(new Name(bucket, key)));
+  }
+
+  /** Keeps a copy of object {@code key}'s index, as read from the backend by a route step. */
+  public void rememberIndex(String bucket, String key, byte[] index) {
+    indexes.put(new Name(bucket, key), index);
   }
 
   /** Deletes one index by name (an aborted upload's). */
@@ -302,7 +324,8 @@ public final class MultipartState {
         .deleteObject(DeleteObjectRequest.builder().bucket(name.bucket()).key(name.key()).build());
   }
 
-  private static byte[] encode(Map<String, String> entries) {
+  /** An upload record's bytes. */
+  public static byte[] encode(Map<String, String> entries) {
     Properties p = new Properties();
     p.putAll(entries);
     StringWriter w = new StringWriter();
@@ -314,7 +337,8 @@ public final class MultipartState {
     return w.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private static Map<String, String> decode(byte[] body) {
+  /** An upload record from its bytes. */
+  public static Map<String, String> decode(byte[] body) {
     Properties p = new Properties();
     try {
       p.load(new StringReader(new String(body, StandardCharsets.ISO_8859_1)));

@@ -3,13 +3,12 @@ package io.github.s3eg.ops;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Response;
-import io.github.s3eg.s3.auth.AuthResult;
 import io.github.s3eg.s3.auth.Permission;
+import io.github.s3eg.s3.auth.Principal;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.apache.camel.Exchange;
 
 /**
  * {@code GET /?s3eg-audit}: the last {@code AUDIT_MAX_EVENTS} audit lines kept in memory, as JSON
@@ -24,9 +23,9 @@ public final class AuditEventsEndpoint {
     this.audit = audit;
   }
 
-  public void events(Exchange exchange) {
-    AuthResult auth = exchange.getProperty("s3Auth", AuthResult.class);
-    if (auth == null || auth.principal().permission() != Permission.ADMIN) {
+  /** The recent audit lines, for {@code principal} if it has the admin permission. */
+  public S3Response events(Principal principal) {
+    if (principal.permission() != Permission.ADMIN) {
       throw new S3Exception(
           S3ErrorCode.ACCESS_DENIED, "Reading the audit log needs the admin permission.");
     }
@@ -35,11 +34,9 @@ public final class AuditEventsEndpoint {
         lines.isEmpty()
             ? new byte[0]
             : (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.status(200)
-            .header("Content-Type", "application/x-ndjson")
-            .header("Cache-Control", "no-store")
-            .stream(new ByteArrayInputStream(body), body.length, () -> {}));
+    return S3Response.status(200)
+        .header("Content-Type", "application/x-ndjson")
+        .header("Cache-Control", "no-store")
+        .stream(new ByteArrayInputStream(body), body.length, () -> {});
   }
 }

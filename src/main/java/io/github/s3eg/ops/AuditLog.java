@@ -1,14 +1,9 @@
 package io.github.s3eg.ops;
 
 import io.github.s3eg.config.OpsConfig;
-import io.github.s3eg.pipeline.Authenticate;
-import io.github.s3eg.pipeline.HttpExchange;
-import io.github.s3eg.pipeline.Json;
-import io.github.s3eg.pipeline.RequestListener;
 import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.auth.Access;
-import io.github.s3eg.s3.auth.AuthResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -20,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,24 +30,14 @@ import org.slf4j.LoggerFactory;
  * bucket}, {@code key}, for a copy {@code source_bucket} and {@code source_key} (the object it
  * reads), for DeleteObjects {@code keys} (every key its document named), {@code status}, {@code
  * outcome} ({@code success}, {@code failure}, {@code aborted}), {@code bytes} (request body for
- * writes, response body for reads), {@code key_id} and {@code key_version} (from the exchange
- * properties {@value #KEY_ID} and {@value #KEY_VERSION} that the encryption steps set), {@code
- * error} (the S3 error code) and {@code hash}. Never secrets, signatures, query strings or object
- * data.
+ * writes, response body for reads), {@code key_id} and {@code key_version} (of the key that wrapped
+ * the object's data key, as the encryption steps found it), {@code error} (the S3 error code) and
+ * {@code hash}. Never secrets, signatures, query strings or object data.
  *
  * <p>Lines go to {@code AUDIT_FILE} (appended; the chain continues from the file's last line) or to
  * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}).
  */
 public final class AuditLog implements RequestListener, AutoCloseable {
-
-  /** Exchange property: the id of the key that wrapped the object's data key. */
-  public static final String KEY_ID = "s3eg.keyId";
-
-  /** Exchange property: that key's version. */
-  public static final String KEY_VERSION = "s3eg.keyVersion";
-
-  /** Exchange property: the keys a DeleteObjects named (a {@code List<String>}). */
-  public static final String KEYS = "s3eg.keys";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
@@ -121,18 +105,14 @@ public final class AuditLog implements RequestListener, AutoCloseable {
 
   @Override
   public void completed(Completed c) {
-    Exchange exchange = c.exchange();
-    S3Request request = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    if (request == null || http == null || request.probe() != null) {
+    S3Request request = c.request();
+    if (request == null || request.probe() != null) {
       return;
     }
-    AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
-    String routed = exchange.getProperty(GatewayMetrics.OPERATION, String.class);
+    String principal = c.principal();
     // Refused before its route (authentication, authorization): the operation it asked for.
-    String operation =
-        routed != null ? routed : exchange.getProperty(S3Operation.PROPERTY, String.class);
-    String event = event(request, auth, c, operation);
+    String operation = c.operation() != null ? c.operation() : S3Operation.of(request);
+    String event = event(request, principal, c, operation);
     if (event == null) {
       return;
     }
@@ -142,22 +122,20 @@ public final class AuditLog implements RequestListener, AutoCloseable {
           fields -> {
             Json.field(fields, "time", Instant.now().toString());
             Json.field(fields, "event", event);
-            Json.field(fields, "request_id", http.requestId());
-            Json.field(fields, "principal", auth == null ? null : auth.principal().accessKey());
+            Json.field(fields, "request_id", c.requestId());
+            Json.field(fields, "principal", principal);
             Json.field(fields, "client", request.clientAddress());
             Json.field(fields, "operation", operation);
             Json.field(fields, "method", request.method());
             Json.field(fields, "bucket", request.bucket());
             Json.field(fields, "key", request.key());
-            Access source = source(exchange);
+            Access source = c.source();
             if (source != null) {
               Json.field(fields, "source_bucket", source.bucket());
               Json.field(fields, "source_key", source.key());
             }
-            @SuppressWarnings("unchecked")
-            List<String> keys = exchange.getProperty(KEYS, List.class);
-            if (keys != null) {
-              Json.field(fields, "keys", keys);
+            if (c.keys() != null) {
+              Json.field(fields, "keys", c.keys());
             }
             Json.field(fields, "status", c.status());
             Json.field(
@@ -165,28 +143,18 @@ public final class AuditLog implements RequestListener, AutoCloseable {
                 "outcome",
                 c.aborted() ? "aborted" : c.status() < 400 ? "success" : "failure");
             Json.field(fields, "bytes", write ? requestBytes(request) : c.bytes());
-            Json.field(fields, "key_id", exchange.getProperty(KEY_ID, String.class));
-            Json.field(fields, "key_version", exchange.getProperty(KEY_VERSION, String.class));
+            Json.field(fields, "key_id", c.keyId());
+            Json.field(fields, "key_version", c.keyVersion());
             Json.field(fields, "error", c.errorCode());
           });
     } catch (UncheckedIOException e) {
-      LOG.error("audit log write failed for request {}", http.requestId(), e);
+      LOG.error("audit log write failed for request {}", c.requestId(), e);
     }
-  }
-
-  /** The second resource of a copy (its source), when the request named one. */
-  private static Access source(Exchange exchange) {
-    @SuppressWarnings("unchecked")
-    List<Access> accesses = exchange.getProperty(Authenticate.ACCESS, List.class);
-    if (accesses == null) {
-      return null;
-    }
-    return accesses.stream().filter(a -> Access.SOURCE.equals(a.role())).findFirst().orElse(null);
   }
 
   /** What kind of event this request is, or null if it is not audited. */
-  private static String event(S3Request request, AuthResult auth, Completed c, String operation) {
-    if (auth == null) {
+  private static String event(S3Request request, String principal, Completed c, String operation) {
+    if (principal == null) {
       return c.status() >= 400 ? "authentication_failure" : null;
     }
     if ("AccessDenied".equals(c.errorCode())) {

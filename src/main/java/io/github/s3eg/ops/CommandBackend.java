@@ -4,7 +4,7 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.EmbeddedBackend;
 import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.keys.KeyManager;
-import io.github.s3eg.keys.KeySetup;
+import io.github.s3eg.keysetup.KeySetup;
 import java.net.URI;
 
 /**

@@ -6,7 +6,6 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import java.util.concurrent.Semaphore;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
@@ -22,7 +21,7 @@ import org.apache.camel.support.SynchronizationAdapter;
  * <p>One {@link Semaphore} per principal, kept while any of its permits is held (weak values: an
  * idle principal's semaphore, with every permit back, is collected).
  */
-public final class ConcurrencyLimit implements Processor {
+public final class ConcurrencyLimit {
 
   private final int perPrincipal;
   private final LoadingCache<String, Semaphore> semaphores;
@@ -33,9 +32,13 @@ public final class ConcurrencyLimit implements Processor {
     this.semaphores = Caffeine.newBuilder().weakValues().build(k -> new Semaphore(perPrincipal));
   }
 
-  @Override
-  public void process(Exchange exchange) {
-    String principal = RateLimit.principal(exchange);
+  /**
+   * Takes a permit for {@code principal} ({@code key:…} or {@code address:…}), given back when
+   * {@code exchange} completes.
+   *
+   * @throws S3Exception SlowDown when the principal has as many requests in progress as allowed
+   */
+  public void acquire(String principal, Exchange exchange) {
     Semaphore semaphore = semaphores.get(principal);
     if (!semaphore.tryAcquire()) {
       throw new S3Exception(

@@ -1,7 +1,5 @@
 package io.github.s3eg.ops;
 
-import io.github.s3eg.pipeline.HttpExchange;
-import io.github.s3eg.pipeline.RequestListener;
 import io.github.s3eg.s3.S3Request;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,21 +23,17 @@ import java.util.function.IntSupplier;
  * docs/operations.md} lists them.
  *
  * <p>Every label has a small fixed set of values: HTTP method, status code, and the S3 operation
- * (the id of the route that handled the request, set by {@link OperationNaming}). Buckets, keys and
- * principals never become labels.
+ * (the id of the route that handled the request). Buckets, keys and principals never become labels.
  *
  * <p>The encryption steps report through {@link #recordEncryption}.
  */
 public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
-  /** Exchange property: the S3 operation (route id) that handled the request. */
-  public static final String OPERATION = "s3eg.operation";
-
   /** Operation label of probes ({@code /live}, {@code /ready}, {@code /health}). */
   static final String PROBE = "Probe";
 
   /** Operation label of {@code GET /metrics}. */
-  static final String METRICS = "Metrics";
+  public static final String METRICS = "Metrics";
 
   /** Operation label of requests answered before reaching an operation (refused, malformed). */
   static final String UNROUTED = "Unrouted";
@@ -109,13 +103,9 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
   @Override
   public void completed(Completed c) {
-    HttpExchange http = c.exchange().getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    if (http == null) {
-      return;
-    }
-    long nanos = System.nanoTime() - http.startNanos();
-    String method = method(http.request().method().name());
-    String routed = c.exchange().getProperty(OPERATION, String.class);
+    long nanos = System.nanoTime() - c.startNanos();
+    String method = method(c.httpMethod());
+    String routed = c.operation();
     String operation = routed != null ? routed : unroutedOperation(c);
     Counter.builder("http.requests")
         .description("HTTP requests answered")
@@ -130,6 +120,13 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
         .maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
+    for (String call : c.backendCalls()) {
+      Counter.builder("backend.requests")
+          .description("Requests sent to the storage backend, by S3 operation and backend call")
+          .tags("operation", operation, "call", call)
+          .register(registry)
+          .increment();
+    }
     if (routed != null && !METRICS.equals(routed)) {
       String outcome = outcome(c);
       Counter.builder("s3.operations")
@@ -146,7 +143,7 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
   }
 
   private static String unroutedOperation(Completed c) {
-    S3Request request = c.exchange().getProperty(S3Request.PROPERTY, S3Request.class);
+    S3Request request = c.request();
     return request != null && request.probe() != null ? PROBE : UNROUTED;
   }
 

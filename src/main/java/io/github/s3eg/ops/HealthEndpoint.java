@@ -1,12 +1,10 @@
 package io.github.s3eg.ops;
 
-import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.stream.Collectors;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 
@@ -25,30 +23,27 @@ import org.apache.camel.health.HealthCheckHelper;
 public final class HealthEndpoint {
 
   private final boolean detailsPublic;
-  private final Processor authenticate;
 
-  /**
-   * @param authenticate the route step {@code authenticate}, run for a probe that carries a
-   *     signature
-   */
-  public HealthEndpoint(boolean detailsPublic, Processor authenticate) {
+  public HealthEndpoint(boolean detailsPublic) {
     this.detailsPublic = detailsPublic;
-    this.authenticate = authenticate;
   }
 
-  /** Answers the probe named by {@code probe}: {@code live}, {@code ready} or {@code health}. */
-  public void respond(Exchange exchange, String probe) throws Exception {
-    boolean details = detailsPublic;
-    S3Request request = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    if (request != null && request.header("Authorization") != null) {
-      authenticate.process(exchange); // throws 403 unless the credential may see the details
-      details = true;
-    }
+  /** Whether every probe lists the checks ({@code HEALTH_DETAILS_PUBLIC=true}). */
+  public boolean detailsPublic() {
+    return detailsPublic;
+  }
+
+  /**
+   * Answers the probe named by {@code probe}: {@code live}, {@code ready} or {@code health}, with
+   * each check's state when {@code details} (a signed probe whose credential may see them, or
+   * {@code HEALTH_DETAILS_PUBLIC=true}).
+   */
+  public S3Response respond(CamelContext context, String probe, boolean details) {
     Collection<HealthCheck.Result> results =
         switch (probe) {
-          case "live" -> HealthCheckHelper.invokeLiveness(exchange.getContext());
-          case "ready" -> HealthCheckHelper.invokeReadiness(exchange.getContext());
-          default -> HealthCheckHelper.invoke(exchange.getContext());
+          case "live" -> HealthCheckHelper.invokeLiveness(context);
+          case "ready" -> HealthCheckHelper.invokeReadiness(context);
+          default -> HealthCheckHelper.invoke(context);
         };
     boolean up = results.stream().allMatch(r -> r.getState() == HealthCheck.State.UP);
     String json = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"";
@@ -66,7 +61,7 @@ public final class HealthEndpoint {
         S3Response.status(up ? 200 : 503)
             .header("Content-Type", "application/json")
             .header("Cache-Control", "no-store");
-    exchange.setProperty(S3Response.PROPERTY, withBody(response, json));
+    return withBody(response, json);
   }
 
   private static S3Response withBody(S3Response headers, String json) {

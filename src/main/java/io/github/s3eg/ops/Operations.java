@@ -1,11 +1,8 @@
 package io.github.s3eg.ops;
 
 import io.github.s3eg.config.OpsConfig;
-import io.github.s3eg.pipeline.AccessLog;
-import io.github.s3eg.pipeline.RequestListener;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,25 +10,28 @@ import java.util.function.IntSupplier;
 
 /**
  * The operations side of one gateway: metrics, access log, rate limiter and audit log, built from
- * {@link OpsConfig}. {@link #bindings()} are the beans the routes name ({@code metricsEndpoint},
- * {@code rateLimit}, …); {@link #listener()} is what {@code sendResponse} and {@code sendError}
+ * {@link OpsConfig}. The pipeline's steps use its parts ({@link #rateLimit()}, {@link
+ * #metricsEndpoint()}, …); {@link #listener()} is what {@code sendResponse} and {@code sendError}
  * tell about every answered request.
  */
 public final class Operations implements AutoCloseable {
 
   private final GatewayMetrics metrics;
   private final AuditLog audit;
-  private final Map<String, Object> bindings;
+  private final RateLimit rateLimit;
+  private final ConcurrencyLimit concurrencyLimit;
   private final RequestListener listener;
 
   private Operations(
       GatewayMetrics metrics,
       AuditLog audit,
-      Map<String, Object> bindings,
+      RateLimit rateLimit,
+      ConcurrencyLimit concurrencyLimit,
       RequestListener listener) {
     this.metrics = metrics;
     this.audit = audit;
-    this.bindings = bindings;
+    this.rateLimit = rateLimit;
+    this.concurrencyLimit = concurrencyLimit;
     this.listener = listener;
   }
 
@@ -48,14 +48,12 @@ public final class Operations implements AutoCloseable {
     if (audit != null) {
       listeners.add(audit);
     }
-    Map<String, Object> bindings = new LinkedHashMap<>();
-    // camel-micrometer looks its registry up under this name.
-    bindings.put("metricsRegistry", metrics.registry());
-    bindings.put("metricsEndpoint", new MetricsEndpoint(metrics, config.metricsPublic()));
-    bindings.put("operationNaming", new OperationNaming());
-    bindings.put("rateLimit", new RateLimit(config.rateLimit()));
-    bindings.put("concurrencyLimit", new ConcurrencyLimit(config.maxConcurrentPerPrincipal()));
-    return new Operations(metrics, audit, bindings, RequestListener.all(listeners));
+    return new Operations(
+        metrics,
+        audit,
+        new RateLimit(config.rateLimit()),
+        new ConcurrencyLimit(config.maxConcurrentPerPrincipal()),
+        RequestListener.all(listeners));
   }
 
   /** For the encryption steps: {@link GatewayMetrics#recordEncryption}. */
@@ -68,9 +66,24 @@ public final class Operations implements AutoCloseable {
     return Optional.ofNullable(audit);
   }
 
-  /** Bean name → bean, for the Camel registry. */
+  /** Bean name → bean, for the Camel registry (camel-micrometer looks its registry up there). */
   public Map<String, Object> bindings() {
-    return Map.copyOf(bindings);
+    return Map.of("metricsRegistry", metrics.registry());
+  }
+
+  /** The per-principal request limit ({@code RATE_LIMIT_*}). */
+  public RateLimit rateLimit() {
+    return rateLimit;
+  }
+
+  /** Requests in progress per principal ({@code SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL}). */
+  public ConcurrencyLimit concurrencyLimit() {
+    return concurrencyLimit;
+  }
+
+  /** The Prometheus scrape. */
+  public MetricsEndpoint metricsEndpoint() {
+    return new MetricsEndpoint(metrics);
   }
 
   /** Tell it about every answered request. */

@@ -5,25 +5,21 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.s3eg.config.OpsConfig;
-import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.s3.S3Request;
-import io.github.s3eg.s3.auth.AuthResult;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
- * The route step {@code rateLimit}: at most {@code RATE_LIMIT_REQUESTS} requests per {@code
- * RATE_LIMIT_WINDOW} for each principal (its access key; the client address when authentication is
- * off), as a token bucket that refills continuously. A request over the limit gets S3's {@code 503
- * SlowDown} with {@code Retry-After} (seconds until a token is back); SDKs back off and retry.
+ * The limit behind the route step {@code rateLimit}: at most {@code RATE_LIMIT_REQUESTS} requests
+ * per {@code RATE_LIMIT_WINDOW} for each principal (its access key; the client address when
+ * authentication is off), as a token bucket that refills continuously. A request over the limit
+ * gets S3's {@code 503 SlowDown} with {@code Retry-After} (seconds until a token is back); SDKs
+ * back off and retry.
  *
  * <p>Buckets live in a bounded cache: an idle principal's bucket is dropped after one window (it
  * would be full again by then), and at most {@value #MAX_PRINCIPALS} are kept.
  */
-public final class RateLimit implements Processor {
+public final class RateLimit {
 
   static final int MAX_PRINCIPALS = 100_000;
 
@@ -39,12 +35,16 @@ public final class RateLimit implements Processor {
             .build();
   }
 
-  @Override
-  public void process(Exchange exchange) {
+  /**
+   * Takes a token for {@code principal} ({@code key:ACCESS_KEY} or {@code address:CLIENT}).
+   *
+   * @throws S3Exception SlowDown when its bucket is empty
+   */
+  public void acquire(String principal) {
     if (!config.enabled()) {
       return;
     }
-    Bucket bucket = buckets.get(principal(exchange), k -> newBucket());
+    Bucket bucket = buckets.get(principal, k -> newBucket());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {
       long seconds =
@@ -61,15 +61,5 @@ public final class RateLimit implements Processor {
             limit ->
                 limit.capacity(config.requests()).refillGreedy(config.requests(), config.window()))
         .build();
-  }
-
-  /** The access key, or the client address for requests that carry none. */
-  static String principal(Exchange exchange) {
-    AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
-    if (auth != null && auth.principal() != AuthResult.UNAUTHENTICATED) {
-      return "key:" + auth.principal().accessKey();
-    }
-    S3Request request = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    return "address:" + (request == null ? "unknown" : request.clientAddress());
   }
 }

@@ -7,9 +7,7 @@ import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.keys.KeyManager;
-import io.github.s3eg.keys.KeySetup;
-import io.github.s3eg.keys.Rewrapper;
-import io.github.s3eg.keys.S3ecConverter;
+import io.github.s3eg.keysetup.KeySetup;
 import java.io.PrintStream;
 import java.net.URI;
 

@@ -1,14 +1,12 @@
 package io.github.s3eg.ops;
 
-import io.github.s3eg.keys.Rewrapper;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
-import io.github.s3eg.s3.auth.AuthResult;
 import io.github.s3eg.s3.auth.Permission;
+import io.github.s3eg.s3.auth.Principal;
 import io.github.s3eg.s3.xml.XmlWriter;
-import org.apache.camel.Exchange;
 
 /**
  * {@code POST /bucket?s3eg-rewrap[&prefix=P][&start-after=K][&dry-run=true][&convert=true]}: the
@@ -17,9 +15,6 @@ import org.apache.camel.Exchange;
  * S3 Encryption Client objects (needs {@code ENCRYPTION_S3EC_KEYS}).
  */
 public final class RewrapEndpoint {
-
-  /** Exchange property set by authentication. */
-  private static final String AUTH = "s3Auth";
 
   private final Rewrapper rewrapper;
   private final boolean convertible;
@@ -34,10 +29,9 @@ public final class RewrapEndpoint {
     this.convertible = convertible;
   }
 
-  public void rewrap(Exchange exchange) {
-    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    AuthResult auth = exchange.getProperty(AUTH, AuthResult.class);
-    if (auth == null || auth.principal().permission() != Permission.ADMIN) {
+  /** Runs the rewrap {@code s3} asks for, if {@code principal} has the admin permission. */
+  public S3Response rewrap(S3Request s3, Principal principal) {
+    if (principal.permission() != Permission.ADMIN) {
       throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Re-wrapping needs the admin permission.");
     }
     String prefix = s3.param("prefix") == null ? "" : s3.param("prefix");
@@ -64,6 +58,6 @@ public final class RewrapEndpoint {
             .element("ChangedConcurrently", r.changedConcurrently())
             .element("Failed", r.failed())
             .element("LastKey", r.lastKey());
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    return S3Response.xml(200, xml.toBytes());
   }
 }

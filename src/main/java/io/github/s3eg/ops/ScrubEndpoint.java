@@ -5,11 +5,10 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
-import io.github.s3eg.s3.auth.AuthResult;
 import io.github.s3eg.s3.auth.Permission;
+import io.github.s3eg.s3.auth.Principal;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import org.apache.camel.Exchange;
 
 /**
  * The scrub as admin endpoints (principals with the {@code admin} permission on the bucket only):
@@ -30,8 +29,8 @@ public final class ScrubEndpoint {
     this.jobs = jobs;
   }
 
-  public void start(Exchange exchange) {
-    S3Request s3 = authorized(exchange);
+  public S3Response start(S3Request s3, Principal principal) {
+    authorize(principal);
     String prefix = s3.param("prefix") == null ? "" : s3.param("prefix");
     ScrubReport report =
         jobs.start(s3.bucket(), prefix)
@@ -40,11 +39,11 @@ public final class ScrubEndpoint {
                     new S3Exception(
                         S3ErrorCode.OPERATION_ABORTED,
                         "A scrub is already running; GET ?s3eg-scrub shows its progress."));
-    respond(exchange, 202, report);
+    return respond(202, report);
   }
 
-  public void status(Exchange exchange) {
-    S3Request s3 = authorized(exchange);
+  public S3Response status(S3Request s3, Principal principal) {
+    authorize(principal);
     ScrubReport report =
         jobs.latest(s3.bucket())
             .orElseThrow(
@@ -53,24 +52,20 @@ public final class ScrubEndpoint {
                             S3ErrorCode.NO_SUCH_KEY,
                             "No scrub has run on this bucket since the gateway started.")
                         .with("BucketName", s3.bucket()));
-    respond(exchange, 200, report);
+    return respond(200, report);
   }
 
-  private static S3Request authorized(Exchange exchange) {
-    AuthResult auth = exchange.getProperty("s3Auth", AuthResult.class);
-    if (auth == null || auth.principal().permission() != Permission.ADMIN) {
+  private static void authorize(Principal principal) {
+    if (principal == null || principal.permission() != Permission.ADMIN) {
       throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Scrubbing needs the admin permission.");
     }
-    return exchange.getProperty(S3Request.PROPERTY, S3Request.class);
   }
 
-  private static void respond(Exchange exchange, int status, ScrubReport report) {
+  private static S3Response respond(int status, ScrubReport report) {
     byte[] body = report.toJson().getBytes(StandardCharsets.UTF_8);
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.status(status)
-            .header("Content-Type", "application/json")
-            .header("Cache-Control", "no-store")
-            .stream(new ByteArrayInputStream(body), body.length, () -> {}));
+    return S3Response.status(status)
+        .header("Content-Type", "application/json")
+        .header("Cache-Control", "no-store")
+        .stream(new ByteArrayInputStream(body), body.length, () -> {});
   }
 }

@@ -1,10 +1,12 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.ContentMd5;
+import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.http.RequestBodyStream;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -34,13 +36,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * Browser uploads (S3's POST Object): a {@code multipart/form-data} form whose fields name the key,
  * the object's headers and a policy signed with SigV4, followed by the file. The request carries no
- * signature of its own, so {@link Authenticate} leaves it to {@link #readForm}: the fields before
- * the file are read, the policy's signature verified, its expiration and conditions checked, the
- * principal authorized for a PutObject of the key, and only then is the file read.
+ * signature of its own, so {@link Authenticate} leaves it pending for {@link #readForm}: the fields
+ * before the file are read, the policy's signature verified, its expiration and conditions checked,
+ * the principal authorized for a PutObject of the key, and only then is the file read.
  *
  * <p>The file is encrypted like a PutObject's body, as it arrives. Its length is not known before
  * its end (the form has no per-part length), so the ciphertext is spooled ({@link UploadSpool}:
@@ -49,9 +52,6 @@ import org.apache.camel.Exchange;
  * {@code content-length-range}. A refused or truncated upload never reaches the backend.
  */
 public final class BrowserUpload {
-
-  /** Exchange property: the {@link Fields} of the form, for the answer. */
-  static final String PROPERTY = "s3PostForm";
 
   /** Fields that authenticate the form; they do not become headers. */
   private static final Set<String> AUTH_FIELDS =
@@ -106,24 +106,23 @@ public final class BrowserUpload {
   }
 
   /**
-   * Reads and checks the form, then encrypts the file into a spool: afterwards the exchange is a
-   * PutObject of the form's key ready for {@code objectOperations.putObject}.
+   * Reads and checks the form, then encrypts the file into a spool: afterwards the request is a
+   * PutObject of the form's key (by the principal who signed the policy) whose ciphertext is ready
+   * for {@code backend:putObject}, and the body is its backend request.
    */
-  public void readForm(Exchange exchange) throws IOException, CryptoException {
-    S3Request post = ObjectOperations.request(exchange);
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
-    exchange.setProperty(SendError.BODY_PROPERTY, wire);
+  PutObjectRequest readForm(RequestState state, Exchange exchange)
+      throws IOException, CryptoException {
+    S3Request post = state.request();
+    RequestBodyStream wire = new RequestBodyStream(state.http().request(), idleTimeoutMillis);
+    state.bodyStarted(wire);
     MultipartForm.Form form = MultipartForm.read(wire, post.header("Content-Type"));
     Map<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     fields.putAll(form.fields());
     fields.put("bucket", post.bucket()); // the policy's bucket condition is about the path's
 
+    Authentication pending = state.authentication();
     AuthResult auth =
-        authenticator == null
-            ? exchange.getProperty(Authenticate.RESULT, AuthResult.class)
-            : authenticator.authenticatePostPolicy(fields);
-    exchange.setProperty(Authenticate.RESULT, auth);
+        authenticator == null ? pending.result() : authenticator.authenticatePostPolicy(fields);
     PostPolicy policy =
         fields.containsKey("policy") ? PostPolicy.parse(fields.get("policy")) : null;
     if (policy != null) {
@@ -147,12 +146,15 @@ public final class BrowserUpload {
     rules.checkKey(key);
 
     S3Request put = asPutObject(post, key, fields);
-    exchange.setProperty(S3Request.PROPERTY, put);
     var accesses = PermissionMatrix.of("PutObject", put);
-    exchange.setProperty(Authenticate.ACCESS, accesses);
+    state.signatureVerified(auth, accesses);
     PermissionMatrix.authorize(auth.principal(), accesses);
-    rules.checkWriteHeaders(exchange, put, false);
-    exchange.setProperty(PROPERTY, new Fields(fields, key));
+    AclHeaders acl = rules.checkWriteHeaders(put, false);
+    if (pending.formPending()) {
+      state.formVerified(put, new Authentication(pending.signed(), auth, accesses));
+    }
+    state.keepAcl(acl);
+    state.keepOperationState(new Fields(fields, key));
 
     ObjectHeaders headers = ObjectHeaders.fromRequest(put);
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
@@ -173,12 +175,41 @@ public final class BrowserUpload {
     stored.putAll(session.completeMetadata());
     // The ciphertext is whole in the spool: its MD5 goes with it (S3 wants one in a bucket with
     // Object Lock, and the backend checks what it stores against it).
-    exchange.setProperty(
-        UploadPlan.PROPERTY,
-        new UploadPlan(
-            headers, stored, session, false, Optional.empty(), ContentMd5.encode(spool.md5())));
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, spool.length());
-    exchange.getIn().setBody(spool.open());
+    EncryptedUpload.Whole upload =
+        new EncryptedUpload.Whole(
+            spool.open(),
+            spool.length(),
+            headers,
+            stored,
+            session,
+            false,
+            Optional.empty(),
+            ContentMd5.encode(spool.md5()));
+    state.provideCiphertext(upload);
+    return ObjectOperations.putObjectRequest(put, upload, WriteCondition.NONE, acl);
+  }
+
+  /** The step: provides what the PutObject steps after it need. */
+  Step readFormStep() {
+    return Step.named("readForm")
+        .callsBackend()
+        .completesAuthentication()
+        .requires(Fact.CONCURRENCY_LIMITED)
+        .provides(Fact.CIPHERTEXT)
+        .does((state, exchange) -> exchange.getIn().setBody(readForm(state, exchange)));
+  }
+
+  /** The answer step, after {@code putObjectStored}. */
+  Step responseStep() {
+    return Step.named("browserUploadResponse")
+        .requires(Fact.STORED, Fact.RESPONSE)
+        .provides(Fact.RESPONSE)
+        .does(
+            (state, exchange) ->
+                state.respond(
+                    respond(
+                        state,
+                        state.operationState(Fields.class, "readForm", "browserUploadResponse"))));
   }
 
   /** The PutObject the form asks for: its fields as headers, nothing else of the POST. */
@@ -233,12 +264,11 @@ public final class BrowserUpload {
    * bucket, key and ETag in its query), else {@code success_action_status} 200 (empty), 201 (a
    * PostResponse document) or, by default, 204.
    */
-  public void respond(Exchange exchange) {
-    Fields form = exchange.getProperty(PROPERTY, Fields.class);
-    S3Request s3 = ObjectOperations.request(exchange);
-    S3Response put = exchange.getProperty(S3Response.PROPERTY, S3Response.class);
+  S3Response respond(RequestState state, Fields form) {
+    S3Request s3 = state.request();
+    S3Response put = state.response();
     String etag = put.headerValue("ETag");
-    String location = objectUrl(exchange, s3);
+    String location = objectUrl(state, s3);
     String redirect = form.values().get("success_action_redirect");
     if (redirect == null) {
       redirect = form.values().get("redirect");
@@ -266,7 +296,8 @@ public final class BrowserUpload {
       answer.header("Location", location);
     }
     answer.header("ETag", etag);
-    exchange.setProperty(S3Response.PROPERTY, answer);
+    answer.header("x-amz-version-id", put.headerValue("x-amz-version-id"));
+    return answer;
   }
 
   private static boolean isHttpUrl(String value) {
@@ -280,8 +311,8 @@ public final class BrowserUpload {
   }
 
   /** The object's URL as the client addressed the gateway. */
-  private static String objectUrl(Exchange exchange, S3Request s3) {
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
+  private static String objectUrl(RequestState state, S3Request s3) {
+    HttpExchange http = state.http();
     String host = s3.header("Host");
     String scheme = http.request().isSSL() ? "https" : "http";
     return scheme + "://" + (host == null ? "localhost" : host) + s3.rawPath();

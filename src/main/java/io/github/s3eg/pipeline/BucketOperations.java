@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 /**
  * Service- and bucket-level verbs: ListBuckets, CreateBucket, DeleteBucket, HeadBucket and
  * GetBucketLocation. ListBuckets, CreateBucket and DeleteBucket go through camel-aws2-s3 (see the
- * routes); HeadBucket and GetBucketLocation call the backend client here, because the component
- * turns a missing bucket into a header instead of an error and has no location operation.
+ * routes); HeadBucket and GetBucketLocation look the bucket up with the gateway's own {@code
+ * backend:headBucket} step, because the component turns a missing bucket into a header instead of
+ * an error and has no location operation.
  */
 public final class BucketOperations {
 
@@ -49,8 +50,7 @@ public final class BucketOperations {
   @SuppressWarnings("unchecked")
   public void listBucketsResponse(Exchange exchange) {
     List<Bucket> buckets = exchange.getIn().getBody(List.class);
-    io.github.s3eg.s3.auth.AuthResult auth =
-        exchange.getProperty(Authenticate.RESULT, io.github.s3eg.s3.auth.AuthResult.class);
+    Authentication auth = RequestState.of(exchange).authentication();
     XmlWriter xml = new XmlWriter().root("ListAllMyBucketsResult");
     xml.start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
     xml.start("Buckets");
@@ -64,7 +64,7 @@ public final class BucketOperations {
           .end();
     }
     xml.end();
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   /**
@@ -84,7 +84,8 @@ public final class BucketOperations {
       // The backend creates the bucket versioned and able to lock (versions.yaml does the rest).
       b.objectLockEnabledForBucket(true);
     }
-    java.io.InputStream body = exchange.getIn().getBody(java.io.InputStream.class);
+    java.io.InputStream body = RequestState.of(exchange).body().stream();
+
     if (body != null) {
       byte[] bytes = body.readNBytes(XmlReader.MAX_BYTES + 1);
       if (bytes.length > 0) {
@@ -133,8 +134,7 @@ public final class BucketOperations {
             .with("Header", "x-amz-bucket-object-lock-enabled");
       }
     }
-    exchange.setProperty(
-        S3Response.PROPERTY, S3Response.status(200).header("Location", "/" + s3.bucket()));
+    RequestState.of(exchange).respond(S3Response.status(200).header("Location", "/" + s3.bucket()));
   }
 
   /**
@@ -152,25 +152,27 @@ public final class BucketOperations {
     if (multipartState != null) {
       multipartState.forgetBucket(s3.bucket());
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    RequestState.of(exchange).respond(S3Response.status(204));
   }
 
-  public void headBucket(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
-    exchange.setProperty(
-        S3Response.PROPERTY, S3Response.status(200).header("x-amz-bucket-region", region));
+  /** HeadBucket and GetBucketLocation look the bucket up with a {@code backend:headBucket}. */
+  static HeadBucketRequest headBucketRequest(RequestState state) {
+    return HeadBucketRequest.builder().bucket(state.request().bucket()).build();
   }
 
-  public void getBucketLocation(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
+  /** After {@code backend:headBucket}: the bucket exists. */
+  S3Response headBucketResponse() {
+    return S3Response.status(200).header("x-amz-bucket-region", region);
+  }
+
+  /** After {@code backend:headBucket}: the gateway's region as the bucket's location. */
+  S3Response bucketLocationResponse() {
     // S3 answers an empty constraint for us-east-1.
     byte[] doc =
         new XmlWriter()
             .root("LocationConstraint")
             .text(region.equals("us-east-1") ? "" : region)
             .toBytes();
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, doc));
+    return S3Response.xml(200, doc);
   }
 }

@@ -1,15 +1,19 @@
 package io.github.s3eg.pipeline;
 
-import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.WriteCondition;
 import io.github.s3eg.crypto.CryptoException;
-import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
-import org.apache.camel.Exchange;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import java.io.IOException;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * S3's conditional writes ({@code If-None-Match: *}, {@code If-Match: "etag"}) on PutObject,
@@ -26,67 +30,94 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * is as atomic as the backend: {@code If-None-Match: *} as it is, {@code If-Match} as the backend
  * ETag of the object whose client ETag matched. If another writer got in between, the backend
  * refuses (412, or 409 ConditionalRequestConflict) and the client gets that answer.
+ *
+ * <p>The step {@code checkWriteConditions} asks for what it needs one backend read at a time (the
+ * key's HEAD; for a multipart object, its part index), each read a {@code backend:} step of the
+ * route, like {@code locateCiphertext}.
  */
 public final class ConditionalWrites {
 
-  /** Exchange property: the {@link WriteCondition} the route's backend write carries. */
-  public static final String PROPERTY = "s3WriteCondition";
+  private final DecryptObject keys;
+  private final MultipartState indexCache;
 
-  private final BackendClients backend;
-  private final PlaintextReader objects;
-
-  ConditionalWrites(BackendClients backend, PlaintextReader objects) {
-    this.backend = backend;
-    this.objects = objects;
+  public ConditionalWrites(DecryptObject keys, MultipartState indexCache) {
+    this.keys = keys;
+    this.indexCache = indexCache;
   }
 
-  /** The bean the routes name. */
-  public static ConditionalWrites create(
-      BackendClients backend, DecryptObject decryption, MultipartIndexes indexes) {
-    return new ConditionalWrites(backend, new PlaintextReader(backend, decryption, indexes));
-  }
+  /** One request's check, between its backend reads. */
+  static final class Check {
+    private final String ifNoneMatch;
+    private final String ifMatch;
+    private HeadObjectResponse head;
+    private CiphertextLocator locator;
 
-  /** Route step (before the body is read): checks the request's conditions, keeps the result. */
-  public void check(Exchange exchange) throws CryptoException {
-    exchange.setProperty(PROPERTY, evaluate(ObjectOperations.request(exchange)));
-  }
-
-  /** The condition a route's {@link #check} left, or {@link WriteCondition#NONE}. */
-  static WriteCondition of(Exchange exchange) {
-    WriteCondition c = exchange.getProperty(PROPERTY, WriteCondition.class);
-    return c == null ? WriteCondition.NONE : c;
+    Check(String ifNoneMatch, String ifMatch) {
+      this.ifNoneMatch = ifNoneMatch;
+      this.ifMatch = ifMatch;
+    }
   }
 
   /**
-   * Checks the conditions of a write to the request's bucket and key.
-   *
-   * @return what the backend write must carry
-   * @throws S3Exception PreconditionFailed, NoSuchKey or NotImplemented as described above
+   * The {@code checkWriteConditions} step: the first call reads the request's conditions and asks
+   * for the key's HEAD (none: the write is unconditional); each later call takes the answer to the
+   * read it asked for and asks for the next one, until the condition is decided (the body is then
+   * null and the state holds the {@link WriteCondition} the backend write carries).
    */
-  WriteCondition evaluate(S3Request s3) throws CryptoException {
-    String ifNoneMatch = s3.header("If-None-Match");
-    String ifMatch = s3.header("If-Match");
-    if (ifNoneMatch == null && ifMatch == null) {
-      return WriteCondition.NONE;
-    }
-    if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
-      throw new S3Exception(
-              S3ErrorCode.NOT_IMPLEMENTED,
-              "A header you provided implies functionality that is not implemented")
-          .with("Header", "If-None-Match");
-    }
-    if (ifMatch == null) {
-      if (exists(s3)) {
-        throw failed("If-None-Match");
+  Step step() {
+    return Step.named("checkWriteConditions")
+        .callsBackend()
+        .provides(Fact.WRITE_CHECKED)
+        .does(
+            (state, exchange) -> exchange.getIn().setBody(next(state, exchange.getIn().getBody())));
+  }
+
+  Object next(RequestState state, Object answer) throws IOException, CryptoException {
+    S3Request s3 = state.request();
+    Check check = state.writeConditionCheck();
+    if (check == null) {
+      String ifNoneMatch = s3.header("If-None-Match");
+      String ifMatch = s3.header("If-Match");
+      if (ifNoneMatch == null && ifMatch == null) {
+        state.provideWriteCondition(WriteCondition.NONE);
+        return null;
       }
-      return WriteCondition.ifAbsent();
+      if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+        throw new S3Exception(
+                S3ErrorCode.NOT_IMPLEMENTED,
+                "A header you provided implies functionality that is not implemented")
+            .with("Header", "If-None-Match");
+      }
+      state.beginWriteConditionCheck(new Check(ifNoneMatch, ifMatch));
+      return HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
     }
-    PlaintextReader.Described current;
+    if (check.locator == null) {
+      return headAnswered(state, s3, check, (HeadObjectResponse) answer);
+    }
+    @SuppressWarnings("unchecked")
+    ResponseInputStream<GetObjectResponse> in = (ResponseInputStream<GetObjectResponse>) answer;
+    check.locator.accept(in);
+    return located(state, check);
+  }
+
+  private Object headAnswered(
+      RequestState state, S3Request s3, Check check, HeadObjectResponse head)
+      throws IOException, CryptoException {
+    if (head == null) {
+      if (check.ifMatch != null) {
+        throw new S3Exception(S3ErrorCode.NO_SUCH_KEY, "The specified key does not exist.")
+            .with("Key", s3.key());
+      }
+      state.provideWriteCondition(WriteCondition.ifAbsent());
+      return null;
+    }
+    if (check.ifMatch == null) {
+      throw failed("If-None-Match");
+    }
+    check.head = head;
+    ObjectKey key;
     try {
-      current = objects.describe(s3.bucket(), s3.key());
-    } catch (NoSuchKeyException missing) {
-      throw new S3Exception(S3ErrorCode.NO_SUCH_KEY, "The specified key does not exist.")
-          .with("Key", s3.key());
+      key = keys.resolve(s3.bucket(), s3.key(), head.metadata());
     } catch (S3Exception unreadable) {
       if (unreadable.errorCode() == S3ErrorCode.ACCESS_DENIED) {
         // Not written through the gateway: no ETag a client was shown can be its.
@@ -94,22 +125,45 @@ public final class ConditionalWrites {
       }
       throw unreadable;
     }
-    if (ifNoneMatch != null) {
-      throw failed("If-None-Match");
+    if (key.s3ecOrNull() != null) {
+      // An S3 Encryption Client object: the ETag clients were shown is its marked one.
+      decide(state, check, S3ecReads.etag(head.eTag()));
+      return null;
     }
-    if (!Preconditions.matches(ifMatch, current.etag())) {
-      throw failed("If-Match");
+    Optional<OpenedObject> opened = key.opened();
+    if (opened.isEmpty() || !opened.get().isMultipart()) {
+      decide(state, check, ObjectOperations.etag(opened.orElse(null), head.eTag()));
+      return null;
     }
-    return WriteCondition.ifStill(current.head().eTag());
+    check.locator =
+        new CiphertextLocator(
+            key,
+            StoredObject.of(s3.bucket(), s3.key(), head),
+            null,
+            false,
+            indexCache,
+            state::release,
+            false);
+    return located(state, check);
   }
 
-  private boolean exists(S3Request s3) {
-    try {
-      backend.s3().headObject(h -> h.bucket(s3.bucket()).key(s3.key()));
-      return true;
-    } catch (NoSuchKeyException missing) {
-      return false;
+  /** The multipart object's index was found (its ETag then decides), or the next read. */
+  private static Object located(RequestState state, Check check) {
+    if (check.locator.next() != null) {
+      return check.locator.next();
     }
+    decide(state, check, ((CiphertextLocator.Located.Described) check.locator.located()).etag());
+    return null;
+  }
+
+  private static void decide(RequestState state, Check check, String clientEtag) {
+    if (check.ifNoneMatch != null) {
+      throw failed("If-None-Match");
+    }
+    if (!Preconditions.matches(check.ifMatch, clientEtag)) {
+      throw failed("If-Match");
+    }
+    state.provideWriteCondition(WriteCondition.ifStill(check.head.eTag()));
   }
 
   private static S3Exception failed(String condition) {

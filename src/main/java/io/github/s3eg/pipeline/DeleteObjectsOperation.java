@@ -5,7 +5,6 @@ import io.github.s3eg.backend.BackendKeys;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.multipart.MultipartState;
-import io.github.s3eg.ops.AuditLog;
 import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -67,7 +66,7 @@ public final class DeleteObjectsOperation {
 
   public void deleteObjects(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
-    InputStream body = exchange.getIn().getBody(InputStream.class);
+    InputStream body = RequestState.of(exchange).body().stream();
     if (body == null) {
       throw new S3Exception(S3ErrorCode.MALFORMED_XML, "The XML you provided was empty.");
     }
@@ -95,7 +94,7 @@ public final class DeleteObjectsOperation {
               .versionId(versionId == null ? null : RequestedVersion.check(versionId.trim()))
               .build());
     }
-    exchange.setProperty(AuditLog.KEYS, ids.stream().map(ObjectIdentifier::key).toList());
+    RequestState.of(exchange).auditDeletedKeys(ids.stream().map(ObjectIdentifier::key).toList());
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
     boolean bypass = GovernanceBypass.requested(s3);
     // The records of each named version, found while its metadata can still be read.
@@ -314,6 +313,6 @@ public final class DeleteObjectsOperation {
           .element("Message", e.message())
           .end();
     }
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, xml.toBytes()));
+    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 }

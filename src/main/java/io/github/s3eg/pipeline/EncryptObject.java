@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
 
 /**
@@ -50,13 +49,13 @@ import org.apache.camel.spi.Synchronization;
  * when it came as an aws-chunked trailer (in memory up to the spool limit, else by the same
  * metadata-only copy that records the ETag).
  *
- * <p>When the {@code compress} step chose compression ({@link ChooseCompression#PROPERTY}), the
- * session compresses the plaintext into frames before encrypting it (object format version 2). The
- * body length then depends on the data, so the ciphertext is spooled ({@link UploadSpool}) and
- * uploaded with its exact length; the plaintext has been read and verified by then, so the
- * authenticated ETag entry always goes on the PUT.
+ * <p>When the {@code compress} step chose compression, the session compresses the plaintext into
+ * frames before encrypting it (object format version 2). The body length then depends on the data,
+ * so the ciphertext is spooled ({@link UploadSpool}) and uploaded with its exact length; the
+ * plaintext has been read and verified by then, so the authenticated ETag entry always goes on the
+ * PUT.
  */
-public final class EncryptObject implements Processor {
+public final class EncryptObject {
 
   private final ObjectEncryptor encryptor;
   private final long spoolLimit;
@@ -87,26 +86,40 @@ public final class EncryptObject implements Processor {
     return needs.ciphertextMd5() || (needs.metadataUpFront() && metadataAfterUpload);
   }
 
-  @Override
-  public void process(Exchange exchange) throws IOException, CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
+  Step step() {
+    return Step.named("encrypt")
+        .requires(
+            Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN, Fact.WRITE_CHECKED, Fact.BUCKET_FEATURES)
+        .provides(Fact.CIPHERTEXT)
+        .does(
+            (state, exchange) -> {
+              EncryptedUpload.Whole upload = encrypt(state, exchange);
+              state.provideCiphertext(upload);
+              exchange
+                  .getIn()
+                  .setBody(
+                      ObjectOperations.putObjectRequest(
+                          state.request(), upload, state.writeCondition(), state.acl()));
+            });
+  }
+
+  EncryptedUpload.Whole encrypt(RequestState state, Exchange exchange)
+      throws IOException, CryptoException {
+    S3Request s3 = state.request();
     if (requirements != null) {
       requirements.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
     }
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     rejectReservedMetadata(headers.userMetadata());
-    InputStream plaintext = exchange.getIn().getBody(InputStream.class);
-    long length = exchange.getProperty(ObjectOperations.BODY_LENGTH, Long.class);
+    InputStream plaintext = state.body().stream();
+    long length = state.body().length();
 
-    Compression compression = exchange.getProperty(ChooseCompression.PROPERTY, Compression.class);
-    if (compression != null) {
-      encryptCompressed(exchange, s3, headers, plaintext, compression);
-      return;
+    Optional<Compression> compression = state.compression();
+    if (compression.isPresent()) {
+      return encryptCompressed(state, exchange, s3, headers, plaintext, compression.get());
     }
     EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
-    Optional<ClientChecksum> checksum =
-        Optional.ofNullable(
-            exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class));
+    Optional<ClientChecksum> checksum = state.body().checksum();
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.metadata());
     byte[] declaredMd5 = declaredMd5(s3);
@@ -138,11 +151,15 @@ public final class EncryptObject implements Processor {
       ciphertext = session.encrypt(plaintext);
       metadataAfterUpload = declaredMd5 == null || !sealedUpFront;
     }
-    exchange.setProperty(
-        UploadPlan.PROPERTY,
-        new UploadPlan(headers, stored, session, metadataAfterUpload, checksum, ciphertextMd5));
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, session.ciphertextSize(length));
-    exchange.getIn().setBody(ciphertext);
+    return new EncryptedUpload.Whole(
+        ciphertext,
+        session.ciphertextSize(length),
+        headers,
+        stored,
+        session,
+        metadataAfterUpload,
+        checksum,
+        ciphertextMd5);
   }
 
   private static Map<String, String> sealedChecksum(
@@ -150,7 +167,8 @@ public final class EncryptObject implements Processor {
     return session.sealedChecksumMetadata(checksum.algorithm().name(), checksum.value());
   }
 
-  private void encryptCompressed(
+  private EncryptedUpload.Whole encryptCompressed(
+      RequestState state,
       Exchange exchange,
       S3Request s3,
       ObjectHeaders headers,
@@ -164,15 +182,17 @@ public final class EncryptObject implements Processor {
     exchange.getExchangeExtension().addOnCompletion(new SpoolCleanup(spool));
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.completeMetadata());
-    Optional<ClientChecksum> checksum =
-        Optional.ofNullable(
-            exchange.getProperty(ReadRequestBody.CLIENT_CHECKSUM, ClientChecksum.class));
+    Optional<ClientChecksum> checksum = state.body().checksum();
     checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
-    exchange.setProperty(
-        UploadPlan.PROPERTY,
-        new UploadPlan(headers, stored, session, false, checksum, ContentMd5.encode(spool.md5())));
-    exchange.setProperty(ObjectOperations.BODY_LENGTH, spool.length());
-    exchange.getIn().setBody(spool.open());
+    return new EncryptedUpload.Whole(
+        spool.open(),
+        spool.length(),
+        headers,
+        stored,
+        session,
+        false,
+        checksum,
+        ContentMd5.encode(spool.md5()));
   }
 
   /** Deletes a spool file when the exchange is done, whether the upload happened or not. */

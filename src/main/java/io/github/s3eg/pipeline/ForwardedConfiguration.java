@@ -29,9 +29,6 @@ import org.apache.camel.Exchange;
  */
 public final class ForwardedConfiguration {
 
-  /** Exchange property: the document of a PUT, read by {@link #readDocument}. */
-  public static final String DOCUMENT = "s3ConfigurationDocument";
-
   /** Query parameters that travel with a sub-resource (an object ACL of one version). */
   private static final List<String> PARAMETERS = List.of("versionId");
 
@@ -51,7 +48,7 @@ public final class ForwardedConfiguration {
   public void readDocument(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     byte[] document = new byte[0];
-    InputStream body = exchange.getIn().getBody(InputStream.class);
+    InputStream body = RequestState.of(exchange).body().stream();
     if (body != null) {
       document = body.readNBytes(ForwardedRequests.MAX_DOCUMENT_BYTES + 1);
       if (document.length > ForwardedRequests.MAX_DOCUMENT_BYTES) {
@@ -63,7 +60,25 @@ public final class ForwardedConfiguration {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST, "A " + s3.method() + " of a sub-resource takes no body.");
     }
-    exchange.setProperty(DOCUMENT, document);
+    RequestState.of(exchange).keepOperationState(new Document(document));
+  }
+
+  /**
+   * The {@code readConfigurationDocument} step: the document read whole, then checked where it
+   * could reach the gateway's records (a lifecycle rule, a bucket policy, a logging target), in the
+   * same step so that no route edit forwards one unchecked.
+   */
+  public void readAndCheck(Exchange exchange) throws IOException {
+    readDocument(exchange);
+    ConfigurationSubresource subresource =
+        ConfigurationSubresource.of(ObjectOperations.request(exchange)).orElse(null);
+    if (subresource == ConfigurationSubresource.LIFECYCLE) {
+      checkLifecycle(exchange);
+    } else if (subresource == ConfigurationSubresource.POLICY) {
+      checkPolicy(exchange);
+    } else if (subresource == ConfigurationSubresource.LOGGING) {
+      checkLogging(exchange);
+    }
   }
 
   /** A lifecycle rule may not expire or move the gateway's records apart from their objects. */
@@ -91,7 +106,7 @@ public final class ForwardedConfiguration {
     if (document.length == 0) {
       return;
     }
-    AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
+    AuthResult auth = RequestState.of(exchange).authentication().result();
     ConfigurationChecks.loggingTarget(document)
         .ifPresent(target -> auth.principal().authorize(S3Action.WRITE, target));
   }
@@ -116,7 +131,7 @@ public final class ForwardedConfiguration {
     for (String name : subresource.headers()) {
       copyHeader(s3, name, headers);
     }
-    byte[] document = exchange.getProperty(DOCUMENT, byte[].class);
+    byte[] document = document(exchange);
     ForwardedRequests.Response answer;
     try {
       answer =
@@ -141,7 +156,7 @@ public final class ForwardedConfiguration {
             ? S3Response.status(answer.status())
             : S3Response.xml(answer.status(), answer.body())
                 .header("Content-Type", answer.contentType().orElse("application/xml"));
-    exchange.setProperty(S3Response.PROPERTY, response);
+    RequestState.of(exchange).respond(response);
   }
 
   private static void copyHeader(S3Request s3, String name, Map<String, String> headers) {
@@ -151,11 +166,12 @@ public final class ForwardedConfiguration {
     }
   }
 
+  /** A configuration document, read whole by {@code readConfigurationDocument}. */
+  record Document(byte[] bytes) {}
+
   private static byte[] document(Exchange exchange) {
-    byte[] document = exchange.getProperty(DOCUMENT, byte[].class);
-    if (document == null) {
-      throw new IllegalStateException("readDocument must come before the document's checks");
-    }
-    return document;
+    return RequestState.of(exchange)
+        .operationState(Document.class, "readConfigurationDocument", "forwardConfiguration")
+        .bytes();
   }
 }

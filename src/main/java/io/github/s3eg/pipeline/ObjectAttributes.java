@@ -1,11 +1,9 @@
 package io.github.s3eg.pipeline;
 
-import io.github.s3eg.backend.BackendClients;
-import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.OpenedObject;
-import io.github.s3eg.multipart.MultipartIndexes;
+import io.github.s3eg.pipeline.CiphertextLocator.Located;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -24,68 +22,61 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * GetObjectAttributes ({@code GET /bucket/key?attributes}, {@code x-amz-object-attributes}) from
  * the gateway's own view of the object, never the backend's: the ETag clients see, the plaintext
  * size, the client's checksum, the parts of a multipart object (their count; each part's plaintext
  * size and checksum when its upload chose an algorithm, as S3 lists parts only then), the storage
- * class. One backend HEAD, plus the index and checksum record of a multipart object.
+ * class. Its steps: {@code objectAttributesRequest} (the attributes asked for, checked before
+ * anything reaches the backend; the backend HEAD), then as HeadObject {@code resolveKey} and {@code
+ * locateCiphertext} (a multipart object's index, and its checksum record when the checksum or the
+ * parts are asked for), then {@code objectAttributesResponse}.
  */
 public final class ObjectAttributes {
 
   private static final Set<String> KNOWN =
       Set.of("etag", "checksum", "objectparts", "storageclass", "objectsize");
 
-  private final BackendClients backend;
-  private final DecryptObject decryption;
-
-  public ObjectAttributes(BackendClients backend, DecryptObject decryption) {
-    this.backend = backend;
-    this.decryption = decryption;
+  /** The backend HEAD, once the attributes asked for are known to be valid. */
+  static HeadObjectRequest request(RequestState state) {
+    S3Request s3 = state.request();
+    requestedAttributes(s3);
+    return HeadObjectRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .versionId(RequestedVersion.of(s3))
+        .build();
   }
 
-  public void getObjectAttributes(Exchange exchange) throws CryptoException {
-    S3Request s3 = ObjectOperations.request(exchange);
+  /** Whether a multipart object's checksum record is needed to answer {@code s3}. */
+  static boolean needsChecksumRecord(S3Request s3) {
     Set<String> wanted = requestedAttributes(s3);
-    HeadObjectResponse r =
-        backend
-            .s3()
-            .headObject(
-                HeadObjectRequest.builder()
-                    .bucket(s3.bucket())
-                    .key(s3.key())
-                    .versionId(RequestedVersion.of(s3))
-                    .build());
-    Optional<OpenedObject> opened = decryption.open(s3.bucket(), s3.key(), r.metadata());
-    String etag;
-    long size;
-    MultipartIndex index = null;
-    Optional<ObjectChecksum> checksum = Optional.empty();
-    Optional<MultipartChecksumRecord> record = Optional.empty();
-    if (opened.isPresent() && opened.get().isMultipart()) {
-      MultipartIndexes.Loaded loaded =
-          decryption
-              .multipartIndexes()
-              .load(opened.get(), s3.bucket(), s3.key(), r.contentLength());
-      etag = loaded.etag();
-      index = loaded.index();
-      size = index.plaintextSize();
-      if (wanted.contains("checksum") || wanted.contains("objectparts")) {
-        record = decryption.multipartChecksumRecord(opened.get(), s3);
-        checksum = record.map(ObjectChecksum::of);
-      }
+    return wanted.contains("checksum") || wanted.contains("objectparts");
+  }
+
+  static S3Response response(RequestState state) {
+    S3Request s3 = state.request();
+    Set<String> wanted = requestedAttributes(s3);
+    StoredObject stored = state.storedObject();
+    if (!(state.located() instanceof Located.Described described)) {
+      throw new IllegalStateException("GetObjectAttributes located a body to read");
+    }
+    OpenedObject opened = state.key().openedOrNull();
+    MultipartIndex index = described.index();
+    Optional<MultipartChecksumRecord> record =
+        Optional.ofNullable(state.multipartChecksumRecordOrNull());
+    Optional<ObjectChecksum> checksum;
+    if (index != null) {
+      checksum = record.map(ObjectChecksum::of);
     } else {
-      etag = ObjectOperations.etag(opened.orElse(null), r.eTag()).replace("\"", "");
-      size = opened.isPresent() ? opened.get().plaintextSize(r.contentLength()) : r.contentLength();
-      checksum = opened.flatMap(OpenedObject::checksum).map(ObjectChecksum::of);
+      checksum =
+          Optional.ofNullable(opened).flatMap(OpenedObject::checksum).map(ObjectChecksum::of);
     }
     XmlWriter xml = new XmlWriter().root("GetObjectAttributesResponse");
     if (wanted.contains("etag")) {
-      xml.element("ETag", etag);
+      xml.element("ETag", described.etag().replace("\"", ""));
     }
     if (wanted.contains("checksum") && checksum.isPresent()) {
       // Without S3's "-N": the attribute is the checksum of the part checksums itself.
@@ -97,17 +88,30 @@ public final class ObjectAttributes {
       writeParts(xml, s3, index, record);
     }
     if (wanted.contains("storageclass")) {
-      String storageClass = r.storageClassAsString();
+      String storageClass = stored.storageClass();
       xml.element("StorageClass", storageClass == null ? "STANDARD" : storageClass);
     }
     if (wanted.contains("objectsize")) {
-      xml.element("ObjectSize", size);
+      xml.element("ObjectSize", described.plaintextSize());
     }
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.xml(200, xml.toBytes())
-            .header("Last-Modified", ObjectHeaders.httpDate(r.lastModified()))
-            .header("x-amz-version-id", r.versionId()));
+    return S3Response.xml(200, xml.toBytes())
+        .header("Last-Modified", ObjectHeaders.httpDate(stored.lastModified()))
+        .header("x-amz-version-id", stored.versionId());
+  }
+
+  // ---- the steps
+
+  static Step requestStep() {
+    return Step.named("objectAttributesRequest")
+        .callsBackend()
+        .does((state, exchange) -> exchange.getIn().setBody(request(state)));
+  }
+
+  static Step responseStep() {
+    return Step.named("objectAttributesResponse")
+        .requires(Fact.CIPHERTEXT_LOCATED, Fact.STORED_OBJECT)
+        .provides(Fact.RESPONSE)
+        .does((state, exchange) -> state.respond(response(state)));
   }
 
   private static void writeParts(

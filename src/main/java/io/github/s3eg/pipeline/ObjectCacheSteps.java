@@ -17,8 +17,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * The {@link ObjectCache} as route steps ({@code objectCache} in {@code objects.yaml}):
@@ -40,12 +38,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class ObjectCacheSteps {
 
-  /** Exchange property: the {@link CachedObject} a lookup found. */
-  static final String HIT = "s3CacheHit";
-
-  /** Exchange property: the {@link ObjectCache.Ticket} a missed lookup took. */
-  static final String TICKET = "s3CacheTicket";
-
   private final ObjectCache cache;
 
   public ObjectCacheSteps(ObjectCache cache) {
@@ -59,23 +51,27 @@ public final class ObjectCacheSteps {
       return;
     }
     Optional<CachedObject> hit = cache.get(s3.bucket(), s3.key());
+    RequestState state = RequestState.of(exchange);
     if (hit.isPresent()) {
-      exchange.setProperty(HIT, hit.get());
+      state.recordCacheHit(hit.get());
     } else {
-      exchange.setProperty(TICKET, cache.ticket(s3.bucket(), s3.key()));
+      state.recordCacheTicket(cache.ticket(s3.bucket(), s3.key()));
     }
   }
 
   /** GetObject or HeadObject from the cached copy, as the backend path would answer them. */
   public void respond(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    CachedObject cached = exchange.getProperty(HIT, CachedObject.class);
+    CachedObject cached = RequestState.of(exchange).cacheHit();
+    if (cached == null) {
+      throw new MissingStepException(Fact.RESPONSE, "step 'cacheRespond' (no cached copy)");
+    }
     if ("HEAD".equals(s3.method())) {
       S3Response head =
           ObjectOperations.headAnswer(
               s3, cached.headers(), cached.etag(), cached.lastModified(), cached.size());
       showChecksum(s3, cached, head);
-      exchange.setProperty(S3Response.PROPERTY, head);
+      RequestState.of(exchange).respond(head);
       return;
     }
     // The range before the conditions: the backend path resolves it in its decrypt step.
@@ -99,7 +95,7 @@ public final class ObjectCacheSteps {
     if (cached.keyReference() != null) {
       ObjectOperations.auditKey(exchange, Map.of(ObjectMetadata.KEK, cached.keyReference()));
     }
-    exchange.setProperty(S3Response.PROPERTY, response);
+    RequestState.of(exchange).respond(response);
   }
 
   private static void showChecksum(S3Request s3, CachedObject cached, S3Response response) {
@@ -111,11 +107,13 @@ public final class ObjectCacheSteps {
   /** After getObjectResponse: captures a whole small encrypted object on its way out. */
   @SuppressWarnings("unchecked")
   public void fill(Exchange exchange) {
-    ObjectCache.Ticket ticket = exchange.getProperty(TICKET, ObjectCache.Ticket.class);
-    S3Response response = exchange.getProperty(S3Response.PROPERTY, S3Response.class);
-    OpenedObject opened = exchange.getProperty(DecryptObject.OPENED, OpenedObject.class);
-    DecryptObject.PlaintextBody body =
-        exchange.getProperty(DecryptObject.PLAINTEXT, DecryptObject.PlaintextBody.class);
+    RequestState state = RequestState.of(exchange);
+    ObjectCache.Ticket ticket = state.cacheTicket();
+    S3Response response = state.responseOrNull();
+    AuthenticatedPlaintext body = state.plaintextOrNull();
+    // Only the gateway's own encrypted objects are cached (not S3 Encryption Client ones).
+    OpenedObject opened =
+        body == null || state.key().s3ecOrNull() != null ? null : state.key().openedOrNull();
     if (ticket == null
         || response == null
         || response.status() != 200
@@ -128,7 +126,7 @@ public final class ObjectCacheSteps {
     S3Request s3 = ObjectOperations.request(exchange);
     ObjectChecksum checksum =
         opened.isMultipart()
-            ? exchange.getProperty(DecryptObject.CHECKSUM, ObjectChecksum.class)
+            ? state.multipartChecksumOrNull()
             : opened.checksum().map(ObjectChecksum::of).orElse(null);
     if (opened.isMultipart() && !ObjectChecksum.requested(s3)) {
       // Its checksum (in a record beside it) was not read: a cached copy could not show it.
@@ -138,17 +136,15 @@ public final class ObjectCacheSteps {
     if (capture.isEmpty()) {
       return;
     }
-    ResponseInputStream<GetObjectResponse> backendBody =
-        exchange.getIn().getBody(ResponseInputStream.class);
-    GetObjectResponse r = backendBody.response();
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    String etag = ObjectOperations.etag(opened, r.eTag());
+    StoredObject stored = state.storedObject();
+    HttpExchange http = state.http();
+    String etag = ObjectOperations.etag(opened, stored.eTag());
     Pending pending =
         new Pending(
-            ObjectOperations.clientHeaders(r),
+            stored.headers(),
             etag,
-            r.lastModified(),
-            r.metadata().get(ObjectMetadata.KEK),
+            stored.lastModified(),
+            stored.metadata().get(ObjectMetadata.KEK),
             checksum);
     AutoCloseable release = response.streamRelease();
     response.stream(

@@ -16,7 +16,7 @@ final class ObjectHead {
   private ObjectHead() {}
 
   static HeadObjectResponse of(S3Client backend, String bucket, String key) {
-    return of(backend, bucket, key, null);
+    return of(backend, bucket, key, (String) null);
   }
 
   /** Version {@code versionId} of the object (the current one for null). */
@@ -24,12 +24,32 @@ final class ObjectHead {
     try {
       return backend.headObject(h -> h.bucket(bucket).key(key).versionId(versionId));
     } catch (software.amazon.awssdk.services.s3.model.S3Exception missing) {
-      if (missing.statusCode() == 404 && !bucketExists(backend, bucket)) {
-        throw new S3Exception(
-                S3ErrorCode.NO_SUCH_BUCKET, "The specified bucket does not exist", missing)
-            .with("BucketName", bucket);
-      }
+      missingBucket(backend, bucket, missing);
       throw missing;
+    }
+  }
+
+  /**
+   * After a HEAD of {@code bucket}/{@code key} failed with {@code failure}: NoSuchBucket when it
+   * was a 404 and the bucket does not exist; otherwise returns, and the caller keeps the failure.
+   */
+  static void of(
+      S3Client backend,
+      String bucket,
+      String key,
+      software.amazon.awssdk.services.s3.model.S3Exception failure) {
+    missingBucket(backend, bucket, failure);
+  }
+
+  /** NoSuchBucket when {@code failure} was a 404 and the bucket does not exist. */
+  private static void missingBucket(
+      S3Client backend,
+      String bucket,
+      software.amazon.awssdk.services.s3.model.S3Exception failure) {
+    if (failure.statusCode() == 404 && !bucketExists(backend, bucket)) {
+      throw new S3Exception(
+              S3ErrorCode.NO_SUCH_BUCKET, "The specified bucket does not exist", failure)
+          .with("BucketName", bucket);
     }
   }
 

@@ -62,7 +62,7 @@ final class PlaintextReader {
   /** Version {@code versionId} of {@code key} (the current one for null). */
   Described describe(String bucket, String key, String versionId) throws CryptoException {
     HeadObjectResponse head = ObjectHead.of(backend.s3(), bucket, key, versionId);
-    Optional<OpenedObject> opened = decryption.open(bucket, key, head.metadata());
+    Optional<OpenedObject> opened = decryption.resolve(bucket, key, head.metadata()).opened();
     if (opened.isEmpty()) {
       return new Described(head, opened, head.contentLength(), head.eTag(), null);
     }

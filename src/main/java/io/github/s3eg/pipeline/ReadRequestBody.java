@@ -3,27 +3,25 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.http.RequestBodyStream;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.s3.auth.AuthResult;
-import io.github.s3eg.s3.auth.SignedRequest;
+import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.body.RequestBodies;
 import io.github.s3eg.s3.body.VerifiedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
- * Opens the request body as a blocking stream for the steps that need it (PUT, POST): the transfer
- * framing ({@code aws-chunked}) is removed and everything the client declared is verified while
- * streaming (chunk and trailer signatures, payload SHA-256, Content-MD5, checksums, length). A
- * failed check surfaces as an exception from {@code read} before the last byte is released, so the
- * backend upload it feeds never completes and no object is created.
+ * The {@code readRequestBody} step: opens the request body as a blocking stream for the steps that
+ * need it (PUT, POST). The transfer framing ({@code aws-chunked}) is removed and everything the
+ * client declared is verified while streaming (chunk and trailer signatures, payload SHA-256,
+ * Content-MD5, checksums, length). A failed check surfaces as an exception from {@code read} before
+ * the last byte is released, so the backend upload it feeds never completes and no object is
+ * created.
  *
  * <p>Reading starts here, so {@code Expect: 100-continue} is answered only once the request got
  * this far (after authentication).
  */
-public final class ReadRequestBody implements Processor {
+public final class ReadRequestBody {
 
   /**
    * Exchange property: the {@link io.github.s3eg.s3.body.ClientChecksum} the body is verified
@@ -54,24 +52,29 @@ public final class ReadRequestBody implements Processor {
   }
 
   /** PutObject or UploadPart: a PUT on an object (CopyObject reads no body). */
-  private static boolean isObjectUpload(Exchange exchange) {
-    io.github.s3eg.s3.S3Request s3 =
-        exchange.getProperty(
-            io.github.s3eg.s3.S3Request.PROPERTY, io.github.s3eg.s3.S3Request.class);
-    return s3 != null && "PUT".equals(s3.method()) && s3.key() != null;
+  private static boolean isObjectUpload(S3Request s3) {
+    return "PUT".equals(s3.method()) && s3.key() != null;
   }
 
-  @Override
-  public void process(Exchange exchange) {
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    AuthResult auth = exchange.getProperty(Authenticate.RESULT, AuthResult.class);
-    SignedRequest signed = exchange.getProperty(Authenticate.SIGNED_REQUEST, SignedRequest.class);
-    RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
-    exchange.setProperty(SendError.BODY_PROPERTY, wire);
-    VerifiedBody body = RequestBodies.open(auth, signed, wire);
+  Step step() {
+    return Step.named("readRequestBody")
+        .requires(Fact.AUTHENTICATED, Fact.CONCURRENCY_LIMITED)
+        .provides(Fact.REQUEST_BODY)
+        .does(
+            (state, exchange) -> {
+              HttpExchange http = state.http();
+              Authentication auth = state.authentication();
+              RequestBodyStream wire = new RequestBodyStream(http.request(), idleTimeoutMillis);
+              state.bodyStarted(wire);
+              VerifiedBody body = RequestBodies.open(auth.result(), auth.signed(), wire);
+              state.provideBody(open(state.request(), http, body));
+            });
+  }
+
+  private static RequestBody open(S3Request s3, HttpExchange http, VerifiedBody body) {
     if (body.contentLength() < 0
         && http.request().getHeader("Transfer-Encoding") != null
-        && isObjectUpload(exchange)) {
+        && isObjectUpload(s3)) {
       // S3 needs the length of an object up front, and so does the encrypted upload (its
       // ciphertext length is computed before the first byte): a chunked body of unknown length
       // is refused rather than stored short. (botocore's chunked aws-chunked uploads declare
@@ -79,9 +82,7 @@ public final class ReadRequestBody implements Processor {
       throw new S3Exception(
           S3ErrorCode.MISSING_CONTENT_LENGTH, "You must provide the Content-Length HTTP header.");
     }
-    exchange.setProperty(
-        ObjectOperations.BODY_LENGTH, body.contentLength() < 0 ? 0L : body.contentLength());
-    body.checksum().ifPresent(c -> exchange.setProperty(CLIENT_CHECKSUM, c));
-    exchange.getIn().setBody(body.stream());
+    return new RequestBody(
+        body.stream(), body.contentLength() < 0 ? 0L : body.contentLength(), body.checksum());
   }
 }

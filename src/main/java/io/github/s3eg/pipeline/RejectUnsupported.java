@@ -7,12 +7,9 @@ import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.s3.S3Operation;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.versions.LockSettings;
 import java.util.Set;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * Answers 501 NotImplemented to S3 sub-resources the gateway does not handle, instead of passing
@@ -34,7 +31,7 @@ import org.apache.camel.Processor;
  * (400 InvalidRequest, as S3 does) rather than ignored by a backend that would leave the object
  * deletable.
  */
-public final class RejectUnsupported implements Processor {
+public final class RejectUnsupported {
 
   static final Set<String> UNSUPPORTED =
       Set.of(
@@ -151,9 +148,15 @@ public final class RejectUnsupported implements Processor {
     }
   }
 
-  @Override
-  public void process(Exchange exchange) {
-    S3Request s3 = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
+  /**
+   * Refuses {@code s3} if it names a key the backend would take for another name, a reserved key,
+   * or a sub-resource the gateway does not proxy.
+   *
+   * @param operation the S3 operation the request was named ({@code parseRequest})
+   * @return the ACL headers the request's backend write carries ({@link AclHeaders#NONE} unless
+   *     ACLs are forwarded)
+   */
+  public AclHeaders check(S3Request s3, String operation) {
     // Every key the request names: its own and a copy's source (DeleteObjects checks its body's).
     keys.check(s3.key());
     CopySource source = CopySource.of(s3);
@@ -171,9 +174,7 @@ public final class RejectUnsupported implements Processor {
             .with("ArgumentName", parameter.getKey());
       }
     }
-    if (s3.has(RequestedVersion.PARAMETER)
-        && !VERSIONED_OPERATIONS.contains(
-            exchange.getProperty(S3Operation.PROPERTY, String.class))) {
+    if (s3.has(RequestedVersion.PARAMETER) && !VERSIONED_OPERATIONS.contains(operation)) {
       // A write that cannot honour it must not act on the current object instead.
       throw new S3Exception(
               S3ErrorCode.INVALID_ARGUMENT, "This operation does not take a versionId.")
@@ -199,11 +200,25 @@ public final class RejectUnsupported implements Processor {
             .with("Resource", "?" + parameter);
       }
     }
+    return writeHeaders(s3, read);
+  }
+
+  /**
+   * The checks that need the bucket's features (the {@code bucketFeatures} step, once they are
+   * known): a version id in a bucket that never kept versions, lock settings in one without Object
+   * Lock.
+   */
+  void checkAgainstFeatures(S3Request s3) {
     checkVersionExists(s3.bucket(), RequestedVersion.of(s3));
+    CopySource source = CopySource.of(s3);
     if (source != null) {
       checkVersionExists(source.bucket(), source.versionId());
     }
-    checkWriteHeaders(exchange, s3, read);
+    boolean read = "GET".equals(s3.method()) || "HEAD".equals(s3.method());
+    if (!read && features != null) {
+      // Before any body is read: a backend would ignore them (S3Proxy) or refuse after the upload.
+      features.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
+    }
   }
 
   /**
@@ -211,14 +226,19 @@ public final class RejectUnsupported implements Processor {
    * when ACLs are forwarded, refused when they ask for more than the default and are not. A browser
    * upload's form fields go through here too, as the PutObject they become ({@link BrowserUpload}).
    */
-  void checkWriteHeaders(Exchange exchange, S3Request s3, boolean read) {
+  AclHeaders checkWriteHeaders(S3Request s3, boolean read) {
     if (!read && features != null) {
       // Before any body is read: a backend would ignore them (S3Proxy) or refuse after the upload.
       features.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
     }
+    return writeHeaders(s3, read);
+  }
+
+  private AclHeaders writeHeaders(S3Request s3, boolean read) {
     AclHeaders acl = AclHeaders.from(s3);
+    AclHeaders kept = AclHeaders.NONE;
     if (forwarded.contains(ConfigurationSubresource.ACL.setting())) {
-      exchange.setProperty(AclHeaders.PROPERTY, acl);
+      kept = acl;
     } else if (!read && !acl.isDefault()) {
       throw new S3Exception(
               S3ErrorCode.NOT_IMPLEMENTED,
@@ -234,6 +254,7 @@ public final class RejectUnsupported implements Processor {
               "This gateway does not forward object ownership controls (SUBRESOURCES_FORWARDED).")
           .with("Header", "x-amz-object-ownership");
     }
+    return kept;
   }
 
   /** Checks a key a request names in its body (a browser upload's {@code key} field). */

@@ -7,7 +7,6 @@ import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.crypto.s3ec.S3ecMetadata;
 import io.github.s3eg.crypto.s3ec.S3ecObject;
 import io.github.s3eg.s3.ByteRange;
-import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3Request;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,49 +67,35 @@ public final class S3ecReads {
   }
 
   /**
-   * The GET step: plaintext bytes of the client's range of an S3EC object, verified. {@code
-   * planned} is the backend GET the route already made; unless it returned the whole object it is
-   * dropped and the whole object fetched again, on condition that it is still the same object.
+   * The {@code decrypt} step for an S3EC object: the plaintext bytes of the client's range, from
+   * the whole object {@code locateCiphertext} read, its one GCM message verified whole first.
    */
-  DecryptObject.PlaintextBody read(
-      S3Request s3, ResponseInputStream<GetObjectResponse> planned, S3ecObject object)
+  AuthenticatedPlaintext readLocated(
+      S3Request s3,
+      CiphertextLocator.Located.S3ec located,
+      CiphertextLocator.StreamReleaser releaser)
       throws IOException, CryptoException {
-    GetObjectResponse r = planned.response();
-    StoredObjectWindow window = StoredObjectWindow.of(r);
-    long size = object.plaintextSize(window.total());
-    // Conditions first: a 304 or 412 needs no read of the body.
-    Preconditions.check(s3, etag(r.eTag()), r.lastModified());
+    S3ecObject object = located.object();
+    long size = object.plaintextSize(located.storedSize());
     Optional<ByteRange> range = ByteRange.resolve(s3.header("Range"), size);
-    ResponseInputStream<GetObjectResponse> whole = planned;
-    if (!window.whole()) {
-      planned.abort();
-      whole =
-          backend
-              .s3()
-              .getObject(
-                  GetObjectRequest.builder()
-                      .bucket(s3.bucket())
-                      .key(s3.key())
-                      .ifMatch(r.eTag())
-                      .build());
-    }
     long first = range.map(ByteRange::first).orElse(0L);
     long last = range.map(ByteRange::last).orElse(size - 1);
+    ResponseInputStream<GetObjectResponse> whole = located.source();
     InputStream plaintext;
     try {
-      plaintext = object.readVerified(whole, window.total(), first, last, spoolLimit);
+      plaintext = object.readVerified(whole, located.storedSize(), first, last, spoolLimit);
     } catch (IOException | CryptoException | RuntimeException e) {
       whole.abort();
       throw e;
     }
-    ResponseInputStream<GetObjectResponse> fetched = whole;
-    return new DecryptObject.PlaintextBody(
+    return new AuthenticatedPlaintext(
         plaintext,
         last - first + 1,
         range.orElse(null),
         size,
+        located.etag(),
         () -> {
-          ObjectOperations.release(fetched);
+          releaser.release(whole);
           try {
             plaintext.close();
           } catch (IOException e) {
@@ -139,28 +124,6 @@ public final class S3ecReads {
         in.abort();
         throw e;
       }
-    }
-  }
-
-  /** Where a backend GET's body lies in the stored object. */
-  private record StoredObjectWindow(long start, long length, long total) {
-
-    private static final java.util.regex.Pattern CONTENT_RANGE =
-        java.util.regex.Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
-
-    static StoredObjectWindow of(GetObjectResponse r) {
-      long length = r.contentLength() == null ? 0 : r.contentLength();
-      java.util.regex.Matcher m =
-          r.contentRange() == null ? null : CONTENT_RANGE.matcher(r.contentRange());
-      if (m != null && m.matches()) {
-        return new StoredObjectWindow(
-            Long.parseLong(m.group(1)), length, Long.parseLong(m.group(3)));
-      }
-      return new StoredObjectWindow(0, length, length);
-    }
-
-    boolean whole() {
-      return start == 0 && length == total;
     }
   }
 }

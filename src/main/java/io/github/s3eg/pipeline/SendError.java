@@ -3,6 +3,8 @@ package io.github.s3eg.pipeline;
 import io.github.s3eg.backend.BackendErrors;
 import io.github.s3eg.http.RequestBodyStream;
 import io.github.s3eg.http.ResponseSender;
+import io.github.s3eg.ops.AccessLog;
+import io.github.s3eg.ops.RequestListener;
 import io.github.s3eg.s3.Preconditions;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -30,9 +32,6 @@ public final class SendError implements Processor {
 
   private static final Logger LOG = LoggerFactory.getLogger(SendError.class);
 
-  /** Exchange property that a step sets when it has begun to read the request body. */
-  public static final String BODY_PROPERTY = "s3RequestBody";
-
   /** Unread request bodies up to this size are drained so the connection can be reused. */
   private static final long DRAIN_LIMIT = 1 << 20;
 
@@ -58,11 +57,19 @@ public final class SendError implements Processor {
   @Override
   public void process(Exchange exchange) throws Exception {
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    S3Request request = exchange.getProperty(S3Request.PROPERTY, S3Request.class);
-    if (http == null) {
+    RequestState state = RequestState.find(exchange);
+    if (state == null) {
       LOG.error("request failed before it was parsed", failure);
       return;
+    }
+    HttpExchange http = state.http();
+    S3Request request = state.requestOrNull();
+    if (failure instanceof MissingStepException missing) {
+      LOG.error(
+          "request {} in route {}: {}",
+          http.requestId(),
+          currentRoute(exchange),
+          missing.getMessage());
     }
     HttpServerResponse response = http.response();
     if (response.headWritten() || response.ended()) {
@@ -88,7 +95,7 @@ public final class SendError implements Processor {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     SendResponse.commonHeaders(http, clock).forEach((k, v) -> headers.put(k, List.of(v)));
     error.headers().forEach((k, v) -> headers.put(k, List.of(v)));
-    boolean close = !requestBodyConsumed(exchange, http);
+    boolean close = !requestBodyConsumed(state, http);
     if (close) {
       headers.put("Connection", List.of("close"));
     }
@@ -97,7 +104,7 @@ public final class SendError implements Processor {
       // The client is gone (it reset the connection mid-upload): nobody to answer. Ending the
       // response keeps platform-http from trying to write one after the route.
       ResponseSender.abort(response);
-      listener.completed(new RequestListener.Completed(exchange, status, 0, error.code(), false));
+      listener.completed(state.completed(status, 0, error.code(), false));
       return;
     }
     try {
@@ -124,7 +131,7 @@ public final class SendError implements Processor {
         // own timeout. S3 closes the connection in that case; so does the gateway.
         http.request().connection().close();
       }
-      listener.completed(new RequestListener.Completed(exchange, status, 0, error.code(), false));
+      listener.completed(state.completed(status, 0, error.code(), false));
     }
   }
 
@@ -199,8 +206,8 @@ public final class SendError implements Processor {
    * True when the client has nothing left to send. Otherwise a small rest is drained (so the
    * connection can be reused) and a large one makes the answer close the connection.
    */
-  private static boolean requestBodyConsumed(Exchange exchange, HttpExchange http) {
-    RequestBodyStream body = exchange.getProperty(BODY_PROPERTY, RequestBodyStream.class);
+  private static boolean requestBodyConsumed(RequestState state, HttpExchange http) {
+    RequestBodyStream body = state.wire();
     if (body != null) {
       return body.fullyReceived() && body.available() == 0;
     }
@@ -222,6 +229,12 @@ public final class SendError implements Processor {
       return true;
     }
     return false;
+  }
+
+  /** The route the exchange was in when it failed, for the log. */
+  private static String currentRoute(Exchange exchange) {
+    String route = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+    return route != null ? route : exchange.getFromRouteId();
   }
 
   private static boolean clientGone(Throwable failure) {

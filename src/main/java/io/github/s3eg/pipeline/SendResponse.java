@@ -2,6 +2,8 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.http.SecurityHeaders;
+import io.github.s3eg.ops.AccessLog;
+import io.github.s3eg.ops.RequestListener;
 import io.github.s3eg.s3.HttpDate;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
@@ -40,15 +42,11 @@ public final class SendResponse implements Processor {
 
   @Override
   public void process(Exchange exchange) throws Exception {
-    HttpExchange http = exchange.getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    S3Response response = exchange.getProperty(S3Response.PROPERTY, S3Response.class);
-    if (response == null) {
-      throw new IllegalStateException("route ended without an S3 response");
-    }
-    send(exchange, http, exchange.getProperty(S3Request.PROPERTY, S3Request.class), response);
+    RequestState state = RequestState.of(exchange);
+    send(state, state.http(), state.request(), state.response());
   }
 
-  private void send(Exchange exchange, HttpExchange http, S3Request request, S3Response response)
+  private void send(RequestState state, HttpExchange http, S3Request request, S3Response response)
       throws Exception {
     Map<String, List<String>> headers = response.headers();
     commonHeaders(http, clock).forEach((k, v) -> headers.putIfAbsent(k, List.of(v)));
@@ -79,8 +77,7 @@ public final class SendResponse implements Processor {
       if (response.streamRelease() != null) {
         response.streamRelease().close();
       }
-      listener.completed(
-          new RequestListener.Completed(exchange, response.status(), bytes, null, !sent));
+      listener.completed(state.completed(response.status(), bytes, null, !sent));
     }
   }
 

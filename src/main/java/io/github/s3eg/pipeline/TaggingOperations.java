@@ -30,10 +30,10 @@ public final class TaggingOperations {
         backend
             .s3()
             .getObjectTagging(g -> g.bucket(s3.bucket()).key(s3.key()).versionId(versionId));
-    exchange.setProperty(
-        S3Response.PROPERTY,
-        S3Response.xml(200, TagSet.of(r.tagSet()).toXml())
-            .header("x-amz-version-id", r.versionId() != null ? r.versionId() : versionId));
+    RequestState.of(exchange)
+        .respond(
+            S3Response.xml(200, TagSet.of(r.tagSet()).toXml())
+                .header("x-amz-version-id", r.versionId() != null ? r.versionId() : versionId));
   }
 
   public void putObjectTagging(Exchange exchange) throws IOException {
@@ -51,8 +51,7 @@ public final class TaggingOperations {
                         .versionId(RequestedVersion.of(s3))
                         .tagging(tags.toTagging()))
             .versionId();
-    exchange.setProperty(
-        S3Response.PROPERTY, S3Response.status(200).header("x-amz-version-id", versionId));
+    RequestState.of(exchange).respond(S3Response.status(200).header("x-amz-version-id", versionId));
   }
 
   public void deleteObjectTagging(Exchange exchange) {
@@ -63,14 +62,13 @@ public final class TaggingOperations {
             .deleteObjectTagging(
                 d -> d.bucket(s3.bucket()).key(s3.key()).versionId(RequestedVersion.of(s3)))
             .versionId();
-    exchange.setProperty(
-        S3Response.PROPERTY, S3Response.status(204).header("x-amz-version-id", versionId));
+    RequestState.of(exchange).respond(S3Response.status(204).header("x-amz-version-id", versionId));
   }
 
   public void getBucketTagging(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     var r = backend.s3().getBucketTagging(g -> g.bucket(s3.bucket()));
-    exchange.setProperty(S3Response.PROPERTY, S3Response.xml(200, TagSet.of(r.tagSet()).toXml()));
+    RequestState.of(exchange).respond(S3Response.xml(200, TagSet.of(r.tagSet()).toXml()));
   }
 
   public void putBucketTagging(Exchange exchange) throws IOException {
@@ -79,12 +77,12 @@ public final class TaggingOperations {
         TagSet.fromXml(
             XmlReader.parse(VersioningOperations.body(exchange)), TagSet.MAX_BUCKET_TAGS);
     backend.s3().putBucketTagging(p -> p.bucket(s3.bucket()).tagging(tags.toTagging()));
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    RequestState.of(exchange).respond(S3Response.status(204));
   }
 
   public void deleteBucketTagging(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     backend.s3().deleteBucketTagging(d -> d.bucket(s3.bucket()));
-    exchange.setProperty(S3Response.PROPERTY, S3Response.status(204));
+    RequestState.of(exchange).respond(S3Response.status(204));
   }
 }

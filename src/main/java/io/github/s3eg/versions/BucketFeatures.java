@@ -43,6 +43,34 @@ public final class BucketFeatures {
     return cache.get(bucket, this::ask);
   }
 
+  /** The answer for {@code bucket} when this instance has it (no backend request), else empty. */
+  public java.util.Optional<Features> known(String bucket) {
+    return java.util.Optional.ofNullable(cache.getIfPresent(bucket));
+  }
+
+  /**
+   * Learns {@code bucket}'s features from the backend's answers, asked by route steps: {@code
+   * versioning} the GetBucketVersioning answer, {@code lock} the GetObjectLockConfiguration answer,
+   * each null when the backend does not have the feature ({@link #lacksFeature}).
+   */
+  public Features learn(
+      String bucket,
+      software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse versioning,
+      software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationResponse lock) {
+    BucketVersioningStatus status = versioning == null ? null : versioning.status();
+    boolean locked =
+        lock != null
+            && lock.objectLockConfiguration() != null
+            && lock.objectLockConfiguration().objectLockEnabled() == ObjectLockEnabled.ENABLED;
+    Features f =
+        new Features(
+            status == BucketVersioningStatus.ENABLED,
+            status == BucketVersioningStatus.ENABLED || status == BucketVersioningStatus.SUSPENDED,
+            locked);
+    cache.put(bucket, f);
+    return f;
+  }
+
   public boolean versioningEnabled(String bucket) {
     return of(bucket).versioningEnabled();
   }
@@ -104,8 +132,11 @@ public final class BucketFeatures {
         lock);
   }
 
-  /** False for a backend that does not have the feature (400, 404, 501); else rethrows. */
-  private static boolean lacksFeature(S3Exception e) {
+  /**
+   * False for a backend that does not have the feature (400, 404 other than NoSuchBucket, 501): the
+   * answer is "not enabled"; else rethrows.
+   */
+  public static boolean lacksFeature(S3Exception e) {
     if (e.statusCode() == 404
         && e.awsErrorDetails() != null
         && "NoSuchBucket".equals(e.awsErrorDetails().errorCode())) {

@@ -84,7 +84,7 @@ class AuthConfigTest {
     GatewayConfig c = GatewayConfig.from(env, new Properties());
     assertThatThrownBy(
             () ->
-                io.github.s3eg.keys.KeySetup.create(
+                io.github.s3eg.keysetup.KeySetup.create(
                     c.encryption(), c.backend(), io.github.s3eg.backend.StoredObjectSample.none()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("never stores plaintext");

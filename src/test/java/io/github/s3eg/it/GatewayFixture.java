@@ -47,11 +47,22 @@ public final class GatewayFixture implements AutoCloseable {
   /** A gateway in front of an existing backend, which it leaves running when closed. */
   public static GatewayFixture startOn(S3Backend backend, Map<String, String> extraSettings)
       throws Exception {
+    return startOn(backend, extraSettings, Map.of());
+  }
+
+  /** As {@link #startOn(S3Backend, Map)}, with {@code camelProperties} over the jar's. */
+  public static GatewayFixture startOn(
+      S3Backend backend, Map<String, String> extraSettings, Map<String, String> camelProperties)
+      throws Exception {
     CountingProxy probe = CountingProxy.start(backend.endpoint());
     try {
       Map<String, String> settings = new HashMap<>(extraSettings);
       settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
-      return new GatewayFixture(backend, probe, Gateway.start(config(backend, settings)), false);
+      return new GatewayFixture(
+          backend,
+          probe,
+          Gateway.start(config(backend, settings), Clock.systemUTC(), camelProperties),
+          false);
     } catch (Exception | Error e) {
       probe.close();
       throw e;
@@ -65,13 +76,23 @@ public final class GatewayFixture implements AutoCloseable {
   /** {@code clock}: the gateway's clock for signature checks (tests move it forward). */
   public static GatewayFixture start(Map<String, String> extraSettings, Clock clock)
       throws Exception {
+    return start(extraSettings, clock, Map.of());
+  }
+
+  /**
+   * {@code camelProperties} override the jar's {@code application.properties}, e.g. {@link
+   * RouteFolder#camelProperties()} for routes from a folder.
+   */
+  public static GatewayFixture start(
+      Map<String, String> extraSettings, Clock clock, Map<String, String> camelProperties)
+      throws Exception {
     TestBackend backend = TestBackend.start();
     CountingProxy probe = CountingProxy.start(backend.endpoint());
     try {
       Map<String, String> settings = new HashMap<>(extraSettings);
       settings.putIfAbsent("BACKEND_ENDPOINT", probe.endpoint().toString());
       return new GatewayFixture(
-          backend, probe, Gateway.start(config(backend, settings), clock), true);
+          backend, probe, Gateway.start(config(backend, settings), clock, camelProperties), true);
     } catch (Exception | Error e) {
       probe.close();
       backend.close();

@@ -375,12 +375,12 @@ class S3ecObjectsTest {
         new io.github.s3eg.keys.KeyringKeyManager(
             dir.resolve("keyring.json"), 0, java.time.Duration.ZERO);
     var converter =
-        new io.github.s3eg.keys.S3ecConverter(
+        new io.github.s3eg.ops.S3ecConverter(
             direct,
             new io.github.s3eg.crypto.s3ec.S3ecKeys(keys, List.of(S3ecKeyring.S3EC_REFERENCE)),
             new io.github.s3eg.crypto.ObjectEncryptor(keys));
     assertThat(converter.convert("convert-race", "k", before, false))
-        .isEqualTo(io.github.s3eg.keys.S3ecConverter.Outcome.CHANGED);
+        .isEqualTo(io.github.s3eg.ops.S3ecConverter.Outcome.CHANGED);
     assertThat(direct.getObjectAsBytes(b -> b.bucket("convert-race").key("k")).asByteArray())
         .isEqualTo(newer);
   }

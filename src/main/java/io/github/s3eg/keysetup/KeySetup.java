@@ -1,4 +1,4 @@
-package io.github.s3eg.keys;
+package io.github.s3eg.keysetup;
 
 import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.config.BackendConfig;
@@ -6,6 +6,11 @@ import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.PrivateFiles;
 import io.github.s3eg.config.StartRefusedException;
+import io.github.s3eg.keys.KeyManager;
+import io.github.s3eg.keys.KeyManagerConfigException;
+import io.github.s3eg.keys.KeyManagerFactory;
+import io.github.s3eg.keys.PasswordKeyManager;
+import io.github.s3eg.keys.StaticKeyManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

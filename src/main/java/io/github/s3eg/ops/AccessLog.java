@@ -1,7 +1,6 @@
-package io.github.s3eg.pipeline;
+package io.github.s3eg.ops;
 
 import io.github.s3eg.s3.S3Request;
-import io.github.s3eg.s3.auth.AuthResult;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +31,11 @@ public final class AccessLog implements RequestListener {
     if (!ACCESS.isInfoEnabled()) {
       return;
     }
-    HttpExchange http = c.exchange().getProperty(HttpExchange.PROPERTY, HttpExchange.class);
-    if (http == null) {
-      return;
-    }
-    S3Request request = c.exchange().getProperty(S3Request.PROPERTY, S3Request.class);
-    String method = request == null ? http.request().method().name() : request.method();
+    S3Request request = c.request();
+    String method = request == null ? c.httpMethod() : request.method();
     String resource = request == null ? "-" : "/" + request.resource();
     String client = request == null ? "-" : request.clientAddress();
-    double millis = (System.nanoTime() - http.startNanos()) / 1000 / 1000.0;
+    double millis = (System.nanoTime() - c.startNanos()) / 1000 / 1000.0;
     if (format == Format.TEXT) {
       ACCESS.info(
           "{} {} {} {} {}B {}ms id={}",
@@ -50,17 +45,16 @@ public final class AccessLog implements RequestListener {
           c.status(),
           c.bytes(),
           millis,
-          http.requestId());
+          c.requestId());
       return;
     }
-    AuthResult auth = c.exchange().getProperty(Authenticate.RESULT, AuthResult.class);
     StringBuilder json = new StringBuilder(256).append('{');
     Json.field(json, "time", Instant.now().toString());
-    Json.field(json, "request_id", http.requestId());
+    Json.field(json, "request_id", c.requestId());
     Json.field(json, "method", method);
     Json.field(json, "resource", resource);
     Json.field(json, "client", client);
-    Json.field(json, "principal", auth == null ? null : auth.principal().accessKey());
+    Json.field(json, "principal", c.principal());
     Json.field(json, "status", c.status());
     Json.field(json, "bytes", c.bytes());
     Json.field(json, "duration_ms", millis);

@@ -1,4 +1,4 @@
-package io.github.s3eg.ops;
+package io.github.s3eg.pipeline;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -11,8 +11,8 @@ import org.apache.camel.support.RoutePolicySupport;
 /**
  * Names the S3 operation of each request after the route that handles it: when an exchange enters
  * an operation route ({@code PutObject}, {@code ListObjectsV2}, …) from the entry route, the route
- * id goes into the exchange property {@link GatewayMetrics#OPERATION} (once: routes the operation
- * calls in turn do not rename it). Route ids are fixed in the route files, so the metrics' {@code
+ * id becomes the request's {@link RequestState#routedOperation} (once: routes the operation calls
+ * in turn do not rename it). Route ids are fixed in the route files, so the metrics' {@code
  * operation} label has a small fixed set of values, and a new operation route is named without
  * further wiring.
  */
@@ -25,9 +25,11 @@ public final class OperationNaming implements RoutePolicyFactory {
       public void onExchangeBegin(Route route, Exchange exchange) {
         // The first route after the entry route is the operation; routes it calls in turn
         // (shared steps) do not rename it.
-        if (!route.getRouteId().equals(exchange.getFromRouteId())
-            && exchange.getProperty(GatewayMetrics.OPERATION) == null) {
-          exchange.setProperty(GatewayMetrics.OPERATION, route.getRouteId());
+        RequestState state = RequestState.find(exchange);
+        if (state != null
+            && !route.getRouteId().equals(exchange.getFromRouteId())
+            && state.routedOperation() == null) {
+          state.nameOperation(route.getRouteId());
         }
       }
     };

@@ -1,4 +1,4 @@
-package io.github.s3eg.keys;
+package io.github.s3eg.ops;
 
 import io.github.s3eg.backend.S3ecSources;
 import io.github.s3eg.crypto.CryptoException;

@@ -1,8 +1,10 @@
-package io.github.s3eg.keys;
+package io.github.s3eg.ops;
 
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.ObjectRebinder;
+import io.github.s3eg.keys.KeyManager;
+import io.github.s3eg.keys.KeyReference;
 import io.github.s3eg.multipart.MultipartIndexes;
 import java.util.LinkedHashMap;
 import java.util.Map;

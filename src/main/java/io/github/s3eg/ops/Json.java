@@ -1,4 +1,4 @@
-package io.github.s3eg.pipeline;
+package io.github.s3eg.ops;
 
 /**
  * Writes the fields of the gateway's one-line JSON records (access log, audit log): {@code
