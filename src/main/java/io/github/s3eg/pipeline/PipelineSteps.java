@@ -109,6 +109,14 @@ public final class PipelineSteps {
             .alwaysFails() // the answer is the 405 error
             .does((state, exchange) -> MethodNotAllowed.refuse(state.request())));
     add(
+        Step.named("accessDenied")
+            .requires(Fact.AUTHENTICATED)
+            .alwaysFails() // the answer is the 403 error, for requests a route refuses
+            .does(
+                (state, exchange) -> {
+                  throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied");
+                }));
+    add(
         Step.named("rethrow")
             .alwaysFails()
             .does(
@@ -139,6 +147,7 @@ public final class PipelineSteps {
     add(s.writeConditions().step());
     add(s.readRequestBody().step());
     add(s.compress().step());
+    add(ChooseCompression.uncompressedStep());
     add(s.encrypt().step());
     add(
         Step.named("invalidateCache")
