@@ -102,7 +102,7 @@ final class GatewayAssembly implements AutoCloseable {
       throws Exception {
     GatewayAssembly assembly = new GatewayAssembly(config);
     try {
-      assembly.build(clock, context.getRegistry());
+      assembly.build(clock, context);
     } catch (Exception | Error e) {
       assembly.close();
       throw e;
@@ -115,7 +115,8 @@ final class GatewayAssembly implements AutoCloseable {
     return assembly;
   }
 
-  private void build(Clock clock, Registry registry) throws Exception {
+  private void build(Clock clock, CamelContext context) throws Exception {
+    Registry registry = context.getRegistry();
     if (config.backend().embedded()) {
       embedded = EmbeddedBackend.start(config.backend().dataDir());
       endpoint = embedded.endpoint();
@@ -131,7 +132,16 @@ final class GatewayAssembly implements AutoCloseable {
     // How long the client may leave the request body or the response without progress.
     long clientTimeoutMillis = config.requestTimeout().toMillis();
     ResponseSender sender = new ResponseSender(clientTimeoutMillis);
-    ops = Operations.create(config.ops(), server::activeConnections);
+    ops =
+        Operations.create(
+            config.ops(),
+            server::activeConnections,
+            config
+                .ops()
+                .audit()
+                .endpoint()
+                .map(uri -> new io.github.s3eg.ops.AuditRoute(context, uri))
+                .orElse(null));
     ops.bindings().forEach(registry::bind);
     registry.bind("operationNaming", new OperationNaming());
     registry.bind("backendS3", backend.s3());

@@ -27,10 +27,12 @@ public record OpsConfig(
   public record RateLimit(boolean enabled, int requests, Duration window) {}
 
   /**
-   * {@code AUDIT_*}: the hash-chained audit log; {@code file} empty means standard output; the last
+   * {@code AUDIT_*}: the hash-chained audit log; {@code file} empty means standard output unless an
+   * {@code endpoint} (a Camel endpoint URI, e.g. {@code direct:audit}) takes the lines; the last
    * {@code maxEvents} events are also kept in memory.
    */
-  public record Audit(boolean enabled, int maxEvents, Optional<Path> file) {}
+  public record Audit(
+      boolean enabled, int maxEvents, Optional<Path> file, Optional<String> endpoint) {}
 
   /** {@code TLS_*}: serve HTTPS with this PEM certificate chain and key, reloaded when changed. */
   public record Tls(boolean enabled, Optional<Path> certFile, Optional<Path> keyFile) {}
@@ -62,7 +64,8 @@ public record OpsConfig(
         new Audit(
             s.getBoolean("AUDIT_ENABLED", false),
             s.getInt("AUDIT_MAX_EVENTS", 10_000, 0, 10_000_000),
-            s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of));
+            s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of),
+            s.get("AUDIT_ENDPOINT").map(String::strip).filter(e -> !e.isEmpty()));
     return new OpsConfig(
         s.getBoolean("METRICS_PUBLIC", false),
         logFormat.equals("json"),
