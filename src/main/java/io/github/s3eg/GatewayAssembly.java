@@ -7,6 +7,7 @@ import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.config.SecondBackend;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
@@ -126,6 +127,16 @@ final class GatewayAssembly implements AutoCloseable {
       backend =
           BackendClients.create(
               config.backend(), endpoint, BackendClients.credentials(config.backend()));
+      if (config.backend().second().isPresent()) {
+        SecondBackend second = config.backend().second().get();
+        BackendClients first = backend;
+        backend =
+            BackendClients.routed(
+                first,
+                BackendClients.create(
+                    config.backend(), second.endpoint(), BackendClients.credentials(second)),
+                second);
+      }
     }
 
     server = new GatewayHttpServer(config);

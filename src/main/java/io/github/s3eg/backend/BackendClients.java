@@ -48,24 +48,36 @@ public final class BackendClients implements AutoCloseable {
 
   static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(20);
 
-  private final SdkHttpClient httpClient;
-  private final ScheduledExecutorService timer;
   private final S3Client s3;
   private final S3Client uploads;
-
   private final boolean acceptsChecksumHeaders;
+  private final AutoCloseable resources;
 
   private BackendClients(
-      SdkHttpClient httpClient,
-      ScheduledExecutorService timer,
-      S3Client s3,
-      S3Client uploads,
-      boolean acceptsChecksumHeaders) {
+      S3Client s3, S3Client uploads, boolean acceptsChecksumHeaders, AutoCloseable resources) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
-    this.httpClient = httpClient;
-    this.timer = timer;
     this.s3 = s3;
     this.uploads = uploads;
+    this.resources = resources;
+  }
+
+  /**
+   * {@code BACKEND2_*}: clients that send each request to {@code first} or {@code second} by its
+   * bucket ({@link BucketRouting}); closing them closes both.
+   */
+  public static BackendClients routed(
+      BackendClients first, BackendClients second, io.github.s3eg.config.SecondBackend routing) {
+    return new BackendClients(
+        BucketRouting.between(first.s3(), second.s3(), routing),
+        BucketRouting.between(first.uploads(), second.uploads(), routing),
+        first.acceptsChecksumHeaders() && second.acceptsChecksumHeaders(),
+        () -> {
+          try {
+            first.close();
+          } finally {
+            second.close();
+          }
+        });
   }
 
   /**
@@ -109,17 +121,28 @@ public final class BackendClients implements AutoCloseable {
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
     return new BackendClients(
-        http,
-        timer,
         s3,
         uploads,
-        !config.embedded() && config.provider().acceptsChecksumTrailers());
+        !config.embedded() && config.provider().acceptsChecksumTrailers(),
+        () -> {
+          http.close();
+          timer.shutdownNow();
+        });
   }
 
   /**
    * Credentials from the configuration, else the SDK's default chain (environment, profile, IMDS).
    */
   public static AwsCredentialsProvider credentials(BackendConfig config) {
+    if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().get()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /** The second backend's credentials, else the SDK's default chain. */
+  public static AwsCredentialsProvider credentials(io.github.s3eg.config.SecondBackend config) {
     if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
       return StaticCredentialsProvider.create(
           AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().get()));
@@ -164,7 +187,12 @@ public final class BackendClients implements AutoCloseable {
   public void close() {
     s3.close();
     uploads.close();
-    httpClient.close();
-    timer.shutdownNow();
+    try {
+      resources.close();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -22,9 +22,10 @@ import javax.tools.ToolProvider;
 
 /**
  * One of the worked examples under {@code examples/NAME/} (docs/customizing.md), loaded as an
- * operator would load it: its {@code routes/} folder holds the route files it edits (or adds),
- * which replace the jar's files of the same name; its {@code gateway.properties}, if any, are Camel
- * properties over the jar's; its {@code src/}, if any, is Java source for an extra jar.
+ * operator would load it: its {@code routes/} folder, if any, holds the route files it edits (or
+ * adds), which replace the jar's files of the same name; its {@code gateway.properties}, if any,
+ * are Camel properties over the jar's; its {@code gateway.env}, if any, gateway settings; its
+ * {@code src/}, if any, is Java source for an extra jar.
  */
 public final class ExampleFolder {
 
@@ -39,8 +40,8 @@ public final class ExampleFolder {
 
   public static ExampleFolder named(String name) {
     Path dir = EXAMPLES.resolve(name);
-    if (!Files.isDirectory(dir.resolve("routes"))) {
-      throw new IllegalArgumentException("no example " + dir + "/routes");
+    if (!Files.exists(dir.resolve("README.md"))) {
+      throw new IllegalArgumentException("no example " + dir);
     }
     return new ExampleFolder(dir);
   }
@@ -67,14 +68,32 @@ public final class ExampleFolder {
     return properties;
   }
 
+  /** The gateway settings of its {@code gateway.env} ({@code NAME=value} lines; # comments). */
+  public Map<String, String> settings() throws IOException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    Path file = dir.resolve("gateway.env");
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file)) {
+        String trimmed = line.strip();
+        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+          int eq = trimmed.indexOf('=');
+          settings.put(trimmed.substring(0, eq).strip(), trimmed.substring(eq + 1).strip());
+        }
+      }
+    }
+    return settings;
+  }
+
   /** The example's route files by path, the jar's others by classpath name. */
   public String routesIncludePattern() throws IOException {
     List<String> patterns = new ArrayList<>();
     Path routes = dir.resolve("routes").toAbsolutePath();
-    try (Stream<Path> own = Files.list(routes)) {
-      own.filter(p -> p.toString().endsWith(".yaml"))
-          .sorted()
-          .forEach(p -> patterns.add("file:" + p));
+    if (Files.isDirectory(routes)) {
+      try (Stream<Path> own = Files.list(routes)) {
+        own.filter(p -> p.toString().endsWith(".yaml"))
+            .sorted()
+            .forEach(p -> patterns.add("file:" + p));
+      }
     }
     try (Stream<Path> jars = Files.list(RouteFolder.SOURCE)) {
       jars.map(p -> p.getFileName().toString())
