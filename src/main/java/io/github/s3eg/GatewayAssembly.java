@@ -7,6 +7,7 @@ import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.config.MirrorBackend;
 import io.github.s3eg.config.SecondBackend;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
@@ -84,6 +85,7 @@ final class GatewayAssembly implements AutoCloseable {
   private EmbeddedBackend embedded;
   private URI endpoint;
   private BackendClients backend;
+  private BackendClients mirror;
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
@@ -157,6 +159,13 @@ final class GatewayAssembly implements AutoCloseable {
     registry.bind("operationNaming", new OperationNaming());
     registry.bind("backendS3", backend.s3());
     registry.bind(BackendComponent.DEFAULT_BACKEND, backend);
+    if (config.backend().mirror().isPresent()) {
+      MirrorBackend named = config.backend().mirror().get();
+      mirror =
+          BackendClients.create(
+              config.backend(), named.endpoint(), BackendClients.credentials(named));
+      registry.bind(MirrorBackend.NAME, mirror);
+    }
     registry.bind("backend", new BackendComponent());
     EncryptionConfig enc = config.encryption();
     StoredObjectSample stored = StoredObjectSample.take(backend.s3());
@@ -321,6 +330,9 @@ final class GatewayAssembly implements AutoCloseable {
     try {
       if (backend != null) {
         backend.close();
+      }
+      if (mirror != null) {
+        mirror.close();
       }
     } finally {
       try {

@@ -143,9 +143,19 @@ public final class BackendClients implements AutoCloseable {
 
   /** The second backend's credentials, else the SDK's default chain. */
   public static AwsCredentialsProvider credentials(io.github.s3eg.config.SecondBackend config) {
-    if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
+    return credentials(config.accessKey(), config.secretKey());
+  }
+
+  /** The mirror's credentials, else the SDK's default chain. */
+  public static AwsCredentialsProvider credentials(io.github.s3eg.config.MirrorBackend config) {
+    return credentials(config.accessKey(), config.secretKey());
+  }
+
+  private static AwsCredentialsProvider credentials(
+      java.util.Optional<String> accessKey, java.util.Optional<String> secretKey) {
+    if (accessKey.isPresent() && secretKey.isPresent()) {
       return StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().get()));
+          AwsBasicCredentials.create(accessKey.get(), secretKey.get()));
     }
     return DefaultCredentialsProvider.builder().build();
   }

@@ -23,7 +23,8 @@ public record BackendConfig(
     int maxRetries,
     boolean multipartEtagsCountParts,
     boolean keysArePaths,
-    Optional<SecondBackend> second) {
+    Optional<SecondBackend> second,
+    Optional<MirrorBackend> mirror) {
 
   public boolean embedded() {
     return endpoint.isEmpty();
@@ -74,7 +75,8 @@ public record BackendConfig(
         // A backend that resolves "./x" to "x" would let a client name the gateway's reserved
         // keys, or another client key, under a second spelling: such keys are refused there.
         s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()),
-        SecondBackend.from(s, endpoint.isEmpty()));
+        SecondBackend.from(s, endpoint.isEmpty()),
+        MirrorBackend.from(s));
   }
 
   static URI parseEndpoint(String setting, String text) {

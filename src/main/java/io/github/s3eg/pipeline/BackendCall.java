@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -153,7 +156,18 @@ enum BackendCall {
       ListObjectsV2Request.class,
       (c, r, s) -> c.s3().listObjectsV2((ListObjectsV2Request) r)),
   HEAD_BUCKET(
-      "headBucket", HeadBucketRequest.class, (c, r, s) -> c.s3().headBucket((HeadBucketRequest) r));
+      "headBucket", HeadBucketRequest.class, (c, r, s) -> c.s3().headBucket((HeadBucketRequest) r)),
+  /**
+   * The object just stored, copied as it is stored (ciphertext, metadata) from the gateway's
+   * backend to the endpoint's ({@code backend:mirrorObject?backend=mirror}): the same data key, the
+   * same bytes. {@link BackendComponent} gives it both backends.
+   */
+  MIRROR_OBJECT(
+      "mirrorObject",
+      StoredName.class,
+      (c, r, s) -> {
+        throw new IllegalStateException("backend:mirrorObject needs the backend it copies from");
+      });
 
   /** What a call does with the clients, the typed request and the request's state. */
   @FunctionalInterface
@@ -217,6 +231,41 @@ enum BackendCall {
       throw missing;
     }
   }
+
+  /**
+   * {@code mirrorObject}: the stored object {@code name} read from {@code source} and written, with
+   * its length, content headers and metadata, to {@code target} under the same bucket and key.
+   */
+  static PutObjectResponse mirror(BackendClients source, BackendClients target, StoredName name) {
+    try (ResponseInputStream<GetObjectResponse> stored =
+        source.s3().getObject(g -> g.bucket(name.bucket()).key(name.key()))) {
+      GetObjectResponse head = stored.response();
+      PutObjectRequest put =
+          PutObjectRequest.builder()
+              .bucket(name.bucket())
+              .key(name.key())
+              .contentLength(head.contentLength())
+              .contentType(head.contentType())
+              .contentEncoding(head.contentEncoding())
+              .contentDisposition(head.contentDisposition())
+              .contentLanguage(head.contentLanguage())
+              .cacheControl(head.cacheControl())
+              .expires(head.expires())
+              .metadata(head.metadata())
+              .build();
+      return target
+          .uploads()
+          .putObject(put, oneShot(stored, head.contentLength(), head.contentType()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A client's object the gateway has just stored (after {@code backend:putObject}), for {@code
+   * backend:mirrorObject}.
+   */
+  record StoredName(String bucket, String key) {}
 
   /**
    * A request body the SDK can read once. A second read (a retry) fails loudly instead of sending a

@@ -75,6 +75,12 @@ public final class BackendComponent extends DefaultComponent {
         throw new IllegalStateException(getEndpointUri() + ": no backend named " + backend);
       }
       String uri = getEndpointUri();
+      BackendClients source =
+          call == BackendCall.MIRROR_OBJECT
+              ? getCamelContext()
+                  .getRegistry()
+                  .lookupByNameAndType(DEFAULT_BACKEND, BackendClients.class)
+              : null;
       return new DefaultProducer(this) {
         @Override
         public void process(Exchange exchange) {
@@ -86,7 +92,10 @@ public final class BackendComponent extends DefaultComponent {
           if (!call.countsItsRequests()) {
             state.backendCalled(call.callName());
           }
-          Object answer = call.call(clients, request, state, missingIsEmpty);
+          Object answer =
+              call == BackendCall.MIRROR_OBJECT && request instanceof BackendCall.StoredName name
+                  ? BackendCall.mirror(source, clients, name)
+                  : call.call(clients, request, state, missingIsEmpty);
           state.backendAnswered(call, request, answer);
           exchange.getIn().setBody(answer);
         }

@@ -176,6 +176,17 @@ public final class PipelineSteps {
                                             software.amazon.awssdk.services.s3.model
                                                 .PutObjectResponse.class)))));
     add(
+        Step.named("mirrorRequest")
+            .requires(Fact.STORED)
+            .callsBackend()
+            .does(
+                (state, exchange) ->
+                    exchange
+                        .getIn()
+                        .setBody(
+                            new BackendCall.StoredName(
+                                state.request().bucket(), state.request().key()))));
+    add(
         Step.named("etagNotRecorded")
             .does(
                 (state, exchange) ->
