@@ -46,7 +46,8 @@ public final class ObjectRebinder {
       } catch (KeyManagerException e) {
         throw CryptoException.fromKeyManager(e, source.wrappedKey().kek());
       }
-      WrappedKey rewrapped = keys.wrap(dek, associatedData(target, toBucket, toKey));
+      WrappedKey rewrapped =
+          keys.forBucket(toBucket).wrap(dek, associatedData(target, toBucket, toKey));
       // Everything but the wrapped key stays: compression and trailer travel with the body (a
       // version 3 multipart object becomes version 4: same bytes, its index written first).
       return target.withWrappedKey(rewrapped).toMap();

@@ -94,7 +94,7 @@ public final class Rewrapper {
       String bucket, String prefix, String startAfter, boolean dryRun, Consumer<String> progress) {
     long scanned = 0, rewrapped = 0, current = 0, plaintext = 0, changed = 0, failed = 0;
     String lastKey = startAfter;
-    KeyReference active = keys.activeKey();
+    KeyReference active = keys.forBucket(bucket).activeKey();
     String token = null;
     do {
       ListObjectsV2Request.Builder list =

@@ -8,6 +8,12 @@ import io.github.s3eg.it.ExampleFolder;
 import io.github.s3eg.it.GatewayFixture;
 import io.github.s3eg.it.TestBackend;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +30,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The {@code examples/per-bucket-policy} example, loaded from its folder (start-up route check on)
  * in front of S3Proxy with compression on: {@code media} is stored uncompressed, {@code records}
  * refuses every write with {@code 403 AccessDenied} and nothing reaches the backend, and reads of
- * each still work. Each is checked against {@code plain}, a bucket with the gateway's defaults.
+ * each still work; {@code finance}'s objects are wrapped under its own keyring ({@code
+ * BUCKET_KEYRINGS}) however they are written. Each is checked against {@code plain}, a bucket with
+ * the gateway's defaults.
  */
 class PerBucketPolicyExampleTest {
 
@@ -33,6 +41,7 @@ class PerBucketPolicyExampleTest {
           .repeat(2000)
           .getBytes(StandardCharsets.UTF_8);
 
+  private static Path keyring;
   private static TestBackend backend;
   private static S3Client direct;
   private static GatewayFixture gateway;
@@ -42,17 +51,25 @@ class PerBucketPolicyExampleTest {
   static void start() throws Exception {
     backend = TestBackend.start();
     direct = backend.directClient();
-    gateway =
-        GatewayFixture.startOn(
-            backend,
-            Map.of("COMPRESSION_ENABLED", "true"),
-            ExampleFolder.named("per-bucket-policy").camelProperties());
+    ExampleFolder example = ExampleFolder.named("per-bucket-policy");
+    keyring = Files.createTempFile("finance-keyring", ".json");
+    byte[] kek = new byte[32];
+    new SecureRandom().nextBytes(kek);
+    Files.writeString(
+        keyring,
+        "{\"id\": \"finance\", \"keys\": [{\"version\": 1, \"key\": \""
+            + Base64.getEncoder().encodeToString(kek)
+            + "\"}]}");
+    Files.setPosixFilePermissions(keyring, PosixFilePermissions.fromString("rw-------"));
+    Map<String, String> settings = new HashMap<>(example.settings());
+    settings.put("BUCKET_KEYRINGS", "finance=" + keyring);
+    gateway = GatewayFixture.startOn(backend, settings, example.camelProperties());
     s3 =
         gateway
             .clientBuilder()
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
-    for (String bucket : List.of("plain", "media")) {
+    for (String bucket : List.of("plain", "media", "finance")) {
       s3.createBucket(b -> b.bucket(bucket));
     }
     // 'records' refuses CreateBucket too: made on the backend, with one object written before.
@@ -69,6 +86,46 @@ class PerBucketPolicyExampleTest {
     gateway.close();
     direct.close();
     backend.close();
+    Files.deleteIfExists(keyring);
+  }
+
+  @Test
+  void financeHasItsOwnKeyForEveryWayAnObjectIsWritten() {
+    s3.putObject(b -> b.bucket("finance").key("put.txt"), RequestBody.fromBytes(TEXT));
+    s3.putObject(b -> b.bucket("plain").key("elsewhere.txt"), RequestBody.fromBytes(TEXT));
+    String id = s3.createMultipartUpload(b -> b.bucket("finance").key("multipart.txt")).uploadId();
+    String etag =
+        s3.uploadPart(
+                b -> b.bucket("finance").key("multipart.txt").uploadId(id).partNumber(1),
+                RequestBody.fromBytes(TEXT))
+            .eTag();
+    s3.completeMultipartUpload(
+        b ->
+            b.bucket("finance")
+                .key("multipart.txt")
+                .uploadId(id)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+    s3.copyObject(
+        b ->
+            b.sourceBucket("plain")
+                .sourceKey("elsewhere.txt")
+                .destinationBucket("finance")
+                .destinationKey("copied-in.txt"));
+    s3.copyObject(
+        b ->
+            b.sourceBucket("finance")
+                .sourceKey("put.txt")
+                .destinationBucket("plain")
+                .destinationKey("copied-out.txt"));
+
+    for (String key : List.of("put.txt", "multipart.txt", "copied-in.txt")) {
+      assertThat(stored("finance", key).get(ObjectMetadata.KEK)).as(key).startsWith("finance");
+      assertThat(read("finance", key)).as(key).isEqualTo(TEXT);
+    }
+    for (String key : List.of("elsewhere.txt", "copied-out.txt")) {
+      assertThat(stored("plain", key).get(ObjectMetadata.KEK)).as(key).doesNotContain("finance");
+      assertThat(read("plain", key)).as(key).isEqualTo(TEXT);
+    }
   }
 
   @Test
