@@ -100,6 +100,7 @@ class RefuseUploadsExampleTest {
                     b -> b.bucket(BUCKET).key("large.txt").contentType("text/plain"),
                     RequestBody.fromBytes(text(1024 * 1024 + 1))));
 
+    assertThat(refused).as("refused").isNotNull();
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("EntityTooLarge");
     assertThat(keysStartingWith("large.txt")).isEmpty();
@@ -115,6 +116,7 @@ class RefuseUploadsExampleTest {
                     b -> b.bucket(BUCKET).key("setup.exe").contentType("application/x-msdownload"),
                     RequestBody.fromBytes(text(100))));
 
+    assertThat(refused).as("refused").isNotNull();
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
     assertThat(keysStartingWith("setup.exe")).isEmpty();
@@ -129,6 +131,7 @@ class RefuseUploadsExampleTest {
                 s3.createMultipartUpload(
                     b -> b.bucket(BUCKET).key("install.sh").contentType("application/x-sh")));
 
+    assertThat(refused).as("refused").isNotNull();
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
     assertThat(direct.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
