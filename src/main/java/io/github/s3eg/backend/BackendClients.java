@@ -51,11 +51,17 @@ public final class BackendClients implements AutoCloseable {
   private final S3Client s3;
   private final S3Client uploads;
   private final boolean acceptsChecksumHeaders;
+  private final java.util.function.Function<String, ForwardedRequests> forwarded;
   private final AutoCloseable resources;
 
   private BackendClients(
-      S3Client s3, S3Client uploads, boolean acceptsChecksumHeaders, AutoCloseable resources) {
+      S3Client s3,
+      S3Client uploads,
+      boolean acceptsChecksumHeaders,
+      java.util.function.Function<String, ForwardedRequests> forwarded,
+      AutoCloseable resources) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
+    this.forwarded = forwarded;
     this.s3 = s3;
     this.uploads = uploads;
     this.resources = resources;
@@ -71,6 +77,7 @@ public final class BackendClients implements AutoCloseable {
         BucketRouting.between(first.s3(), second.s3(), routing),
         BucketRouting.between(first.uploads(), second.uploads(), routing),
         first.acceptsChecksumHeaders() && second.acceptsChecksumHeaders(),
+        bucket -> routing.holds(bucket) ? second.forwarded(bucket) : first.forwarded(bucket),
         () -> {
           try {
             first.close();
@@ -120,10 +127,13 @@ public final class BackendClients implements AutoCloseable {
         builder(config, endpoint, credentials, http)
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
+    ForwardedRequests forwarded =
+        new ForwardedRequests(http, endpoint, config.pathStyle(), config.region(), credentials, s3);
     return new BackendClients(
         s3,
         uploads,
         !config.embedded() && config.provider().acceptsChecksumTrailers(),
+        bucket -> forwarded,
         () -> {
           http.close();
           timer.shutdownNow();
@@ -191,6 +201,11 @@ public final class BackendClients implements AutoCloseable {
 
   public S3Client uploads() {
     return uploads;
+  }
+
+  /** Configuration requests (ACLs, policy, CORS, …) sent to the backend as the client sent them. */
+  public ForwardedRequests forwarded(String bucket) {
+    return forwarded.apply(bucket);
   }
 
   @Override

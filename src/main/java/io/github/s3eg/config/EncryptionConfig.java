@@ -25,6 +25,7 @@ public record EncryptionConfig(
     Optional<char[]> password,
     Optional<byte[]> passwordSalt,
     Map<String, String> keyManagerSettings,
+    S3ecConfig s3ec,
     boolean allowNewKey,
     Map<String, java.nio.file.Path> bucketKeyrings) {
 
@@ -103,6 +104,7 @@ public record EncryptionConfig(
         password,
         salt,
         Map.copyOf(km),
+        S3ecConfig.from(s),
         s.getBoolean(ALLOW_NEW_KEY, false),
         bucketKeyrings(s.get("BUCKET_KEYRINGS").orElse("")));
   }

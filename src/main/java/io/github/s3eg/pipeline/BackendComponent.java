@@ -30,6 +30,12 @@ public final class BackendComponent extends DefaultComponent {
   /** The registry name of the gateway's own backend clients. */
   public static final String DEFAULT_BACKEND = "backendClients";
 
+  /**
+   * The registry name of the {@link io.github.s3eg.versions.TransientRecords} that delete the
+   * gateway's per-upload records in buckets that keep versions (none bound: plain deletes).
+   */
+  public static final String TRANSIENT_RECORDS = "transientRecords";
+
   @Override
   protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
     BackendCall call = BackendCall.named(remaining);
@@ -81,6 +87,11 @@ public final class BackendComponent extends DefaultComponent {
                   .getRegistry()
                   .lookupByNameAndType(DEFAULT_BACKEND, BackendClients.class)
               : null;
+      io.github.s3eg.versions.TransientRecords versions =
+          getCamelContext()
+              .getRegistry()
+              .lookupByNameAndType(
+                  TRANSIENT_RECORDS, io.github.s3eg.versions.TransientRecords.class);
       return new DefaultProducer(this) {
         @Override
         public void process(Exchange exchange) {
@@ -88,6 +99,7 @@ public final class BackendComponent extends DefaultComponent {
           for (Fact fact : BackendContract.requires("backend:" + call.callName())) {
             state.require(fact, uri);
           }
+          state.requireSigned(uri);
           Object request = exchange.getIn().getBody();
           if (!call.countsItsRequests()) {
             state.backendCalled(call.callName());
@@ -95,7 +107,7 @@ public final class BackendComponent extends DefaultComponent {
           Object answer =
               call == BackendCall.MIRROR_OBJECT && request instanceof BackendCall.StoredName name
                   ? BackendCall.mirror(source, clients, name)
-                  : call.call(clients, request, state, missingIsEmpty);
+                  : call.call(clients, request, state, missingIsEmpty, versions);
           state.backendAnswered(call, request, answer);
           exchange.getIn().setBody(answer);
         }
