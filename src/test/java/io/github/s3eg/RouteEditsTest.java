@@ -77,6 +77,7 @@ class RouteEditsTest {
           "deleteBucketRequest",
           "completeUpload",
           "objectAttributesRequest",
+          "headBucketRequest",
           // The second call of a step that asks for reads in a loop: without it the loop hands
           // the backend step its own answer, which it refuses (not a request of its type).
           "openUpload#1",

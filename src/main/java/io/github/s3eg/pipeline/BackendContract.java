@@ -80,6 +80,9 @@ final class BackendContract {
     if ("putRecord".equals(operation)) {
       provides.add(Fact.RECORDED);
     }
+    if ("headBucket".equals(operation)) {
+      provides.add(Fact.BUCKET_FOUND);
+    }
     return provides;
   }
 }

@@ -103,8 +103,8 @@ final class BucketFeatureLookup {
       return false; // a browser upload's form is verified first (readForm)
     }
     CopySource source = CopySource.of(s3);
-    // No operation: a request no route takes (405 follows); Set.of refuses to look up null.
-    return (state.operation() != null && DEPENDS.contains(state.operation()))
+    String operation = state.operation(); // null for a request no route takes (405)
+    return (operation != null && DEPENDS.contains(operation))
         || RequestedVersion.of(s3) != null
         || (source != null && source.versionId() != null)
         || !LockSettings.fromRequest(s3).isEmpty();

@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 /**
  * Service- and bucket-level verbs: ListBuckets, CreateBucket, DeleteBucket, HeadBucket and
  * GetBucketLocation. ListBuckets, CreateBucket and DeleteBucket go through camel-aws2-s3 (see the
- * routes); HeadBucket and GetBucketLocation call the backend client here, because the component
- * turns a missing bucket into a header instead of an error and has no location operation.
+ * routes); HeadBucket and GetBucketLocation look the bucket up with the gateway's own {@code
+ * backend:headBucket} step, because the component turns a missing bucket into a header instead of
+ * an error and has no location operation.
  */
 public final class BucketOperations {
 
@@ -154,21 +155,24 @@ public final class BucketOperations {
     RequestState.of(exchange).respond(S3Response.status(204));
   }
 
-  public void headBucket(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
-    RequestState.of(exchange).respond(S3Response.status(200).header("x-amz-bucket-region", region));
+  /** HeadBucket and GetBucketLocation look the bucket up with a {@code backend:headBucket}. */
+  static HeadBucketRequest headBucketRequest(RequestState state) {
+    return HeadBucketRequest.builder().bucket(state.request().bucket()).build();
   }
 
-  public void getBucketLocation(Exchange exchange) {
-    S3Request s3 = ObjectOperations.request(exchange);
-    backend.s3().headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
+  /** After {@code backend:headBucket}: the bucket exists. */
+  S3Response headBucketResponse() {
+    return S3Response.status(200).header("x-amz-bucket-region", region);
+  }
+
+  /** After {@code backend:headBucket}: the gateway's region as the bucket's location. */
+  S3Response bucketLocationResponse() {
     // S3 answers an empty constraint for us-east-1.
     byte[] doc =
         new XmlWriter()
             .root("LocationConstraint")
             .text(region.equals("us-east-1") ? "" : region)
             .toBytes();
-    RequestState.of(exchange).respond(S3Response.xml(200, doc));
+    return S3Response.xml(200, doc);
   }
 }

@@ -57,6 +57,8 @@ public enum Fact {
       "backend:uploadPart",
       "backend:uploadPartCopy",
       "backend:completeMultipartUpload"),
+  /** The request's bucket exists: {@code backend:headBucket} answered. */
+  BUCKET_FOUND("backend:headBucket"),
   /** The parts the backend holds for a multipart upload, all pages listed. */
   PARTS_LISTED("listStoredParts"),
   /** A copy source's data key, after its metadata was verified. */

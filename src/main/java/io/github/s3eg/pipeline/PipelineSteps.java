@@ -317,10 +317,22 @@ public final class PipelineSteps {
     add(
         operation("deleteBucketResponse")
             .does((state, exchange) -> s.buckets().deleteBucketResponse(exchange)));
-    add(operation("headBucket").does((state, exchange) -> s.buckets().headBucket(exchange)));
     add(
-        operation("getBucketLocation")
-            .does((state, exchange) -> s.buckets().getBucketLocation(exchange)));
+        Step.named("headBucketRequest")
+            .callsBackend()
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(BucketOperations.headBucketRequest(state))));
+    add(
+        Step.named("headBucketResponse")
+            .requires(Fact.BUCKET_FOUND)
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> state.respond(s.buckets().headBucketResponse())));
+    add(
+        Step.named("getBucketLocationResponse")
+            .requires(Fact.BUCKET_FOUND)
+            .provides(Fact.RESPONSE)
+            .does((state, exchange) -> state.respond(s.buckets().bucketLocationResponse())));
     add(operation("listObjectsV2").does((state, exchange) -> s.lists().listObjectsV2(exchange)));
     add(operation("listObjects").does((state, exchange) -> s.lists().listObjects(exchange)));
 

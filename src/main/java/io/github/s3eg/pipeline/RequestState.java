@@ -523,6 +523,14 @@ public final class RequestState {
       case PUT_OBJECT, COPY_OBJECT, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD ->
           facts.add(Fact.STORED);
       case PUT_RECORD -> facts.add(Fact.RECORDED);
+      case HEAD_BUCKET -> {
+        // The request's own bucket was found (the answer of a missing one is NoSuchBucket).
+        if (((software.amazon.awssdk.services.s3.model.HeadBucketRequest) request)
+            .bucket()
+            .equals(request().bucket())) {
+          facts.add(Fact.BUCKET_FOUND);
+        }
+      }
       default -> {}
     }
   }
