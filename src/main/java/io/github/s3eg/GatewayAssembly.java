@@ -7,6 +7,8 @@ import io.github.s3eg.backend.StoredObjectSample;
 import io.github.s3eg.cache.ObjectCache;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.GatewayConfig;
+import io.github.s3eg.config.MirrorBackend;
+import io.github.s3eg.config.SecondBackend;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
@@ -108,6 +110,7 @@ final class GatewayAssembly implements AutoCloseable {
   private EmbeddedBackend embedded;
   private URI endpoint;
   private BackendClients backend;
+  private BackendClients mirror;
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
@@ -128,7 +131,7 @@ final class GatewayAssembly implements AutoCloseable {
       throws Exception {
     GatewayAssembly assembly = new GatewayAssembly(config);
     try {
-      assembly.build(clock, context.getRegistry());
+      assembly.build(clock, context);
     } catch (Exception | Error e) {
       assembly.close();
       throw e;
@@ -141,7 +144,8 @@ final class GatewayAssembly implements AutoCloseable {
     return assembly;
   }
 
-  private void build(Clock clock, Registry registry) throws Exception {
+  private void build(Clock clock, CamelContext context) throws Exception {
+    Registry registry = context.getRegistry();
     if (config.backend().embedded()) {
       embedded = EmbeddedBackend.start(config.backend().dataDir());
       endpoint = embedded.endpoint();
@@ -151,17 +155,43 @@ final class GatewayAssembly implements AutoCloseable {
       backend =
           BackendClients.create(
               config.backend(), endpoint, BackendClients.credentials(config.backend()));
+      if (config.backend().second().isPresent()) {
+        SecondBackend second = config.backend().second().get();
+        BackendClients first = backend;
+        backend =
+            BackendClients.routed(
+                first,
+                BackendClients.create(
+                    config.backend(), second.endpoint(), BackendClients.credentials(second)),
+                second);
+      }
     }
 
     server = new GatewayHttpServer(config);
     // How long the client may leave the request body or the response without progress.
     long clientTimeoutMillis = config.requestTimeout().toMillis();
     ResponseSender sender = new ResponseSender(clientTimeoutMillis);
-    ops = Operations.create(config.ops(), server::activeConnections);
+    ops =
+        Operations.create(
+            config.ops(),
+            server::activeConnections,
+            config
+                .ops()
+                .audit()
+                .endpoint()
+                .map(uri -> new io.github.s3eg.ops.AuditRoute(context, uri))
+                .orElse(null));
     ops.bindings().forEach(registry::bind);
     registry.bind("operationNaming", new OperationNaming());
     registry.bind("backendS3", backend.s3());
     registry.bind(BackendComponent.DEFAULT_BACKEND, backend);
+    if (config.backend().mirror().isPresent()) {
+      MirrorBackend named = config.backend().mirror().get();
+      mirror =
+          BackendClients.create(
+              config.backend(), named.endpoint(), BackendClients.credentials(named));
+      registry.bind(MirrorBackend.NAME, mirror);
+    }
     registry.bind("backend", new BackendComponent());
     EncryptionConfig enc = config.encryption();
     StoredObjectSample stored = StoredObjectSample.take(backend.s3());
@@ -207,7 +237,7 @@ final class GatewayAssembly implements AutoCloseable {
                 new Scrubber(
                     backend,
                     new StoredObjectReader(backend, keys, scrubS3ec),
-                    keys.activeKey(),
+                    bucket -> keys.forBucket(bucket).activeKey(),
                     new Throttle(
                         config.ops().scrub().objectsPerSecond(),
                         config.ops().scrub().bytesPerSecond())),
@@ -407,6 +437,9 @@ final class GatewayAssembly implements AutoCloseable {
     try {
       if (backend != null) {
         backend.close();
+      }
+      if (mirror != null) {
+        mirror.close();
       }
     } finally {
       try {

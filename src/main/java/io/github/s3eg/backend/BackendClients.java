@@ -48,27 +48,43 @@ public final class BackendClients implements AutoCloseable {
 
   static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(20);
 
-  private final SdkHttpClient httpClient;
-  private final ScheduledExecutorService timer;
   private final S3Client s3;
   private final S3Client uploads;
-
   private final boolean acceptsChecksumHeaders;
-  private final ForwardedRequests forwarded;
+  private final java.util.function.Function<String, ForwardedRequests> forwarded;
+  private final AutoCloseable resources;
 
   private BackendClients(
-      SdkHttpClient httpClient,
-      ScheduledExecutorService timer,
       S3Client s3,
       S3Client uploads,
       boolean acceptsChecksumHeaders,
-      ForwardedRequests forwarded) {
+      java.util.function.Function<String, ForwardedRequests> forwarded,
+      AutoCloseable resources) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
     this.forwarded = forwarded;
-    this.httpClient = httpClient;
-    this.timer = timer;
     this.s3 = s3;
     this.uploads = uploads;
+    this.resources = resources;
+  }
+
+  /**
+   * {@code BACKEND2_*}: clients that send each request to {@code first} or {@code second} by its
+   * bucket ({@link BucketRouting}); closing them closes both.
+   */
+  public static BackendClients routed(
+      BackendClients first, BackendClients second, io.github.s3eg.config.SecondBackend routing) {
+    return new BackendClients(
+        BucketRouting.between(first.s3(), second.s3(), routing),
+        BucketRouting.between(first.uploads(), second.uploads(), routing),
+        first.acceptsChecksumHeaders() && second.acceptsChecksumHeaders(),
+        bucket -> routing.holds(bucket) ? second.forwarded(bucket) : first.forwarded(bucket),
+        () -> {
+          try {
+            first.close();
+          } finally {
+            second.close();
+          }
+        });
   }
 
   /**
@@ -111,14 +127,17 @@ public final class BackendClients implements AutoCloseable {
         builder(config, endpoint, credentials, http)
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
+    ForwardedRequests forwarded =
+        new ForwardedRequests(http, endpoint, config.pathStyle(), config.region(), credentials, s3);
     return new BackendClients(
-        http,
-        timer,
         s3,
         uploads,
         !config.embedded() && config.provider().acceptsChecksumTrailers(),
-        new ForwardedRequests(
-            http, endpoint, config.pathStyle(), config.region(), credentials, s3));
+        bucket -> forwarded,
+        () -> {
+          http.close();
+          timer.shutdownNow();
+        });
   }
 
   /**
@@ -128,6 +147,25 @@ public final class BackendClients implements AutoCloseable {
     if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
       return StaticCredentialsProvider.create(
           AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().get()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /** The second backend's credentials, else the SDK's default chain. */
+  public static AwsCredentialsProvider credentials(io.github.s3eg.config.SecondBackend config) {
+    return credentials(config.accessKey(), config.secretKey());
+  }
+
+  /** The mirror's credentials, else the SDK's default chain. */
+  public static AwsCredentialsProvider credentials(io.github.s3eg.config.MirrorBackend config) {
+    return credentials(config.accessKey(), config.secretKey());
+  }
+
+  private static AwsCredentialsProvider credentials(
+      java.util.Optional<String> accessKey, java.util.Optional<String> secretKey) {
+    if (accessKey.isPresent() && secretKey.isPresent()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(accessKey.get(), secretKey.get()));
     }
     return DefaultCredentialsProvider.builder().build();
   }
@@ -166,15 +204,20 @@ public final class BackendClients implements AutoCloseable {
   }
 
   /** Configuration requests (ACLs, policy, CORS, …) sent to the backend as the client sent them. */
-  public ForwardedRequests forwarded() {
-    return forwarded;
+  public ForwardedRequests forwarded(String bucket) {
+    return forwarded.apply(bucket);
   }
 
   @Override
   public void close() {
     s3.close();
     uploads.close();
-    httpClient.close();
-    timer.shutdownNow();
+    try {
+      resources.close();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

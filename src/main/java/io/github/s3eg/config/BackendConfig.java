@@ -22,7 +22,9 @@ public record BackendConfig(
     int maxConnections,
     int maxRetries,
     boolean multipartEtagsCountParts,
-    boolean keysArePaths) {
+    boolean keysArePaths,
+    Optional<SecondBackend> second,
+    Optional<MirrorBackend> mirror) {
 
   public boolean embedded() {
     return endpoint.isEmpty();
@@ -43,7 +45,8 @@ public record BackendConfig(
   }
 
   static BackendConfig from(Settings s) {
-    Optional<URI> endpoint = s.get("BACKEND_ENDPOINT").map(BackendConfig::parseEndpoint);
+    Optional<URI> endpoint =
+        s.get("BACKEND_ENDPOINT").map(e -> parseEndpoint("BACKEND_ENDPOINT", e));
     BackendProvider provider = BackendProvider.parse(s.get("BACKEND_PROVIDER", "generic"));
     Optional<String> accessKey = s.get("BACKEND_ACCESS_KEY");
     Optional<String> secretKey = s.get("BACKEND_SECRET_KEY");
@@ -71,10 +74,12 @@ public record BackendConfig(
         s.getBoolean("BACKEND_MULTIPART_ETAGS", endpoint.isPresent()),
         // A backend that resolves "./x" to "x" would let a client name the gateway's reserved
         // keys, or another client key, under a second spelling: such keys are refused there.
-        s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()));
+        s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()),
+        SecondBackend.from(s, endpoint.isEmpty()),
+        MirrorBackend.from(s));
   }
 
-  private static URI parseEndpoint(String text) {
+  static URI parseEndpoint(String setting, String text) {
     try {
       URI uri = URI.create(text);
       if (uri.getScheme() == null
@@ -85,8 +90,7 @@ public record BackendConfig(
       return uri;
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(
-          "BACKEND_ENDPOINT",
-          "must be an http(s) URL such as https://s3.example.com, was '" + text + "'");
+          setting, "must be an http(s) URL such as https://s3.example.com, was '" + text + "'");
     }
   }
 }

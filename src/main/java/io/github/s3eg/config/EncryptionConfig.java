@@ -26,7 +26,8 @@ public record EncryptionConfig(
     Optional<byte[]> passwordSalt,
     Map<String, String> keyManagerSettings,
     S3ecConfig s3ec,
-    boolean allowNewKey) {
+    boolean allowNewKey,
+    Map<String, java.nio.file.Path> bucketKeyrings) {
 
   /** The setting that lets the gateway start under a key the stored objects do not name. */
   public static final String ALLOW_NEW_KEY = "ENCRYPTION_ALLOW_NEW_KEY";
@@ -104,7 +105,29 @@ public record EncryptionConfig(
         salt,
         Map.copyOf(km),
         S3ecConfig.from(s),
-        s.getBoolean(ALLOW_NEW_KEY, false));
+        s.getBoolean(ALLOW_NEW_KEY, false),
+        bucketKeyrings(s.get("BUCKET_KEYRINGS").orElse("")));
+  }
+
+  /** {@code BUCKET_KEYRINGS}: {@code bucket=keyring-file,…}. */
+  private static Map<String, java.nio.file.Path> bucketKeyrings(String spec) {
+    Map<String, java.nio.file.Path> keyrings = new LinkedHashMap<>();
+    for (String entry : spec.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String bucket = eq < 0 ? "" : entry.substring(0, eq).strip();
+      String file = eq < 0 ? "" : entry.substring(eq + 1).strip();
+      if (bucket.isEmpty()
+          || file.isEmpty()
+          || keyrings.put(bucket, java.nio.file.Path.of(file)) != null) {
+        throw new ConfigurationException(
+            "BUCKET_KEYRINGS",
+            "entry '" + entry.strip() + "' is not bucket=keyring-file, or names its bucket twice");
+      }
+    }
+    return Map.copyOf(keyrings);
   }
 
   private static Algorithm algorithm(String setting, String name) {

@@ -31,10 +31,12 @@ public record OpsConfig(
   public record RateLimit(boolean enabled, int requests, Duration window) {}
 
   /**
-   * {@code AUDIT_*}: the hash-chained audit log; {@code file} empty means standard output; the last
+   * {@code AUDIT_*}: the hash-chained audit log; {@code file} empty means standard output unless an
+   * {@code endpoint} (a Camel endpoint URI, e.g. {@code direct:audit}) takes the lines; the last
    * {@code maxEvents} events are also kept in memory.
    */
-  public record Audit(boolean enabled, int maxEvents, Optional<Path> file) {}
+  public record Audit(
+      boolean enabled, int maxEvents, Optional<Path> file, Optional<String> endpoint) {}
 
   /** {@code TLS_*}: serve HTTPS with this PEM certificate chain and key, reloaded when changed. */
   public record Tls(boolean enabled, Optional<Path> certFile, Optional<Path> keyFile) {}
@@ -73,7 +75,8 @@ public record OpsConfig(
         new Audit(
             s.getBoolean("AUDIT_ENABLED", false),
             s.getInt("AUDIT_MAX_EVENTS", 10_000, 0, 10_000_000),
-            s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of));
+            s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of),
+            s.get("AUDIT_ENDPOINT").map(String::strip).filter(e -> !e.isEmpty()));
     // Half the workers by default: one principal's slow transfers can never take them all.
     int workers = s.getInt("SERVER_MAX_CONCURRENT_REQUESTS", 512, 1, 100_000);
     int perPrincipal =

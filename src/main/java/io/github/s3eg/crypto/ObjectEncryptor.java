@@ -86,7 +86,7 @@ public final class ObjectEncryptor {
               version, algorithm, layout, uploadHeader, null, bucket, key);
       try {
         return ObjectMetadata.multipart(
-            version, algorithm, layout, uploadHeader, keys.wrap(dek, ad));
+            version, algorithm, layout, uploadHeader, keys.forBucket(bucket).wrap(dek, ad));
       } catch (KeyManagerException e) {
         throw CryptoException.fromKeyManager(e);
       }
@@ -139,7 +139,7 @@ public final class ObjectEncryptor {
           ObjectBinding.wrapAssociatedData(algorithm, layout, header, compression, bucket, key);
       WrappedKey wrapped;
       try {
-        wrapped = keys.wrap(dek, ad);
+        wrapped = keys.forBucket(bucket).wrap(dek, ad);
       } catch (KeyManagerException e) {
         throw CryptoException.fromKeyManager(e);
       }

@@ -46,7 +46,8 @@ public final class ObjectRebinder {
       } catch (KeyManagerException e) {
         throw CryptoException.fromKeyManager(e, source.wrappedKey().kek());
       }
-      WrappedKey rewrapped = keys.wrap(dek, associatedData(target, toBucket, toKey));
+      WrappedKey rewrapped =
+          keys.forBucket(toBucket).wrap(dek, associatedData(target, toBucket, toKey));
       // Everything but the wrapped key stays: compression and trailer travel with the body (a
       // version 3 multipart object becomes version 4: same bytes, its index written first).
       return target.withWrappedKey(rewrapped).toMap();
@@ -77,7 +78,10 @@ public final class ObjectRebinder {
     byte[] dek = null;
     try {
       dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
-      return target.withWrappedKey(keys.wrap(dek, associatedData(target, toBucket, toKey))).toMap();
+      return target
+          .withWrappedKey(
+              keys.forBucket(toBucket).wrap(dek, associatedData(target, toBucket, toKey)))
+          .toMap();
     } catch (KeyManagerException e) {
       throw CryptoException.fromKeyManager(e);
     } finally {

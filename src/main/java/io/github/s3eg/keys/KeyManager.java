@@ -33,6 +33,14 @@ public interface KeyManager extends AutoCloseable {
   /** Cheap liveness check for /ready; never throws, never includes secrets in the detail. */
   Health health();
 
+  /**
+   * The manager that wraps the data keys of {@code bucket}'s objects: this one, unless some buckets
+   * have keys of their own ({@link BucketKeys}). Unwrapping always goes through this one.
+   */
+  default KeyManager forBucket(String bucket) {
+    return this;
+  }
+
   @Override
   default void close() {}
 

@@ -6,6 +6,7 @@ import io.github.s3eg.config.ConfigurationException;
 import io.github.s3eg.config.EncryptionConfig;
 import io.github.s3eg.config.PrivateFiles;
 import io.github.s3eg.config.StartRefusedException;
+import io.github.s3eg.keys.BucketKeys;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeyManagerConfigException;
 import io.github.s3eg.keys.KeyManagerFactory;
@@ -47,6 +48,17 @@ public final class KeySetup {
    *     may be replaced
    */
   public static KeyManager create(
+      EncryptionConfig config, BackendConfig backend, StoredObjectSample stored) {
+    KeyManager gateway = gatewayKeys(config, backend, stored);
+    try {
+      return BucketKeys.open(gateway, config.bucketKeyrings());
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      gateway.close();
+      throw new ConfigurationException("BUCKET_KEYRINGS", e.getMessage());
+    }
+  }
+
+  private static KeyManager gatewayKeys(
       EncryptionConfig config, BackendConfig backend, StoredObjectSample stored) {
     PasswordKeyManager password = null;
     if (config.password().isPresent()) {

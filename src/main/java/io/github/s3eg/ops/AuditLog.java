@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code hash}. Never secrets, signatures, query strings or object data.
  *
  * <p>Lines go to {@code AUDIT_FILE} (appended; the chain continues from the file's last line) or to
- * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}).
+ * standard output; the last {@code AUDIT_MAX_EVENTS} are kept in memory ({@link #recent()}). With
+ * {@code AUDIT_ENDPOINT} each line is also sent, sealed and in chain order, as the body of a
+ * message to that Camel endpoint (a route of the operator's that writes it to a file, an HTTP
+ * collector or a log), and standard output is left alone; a line the endpoint fails to take is
+ * logged as an error, and leaves a gap the chain's verification finds.
  */
 public final class AuditLog implements RequestListener, AutoCloseable {
 
@@ -46,15 +50,22 @@ public final class AuditLog implements RequestListener, AutoCloseable {
 
   private final OutputStream out;
   private final boolean ownsOut;
+  private final java.util.function.Consumer<String> endpoint;
   private final int maxEvents;
   private final ArrayDeque<String> recent;
   private long seq;
   private String previousHash;
 
   private AuditLog(
-      OutputStream out, boolean ownsOut, int maxEvents, long seq, String previousHash) {
+      OutputStream out,
+      boolean ownsOut,
+      java.util.function.Consumer<String> endpoint,
+      int maxEvents,
+      long seq,
+      String previousHash) {
     this.out = out;
     this.ownsOut = ownsOut;
+    this.endpoint = endpoint;
     this.maxEvents = maxEvents;
     this.recent = new ArrayDeque<>(Math.min(maxEvents, 1024));
     this.seq = seq;
@@ -63,8 +74,23 @@ public final class AuditLog implements RequestListener, AutoCloseable {
 
   /** Opens the log that {@code config} names; an existing file is appended to. */
   public static AuditLog open(OpsConfig.Audit config) throws IOException {
+    return open(config, null);
+  }
+
+  /**
+   * As {@link #open(OpsConfig.Audit)}, each line also given to {@code endpoint} (null: none), which
+   * replaces standard output when no file is named.
+   */
+  public static AuditLog open(OpsConfig.Audit config, java.util.function.Consumer<String> endpoint)
+      throws IOException {
     if (config.file().isEmpty()) {
-      return new AuditLog(System.out, false, config.maxEvents(), 0, AuditChain.GENESIS);
+      return new AuditLog(
+          endpoint == null ? System.out : null,
+          false,
+          endpoint,
+          config.maxEvents(),
+          0,
+          AuditChain.GENESIS);
     }
     Path file = config.file().get();
     // Principals, keys and client addresses: readable by the gateway's user only.
@@ -73,8 +99,8 @@ public final class AuditLog implements RequestListener, AutoCloseable {
     OutputStream out =
         Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return last == null
-        ? new AuditLog(out, true, config.maxEvents(), 0, AuditChain.GENESIS)
-        : new AuditLog(out, true, config.maxEvents(), last.seq(), last.hash());
+        ? new AuditLog(out, true, endpoint, config.maxEvents(), 0, AuditChain.GENESIS)
+        : new AuditLog(out, true, endpoint, config.maxEvents(), last.seq(), last.hash());
   }
 
   /** The chain fields of the file's last line, or null for a missing or empty file. */
@@ -189,14 +215,23 @@ public final class AuditLog implements RequestListener, AutoCloseable {
     StringBuilder line = AuditChain.begin(seq + 1, previousHash);
     body.accept(line);
     String sealed = AuditChain.seal(line);
-    try {
-      out.write((sealed + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (out != null) {
+      try {
+        out.write((sealed + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     seq++;
     previousHash = sealed.substring(sealed.length() - 66, sealed.length() - 2);
+    if (endpoint != null) {
+      try {
+        endpoint.accept(sealed);
+      } catch (RuntimeException e) {
+        LOG.error("audit line {} was not taken by AUDIT_ENDPOINT", seq, e);
+      }
+    }
     if (maxEvents > 0) {
       if (recent.size() == maxEvents) {
         recent.removeFirst();

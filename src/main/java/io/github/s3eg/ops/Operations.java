@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -35,8 +36,13 @@ public final class Operations implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** {@code activeConnections}: the HTTP server's count of open client connections. */
-  public static Operations create(OpsConfig config, IntSupplier activeConnections)
+  /**
+   * {@code activeConnections}: the HTTP server's count of open client connections; {@code
+   * auditEndpoint}: where audit lines go as messages when {@code AUDIT_ENDPOINT} is set (else
+   * null).
+   */
+  public static Operations create(
+      OpsConfig config, IntSupplier activeConnections, Consumer<String> auditEndpoint)
       throws IOException {
     GatewayMetrics metrics = new GatewayMetrics();
     metrics.activeConnections(activeConnections);
@@ -44,7 +50,7 @@ public final class Operations implements AutoCloseable {
     listeners.add(
         new AccessLog(config.jsonAccessLog() ? AccessLog.Format.JSON : AccessLog.Format.TEXT));
     listeners.add(metrics);
-    AuditLog audit = config.audit().enabled() ? AuditLog.open(config.audit()) : null;
+    AuditLog audit = config.audit().enabled() ? AuditLog.open(config.audit(), auditEndpoint) : null;
     if (audit != null) {
       listeners.add(audit);
     }

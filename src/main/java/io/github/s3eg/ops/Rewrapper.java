@@ -133,7 +133,7 @@ public final class Rewrapper {
     long scanned = 0, rewrapped = 0, current = 0, plaintext = 0, changed = 0, failed = 0;
     long converted = 0;
     String lastKey = startAfter;
-    KeyReference active = keys.activeKey();
+    KeyReference active = keys.forBucket(bucket).activeKey();
     String token = null;
     do {
       ListObjectsV2Request.Builder list =

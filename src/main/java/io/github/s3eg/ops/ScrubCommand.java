@@ -74,7 +74,7 @@ public final class ScrubCommand {
           new Scrubber(
               backend.clients(),
               new StoredObjectReader(backend.clients(), backend.keys(), s3ec),
-              backend.keys().activeKey(),
+              bucket -> backend.keys().forBucket(bucket).activeKey(),
               new Throttle(objectsPerSecond, bytesPerSecond));
       err.println(
           "scrub: s3://"

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -29,6 +31,7 @@ import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -211,7 +214,18 @@ enum BackendCall {
   HEAD_BUCKET(
       "headBucket",
       HeadBucketRequest.class,
-      (c, r, s, t) -> c.s3().headBucket((HeadBucketRequest) r));
+      (c, r, s, t) -> c.s3().headBucket((HeadBucketRequest) r)),
+  /**
+   * The object just stored, copied as it is stored (ciphertext, metadata) from the gateway's
+   * backend to the endpoint's ({@code backend:mirrorObject?backend=mirror}): the same data key, the
+   * same bytes. {@link BackendComponent} gives it both backends.
+   */
+  MIRROR_OBJECT(
+      "mirrorObject",
+      StoredName.class,
+      (c, r, s, t) -> {
+        throw new IllegalStateException("backend:mirrorObject needs the backend it copies from");
+      });
 
   /** What a call does with the clients, the typed request and the request's state. */
   @FunctionalInterface
@@ -300,6 +314,41 @@ enum BackendCall {
     }
     versions.deleteEveryVersion(bucket, key);
   }
+
+  /**
+   * {@code mirrorObject}: the stored object {@code name} read from {@code source} and written, with
+   * its length, content headers and metadata, to {@code target} under the same bucket and key.
+   */
+  static PutObjectResponse mirror(BackendClients source, BackendClients target, StoredName name) {
+    try (ResponseInputStream<GetObjectResponse> stored =
+        source.s3().getObject(g -> g.bucket(name.bucket()).key(name.key()))) {
+      GetObjectResponse head = stored.response();
+      PutObjectRequest put =
+          PutObjectRequest.builder()
+              .bucket(name.bucket())
+              .key(name.key())
+              .contentLength(head.contentLength())
+              .contentType(head.contentType())
+              .contentEncoding(head.contentEncoding())
+              .contentDisposition(head.contentDisposition())
+              .contentLanguage(head.contentLanguage())
+              .cacheControl(head.cacheControl())
+              .expires(head.expires())
+              .metadata(head.metadata())
+              .build();
+      return target
+          .uploads()
+          .putObject(put, oneShot(stored, head.contentLength(), head.contentType()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A client's object the gateway has just stored (after {@code backend:putObject}), for {@code
+   * backend:mirrorObject}.
+   */
+  record StoredName(String bucket, String key) {}
 
   /**
    * A request body the SDK can read once. A second read (a retry) fails loudly instead of sending a

@@ -81,6 +81,12 @@ public final class BackendComponent extends DefaultComponent {
         throw new IllegalStateException(getEndpointUri() + ": no backend named " + backend);
       }
       String uri = getEndpointUri();
+      BackendClients source =
+          call == BackendCall.MIRROR_OBJECT
+              ? getCamelContext()
+                  .getRegistry()
+                  .lookupByNameAndType(DEFAULT_BACKEND, BackendClients.class)
+              : null;
       io.github.s3eg.versions.TransientRecords versions =
           getCamelContext()
               .getRegistry()
@@ -98,7 +104,10 @@ public final class BackendComponent extends DefaultComponent {
           if (!call.countsItsRequests()) {
             state.backendCalled(call.callName());
           }
-          Object answer = call.call(clients, request, state, missingIsEmpty, versions);
+          Object answer =
+              call == BackendCall.MIRROR_OBJECT && request instanceof BackendCall.StoredName name
+                  ? BackendCall.mirror(source, clients, name)
+                  : call.call(clients, request, state, missingIsEmpty, versions);
           state.backendAnswered(call, request, answer);
           exchange.getIn().setBody(answer);
         }

@@ -18,7 +18,10 @@ final class BackendContract {
   private static final Pattern BACKEND = Pattern.compile("^backend:([A-Za-z]+).*");
 
   private static final Set<String> WRITES_OBJECT =
-      Set.of("putObject", "copyObject", "deleteObject", "completeMultipartUpload");
+      Set.of("putObject", "copyObject", "deleteObject", "completeMultipartUpload", "mirrorObject");
+
+  /** Calls that copy what an earlier write stored. */
+  private static final Set<String> COPIES_STORED = Set.of("mirrorObject");
 
   private static final Set<String> SENDS_CIPHERTEXT = Set.of("putObject", "uploadPart");
 
@@ -57,6 +60,9 @@ final class BackendContract {
     }
     if (SENDS_CIPHERTEXT.contains(operation)) {
       needs.add(Fact.CIPHERTEXT);
+    }
+    if (COPIES_STORED.contains(operation)) {
+      needs.add(Fact.STORED);
     }
     return needs;
   }

@@ -7,6 +7,10 @@ import io.github.s3eg.s3.S3Request;
  * content type, content encoding and plaintext length, and records the choice (compressed or not)
  * in the request's state. The frames are then compressed inside {@code encrypt}, just before each
  * is sealed, because the compressed stream is what gets encrypted (object format version 2).
+ *
+ * <p>{@code storeUncompressed} is its stand-in where a route wants no compression whatever the
+ * policy says (e.g. for one bucket, examples/per-bucket-policy): it provides the same choice,
+ * uncompressed, so {@code encrypt} still finds it.
  */
 public final class ChooseCompression {
 
@@ -29,5 +33,12 @@ public final class ChooseCompression {
                       s3.header("Content-Encoding"),
                       state.body().length()));
             });
+  }
+
+  static Step uncompressedStep() {
+    return Step.named("storeUncompressed")
+        .requires(Fact.REQUEST_BODY)
+        .provides(Fact.COMPRESSION_CHOSEN)
+        .does((state, exchange) -> state.provideCompression(java.util.Optional.empty()));
   }
 }

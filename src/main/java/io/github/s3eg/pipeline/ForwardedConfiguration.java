@@ -136,7 +136,7 @@ public final class ForwardedConfiguration {
     try {
       answer =
           backend
-              .forwarded()
+              .forwarded(s3.bucket())
               .send(
                   new ForwardedRequests.Request(
                       s3.method(),

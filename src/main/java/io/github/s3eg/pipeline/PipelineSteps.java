@@ -134,6 +134,14 @@ public final class PipelineSteps {
             .alwaysFails() // the answer is the 405 error
             .does((state, exchange) -> MethodNotAllowed.refuse(state.request())));
     add(
+        Step.named("accessDenied")
+            .requires(Fact.AUTHENTICATED)
+            .alwaysFails() // the answer is the 403 error, for requests a route refuses
+            .does(
+                (state, exchange) -> {
+                  throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied");
+                }));
+    add(
         Step.named("rethrow")
             .alwaysFails()
             .does(
@@ -176,6 +184,7 @@ public final class PipelineSteps {
     add(s.writeConditions().step());
     add(s.readRequestBody().step());
     add(s.compress().step());
+    add(ChooseCompression.uncompressedStep());
     add(s.encrypt().step());
     add(
         Step.named("invalidateCache")
@@ -203,6 +212,17 @@ public final class PipelineSteps {
                                         .getBody(
                                             software.amazon.awssdk.services.s3.model
                                                 .PutObjectResponse.class)))));
+    add(
+        Step.named("mirrorRequest")
+            .requires(Fact.STORED)
+            .callsBackend()
+            .does(
+                (state, exchange) ->
+                    exchange
+                        .getIn()
+                        .setBody(
+                            new BackendCall.StoredName(
+                                state.request().bucket(), state.request().key()))));
     add(
         Step.named("etagNotRecorded")
             .does(

@@ -23,12 +23,18 @@ public final class Scrubber {
 
   private final BackendClients backend;
   private final StoredObjectReader reader;
-  private final KeyReference active;
+  private final java.util.function.Function<String, KeyReference> active;
   private final Throttle throttle;
 
-  /** {@code active}: the key new objects are wrapped under (others are reported as retired). */
+  /**
+   * {@code active}: the key new objects of a bucket are wrapped under (others are reported as
+   * retired); {@code KeyManager.forBucket(bucket).activeKey()}.
+   */
   public Scrubber(
-      BackendClients backend, StoredObjectReader reader, KeyReference active, Throttle throttle) {
+      BackendClients backend,
+      StoredObjectReader reader,
+      java.util.function.Function<String, KeyReference> active,
+      Throttle throttle) {
     this.backend = backend;
     this.reader = reader.pacedBy(throttle);
     this.active = active;
@@ -104,7 +110,7 @@ public final class Scrubber {
                 Finding.S3EC_OBJECT,
                 null,
                 "an S3 Encryption Client object (" + opened.s3ec().format() + "); convert it");
-      } else if (!opened.kek().equals(active)) {
+      } else if (!opened.kek().equals(active.apply(bucket))) {
         notice =
             new ScrubReport.Entry(
                 key,
@@ -113,7 +119,7 @@ public final class Scrubber {
                 "wrapped under "
                     + opened.kek().encode()
                     + ", the active key is "
-                    + active.encode());
+                    + active.apply(bucket).encode());
       }
       report.checked(key, bytes, notice);
     } catch (NoSuchKeyException deletedMeanwhile) {

@@ -24,14 +24,24 @@ public final class TestBackend implements S3Backend, AutoCloseable {
   private final Path dir;
   private final BlobStoreContext context;
   private final S3Proxy proxy;
+  private final String accessKey;
+  private final String secretKey;
 
-  private TestBackend(Path dir, BlobStoreContext context, S3Proxy proxy) {
+  private TestBackend(
+      Path dir, BlobStoreContext context, S3Proxy proxy, String accessKey, String secretKey) {
     this.dir = dir;
     this.context = context;
     this.proxy = proxy;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
   }
 
   public static TestBackend start() throws Exception {
+    return start(ACCESS_KEY, SECRET_KEY);
+  }
+
+  /** A backend that accepts only these credentials. */
+  public static TestBackend start(String accessKey, String secretKey) throws Exception {
     Path dir = Files.createTempDirectory("s3eg-backend");
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", dir.toString());
@@ -44,13 +54,13 @@ public final class TestBackend implements S3Backend, AutoCloseable {
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
             .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             .build();
     proxy.start();
     while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
       Thread.sleep(5);
     }
-    return new TestBackend(dir, context, proxy);
+    return new TestBackend(dir, context, proxy, accessKey, secretKey);
   }
 
   public URI endpoint() {
@@ -63,12 +73,12 @@ public final class TestBackend implements S3Backend, AutoCloseable {
 
   @Override
   public String accessKey() {
-    return ACCESS_KEY;
+    return accessKey;
   }
 
   @Override
   public String secretKey() {
-    return SECRET_KEY;
+    return secretKey;
   }
 
   @Override
@@ -77,9 +87,9 @@ public final class TestBackend implements S3Backend, AutoCloseable {
         "BACKEND_ENDPOINT",
         endpoint().toString(),
         "BACKEND_ACCESS_KEY",
-        ACCESS_KEY,
+        accessKey,
         "BACKEND_SECRET_KEY",
-        SECRET_KEY,
+        secretKey,
         "BACKEND_PROVIDER",
         "generic",
         // S3Proxy 2.9's filesystem store: multipart ETags without "-N".
