@@ -22,7 +22,8 @@ public record BackendConfig(
     int maxConnections,
     int maxRetries,
     boolean multipartEtagsCountParts,
-    boolean keysArePaths) {
+    boolean keysArePaths,
+    boolean unsignedPayload) {
 
   public boolean embedded() {
     return endpoint.isEmpty();
@@ -71,7 +72,19 @@ public record BackendConfig(
         s.getBoolean("BACKEND_MULTIPART_ETAGS", endpoint.isPresent()),
         // A backend that resolves "./x" to "x" would let a client name the gateway's reserved
         // keys, or another client key, under a second spelling: such keys are refused there.
-        s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()));
+        s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()),
+        // Bodies sent to the backend are ciphertext whose every segment is authenticated: a signed
+        // payload (one more SHA-256 pass over it) adds nothing where nobody can sit in between.
+        // Over HTTPS the SDK sends UNSIGNED-PAYLOAD anyway.
+        s.getBoolean(
+            "BACKEND_UNSIGNED_PAYLOAD",
+            endpoint.isEmpty() || isLoopback(endpoint.get().getHost())));
+  }
+
+  /** A loopback host name or address as it appears in a URL (no DNS lookup). */
+  static boolean isLoopback(String host) {
+    return host != null
+        && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }
 
   private static URI parseEndpoint(String text) {
