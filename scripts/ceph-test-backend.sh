@@ -139,7 +139,9 @@ until curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$rgw_port/"; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "RGW did not answer on port $rgw_port within ${timeout}s"
   sleep 0.1
 done
-radosgw-admin -c "$conf" user create --uid tester --display-name tester \
+# The suite makes many buckets in one JVM (the conformance suite alone over 1,000: RGW's default
+# limit per user, beyond which CreateBucket answers 400 TooManyBuckets).
+radosgw-admin -c "$conf" user create --uid tester --display-name tester --max-buckets 100000 \
   --access-key "$access_key" --secret "$secret_key" >"$dir/log/user.out" 2>&1 ||
   fail "radosgw-admin user create"
 

@@ -10,6 +10,7 @@ import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.crypto.ObjectDecryptor;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
+import io.github.s3eg.crypto.s3ec.S3ecKeys;
 import io.github.s3eg.http.GatewayHttpServer;
 import io.github.s3eg.http.ResponseSender;
 import io.github.s3eg.keys.KeyManager;
@@ -24,8 +25,12 @@ import io.github.s3eg.ops.KeyManagerHealthCheck;
 import io.github.s3eg.ops.Operations;
 import io.github.s3eg.ops.RewrapEndpoint;
 import io.github.s3eg.ops.Rewrapper;
+import io.github.s3eg.ops.S3ecConverter;
+import io.github.s3eg.ops.ScrubEndpoint;
+import io.github.s3eg.ops.ScrubJobs;
 import io.github.s3eg.pipeline.Authenticate;
 import io.github.s3eg.pipeline.BackendComponent;
+import io.github.s3eg.pipeline.BrowserUpload;
 import io.github.s3eg.pipeline.BucketOperations;
 import io.github.s3eg.pipeline.ChooseCompression;
 import io.github.s3eg.pipeline.CompressionPolicy;
@@ -34,10 +39,13 @@ import io.github.s3eg.pipeline.CopySteps;
 import io.github.s3eg.pipeline.DecryptObject;
 import io.github.s3eg.pipeline.DeleteObjectsOperation;
 import io.github.s3eg.pipeline.EncryptObject;
+import io.github.s3eg.pipeline.ForwardedConfiguration;
 import io.github.s3eg.pipeline.ListOperations;
+import io.github.s3eg.pipeline.ListVersionsOperation;
 import io.github.s3eg.pipeline.MultipartOperations;
 import io.github.s3eg.pipeline.MultipartSteps;
 import io.github.s3eg.pipeline.ObjectCacheSteps;
+import io.github.s3eg.pipeline.ObjectLockOperations;
 import io.github.s3eg.pipeline.ObjectOperations;
 import io.github.s3eg.pipeline.ObjectReads;
 import io.github.s3eg.pipeline.OperationNaming;
@@ -45,13 +53,30 @@ import io.github.s3eg.pipeline.ParseRequest;
 import io.github.s3eg.pipeline.PipelineSteps;
 import io.github.s3eg.pipeline.ReadRequestBody;
 import io.github.s3eg.pipeline.RejectUnsupported;
+import io.github.s3eg.pipeline.S3ecReads;
 import io.github.s3eg.pipeline.SendError;
 import io.github.s3eg.pipeline.SendResponse;
+import io.github.s3eg.pipeline.TaggingOperations;
+import io.github.s3eg.pipeline.VersioningOperations;
+import io.github.s3eg.recovery.Scrubber;
+import io.github.s3eg.recovery.StoredObjectReader;
+import io.github.s3eg.recovery.Throttle;
 import io.github.s3eg.s3.S3RequestParser;
 import io.github.s3eg.s3.auth.Authenticator;
+import io.github.s3eg.versions.BucketFeatures;
+import io.github.s3eg.versions.DeleteMarkers;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.RecordLocks;
+import io.github.s3eg.versions.SettingsEnforcer;
+import io.github.s3eg.versions.TransientRecords;
+import io.github.s3eg.versions.VersionDeletion;
+import io.github.s3eg.versions.VersionListing;
+import io.github.s3eg.versions.VersionRecords;
+import io.github.s3eg.versions.WriteRequirements;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -86,6 +111,7 @@ final class GatewayAssembly implements AutoCloseable {
   private GatewayHttpServer server;
   private Operations ops;
   private KeyManager keys;
+  private ScrubJobs scrubs;
   private String keySource;
   private boolean serverClosed;
   private boolean closed;
@@ -155,8 +181,37 @@ final class GatewayAssembly implements AutoCloseable {
         ObjectCache.create(
             config.ops().cache(), ObjectCache.ticker(clock), ops.metrics().registry());
     ListOperations lists = new ListOperations(backend, encryptor.layout());
+    if (enc.s3ec().read()) {
+      // Objects of the AWS S3 Encryption Client, read with the configured keys (docs/s3ec.md).
+      decryption.readS3ec(
+          new S3ecReads(backend, new S3ecKeys(keys, enc.s3ec().keys()), enc.spoolLimit()));
+      lists.hideS3ecInstructionFiles();
+    }
     MultipartState multipartState = new MultipartState(backend);
-    ObjectOperations objects = new ObjectOperations(backend, ops.metrics(), multipartState);
+    BucketFeatures bucketFeatures = new BucketFeatures(backend.s3());
+    VersionRecords versionRecords = new VersionRecords(backend.s3(), bucketFeatures);
+    VersionDeletion versionDeletion = new VersionDeletion(backend.s3(), versionRecords);
+    ObjectOperations objects =
+        new ObjectOperations(backend, ops.metrics(), multipartState, versionDeletion);
+    Rewrapper rewrapper = new Rewrapper(backend.s3(), keys, cache::invalidate);
+    boolean convertible = !enc.s3ec().keys().isEmpty();
+    if (convertible) {
+      rewrapper.converting(
+          new S3ecConverter(backend.s3(), new S3ecKeys(keys, enc.s3ec().keys()), encryptor));
+    }
+    Optional<S3ecKeys> scrubS3ec =
+        convertible ? Optional.of(new S3ecKeys(keys, enc.s3ec().keys())) : Optional.empty();
+    scrubs =
+        new ScrubJobs(
+            () ->
+                new Scrubber(
+                    backend,
+                    new StoredObjectReader(backend, keys, scrubS3ec),
+                    keys.activeKey(),
+                    new Throttle(
+                        config.ops().scrub().objectsPerSecond(),
+                        config.ops().scrub().bytesPerSecond())),
+            ops.metrics().registry());
     // Multipart uploads: upload records and part indexes live in the backend (stateless).
     MultipartIndexes multipartIndexes = new MultipartIndexes(backend, multipartState);
     decryption.readMultipart(multipartIndexes);
@@ -169,37 +224,77 @@ final class GatewayAssembly implements AutoCloseable {
     ConditionalWrites conditions = new ConditionalWrites(decryption, multipartState);
     BucketOperations buckets = new BucketOperations(backend, config.backend().region());
     buckets.forgetMultipartStateIn(multipartState);
+    multipartIndexes.readOlderVersionsWith(versionRecords);
+    multipartChecksums.readOlderVersionsWith(versionRecords);
+    TransientRecords transientRecords = new TransientRecords(backend.s3(), bucketFeatures);
+    multipartState.deleteTransientRecordsWith(transientRecords);
+    multipartChecksums.deleteTransientRecordsWith(transientRecords);
+    registry.bind(BackendComponent.TRANSIENT_RECORDS, transientRecords);
+    RecordLocks recordLocks = new RecordLocks(backend.s3(), versionRecords);
+    buckets.checkObjectLockWith(bucketFeatures);
+    NewVersions newVersions =
+        new NewVersions(
+            backend.s3(), bucketFeatures, new SettingsEnforcer(backend.s3()), recordLocks);
+    WriteRequirements writeRequirements =
+        new WriteRequirements(bucketFeatures, backend.acceptsChecksumHeaders());
+    Authenticator authenticator = authenticator(config, clock);
+    RejectUnsupported rules =
+        new RejectUnsupported(
+            config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
+            backendKeys,
+            enc.s3ec().read(),
+            config.subresourcesForwarded());
+    rules.checkVersionIdsWith(bucketFeatures);
+    EncryptObject encrypt = new EncryptObject(encryptor, enc.spoolLimit(), compression.level());
+    encrypt.followBucketRequirements(writeRequirements);
+    CopySteps copySteps =
+        new CopySteps(
+            decryption,
+            new ObjectRebinder(keys),
+            encryptor,
+            compression,
+            enc.spoolLimit(),
+            multipartState,
+            backend);
+    copySteps.followVersioning(newVersions, writeRequirements);
+    MultipartSteps multipartSteps =
+        new MultipartSteps(
+            encryptor,
+            new ObjectDecryptor(keys, enc.supportedAlgorithms()),
+            multipartState,
+            ops.metrics());
+    multipartSteps.followVersioning(newVersions, writeRequirements, enc.spoolLimit());
+    DeleteObjectsOperation deleteObjects =
+        new DeleteObjectsOperation(backend, cache, multipartState, backendKeys);
+    deleteObjects.deleteVersionsWith(versionDeletion);
     PipelineSteps steps =
         new PipelineSteps(
             new PipelineSteps.Services(
                 new ParseRequest(
                     new S3RequestParser(config.serverDomain()), config.ops().metricsPublic()),
-                new Authenticate(authenticator(config, clock)),
+                new Authenticate(authenticator),
                 ops.rateLimit(),
-                new RejectUnsupported(
-                    config.disableMultipartUploads() ? Set.of("uploads", "uploadId") : Set.of(),
-                    backendKeys),
-                new HealthEndpoint(),
+                rules,
+                new HealthEndpoint(config.ops().healthDetailsPublic()),
                 ops.metricsEndpoint(),
                 new AuditEventsEndpoint(ops.audit()),
-                new RewrapEndpoint(new Rewrapper(backend.s3(), keys, cache::invalidate)),
+                new RewrapEndpoint(rewrapper, convertible),
                 new ReadRequestBody(clientTimeoutMillis),
                 new ChooseCompression(compression),
-                new EncryptObject(encryptor, enc.spoolLimit(), compression.level()),
-                new ObjectReads(decryption, encryptor.layout(), multipartState, ops.metrics()),
+                encrypt,
+                new ObjectReads(
+                    decryption,
+                    encryptor.layout(),
+                    multipartState,
+                    ops.metrics(),
+                    new DeleteMarkers(backend.s3(), bucketFeatures),
+                    versionRecords),
                 objects,
                 new ObjectCacheSteps(cache),
                 buckets,
                 lists,
-                new CopySteps(
-                    decryption,
-                    new ObjectRebinder(keys),
-                    encryptor,
-                    compression,
-                    enc.spoolLimit(),
-                    multipartState,
-                    backend),
-                new DeleteObjectsOperation(backend, cache, multipartState, backendKeys),
+                copySteps,
+                deleteObjects,
                 MultipartOperations.create(
                     backend,
                     encryptor,
@@ -209,14 +304,21 @@ final class GatewayAssembly implements AutoCloseable {
                     multipartIndexes,
                     ops.metrics(),
                     multipartChecksums),
-                new MultipartSteps(
-                    encryptor,
-                    new ObjectDecryptor(keys, enc.supportedAlgorithms()),
-                    multipartState,
-                    ops.metrics()),
+                multipartSteps,
                 conditions,
                 new SendResponse(sender, ops.listener(), clock),
-                new SendError(sender, ops.listener(), clock)));
+                new SendError(sender, ops.listener(), clock),
+                ops.concurrencyLimit(),
+                new ScrubEndpoint(scrubs),
+                new VersioningOperations(backend, bucketFeatures),
+                new ObjectLockOperations(backend, bucketFeatures, recordLocks),
+                ListVersionsOperation.create(
+                    new VersionListing(backend.s3()), backend, decryption, multipartIndexes),
+                new TaggingOperations(backend),
+                new ForwardedConfiguration(backend, bucket -> {}),
+                new BrowserUpload(
+                    authenticator, rules, encryptor, enc.spoolLimit(), clientTimeoutMillis, clock),
+                bucketFeatures));
     steps.beans().forEach(registry::bind);
     server.routerBindings().forEach(registry::bind);
   }
@@ -284,6 +386,9 @@ final class GatewayAssembly implements AutoCloseable {
     }
     closed = true;
     try {
+      if (scrubs != null) {
+        scrubs.close();
+      }
       stopServing();
     } finally {
       try {

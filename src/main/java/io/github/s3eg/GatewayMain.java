@@ -6,8 +6,10 @@ import io.github.s3eg.config.GatewayConfig;
 import io.github.s3eg.config.Settings;
 import io.github.s3eg.config.StartRefusedException;
 import io.github.s3eg.ops.AuditVerifier;
+import io.github.s3eg.ops.DecryptCommand;
 import io.github.s3eg.ops.LogLevels;
 import io.github.s3eg.ops.RewrapCommand;
+import io.github.s3eg.ops.ScrubCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -33,20 +35,22 @@ public final class GatewayMain {
       System.exit(AuditVerifier.run(args, System.out));
       return;
     }
-    boolean rewrap = args.length > 0 && args[0].equals("rewrap");
+    String command = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
     GatewayConfig config;
     try {
       config =
           configuration(
-              rewrap ? configOptions(args) : List.of(args), System.getenv(), defaultProperties());
+              command != null ? configOptions(args) : List.of(args),
+              System.getenv(),
+              defaultProperties());
     } catch (ConfigurationException e) {
       System.err.println("s3-encryption-gateway: invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
     LogLevels.apply(config.logLevel());
-    if (rewrap) {
-      System.exit(RewrapCommand.run(withoutConfigOptions(args), config, System.out));
+    if (command != null) {
+      System.exit(runCommand(command, withoutConfigOptions(args), config));
       return;
     }
     Gateway gateway;
@@ -77,6 +81,25 @@ public final class GatewayMain {
                 },
                 "gateway-shutdown"));
     stopped.await();
+  }
+
+  /** Subcommands that work on the configured backend without starting the gateway. */
+  static final java.util.Set<String> COMMANDS = java.util.Set.of("rewrap", "decrypt", "scrub");
+
+  private static int runCommand(String command, String[] args, GatewayConfig config) {
+    return switch (command) {
+      case "rewrap" -> RewrapCommand.run(args, config, System.out);
+      case "decrypt" -> {
+        // Standard output may be the plaintext: every log line goes to standard error.
+        LogLevels.toStandardError();
+        yield DecryptCommand.run(args, config, System.out, System.err);
+      }
+      case "scrub" -> {
+        LogLevels.toStandardError();
+        yield ScrubCommand.run(args, config, System.out, System.err);
+      }
+      default -> throw new IllegalArgumentException(command);
+    };
   }
 
   /**

@@ -118,7 +118,19 @@ class RouteEditsTest {
           "partwiseCopied",
           // The source HEAD's doCatch: without it the source's 404 is swallowed and
           // resolveSourceKey, given no HEAD, fails the copy (500); nothing is copied.
-          "copySourceMissing");
+          "copySourceMissing",
+          // HeadObject's doCatch, the same way: resolveKey, given no HEAD, fails (500).
+          "readFailed",
+          // A browser upload is then answered as the PutObject it is (200 with its ETag) instead
+          // of the form's success_action_status or redirect: stored and answered correctly.
+          "browserUploadResponse",
+          // The second call of a step that asks for one read: without it the fact it provides
+          // is never provided, and the copy's answer fails (500) before claiming success.
+          "sourceTags#1",
+          "copyVersion#1",
+          // The bucket's features: the second and third calls of the look-up (the same way).
+          "bucketFeatures#1",
+          "bucketFeatures#2");
 
   private static DefaultCamelContext beans;
 

@@ -54,14 +54,17 @@ public final class BackendClients implements AutoCloseable {
   private final S3Client uploads;
 
   private final boolean acceptsChecksumHeaders;
+  private final ForwardedRequests forwarded;
 
   private BackendClients(
       SdkHttpClient httpClient,
       ScheduledExecutorService timer,
       S3Client s3,
       S3Client uploads,
-      boolean acceptsChecksumHeaders) {
+      boolean acceptsChecksumHeaders,
+      ForwardedRequests forwarded) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
+    this.forwarded = forwarded;
     this.httpClient = httpClient;
     this.timer = timer;
     this.s3 = s3;
@@ -113,7 +116,9 @@ public final class BackendClients implements AutoCloseable {
         timer,
         s3,
         uploads,
-        !config.embedded() && config.provider().acceptsChecksumTrailers());
+        !config.embedded() && config.provider().acceptsChecksumTrailers(),
+        new ForwardedRequests(
+            http, endpoint, config.pathStyle(), config.region(), credentials, s3));
   }
 
   /**
@@ -162,6 +167,11 @@ public final class BackendClients implements AutoCloseable {
 
   public S3Client uploads() {
     return uploads;
+  }
+
+  /** Configuration requests (ACLs, policy, CORS, …) sent to the backend as the client sent them. */
+  public ForwardedRequests forwarded() {
+    return forwarded;
   }
 
   @Override

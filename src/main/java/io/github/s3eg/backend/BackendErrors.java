@@ -39,8 +39,26 @@ public final class BackendErrors {
           Map.entry("KeyTooLongError", S3ErrorCode.KEY_TOO_LONG),
           Map.entry("SlowDown", S3ErrorCode.SLOW_DOWN),
           Map.entry("InvalidArgument", S3ErrorCode.INVALID_ARGUMENT),
+          // Object Lock is the backend's to enforce: its refusals reach the client as they are (a
+          // locked version's DELETE is AccessDenied; a lock setting on a bucket without Object
+          // Lock is InvalidRequest; suspending versioning of such a bucket InvalidBucketState).
+          Map.entry("AccessDenied", S3ErrorCode.ACCESS_DENIED),
+          Map.entry("InvalidRequest", S3ErrorCode.INVALID_REQUEST),
+          Map.entry("InvalidBucketState", S3ErrorCode.INVALID_BUCKET_STATE),
+          Map.entry("InvalidRetentionPeriod", S3ErrorCode.INVALID_RETENTION_PERIOD),
+          Map.entry(
+              "ObjectLockConfigurationNotFoundError",
+              S3ErrorCode.OBJECT_LOCK_CONFIGURATION_NOT_FOUND),
+          Map.entry("NoSuchObjectLockConfiguration", S3ErrorCode.NO_SUCH_OBJECT_LOCK_CONFIGURATION),
+          Map.entry("NoSuchTagSet", S3ErrorCode.NO_SUCH_TAG_SET),
+          Map.entry("NoSuchTagSetError", S3ErrorCode.NO_SUCH_TAG_SET),
+          Map.entry("InvalidTag", S3ErrorCode.INVALID_TAG),
+          Map.entry("NoSuchVersion", S3ErrorCode.NO_SUCH_VERSION),
+          Map.entry("MalformedXML", S3ErrorCode.MALFORMED_XML),
+          Map.entry("MethodNotAllowed", S3ErrorCode.METHOD_NOT_ALLOWED),
           // What the backend does not implement, the gateway cannot offer either (S3Proxy 2.9:
-          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads).
+          // x-amz-website-redirect-location, delimiter and key-marker of ListMultipartUploads, an
+          // ACL grant header).
           Map.entry("NotImplemented", S3ErrorCode.NOT_IMPLEMENTED));
 
   private BackendErrors() {}
@@ -108,6 +126,16 @@ public final class BackendErrors {
       case CONDITIONAL_REQUEST_CONFLICT ->
           "A conflicting operation occurred. If using PutObject you can retry the request.";
       case SLOW_DOWN -> "Please reduce your request rate.";
+      case ACCESS_DENIED -> "Access Denied";
+      case INVALID_BUCKET_STATE -> "The request is not valid with the current state of the bucket.";
+      case OBJECT_LOCK_CONFIGURATION_NOT_FOUND ->
+          "Object Lock configuration does not exist for this bucket";
+      case NO_SUCH_OBJECT_LOCK_CONFIGURATION ->
+          "The specified object does not have an ObjectLock" + " configuration";
+      case NO_SUCH_TAG_SET -> "The TagSet does not exist";
+      case NO_SUCH_VERSION -> "The specified version does not exist.";
+      case INVALID_REQUEST, INVALID_RETENTION_PERIOD, INVALID_TAG, MALFORMED_XML ->
+          "The storage backend refused the request as invalid (" + code.code() + ").";
       case NOT_IMPLEMENTED ->
           "A header or parameter you provided implies functionality the storage backend does not"
               + " implement.";

@@ -1,15 +1,16 @@
 package io.github.s3eg.backend;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * When the body breaks off (the gateway cuts an upload whose client failed verification,
  * disconnected or stalled) the file stays, without attributes, and every later listing of the
  * bucket fails (S3Proxy 2.9 reads an attribute it does not have: 500). This store removes that file
- * when a write fails, and a listing that fails over such leftovers (from a crash) removes them and
- * tries once more. Writes of one name are serialized, so a failed write never removes the temporary
- * file of another write in progress.
+ * when a write fails, lists through {@link StoreListing} (which skips files without attributes and
+ * entries that vanish while it reads them), and removes the leftovers such a listing met that no
+ * write in progress owns (from a crash). Writes of one name are serialized, so a failed write never
+ * removes the temporary file of another write in progress.
  */
 final class FailedWriteSweeper extends ForwardingBlobStore {
 
@@ -46,12 +48,13 @@ final class FailedWriteSweeper extends ForwardingBlobStore {
       Pattern.compile("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   /** The attribute every complete object has (its MD5). */
-  private static final String CONTENT_MD5 = "user.content-md5";
+  private static final String CONTENT_MD5 = StoreListing.CONTENT_MD5;
 
   /** How S3Proxy names a part of a multipart upload in the bucket's directory. */
   private static final String PART_PREFIX = ".mpus-";
 
   private final Path root;
+  private final StoreListing listing;
   private final ConcurrentHashMap<String, Writers> writing = new ConcurrentHashMap<>();
 
   private static final class Writers {
@@ -62,6 +65,7 @@ final class FailedWriteSweeper extends ForwardingBlobStore {
   FailedWriteSweeper(BlobStore delegate, Path root) {
     super(delegate);
     this.root = root;
+    this.listing = new StoreListing(root);
   }
 
   @Override
@@ -97,16 +101,18 @@ final class FailedWriteSweeper extends ForwardingBlobStore {
         () -> delegate().copyBlob(fromContainer, fromName, toContainer, toName, o));
   }
 
+  /**
+   * Lists through {@link StoreListing} instead of S3Proxy (whose listing fails beside a write in
+   * progress and silently stops short beside a rename or delete); leftovers without a write in
+   * progress that it skipped are removed.
+   */
   @Override
   public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
-    try {
-      return delegate().list(container, options);
-    } catch (RuntimeException e) {
-      if (sweepContainer(container) == 0) {
-        throw e;
-      }
-      return delegate().list(container, options);
+    StoreListing.Result result = listing.list(container, options);
+    if (result.incomplete() > 0) {
+      sweepContainer(container);
     }
+    return result.page();
   }
 
   /** Runs one write of {@code name}, alone; if it fails, removes what it left behind. */
@@ -157,29 +163,53 @@ final class FailedWriteSweeper extends ForwardingBlobStore {
   }
 
   /**
-   * Removes every leftover temporary file of a bucket that no write in progress can own: its name
-   * without the suffix is not being written now.
+   * Removes every leftover temporary file of a bucket that no write in progress owns: each under
+   * the lock of the name it was written for, taken only if no write of that name holds it (so a
+   * write that starts meanwhile waits, and one in progress keeps its file).
    *
    * @return how many were removed
    */
   private int sweepContainer(String container) {
     Path bucket = root.resolve(container);
-    Set<String> busy = Set.copyOf(writing.keySet());
-    int[] removed = {0};
+    List<Path> candidates;
     try (Stream<Path> files = Files.walk(bucket)) {
-      files
-          .filter(Files::isRegularFile)
-          .filter(p -> isLeftover(p, ""))
-          .filter(p -> !busy.contains(container + "/" + ownerName(bucket, p)))
-          .forEach(
-              p -> {
-                remove(bucket, p);
-                removed[0]++;
-              });
-    } catch (IOException e) {
-      LOG.warn("embedded store: cannot look for leftovers in {}: {}", container, e.toString());
+      candidates = files.filter(p -> isLeftover(p, "")).toList();
+    } catch (IOException | UncheckedIOException e) {
+      // A file or folder went away while walking (writes and deletes run): the next listing sweeps.
+      return 0;
     }
-    return removed[0];
+    int removed = 0;
+    for (Path p : candidates) {
+      if (ifIdle(container, ownerName(bucket, p), () -> isLeftover(p, "") && remove(bucket, p))) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Runs {@code action} under the lock of {@code name} if no write of it holds that lock. */
+  private boolean ifIdle(String container, String name, BooleanSupplier action) {
+    String id = container + "/" + name;
+    Writers writers =
+        writing.compute(
+            id,
+            (k, w) -> {
+              Writers v = w == null ? new Writers() : w;
+              v.count++;
+              return v;
+            });
+    try {
+      if (!writers.lock.tryLock()) {
+        return false;
+      }
+      try {
+        return action.getAsBoolean();
+      } finally {
+        writers.lock.unlock();
+      }
+    } finally {
+      writing.computeIfPresent(id, (k, w) -> --w.count == 0 ? null : w);
+    }
   }
 
   /** The name a temporary file was written for (its path in the bucket, without the suffix). */
@@ -207,9 +237,13 @@ final class FailedWriteSweeper extends ForwardingBlobStore {
   }
 
   /** Deletes a leftover and the directories its write created, up to the bucket. */
-  private static void remove(Path bucket, Path p) {
+  private static boolean remove(Path bucket, Path p) {
+    boolean removed = false;
     try {
-      Files.deleteIfExists(p);
+      removed = Files.deleteIfExists(p);
+      if (!removed) {
+        return false;
+      }
       LOG.info("embedded store: removed the leftover of an interrupted write: {}", p.getFileName());
       for (Path dir = p.getParent(); dir != null && !dir.equals(bucket); dir = dir.getParent()) {
         UserDefinedFileAttributeView view =
@@ -224,5 +258,6 @@ final class FailedWriteSweeper extends ForwardingBlobStore {
     } catch (IOException e) {
       LOG.warn("embedded store: cannot remove {}: {}", p, e.toString());
     }
+    return removed;
   }
 }

@@ -22,6 +22,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * page holds one entry more than the client asked for, so the page's own end is known without a
  * second request; only a page that ends exactly on a full backend page (1000 entries) reports
  * itself truncated on the backend's word, and its next page may then be empty.
+ *
+ * <p>A delimiter other than {@code /} is rolled up here, over a listing without delimiter: S3 takes
+ * any string as a delimiter, but filesystem stores (S3Proxy, the embedded store) refuse any but
+ * {@code /} with a bare 400, which reached clients as a 500 (issue 17 finding 9).
  */
 public final class VisibleListing {
 
@@ -38,12 +42,29 @@ public final class VisibleListing {
     }
   }
 
-  private record Entry(String name, S3Object object) {}
+  /**
+   * A listed object ({@code object} set) or common prefix; {@code backendName} is the key or prefix
+   * the backend listed, which differs from {@code name} when the gateway rolled a key up.
+   */
+  private record Entry(String name, S3Object object, String backendName) {}
+
+  /** The one delimiter every backend rolls up itself. */
+  private static final String NATIVE_DELIMITER = "/";
 
   private final S3Client backend;
+  private final java.util.function.Predicate<String> alsoHidden;
 
   public VisibleListing(S3Client backend) {
+    this(backend, key -> false);
+  }
+
+  /**
+   * {@code alsoHidden}: object keys hidden besides {@link HiddenKeys}' (S3 Encryption Client
+   * instruction files when the gateway reads S3EC objects).
+   */
+  public VisibleListing(S3Client backend, java.util.function.Predicate<String> alsoHidden) {
     this.backend = backend;
+    this.alsoHidden = alsoHidden;
   }
 
   /**
@@ -68,6 +89,8 @@ public final class VisibleListing {
       int maxKeys) {
     String pre = emptyToNull(prefix);
     String delim = emptyToNull(delimiter);
+    String rollUp = delim == null || delim.equals(NATIVE_DELIMITER) ? null : delim;
+    String backendDelimiter = rollUp == null ? delim : null;
     List<S3Object> contents = new ArrayList<>();
     List<String> prefixes = new ArrayList<>();
     if (maxKeys <= 0) {
@@ -78,6 +101,7 @@ public final class VisibleListing {
     String from = emptyToNull(marker);
     int pageSize = Math.min(BACKEND_PAGE, maxKeys + 1);
     String lastShown = null;
+    String previous = from;
     while (true) {
       String after = from;
       int size = pageSize;
@@ -86,16 +110,22 @@ public final class VisibleListing {
               l ->
                   l.bucket(bucket)
                       .prefix(pre)
-                      .delimiter(delim)
+                      .delimiter(backendDelimiter)
                       .marker(after)
                       .maxKeys(size)
                       .encodingType(EncodingType.URL));
       String lastSeen = null;
-      for (Entry e : inOrder(r)) {
-        if (e.name().equals(after)) {
-          continue; // a backend that repeats the common prefix it was asked to start after
+      for (Entry e : rollUp == null ? inOrder(r) : rolledUp(r, pre, rollUp)) {
+        if (e.name().equals(after) || (rollUp != null && e.name().equals(previous))) {
+          // A backend that repeats the common prefix it was asked to start after; or the next key
+          // of a prefix the gateway rolled up already (read past it: the backend knows no prefix).
+          if (rollUp != null) {
+            lastSeen = e.backendName();
+          }
+          continue;
         }
-        lastSeen = e.name();
+        lastSeen = e.backendName();
+        previous = e.name();
         if (!visible(hidden, bucket, e)) {
           continue;
         }
@@ -113,7 +143,7 @@ public final class VisibleListing {
       if (!Boolean.TRUE.equals(r.isTruncated()) || next == null || next.equals(after)) {
         return new Page(contents, prefixes, null);
       }
-      if (lastSeen != null && lastSeen.equals(lastShown)) {
+      if (lastSeen != null && lastSeen.equals(lastShown) && rollUp == null) {
         // A backend page that ended on a shown entry: truncated on the backend's word.
         return new Page(contents, prefixes, lastShown);
       }
@@ -127,13 +157,31 @@ public final class VisibleListing {
 
   private boolean visible(HiddenKeys hidden, String bucket, Entry e) {
     if (e.object() != null) {
-      return !hidden.key(e.name());
+      return !hidden.key(e.name()) && !alsoHidden.test(e.name());
     }
     return switch (hidden.prefix(e.name())) {
       case HIDDEN -> false;
       case VISIBLE -> true;
       case UNDECIDED -> !list(hidden, bucket, e.name(), null, null, 1).contents().isEmpty();
     };
+  }
+
+  /**
+   * The backend's objects (listed without delimiter) with every key that holds {@code delimiter}
+   * after {@code prefix} rolled up into its common prefix: {@code prefix} + the key's rest up to
+   * and including the delimiter's first occurrence. Consecutive keys give the same prefix again.
+   */
+  private static List<Entry> rolledUp(ListObjectsResponse r, String prefix, String delimiter) {
+    int start = prefix == null ? 0 : prefix.length();
+    List<Entry> entries = new ArrayList<>(r.contents().size());
+    for (S3Object o : r.contents()) {
+      int at = o.key().indexOf(delimiter, start);
+      entries.add(
+          at < 0
+              ? new Entry(o.key(), o, o.key())
+              : new Entry(o.key().substring(0, at + delimiter.length()), null, o.key()));
+    }
+    return entries;
   }
 
   /** Objects and common prefixes merged in listing order (UTF-8 byte order = code point order). */
@@ -149,10 +197,10 @@ public final class VisibleListing {
               || (i < objects.size()
                   && CodePoints.compare(objects.get(i).key(), prefixes.get(j).prefix()) < 0);
       if (takeObject) {
-        entries.add(new Entry(objects.get(i).key(), objects.get(i)));
+        entries.add(new Entry(objects.get(i).key(), objects.get(i), objects.get(i).key()));
         i++;
       } else {
-        entries.add(new Entry(prefixes.get(j).prefix(), null));
+        entries.add(new Entry(prefixes.get(j).prefix(), null, prefixes.get(j).prefix()));
         j++;
       }
     }

@@ -66,6 +66,10 @@ public final class ConfigFile {
     map("encryption.password_salt", "ENCRYPTION_PASSWORD_SALT");
     map("encryption.allow_plaintext_reads", "ENCRYPTION_ALLOW_PLAINTEXT_READS");
     map("encryption.spool_limit", "ENCRYPTION_SPOOL_LIMIT");
+    map("encryption.read_s3ec", "ENCRYPTION_READ_S3EC");
+    map("scrub.objects_per_second", "SCRUB_OBJECTS_PER_SECOND");
+    map("scrub.mb_per_second", "SCRUB_MB_PER_SECOND");
+    map("encryption.s3ec_keys", "ENCRYPTION_S3EC_KEYS");
     map("encryption.key_manager.enabled", "KEY_MANAGER_ENABLED");
     map("encryption.key_manager.provider", "KEY_MANAGER_PROVIDER");
     map("encryption.key_manager.dual_read_window", "KEY_MANAGER_DUAL_READ_WINDOW");
@@ -87,6 +91,10 @@ public final class ConfigFile {
     map("compression.level", "COMPRESSION_LEVEL");
     map("server.domain", "SERVER_DOMAIN");
     map("server.max_concurrent_requests", "SERVER_MAX_CONCURRENT_REQUESTS");
+    map(
+        "server.max_concurrent_requests_per_principal",
+        "SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL");
+    map("health.details_public", "HEALTH_DETAILS_PUBLIC");
     map("server.max_request_line", "SERVER_MAX_REQUEST_LINE");
     map("server.max_header_bytes", "SERVER_MAX_HEADER_SIZE");
     map("server.disable_multipart_uploads", "SERVER_DISABLE_MULTIPART_UPLOADS");

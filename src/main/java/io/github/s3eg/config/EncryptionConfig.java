@@ -25,6 +25,7 @@ public record EncryptionConfig(
     Optional<char[]> password,
     Optional<byte[]> passwordSalt,
     Map<String, String> keyManagerSettings,
+    S3ecConfig s3ec,
     boolean allowNewKey) {
 
   /** The setting that lets the gateway start under a key the stored objects do not name. */
@@ -102,6 +103,7 @@ public record EncryptionConfig(
         password,
         salt,
         Map.copyOf(km),
+        S3ecConfig.from(s),
         s.getBoolean(ALLOW_NEW_KEY, false));
   }
 

@@ -1,5 +1,7 @@
 package io.github.s3eg.config;
 
+import io.github.s3eg.s3.ConfigurationSubresource;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,8 @@ public record GatewayConfig(
     AuthConfig auth,
     EncryptionConfig encryption,
     CompressionConfig compression,
-    OpsConfig ops) {
+    OpsConfig ops,
+    Set<String> subresourcesForwarded) {
 
   /** Where the gateway listens with a backend configured: every interface. */
   public static final String DEFAULT_LISTEN_ADDR = ":8080";
@@ -68,6 +71,37 @@ public record GatewayConfig(
         AuthConfig.from(s, listen, backend.dataDir()),
         EncryptionConfig.from(s),
         CompressionConfig.from(s),
-        OpsConfig.from(s));
+        OpsConfig.from(s),
+        subresourcesForwarded(s.get("SUBRESOURCES_FORWARDED", "all")));
+  }
+
+  /**
+   * {@code SUBRESOURCES_FORWARDED}: the configuration sub-resources forwarded to the backend
+   * ({@link ConfigurationSubresource#settings()}), as a comma-separated list, {@code all} or {@code
+   * none}; the others are answered 501 NotImplemented.
+   */
+  static Set<String> subresourcesForwarded(String value) {
+    String v = value.trim();
+    if (v.equalsIgnoreCase("all")) {
+      return ConfigurationSubresource.settings();
+    }
+    Set<String> forwarded = new LinkedHashSet<>();
+    if (v.isEmpty() || v.equalsIgnoreCase("none")) {
+      return forwarded;
+    }
+    for (String name : v.split(",")) {
+      forwarded.add(
+          ConfigurationSubresource.setting(name)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          "SUBRESOURCES_FORWARDED",
+                          "unknown sub-resource '"
+                              + name.trim()
+                              + "' (expected all, none or a list of "
+                              + String.join(", ", ConfigurationSubresource.settings())
+                              + ")")));
+    }
+    return forwarded;
   }
 }

@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Operations settings: metrics exposure, access-log format, rate limiting, the audit log, TLS, the
+ * Operations settings: metrics exposure, access-log format, rate limiting, the per-principal cap on
+ * concurrent requests, whether {@code /health} shows its checks to anyone, the audit log, TLS, the
  * object cache, and how long a shutdown waits for requests in progress. {@code
  * docs/configuration.md} lists them with their defaults.
  */
@@ -15,10 +16,13 @@ public record OpsConfig(
     boolean metricsPublic,
     boolean jsonAccessLog,
     RateLimit rateLimit,
+    int maxConcurrentPerPrincipal,
+    boolean healthDetailsPublic,
     Audit audit,
     Tls tls,
     Cache cache,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Scrub scrub) {
 
   /**
    * {@code RATE_LIMIT_*}: at most {@code requests} per {@code window} per principal (access key, or
@@ -43,6 +47,13 @@ public record OpsConfig(
   public record Cache(
       boolean enabled, long maxSize, long maxItems, Duration ttl, long maxObjectSize) {}
 
+  /**
+   * {@code SCRUB_*}: how fast {@code scrub} (command and admin endpoint) may read the backend, so
+   * it can run against production: at most {@code objectsPerSecond} objects and {@code
+   * bytesPerSecond} stored bytes per second; 0 means no limit.
+   */
+  public record Scrub(int objectsPerSecond, long bytesPerSecond) {}
+
   static OpsConfig from(Settings s) {
     String logFormat = s.get("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
@@ -63,15 +74,25 @@ public record OpsConfig(
             s.getBoolean("AUDIT_ENABLED", false),
             s.getInt("AUDIT_MAX_EVENTS", 10_000, 0, 10_000_000),
             s.get("AUDIT_FILE").filter(f -> !f.equals("-")).map(Path::of));
+    // Half the workers by default: one principal's slow transfers can never take them all.
+    int workers = s.getInt("SERVER_MAX_CONCURRENT_REQUESTS", 512, 1, 100_000);
+    int perPrincipal =
+        s.getInt(
+            "SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL", Math.max(1, workers / 2), 1, 100_000);
     return new OpsConfig(
         s.getBoolean("METRICS_PUBLIC", false),
         logFormat.equals("json"),
         rateLimit,
+        perPrincipal,
+        s.getBoolean("HEALTH_DETAILS_PUBLIC", false),
         audit,
         tls(s),
         cache(s),
         s.getDuration(
-            "SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)));
+            "SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
+        new Scrub(
+            s.getInt("SCRUB_OBJECTS_PER_SECOND", 100, 0, 1_000_000),
+            s.getInt("SCRUB_MB_PER_SECOND", 100, 0, 1_000_000) * 1_000_000L));
   }
 
   private static Cache cache(Settings s) {

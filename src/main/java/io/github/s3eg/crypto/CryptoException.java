@@ -35,8 +35,11 @@ public abstract sealed class CryptoException extends Exception {
     return Optional.empty();
   }
 
-  /** Maps a key-manager failure while writing (wrapping under the active key). */
-  static CryptoException fromKeyManager(KeyManagerException e) {
+  /**
+   * Maps a key-manager failure while writing (wrapping under the active key), or one that names no
+   * stored key (an S3 Encryption Client object's key service being unavailable).
+   */
+  public static CryptoException fromKeyManager(KeyManagerException e) {
     return fromKeyManager(e, null);
   }
 
@@ -66,21 +69,21 @@ public abstract sealed class CryptoException extends Exception {
 
   /** An {@code s3eg-} entry is missing, duplicated, unknown or not in its canonical encoding. */
   public static final class MalformedMetadata extends CryptoException {
-    MalformedMetadata(String message) {
+    public MalformedMetadata(String message) {
       super(message, null);
     }
   }
 
   /** The format version is well formed but not one this build reads. */
   public static final class UnsupportedVersion extends CryptoException {
-    UnsupportedVersion(String message) {
+    public UnsupportedVersion(String message) {
       super(message, null);
     }
   }
 
   /** The algorithm is unknown, or known but not in the set allowed for reading. */
   public static final class UnsupportedAlgorithm extends CryptoException {
-    UnsupportedAlgorithm(String message) {
+    public UnsupportedAlgorithm(String message) {
       super(message, null);
     }
   }
@@ -91,7 +94,7 @@ public abstract sealed class CryptoException extends Exception {
    * body header, this is how a moved/renamed object or swapped metadata is detected.
    */
   public static final class KeyUnwrapFailed extends CryptoException {
-    KeyUnwrapFailed(String message, Throwable cause) {
+    public KeyUnwrapFailed(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -102,6 +105,11 @@ public abstract sealed class CryptoException extends Exception {
    */
   public static final class UnknownKey extends CryptoException {
     private final KeyReference objectKey;
+
+    /** A failure that names no single stored key (an S3 Encryption Client object's candidates). */
+    public UnknownKey(String message, Throwable cause) {
+      this(message, null, cause);
+    }
 
     UnknownKey(String message, KeyReference objectKey, Throwable cause) {
       super(message, cause);
@@ -116,7 +124,7 @@ public abstract sealed class CryptoException extends Exception {
 
   /** The key service could not be reached; the S3 layer answers 503. */
   public static final class KeyServiceUnavailable extends CryptoException {
-    KeyServiceUnavailable(String message, Throwable cause) {
+    public KeyServiceUnavailable(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -142,7 +150,7 @@ public abstract sealed class CryptoException extends Exception {
   public static final class TamperedSegment extends CryptoException {
     private final long segmentIndex;
 
-    TamperedSegment(long segmentIndex) {
+    public TamperedSegment(long segmentIndex) {
       super("segment " + segmentIndex + " failed authentication", null);
       this.segmentIndex = segmentIndex;
     }
@@ -154,14 +162,14 @@ public abstract sealed class CryptoException extends Exception {
 
   /** The ciphertext ends before its final segment (at or inside a segment boundary). */
   public static final class TruncatedCiphertext extends CryptoException {
-    TruncatedCiphertext(String message) {
+    public TruncatedCiphertext(String message) {
       super(message, null);
     }
   }
 
   /** Bytes follow the final segment. */
   public static final class TrailingData extends CryptoException {
-    TrailingData(String message) {
+    public TrailingData(String message) {
       super(message, null);
     }
   }
@@ -187,7 +195,7 @@ public abstract sealed class CryptoException extends Exception {
 
   /** A ciphertext length that no plaintext length produces under this object's layout. */
   public static final class ImpossibleCiphertextSize extends CryptoException {
-    ImpossibleCiphertextSize(String message) {
+    public ImpossibleCiphertextSize(String message) {
       super(message, null);
     }
   }

@@ -81,6 +81,11 @@ public final class MultipartIndex {
     }
   }
 
+  /** The same part table for another upload of the same parts (a copy, {@code uploadHeader}). */
+  public MultipartIndex forUpload(StreamHeader uploadHeader) {
+    return new MultipartIndex(uploadHeader, etagMd5, parts, layout);
+  }
+
   /** The number of parts of an index of {@code encodedSize} bytes, or -1 if none has that size. */
   public static int partCountOfEncodedSize(long encodedSize) {
     long entries = encodedSize - FIXED_SIZE;

@@ -177,6 +177,25 @@ public final class ObjectMetadata {
         Objects.requireNonNull(checksum, "checksum"));
   }
 
+  /**
+   * A multipart object's metadata under another upload header: a copy of a multipart object is an
+   * upload of its own (its index and records name it), with the same data key and parts.
+   */
+  public ObjectMetadata withUploadHeader(StreamHeader uploadHeader) {
+    if (!isMultipart()) {
+      throw new IllegalStateException("only a multipart object's header names no body");
+    }
+    return new ObjectMetadata(
+        version,
+        algorithm,
+        layout,
+        Objects.requireNonNull(uploadHeader, "uploadHeader"),
+        compression,
+        wrappedKey,
+        trailer,
+        checksum);
+  }
+
   /** A copy with another wrapped data key (a re-wrap for another name or KEK). */
   public ObjectMetadata withWrappedKey(WrappedKey rewrapped) {
     return new ObjectMetadata(

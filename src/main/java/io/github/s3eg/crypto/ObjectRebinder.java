@@ -59,6 +59,36 @@ public final class ObjectRebinder {
     }
   }
 
+  /**
+   * The metadata for a copy of a multipart object at {@code toBucket/toKey}: as {@link #rebind},
+   * and under a fresh random upload header, so the copy is an upload of its own. Its index and
+   * checksum record then name it alone, also beside its source under the same key (a versioned
+   * bucket): deleting one version deletes only the records of that version.
+   */
+  public Map<String, String> rebindAsNewUpload(
+      String fromBucket,
+      String fromKey,
+      Map<String, String> userMetadata,
+      String toBucket,
+      String toKey)
+      throws CryptoException {
+    ObjectMetadata source = ObjectMetadata.parse(userMetadata);
+    ObjectMetadata target = source.asWritten().withUploadHeader(StreamHeader.random(RANDOM));
+    byte[] dek = null;
+    try {
+      dek = keys.unwrap(source.wrappedKey(), associatedData(source, fromBucket, fromKey));
+      return target.withWrappedKey(keys.wrap(dek, associatedData(target, toBucket, toKey))).toMap();
+    } catch (KeyManagerException e) {
+      throw CryptoException.fromKeyManager(e);
+    } finally {
+      if (dek != null) {
+        Arrays.fill(dek, (byte) 0);
+      }
+    }
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private static byte[] associatedData(ObjectMetadata m, String bucket, String key) {
     return m.wrapAssociatedData(bucket, key);
   }

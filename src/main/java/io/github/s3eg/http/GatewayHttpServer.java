@@ -65,6 +65,7 @@ public final class GatewayHttpServer implements AutoCloseable {
                 .setWarningExceptionTimeUnit(TimeUnit.DAYS));
     this.router = Router.router(vertx);
     router.errorHandler(400, malformed::routingFailed);
+    router.errorHandler(404, malformed::noRoute);
     this.inFlight = new InFlightRequests(router);
   }
 

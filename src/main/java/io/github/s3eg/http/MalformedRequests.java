@@ -67,6 +67,19 @@ final class MalformedRequests implements Handler<HttpServerRequest> {
     }
   }
 
+  /**
+   * The router's 404: no route takes the request target. Every path starting with {@code /} has a
+   * route, so this is a target that is no path ({@code GET *}, {@code GET bucket}), which S3 cannot
+   * parse either; it was a plain-text 404.
+   */
+  void noRoute(RoutingContext context) {
+    answer(
+        context.request(),
+        S3ErrorCode.INVALID_URI,
+        "Couldn't parse the specified URI.",
+        "no route for " + context.request().uri());
+  }
+
   private static void answer(
       HttpServerRequest request, S3ErrorCode code, String message, String detail) {
     String requestId = newRequestId();

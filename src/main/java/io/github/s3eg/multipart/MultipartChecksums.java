@@ -1,11 +1,14 @@
 package io.github.s3eg.multipart;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.crypto.PartChecksumMarker;
+import io.github.s3eg.versions.TransientRecords;
+import io.github.s3eg.versions.VersionRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -34,6 +37,17 @@ public final class MultipartChecksums {
   private static final Logger LOG = LoggerFactory.getLogger(MultipartChecksums.class);
   private static final int MAX_RECORD_BYTES = 1 << 20;
 
+  private static final byte[] MARKER_BODY = {'\n'};
+
+  /**
+   * A marker's body: one byte, not none. Ceph RGW 16.2 refuses an empty body sent as signed
+   * aws-chunked (what the SDK sends over plain HTTP) with 400 "chunk signature mismatch". The name
+   * is the record.
+   */
+  public static byte[] markerBody() {
+    return MARKER_BODY.clone();
+  }
+
   private final BackendClients backend;
 
   public MultipartChecksums(BackendClients backend) {
@@ -55,7 +69,11 @@ public final class MultipartChecksums {
       String algorithm,
       byte[] checksum) {
     String name = markerKey(key, uploadId, upload, partNumber, backendEtag, algorithm, checksum);
-    backend.s3().putObject(p -> p.bucket(bucket).key(name), RequestBody.empty());
+    backend
+        .s3()
+        .putObject(
+            p -> p.bucket(bucket).key(name).contentMD5(ContentMd5.of(MARKER_BODY)),
+            RequestBody.fromBytes(MARKER_BODY));
   }
 
   /**
@@ -119,6 +137,10 @@ public final class MultipartChecksums {
 
   /** Deletes the upload's markers (after Complete or Abort); failures are only logged. */
   public void deletePartMarkers(String bucket, String key, String uploadId) {
+    if (transientRecords != null && transientRecords.keepsVersions(bucket)) {
+      transientRecords.deleteEveryVersion(bucket, ReservedKeys.partChecksums(key, uploadId));
+      return;
+    }
     try {
       List<S3Object> all = list(bucket, ReservedKeys.partChecksums(key, uploadId));
       if (!backend.acceptsChecksumHeaders()) {
@@ -163,7 +185,9 @@ public final class MultipartChecksums {
     backend
         .s3()
         .putObject(
-            p -> p.bucket(bucket).key(ReservedKeys.checksums(key)), RequestBody.fromBytes(sealed));
+            p ->
+                p.bucket(bucket).key(ReservedKeys.checksums(key)).contentMD5(ContentMd5.of(sealed)),
+            RequestBody.fromBytes(sealed));
   }
 
   /** A completed object's checksum record, sealed for its bucket and key. */
@@ -188,22 +212,56 @@ public final class MultipartChecksums {
                     .build())) {
       encoded = in.readNBytes(MAX_RECORD_BYTES);
     } catch (NoSuchKeyException e) {
-      return Optional.empty();
+      encoded = null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Optional<MultipartChecksumRecord> current =
+        encoded == null ? Optional.empty() : open(encoded, opened, bucket, key);
+    if (current.isPresent() || olderVersions == null) {
+      return current;
+    }
+    // A versioned bucket keeps every version's record under the key's one name.
+    return olderVersions
+        .read(bucket, ReservedKeys.checksums(key), opened.header().encode())
+        .flatMap(older -> open(older, opened, bucket, key));
+  }
+
+  private static Optional<MultipartChecksumRecord> open(
+      byte[] encoded, OpenedObject opened, String bucket, String key) {
     try {
       return Optional.of(
           MultipartChecksumRecord.open(
               encoded, opened.multipartChecksumKey(), opened.header(), bucket, key));
     } catch (CryptoException e) {
-      LOG.warn("ignoring the checksum record of {}/{}: {}", bucket, key, e.getMessage());
+      LOG.debug(
+          "the checksum record of {}/{} is not this object's: {}", bucket, key, e.getMessage());
       return Optional.empty();
     }
   }
 
-  /** Deletes the record of {@code key}, if any (deleting the object deletes it). */
+  private VersionRecords olderVersions;
+  private TransientRecords transientRecords;
+
+  /** In buckets that keep versions, part markers go with every version of their names. */
+  public void deleteTransientRecordsWith(TransientRecords records) {
+    this.transientRecords = records;
+  }
+
+  /** Finds the record of an older version of a key among the versions of its record name. */
+  public void readOlderVersionsWith(VersionRecords records) {
+    this.olderVersions = records;
+  }
+
+  /**
+   * Deletes the record of {@code key}, if any (deleting the object deletes it). Not in a bucket
+   * that keeps versions: there the record under the key's name belongs to an older version, which
+   * still needs it.
+   */
   public void deleteRecord(String bucket, String key) {
+    if (transientRecords != null && transientRecords.keepsVersions(bucket)) {
+      return;
+    }
     backend.s3().deleteObject(d -> d.bucket(bucket).key(ReservedKeys.checksums(key)));
   }
 }

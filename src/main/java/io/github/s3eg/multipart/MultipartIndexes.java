@@ -6,6 +6,7 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectFormat;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.versions.VersionRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -26,6 +27,12 @@ public final class MultipartIndexes {
 
   private final BackendClients backend;
   private final MultipartState state;
+  private VersionRecords olderVersions;
+
+  /** Finds the index of an older version of a key among the versions of its record name. */
+  public void readOlderVersionsWith(VersionRecords records) {
+    this.olderVersions = records;
+  }
 
   public MultipartIndexes(BackendClients backend, MultipartState state) {
     this.backend = backend;
@@ -64,6 +71,18 @@ public final class MultipartIndexes {
       }
     }
     Optional<byte[]> fresh = state.index(bucket, key, name, true);
+    if (fresh.isEmpty() && olderVersions != null) {
+      // In a bucket that keeps versions, a delete marker can hide a record a version still
+      // needs, and a version 3 key's one name holds every version's index: the index is the
+      // newest version of its name written for this upload (its MAC still decides).
+      fresh = olderVersions.read(bucket, name, opened.header().encode());
+    } else if (fresh.isPresent() && olderVersions != null && isLegacy(opened)) {
+      try {
+        return verified(opened, bucket, key, fresh.get(), storedSize);
+      } catch (CryptoException newerVersions) {
+        fresh = olderVersions.read(bucket, name, opened.header().encode());
+      }
+    }
     if (fresh.isEmpty()) {
       throw new CryptoException.MetadataAuthenticationFailed(
           "the multipart object's index is missing: its part list cannot be proved complete");
@@ -82,12 +101,18 @@ public final class MultipartIndexes {
     return new Loaded(index, index.etag());
   }
 
-  /** The bytes at {@code range} ({@code bytes=a-b}) of an object. */
-  public byte[] readRange(String bucket, String key, String range, int length) {
+  /** The bytes at {@code range} ({@code bytes=a-b}) of an object (of its version, if named). */
+  public byte[] readRange(String bucket, String key, String versionId, String range, int length) {
     try (var in =
         backend
             .s3()
-            .getObject(GetObjectRequest.builder().bucket(bucket).key(key).range(range).build())) {
+            .getObject(
+                GetObjectRequest.builder()
+                    .bucket(bucket)
+                    .key(key)
+                    .versionId(versionId)
+                    .range(range)
+                    .build())) {
       return in.readNBytes(length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

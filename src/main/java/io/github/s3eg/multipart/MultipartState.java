@@ -3,9 +3,11 @@ package io.github.s3eg.multipart;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
+import io.github.s3eg.versions.TransientRecords;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -125,6 +127,8 @@ public final class MultipartState {
                 .bucket(bucket)
                 .key(name)
                 .contentType("application/octet-stream")
+                // Buckets with Object Lock want an integrity checksum on every upload.
+                .contentMD5(ContentMd5.of(body))
                 .build(),
             RequestBody.fromBytes(body));
     records.put(new Name(bucket, name), Map.copyOf(entries));
@@ -176,7 +180,18 @@ public final class MultipartState {
   public void deleteUploadRecord(String bucket, String key, String uploadId) {
     Name name = new Name(bucket, ReservedKeys.uploadRecord(key, uploadId));
     records.invalidate(name);
+    if (transientRecords != null && transientRecords.keepsVersions(bucket)) {
+      transientRecords.deleteEveryVersion(bucket, name.key());
+      return;
+    }
     delete(name);
+  }
+
+  private TransientRecords transientRecords;
+
+  /** In buckets that keep versions, upload records go with every version of their name. */
+  public void deleteTransientRecordsWith(TransientRecords records) {
+    this.transientRecords = records;
   }
 
   // ---- indexes
@@ -193,6 +208,7 @@ public final class MultipartState {
                 .bucket(bucket)
                 .key(name)
                 .contentType("application/octet-stream")
+                .contentMD5(ContentMd5.of(index))
                 .build(),
             RequestBody.fromBytes(index));
   }
@@ -237,6 +253,11 @@ public final class MultipartState {
   /** Deletes one index by name (an aborted upload's). */
   public void deleteIndex(String bucket, String key, String name) {
     indexes.invalidate(new Name(bucket, key));
+    if (transientRecords != null && transientRecords.keepsVersions(bucket)) {
+      // The name is the aborted upload's alone: every version of it goes.
+      transientRecords.deleteEveryVersion(bucket, name);
+      return;
+    }
     delete(new Name(bucket, name));
   }
 

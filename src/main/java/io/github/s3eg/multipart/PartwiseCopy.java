@@ -22,15 +22,18 @@ public final class PartwiseCopy {
   private PartwiseCopy() {}
 
   /**
+   * @param sourceVersionId the source's version (null for the current one)
    * @param sourceEtag the backend ETag the source must still have (copy-source-if-match)
    * @param create sets the destination's metadata and headers on the CreateMultipartUpload
    * @param condition the destination's write condition, carried by the Complete
    * @param beforeComplete runs once every part is copied, before the backend completes the copy
+   * @return the version the copy made (null without versioning)
    */
-  public static void copy(
+  public static String copy(
       S3Client client,
       String sourceBucket,
       String sourceKey,
+      String sourceVersionId,
       String sourceEtag,
       MultipartIndex index,
       String bucket,
@@ -54,6 +57,7 @@ public final class PartwiseCopy {
                     c ->
                         c.sourceBucket(sourceBucket)
                             .sourceKey(sourceKey)
+                            .sourceVersionId(sourceVersionId)
                             .copySourceIfMatch(sourceEtag)
                             .copySourceRange(range)
                             .destinationBucket(bucket)
@@ -65,13 +69,15 @@ public final class PartwiseCopy {
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
       beforeComplete.run();
-      client.completeMultipartUpload(
-          c ->
-              condition.applyTo(
-                  c.bucket(bucket)
-                      .key(key)
-                      .uploadId(uploadId)
-                      .multipartUpload(m -> m.parts(parts))));
+      return client
+          .completeMultipartUpload(
+              c ->
+                  condition.applyTo(
+                      c.bucket(bucket)
+                          .key(key)
+                          .uploadId(uploadId)
+                          .multipartUpload(m -> m.parts(parts))))
+          .versionId();
     } catch (RuntimeException e) {
       try {
         client.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));

@@ -42,7 +42,7 @@ public final class AuditLog implements RequestListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
   /** Operation routes audited as {@code admin} events besides bucket creation and deletion. */
-  private static final java.util.Set<String> ADMIN_OPERATIONS = java.util.Set.of("Rewrap");
+  private static final java.util.Set<String> ADMIN_OPERATIONS = java.util.Set.of("Rewrap", "Scrub");
 
   private final OutputStream out;
   private final boolean ownsOut;

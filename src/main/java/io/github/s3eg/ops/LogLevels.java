@@ -22,4 +22,23 @@ public final class LogLevels {
       }
     }
   }
+
+  /**
+   * Sends every console log line to standard error: for commands whose standard output is data
+   * ({@code decrypt … -}) or a report ({@code scrub}).
+   */
+  public static void toStandardError() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext c)) {
+      return;
+    }
+    for (Logger logger : c.getLoggerList()) {
+      for (var it = logger.iteratorForAppenders(); it.hasNext(); ) {
+        if (it.next() instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
+          console.stop();
+          console.setTarget("System.err");
+          console.start();
+        }
+      }
+    }
+  }
 }

@@ -19,13 +19,19 @@ public final class Operations implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final AuditLog audit;
   private final RateLimit rateLimit;
+  private final ConcurrencyLimit concurrencyLimit;
   private final RequestListener listener;
 
   private Operations(
-      GatewayMetrics metrics, AuditLog audit, RateLimit rateLimit, RequestListener listener) {
+      GatewayMetrics metrics,
+      AuditLog audit,
+      RateLimit rateLimit,
+      ConcurrencyLimit concurrencyLimit,
+      RequestListener listener) {
     this.metrics = metrics;
     this.audit = audit;
     this.rateLimit = rateLimit;
+    this.concurrencyLimit = concurrencyLimit;
     this.listener = listener;
   }
 
@@ -43,7 +49,11 @@ public final class Operations implements AutoCloseable {
       listeners.add(audit);
     }
     return new Operations(
-        metrics, audit, new RateLimit(config.rateLimit()), RequestListener.all(listeners));
+        metrics,
+        audit,
+        new RateLimit(config.rateLimit()),
+        new ConcurrencyLimit(config.maxConcurrentPerPrincipal()),
+        RequestListener.all(listeners));
   }
 
   /** For the encryption steps: {@link GatewayMetrics#recordEncryption}. */
@@ -64,6 +74,11 @@ public final class Operations implements AutoCloseable {
   /** The per-principal request limit ({@code RATE_LIMIT_*}). */
   public RateLimit rateLimit() {
     return rateLimit;
+  }
+
+  /** Requests in progress per principal ({@code SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL}). */
+  public ConcurrencyLimit concurrencyLimit() {
+    return concurrencyLimit;
   }
 
   /** The Prometheus scrape. */

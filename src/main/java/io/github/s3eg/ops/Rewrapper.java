@@ -43,7 +43,19 @@ public final class Rewrapper {
       long plaintext,
       long changedConcurrently,
       long failed,
-      String lastKey) {
+      String lastKey,
+      long converted) {
+
+    Result(
+        long scanned,
+        long rewrapped,
+        long current,
+        long plaintext,
+        long changedConcurrently,
+        long failed,
+        String lastKey) {
+      this(scanned, rewrapped, current, plaintext, changedConcurrently, failed, lastKey, 0);
+    }
 
     @Override
     public String toString() {
@@ -51,6 +63,7 @@ public final class Rewrapper {
           + scanned
           + " rewrapped="
           + rewrapped
+          + (converted > 0 ? " converted=" + converted : "")
           + " already-current="
           + current
           + " plaintext="
@@ -68,6 +81,7 @@ public final class Rewrapper {
   private final KeyManager keys;
   private final ObjectRebinder rebinder;
   private final BiConsumer<String, String> aroundWrite;
+  private S3ecConverter converter;
 
   public Rewrapper(S3Client s3, KeyManager keys) {
     this(s3, keys, (bucket, key) -> {});
@@ -85,6 +99,12 @@ public final class Rewrapper {
     this.aroundWrite = aroundWrite;
   }
 
+  /** Enables {@code --convert}: S3 Encryption Client objects are converted (see the converter). */
+  public Rewrapper converting(S3ecConverter converter) {
+    this.converter = converter;
+    return this;
+  }
+
   /**
    * Re-wraps the objects of {@code bucket} under {@code prefix} (may be empty) after {@code
    * startAfter} (may be null). {@code dryRun} counts without writing. {@code progress} receives a
@@ -92,7 +112,26 @@ public final class Rewrapper {
    */
   public Result run(
       String bucket, String prefix, String startAfter, boolean dryRun, Consumer<String> progress) {
+    return run(bucket, prefix, startAfter, dryRun, false, progress);
+  }
+
+  /**
+   * As {@link #run(String, String, String, boolean, Consumer)}; with {@code convert}, S3 Encryption
+   * Client objects are also converted into the gateway's format ({@link #converting} must have been
+   * called).
+   */
+  public Result run(
+      String bucket,
+      String prefix,
+      String startAfter,
+      boolean dryRun,
+      boolean convert,
+      Consumer<String> progress) {
+    if (convert && converter == null) {
+      throw new IllegalStateException("conversion is not configured (ENCRYPTION_S3EC_KEYS)");
+    }
     long scanned = 0, rewrapped = 0, current = 0, plaintext = 0, changed = 0, failed = 0;
+    long converted = 0;
     String lastKey = startAfter;
     KeyReference active = keys.activeKey();
     String token = null;
@@ -110,13 +149,17 @@ public final class Rewrapper {
         if (io.github.s3eg.backend.ReservedKeys.isReserved(o.key())) {
           continue; // the gateway's own records and indexes carry no wrapped key
         }
+        if (convert && converter.isInstructionFile(bucket, o.key(), dryRun)) {
+          continue; // an S3EC instruction file: goes with its object's conversion
+        }
         scanned++;
         try {
-          switch (rewrap(bucket, o.key(), active, dryRun)) {
+          switch (rewrap(bucket, o.key(), active, dryRun, convert)) {
             case REWRAPPED -> rewrapped++;
             case CURRENT -> current++;
             case PLAINTEXT -> plaintext++;
             case CHANGED -> changed++;
+            case CONVERTED -> converted++;
           }
         } catch (CryptoException | RuntimeException e) {
           failed++;
@@ -125,26 +168,45 @@ public final class Rewrapper {
         if (scanned % 100 == 0) {
           progress.accept(
               "progress: "
-                  + new Result(scanned, rewrapped, current, plaintext, changed, failed, lastKey));
+                  + new Result(
+                      scanned, rewrapped, current, plaintext, changed, failed, lastKey, converted));
         }
       }
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
-    return new Result(scanned, rewrapped, current, plaintext, changed, failed, lastKey);
+    return new Result(scanned, rewrapped, current, plaintext, changed, failed, lastKey, converted);
   }
 
   private enum Outcome {
     REWRAPPED,
     CURRENT,
     PLAINTEXT,
-    CHANGED
+    CHANGED,
+    CONVERTED
   }
 
-  private Outcome rewrap(String bucket, String key, KeyReference active, boolean dryRun)
+  private Outcome rewrap(
+      String bucket, String key, KeyReference active, boolean dryRun, boolean convert)
       throws CryptoException {
     HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(key));
     Map<String, String> metadata = head.metadata();
     if (metadata.keySet().stream().noneMatch(ObjectMetadata::isCryptoEntry)) {
+      if (convert) {
+        aroundWrite.accept(bucket, key);
+        try {
+          switch (converter.convert(bucket, key, head, dryRun)) {
+            case CONVERTED -> {
+              return Outcome.CONVERTED;
+            }
+            case CHANGED -> {
+              return Outcome.CHANGED;
+            }
+            case NOT_S3EC -> {}
+          }
+        } finally {
+          aroundWrite.accept(bucket, key);
+        }
+      }
       return Outcome.PLAINTEXT;
     }
     if (ObjectMetadata.parse(metadata).wrappedKey().kek().equals(active)) {
@@ -230,6 +292,7 @@ public final class Rewrapper {
         s3,
         bucket,
         key,
+        null,
         head.eTag(),
         index,
         bucket,
@@ -245,7 +308,11 @@ public final class Rewrapper {
         () -> {
           if (!targetName.equals(sourceName)) {
             s3.putObject(
-                b -> b.bucket(bucket).key(targetName).contentType("application/octet-stream"),
+                b ->
+                    b.bucket(bucket)
+                        .key(targetName)
+                        .contentType("application/octet-stream")
+                        .contentMD5(io.github.s3eg.backend.ContentMd5.of(encoded)),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(encoded));
           }
         });

@@ -17,11 +17,34 @@ public final class Authentication {
   private final SignedRequest signed;
   private final AuthResult result;
   private final List<Access> accesses;
+  private final boolean formPending;
 
   Authentication(SignedRequest signed, AuthResult result, List<Access> accesses) {
+    this(signed, result, accesses, false);
+  }
+
+  private Authentication(
+      SignedRequest signed, AuthResult result, List<Access> accesses, boolean formPending) {
     this.signed = signed;
     this.result = result;
     this.accesses = List.copyOf(accesses);
+    this.formPending = formPending;
+  }
+
+  /**
+   * A browser upload, whose signature is in its form (POST Object): nobody is authenticated yet.
+   * The request may be rate limited, checked and dispatched, but no step that calls the backend
+   * runs and no backend request is sent until {@code readForm} verified the form's policy and
+   * authorized its key.
+   */
+  static Authentication pendingForm(
+      SignedRequest signed, AuthResult nobody, List<Access> accesses) {
+    return new Authentication(signed, nobody, accesses, true);
+  }
+
+  /** True until {@code readForm} verified a browser upload's form ({@link #pendingForm}). */
+  public boolean formPending() {
+    return formPending;
   }
 
   /**

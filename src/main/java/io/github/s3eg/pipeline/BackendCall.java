@@ -2,6 +2,8 @@ package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.backend.ReservedKeys;
+import io.github.s3eg.versions.BucketFeatures;
+import io.github.s3eg.versions.TransientRecords;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +16,10 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
@@ -37,13 +42,15 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  */
 enum BackendCall {
   GET_OBJECT(
-      "getObject", GetObjectRequest.class, (c, r, s) -> c.s3().getObject((GetObjectRequest) r)),
+      "getObject", GetObjectRequest.class, (c, r, s, t) -> c.s3().getObject((GetObjectRequest) r)),
   HEAD_OBJECT(
-      "headObject", HeadObjectRequest.class, (c, r, s) -> c.s3().headObject((HeadObjectRequest) r)),
+      "headObject",
+      HeadObjectRequest.class,
+      (c, r, s, t) -> c.s3().headObject((HeadObjectRequest) r)),
   PUT_OBJECT(
       "putObject",
       PutObjectRequest.class,
-      (c, r, s) -> {
+      (c, r, s, t) -> {
         if (!(s.ciphertext() instanceof EncryptedUpload.Whole upload)) {
           throw new MissingStepException(Fact.CIPHERTEXT, "'backend:putObject'");
         }
@@ -55,7 +62,7 @@ enum BackendCall {
   PUT_RECORD(
       "putRecord",
       GatewayRecord.class,
-      (c, r, s) -> {
+      (c, r, s, t) -> {
         GatewayRecord record = (GatewayRecord) r;
         return c.s3()
             .putObject(
@@ -63,21 +70,31 @@ enum BackendCall {
                     .bucket(record.bucket())
                     .key(record.key())
                     .contentType("application/octet-stream")
+                    // Object Lock buckets refuse uploads without an integrity checksum.
+                    .contentMD5(io.github.s3eg.backend.ContentMd5.of(record.bytes()))
                     .build(),
                 RequestBody.fromBytes(record.bytes()));
       }),
   DELETE_RECORD(
       "deleteRecord",
       RecordName.class,
-      (c, r, s) -> {
+      (c, r, s, t) -> {
         RecordName name = (RecordName) r;
+        if (keepsVersions(t, name.bucket())) {
+          deleteInVersionedBucket(t, name.bucket(), name.key());
+          return null;
+        }
         return c.s3().deleteObject(d -> d.bucket(name.bucket()).key(name.key()));
       }),
   DELETE_RECORDS(
       "deleteRecords",
       RecordNames.class,
-      (c, r, s) -> {
+      (c, r, s, t) -> {
         RecordNames names = (RecordNames) r;
+        if (keepsVersions(t, names.bucket())) {
+          names.keys().forEach(k -> deleteInVersionedBucket(t, names.bucket(), k));
+          return null;
+        }
         if (names.keys().size() > 1 && c.acceptsChecksumHeaders()) {
           s.backendCalled("deleteRecords");
           return c.s3()
@@ -102,23 +119,25 @@ enum BackendCall {
         return last;
       }),
   COPY_OBJECT(
-      "copyObject", CopyObjectRequest.class, (c, r, s) -> c.s3().copyObject((CopyObjectRequest) r)),
+      "copyObject",
+      CopyObjectRequest.class,
+      (c, r, s, t) -> c.s3().copyObject((CopyObjectRequest) r)),
   DELETE_OBJECT(
       "deleteObject",
       DeleteObjectRequest.class,
-      (c, r, s) -> c.s3().deleteObject((DeleteObjectRequest) r)),
+      (c, r, s, t) -> c.s3().deleteObject((DeleteObjectRequest) r)),
   DELETE_OBJECTS(
       "deleteObjects",
       DeleteObjectsRequest.class,
-      (c, r, s) -> c.s3().deleteObjects((DeleteObjectsRequest) r)),
+      (c, r, s, t) -> c.s3().deleteObjects((DeleteObjectsRequest) r)),
   CREATE_MULTIPART_UPLOAD(
       "createMultipartUpload",
       CreateMultipartUploadRequest.class,
-      (c, r, s) -> c.uploads().createMultipartUpload((CreateMultipartUploadRequest) r)),
+      (c, r, s, t) -> c.uploads().createMultipartUpload((CreateMultipartUploadRequest) r)),
   UPLOAD_PART(
       "uploadPart",
       UploadPartRequest.class,
-      (c, r, s) -> {
+      (c, r, s, t) -> {
         if (!(s.ciphertext() instanceof EncryptedUpload.Part part)) {
           throw new MissingStepException(Fact.CIPHERTEXT, "'backend:uploadPart'");
         }
@@ -129,36 +148,76 @@ enum BackendCall {
   UPLOAD_PART_COPY(
       "uploadPartCopy",
       UploadPartCopyRequest.class,
-      (c, r, s) -> c.uploads().uploadPartCopy((UploadPartCopyRequest) r)),
+      (c, r, s, t) -> c.uploads().uploadPartCopy((UploadPartCopyRequest) r)),
   COMPLETE_MULTIPART_UPLOAD(
       "completeMultipartUpload",
       CompleteMultipartUploadRequest.class,
-      (c, r, s) -> c.uploads().completeMultipartUpload((CompleteMultipartUploadRequest) r)),
+      (c, r, s, t) -> c.uploads().completeMultipartUpload((CompleteMultipartUploadRequest) r)),
   ABORT_MULTIPART_UPLOAD(
       "abortMultipartUpload",
       AbortMultipartUploadRequest.class,
-      (c, r, s) -> c.s3().abortMultipartUpload((AbortMultipartUploadRequest) r)),
+      (c, r, s, t) -> c.s3().abortMultipartUpload((AbortMultipartUploadRequest) r)),
   LIST_PARTS(
-      "listParts", ListPartsRequest.class, (c, r, s) -> c.s3().listParts((ListPartsRequest) r)),
+      "listParts", ListPartsRequest.class, (c, r, s, t) -> c.s3().listParts((ListPartsRequest) r)),
   LIST_MULTIPART_UPLOADS(
       "listMultipartUploads",
       ListMultipartUploadsRequest.class,
-      (c, r, s) -> c.s3().listMultipartUploads((ListMultipartUploadsRequest) r)),
+      (c, r, s, t) -> c.s3().listMultipartUploads((ListMultipartUploadsRequest) r)),
   LIST_OBJECTS(
       "listObjects",
       ListObjectsRequest.class,
-      (c, r, s) -> c.s3().listObjects((ListObjectsRequest) r)),
+      (c, r, s, t) -> c.s3().listObjects((ListObjectsRequest) r)),
   LIST_OBJECTS_V2(
       "listObjectsV2",
       ListObjectsV2Request.class,
-      (c, r, s) -> c.s3().listObjectsV2((ListObjectsV2Request) r)),
+      (c, r, s, t) -> c.s3().listObjectsV2((ListObjectsV2Request) r)),
+  GET_OBJECT_TAGGING(
+      "getObjectTagging",
+      GetObjectTaggingRequest.class,
+      (c, r, s, t) -> {
+        try {
+          return c.s3().getObjectTagging((GetObjectTaggingRequest) r);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+          if (e.statusCode() == 501 || e.statusCode() == 400 || e.statusCode() == 405) {
+            return null; // a backend without tagging: no tags
+          }
+          throw e;
+        }
+      }),
+  GET_BUCKET_VERSIONING(
+      "getBucketVersioning",
+      GetBucketVersioningRequest.class,
+      (c, r, s, t) -> {
+        try {
+          return c.s3().getBucketVersioning((GetBucketVersioningRequest) r);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+          BucketFeatures.lacksFeature(e); // rethrows unless the backend lacks versioning
+          return null;
+        }
+      }),
+  GET_OBJECT_LOCK_CONFIGURATION(
+      "getObjectLockConfiguration",
+      GetObjectLockConfigurationRequest.class,
+      (c, r, s, t) -> {
+        try {
+          return c.s3().getObjectLockConfiguration((GetObjectLockConfigurationRequest) r);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+          // A bucket without Object Lock (ObjectLockConfigurationNotFoundError), or a backend
+          // without it: null.
+          BucketFeatures.lacksFeature(e);
+          return null;
+        }
+      }),
   HEAD_BUCKET(
-      "headBucket", HeadBucketRequest.class, (c, r, s) -> c.s3().headBucket((HeadBucketRequest) r));
+      "headBucket",
+      HeadBucketRequest.class,
+      (c, r, s, t) -> c.s3().headBucket((HeadBucketRequest) r));
 
   /** What a call does with the clients, the typed request and the request's state. */
   @FunctionalInterface
   interface Invocation {
-    Object invoke(BackendClients clients, Object request, RequestState state);
+    Object invoke(
+        BackendClients clients, Object request, RequestState state, TransientRecords versions);
   }
 
   private static final Map<String, BackendCall> BY_NAME =
@@ -198,7 +257,12 @@ enum BackendCall {
    * @param missingIsEmpty answer null instead of failing when the object does not exist ({@code
    *     getObject} of a record that may be absent)
    */
-  Object call(BackendClients clients, Object request, RequestState state, boolean missingIsEmpty) {
+  Object call(
+      BackendClients clients,
+      Object request,
+      RequestState state,
+      boolean missingIsEmpty,
+      TransientRecords versions) {
     if (!requestType.isInstance(request)) {
       throw new IllegalStateException(
           "backend:"
@@ -209,13 +273,32 @@ enum BackendCall {
               + (request == null ? "nothing" : request.getClass().getSimpleName()));
     }
     try {
-      return invocation.invoke(clients, request, state);
+      return invocation.invoke(clients, request, state, versions);
     } catch (NoSuchKeyException missing) {
       if (missingIsEmpty) {
         return null;
       }
       throw missing;
     }
+  }
+
+  private static boolean keepsVersions(TransientRecords versions, String bucket) {
+    return versions != null && versions.keepsVersions(bucket);
+  }
+
+  /**
+   * In a bucket that keeps versions, a plain DELETE only hides a record behind a delete marker. The
+   * records that belong to one upload (its record, its part checksum markers, an aborted upload's
+   * index) go with every version of their name; a key's checksum record may belong to an older
+   * version of the object, which still needs it, and stays. These requests are not steps
+   * (docs/customizing.md, "Not yet here").
+   */
+  private static void deleteInVersionedBucket(
+      TransientRecords versions, String bucket, String key) {
+    if (key.startsWith(ReservedKeys.PREFIX + "sums/")) {
+      return;
+    }
+    versions.deleteEveryVersion(bucket, key);
   }
 
   /**

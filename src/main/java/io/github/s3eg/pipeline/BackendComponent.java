@@ -30,6 +30,12 @@ public final class BackendComponent extends DefaultComponent {
   /** The registry name of the gateway's own backend clients. */
   public static final String DEFAULT_BACKEND = "backendClients";
 
+  /**
+   * The registry name of the {@link io.github.s3eg.versions.TransientRecords} that delete the
+   * gateway's per-upload records in buckets that keep versions (none bound: plain deletes).
+   */
+  public static final String TRANSIENT_RECORDS = "transientRecords";
+
   @Override
   protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
     BackendCall call = BackendCall.named(remaining);
@@ -75,6 +81,11 @@ public final class BackendComponent extends DefaultComponent {
         throw new IllegalStateException(getEndpointUri() + ": no backend named " + backend);
       }
       String uri = getEndpointUri();
+      io.github.s3eg.versions.TransientRecords versions =
+          getCamelContext()
+              .getRegistry()
+              .lookupByNameAndType(
+                  TRANSIENT_RECORDS, io.github.s3eg.versions.TransientRecords.class);
       return new DefaultProducer(this) {
         @Override
         public void process(Exchange exchange) {
@@ -82,11 +93,12 @@ public final class BackendComponent extends DefaultComponent {
           for (Fact fact : BackendContract.requires("backend:" + call.callName())) {
             state.require(fact, uri);
           }
+          state.requireSigned(uri);
           Object request = exchange.getIn().getBody();
           if (!call.countsItsRequests()) {
             state.backendCalled(call.callName());
           }
-          Object answer = call.call(clients, request, state, missingIsEmpty);
+          Object answer = call.call(clients, request, state, missingIsEmpty, versions);
           state.backendAnswered(call, request, answer);
           exchange.getIn().setBody(answer);
         }

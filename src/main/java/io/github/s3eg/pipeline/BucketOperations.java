@@ -78,7 +78,13 @@ public final class BucketOperations {
           .with("BucketName", s3.bucket());
     }
     CreateBucketRequest.Builder b = CreateBucketRequest.builder().bucket(s3.bucket());
+    String objectLock = s3.header("x-amz-bucket-object-lock-enabled");
+    if (objectLock != null && objectLock.trim().equalsIgnoreCase("true")) {
+      // The backend creates the bucket versioned and able to lock (versions.yaml does the rest).
+      b.objectLockEnabledForBucket(true);
+    }
     java.io.InputStream body = RequestState.of(exchange).body().stream();
+
     if (body != null) {
       byte[] bytes = body.readNBytes(XmlReader.MAX_BYTES + 1);
       if (bytes.length > 0) {
@@ -93,11 +99,40 @@ public final class BucketOperations {
         }
       }
     }
+    ObjectOperations.acl(exchange)
+        .applyToBucket(
+            b::acl,
+            b::grantFullControl,
+            b::grantRead,
+            b::grantReadACP,
+            b::grantWrite,
+            b::grantWriteACP);
+    // Forwarded with ownershipControls; rejectUnsupported refuses it otherwise.
+    b.objectOwnership(s3.header("x-amz-object-ownership"));
     exchange.getIn().setBody(b.build());
+  }
+
+  private io.github.s3eg.versions.BucketFeatures features;
+
+  /** A bucket created with Object Lock is checked to have it ({@code features}). */
+  public void checkObjectLockWith(io.github.s3eg.versions.BucketFeatures features) {
+    this.features = features;
   }
 
   public void createBucketResponse(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
+    String objectLock = s3.header("x-amz-bucket-object-lock-enabled");
+    if (features != null && objectLock != null && objectLock.trim().equalsIgnoreCase("true")) {
+      features.forget(s3.bucket());
+      if (!features.objectLockEnabled(s3.bucket())) {
+        // A backend that ignored the request (S3Proxy 2.9) made a bucket that can never lock
+        // anything: it goes again, and the client learns that it cannot have one here.
+        backend.s3().deleteBucket(d -> d.bucket(s3.bucket()));
+        throw new S3Exception(
+                S3ErrorCode.NOT_IMPLEMENTED, "The storage backend does not support Object Lock.")
+            .with("Header", "x-amz-bucket-object-lock-enabled");
+      }
+    }
     RequestState.of(exchange).respond(S3Response.status(200).header("Location", "/" + s3.bucket()));
   }
 

@@ -125,6 +125,11 @@ public final class ConditionalWrites {
       }
       throw unreadable;
     }
+    if (key.s3ecOrNull() != null) {
+      // An S3 Encryption Client object: the ETag clients were shown is its marked one.
+      decide(state, check, S3ecReads.etag(head.eTag()));
+      return null;
+    }
     Optional<OpenedObject> opened = key.opened();
     if (opened.isEmpty() || !opened.get().isMultipart()) {
       decide(state, check, ObjectOperations.etag(opened.orElse(null), head.eTag()));

@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
@@ -7,10 +8,12 @@ import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectRebinder;
 import io.github.s3eg.crypto.OpenedObject;
+import io.github.s3eg.crypto.s3ec.S3ecObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.pipeline.BackendCall.GatewayRecord;
 import io.github.s3eg.pipeline.CiphertextLocator.Located;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.CopySource;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
@@ -18,6 +21,10 @@ import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.xml.XmlWriter;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.TagSet;
+import io.github.s3eg.versions.WriteRequirements;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -34,6 +41,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
@@ -42,6 +50,8 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectTaggingResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -100,6 +110,13 @@ public final class CopySteps {
     Object putAnswer;
     boolean plaintextMismatch;
     Instant lastModified;
+    // the new version: the lock settings and tags it gets, its ACL, its id and metadata
+    NewVersionSettings settings = NewVersionSettings.NONE;
+    AclHeaders acl = AclHeaders.NONE;
+    String versionId;
+    Map<String, String> writtenMetadata = Map.of();
+    boolean tagsAsked;
+    boolean headAsked;
 
     /** Read from routes: {@code ${exchangeProperty.s3eg.copy.kind}}. */
     public Kind kind() {
@@ -114,6 +131,17 @@ public final class CopySteps {
   private final long spoolLimit;
   private final MultipartState multipart;
   private final io.github.s3eg.backend.BackendClients backend;
+  private NewVersions newVersions;
+  private WriteRequirements requirements;
+
+  /**
+   * Copies get the lock settings and tags they ask for, and are spooled for their ciphertext's MD5
+   * where the bucket needs it ({@code requirements}).
+   */
+  public void followVersioning(NewVersions versions, WriteRequirements requirements) {
+    this.newVersions = versions;
+    this.requirements = requirements;
+  }
 
   public CopySteps(
       DecryptObject keys,
@@ -142,15 +170,21 @@ public final class CopySteps {
     boolean newSettings =
         s3.header(ObjectHeaders.STORAGE_CLASS) != null
             || s3.header(ObjectHeaders.WEBSITE_REDIRECT_LOCATION) != null;
+    // (Copying an older version over its key is how a version is restored: allowed.)
     if (!work.replace
         && !newSettings
+        && work.source.versionId() == null
         && work.source.bucket().equals(s3.bucket())
         && work.source.key().equals(s3.key())) {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST,
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
-    return HeadObjectRequest.builder().bucket(work.source.bucket()).key(work.source.key()).build();
+    return HeadObjectRequest.builder()
+        .bucket(work.source.bucket())
+        .key(work.source.key())
+        .versionId(work.source.versionId())
+        .build();
   }
 
   /**
@@ -215,6 +249,17 @@ public final class CopySteps {
     } else {
       work.headers = src.headers().withSettingsOf(s3);
     }
+    work.settings = NewVersionSettings.fromCopy(s3);
+    if (newVersions != null) {
+      newVersions.features().requireObjectLockFor(s3.bucket(), work.settings.lock());
+    }
+    work.acl = state.acl(); // S3 gives a copy the default ACL unless the request asks for one
+    if (work.sourceKey.s3ecOrNull() != null) {
+      // An S3 Encryption Client object becomes a gateway object: read, verified, encrypted.
+      work.kind = Kind.REENCRYPT;
+      state.provide(Fact.COPY_PLANNED);
+      return;
+    }
     Optional<OpenedObject> opened = work.sourceKey.opened();
     if (opened.isPresent() && opened.get().isMultipart()) {
       work.kind = Kind.PARTWISE;
@@ -224,6 +269,35 @@ public final class CopySteps {
       work.kind = Kind.SERVER_SIDE;
     }
     state.provide(Fact.COPY_PLANNED);
+  }
+
+  // ---- the source's tags
+
+  /**
+   * A copy gets the source's tags unless it names its own (S3's COPY tagging directive): the
+   * gateway reads them, so that each way of copying gives them (Ceph RGW 16.2 drops them under the
+   * REPLACE metadata directive the gateway's server-side copy needs). One turn: the first returns
+   * the read of the source's tags (null when the copy names its own); the second takes its answer
+   * (null on a backend without tagging: none).
+   */
+  static GetObjectTaggingRequest sourceTags(RequestState state, Object answer) {
+    Work work = state.copy();
+    if (!work.tagsAsked && work.settings.tags().isEmpty()) {
+      work.tagsAsked = true;
+      return GetObjectTaggingRequest.builder()
+          .bucket(work.source.bucket())
+          .key(work.source.key())
+          .versionId(work.source.versionId())
+          .build();
+    }
+    if (answer instanceof GetObjectTaggingResponse r) {
+      TagSet tags = TagSet.of(r.tagSet());
+      if (!tags.isEmpty()) {
+        work.settings = work.settings.withTagsIfNone(tags);
+      }
+    }
+    state.provide(Fact.SOURCE_TAGS);
+    return null;
   }
 
   // ---- SERVER_SIDE
@@ -246,16 +320,22 @@ public final class CopySteps {
             .sourceKey(work.source.key())
             .destinationBucket(s3.bucket())
             .destinationKey(s3.key())
+            .sourceVersionId(work.source.versionId())
             // The wrapped key was made for exactly this source version.
             .copySourceIfMatch(work.sourceObject.eTag())
             .metadataDirective(MetadataDirective.REPLACE);
     BackendHeaders.apply(work.headers, metadata, b);
+    work.settings.applyTo(b);
+    work.acl.applyToObject(
+        b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     state.writeCondition().applyTo(b);
+    work.writtenMetadata = metadata;
     return b.build();
   }
 
   static void serverSideCopied(RequestState state, CopyObjectResponse copied) {
     state.copy().lastModified = copied.copyObjectResult().lastModified();
+    state.copy().versionId = copied.versionId();
   }
 
   // ---- PARTWISE
@@ -270,8 +350,9 @@ public final class CopySteps {
   CreateMultipartUploadRequest partwiseStart(RequestState state) throws CryptoException {
     S3Request s3 = state.request();
     Work work = state.copy();
+    // An upload of its own (a fresh upload header): its records are its alone.
     Map<String, String> crypto =
-        rebinder.rebind(
+        rebinder.rebindAsNewUpload(
             work.source.bucket(),
             work.source.key(),
             work.sourceObject.metadata(),
@@ -280,9 +361,13 @@ public final class CopySteps {
     work.target = keys.resolve(s3.bucket(), s3.key(), crypto).opened().orElseThrow();
     work.targetMetadata = new LinkedHashMap<>(work.headers.userMetadata());
     work.targetMetadata.putAll(crypto);
+    work.writtenMetadata = work.targetMetadata;
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
+    work.settings.applyTo(b);
     BackendHeaders.apply(work.headers, work.targetMetadata, b);
+    work.acl.applyToObject(
+        b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return b.build();
   }
 
@@ -309,6 +394,7 @@ public final class CopySteps {
     return UploadPartCopyRequest.builder()
         .sourceBucket(work.source.bucket())
         .sourceKey(work.source.key())
+        .sourceVersionId(work.source.versionId())
         .copySourceIfMatch(work.sourceObject.eTag())
         .copySourceRange(range)
         .destinationBucket(s3.bucket())
@@ -325,7 +411,9 @@ public final class CopySteps {
   GatewayRecord partwiseIndex(RequestState state) {
     S3Request s3 = state.request();
     Work work = state.copy();
-    work.targetIndex = work.target.sealIndex(work.sourceDescribed.index(), s3.bucket(), s3.key());
+    work.targetIndex =
+        work.target.sealIndex(
+            work.sourceDescribed.index().forUpload(work.target.header()), s3.bucket(), s3.key());
     return new GatewayRecord(
         s3.bucket(), MultipartIndexes.nameOf(work.target, s3.key()), work.targetIndex);
   }
@@ -349,11 +437,14 @@ public final class CopySteps {
   }
 
   /** The copy is complete: this instance keeps its index for reads and listings. */
-  void partwiseCopied(RequestState state) {
+  void partwiseCopied(RequestState state, Object completed) {
     S3Request s3 = state.request();
     Work work = state.copy();
     multipart.completed(s3.bucket(), s3.key(), work.targetIndex);
     work.lastModified = Instant.now();
+    if (completed instanceof CompleteMultipartUploadResponse r) {
+      work.versionId = r.versionId();
+    }
   }
 
   /** A failed part-by-part copy leaves no upload behind (null when none was created). */
@@ -377,6 +468,7 @@ public final class CopySteps {
     return GetObjectRequest.builder()
         .bucket(work.source.bucket())
         .key(work.source.key())
+        .versionId(work.source.versionId())
         .ifMatch(work.sourceObject.eTag())
         .build();
   }
@@ -391,26 +483,51 @@ public final class CopySteps {
       throws CryptoException, IOException {
     S3Request s3 = state.request();
     Work work = state.copy();
-    Optional<OpenedObject> opened = work.sourceKey.opened();
+    S3ecObject s3ec = work.sourceKey.s3ecOrNull();
+    Optional<OpenedObject> opened = s3ec != null ? Optional.empty() : work.sourceKey.opened();
     long size = work.sourceDescribed.plaintextSize();
     ObjectHeaders headers = work.headers;
+    boolean spool =
+        requirements != null
+            && requirements.of(s3.bucket(), !work.settings.lock().isEmpty()).ciphertextMd5();
     Optional<Compression> chosen =
         compression.choose(headers.contentType(), headers.contentEncoding(), size);
     EncryptionSession session =
         chosen.isPresent()
             ? encryptor.begin(s3.bucket(), s3.key(), chosen.get(), compression.level())
             : encryptor.begin(s3.bucket(), s3.key());
-    InputStream plaintext = opened.isPresent() ? opened.get().decrypt(in) : in;
+    InputStream plaintext;
+    if (s3ec != null) {
+      // Its one GCM message is verified whole before the upload starts: a tampered source never
+      // leaves a partial copy.
+      long stored = work.sourceObject.storedSize();
+      try {
+        plaintext = s3ec.readVerified(in, stored, 0, size - 1, spoolLimit);
+      } catch (IOException | CryptoException | RuntimeException e) {
+        in.abort();
+        throw e;
+      }
+      state.onDone(plaintext::close);
+    } else {
+      plaintext = opened.isPresent() ? opened.get().decrypt(in) : in;
+    }
     Map<String, String> metadata = new LinkedHashMap<>(headers.userMetadata());
     EncryptedUpload.Whole upload;
-    if (session.isCompressed()) {
-      UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit);
-      state.onDone(spool::close);
+    if (session.isCompressed() || spool) {
+      UploadSpool spooled = UploadSpool.fill(session.encrypt(plaintext), spoolLimit);
+      state.onDone(spooled::close);
       metadata.putAll(session.completeMetadata());
       keepChecksum(opened, session, metadata);
       upload =
           new EncryptedUpload.Whole(
-              spool.open(), spool.length(), headers, metadata, session, false, Optional.empty());
+              spooled.open(),
+              spooled.length(),
+              headers,
+              metadata,
+              session,
+              false,
+              Optional.empty(),
+              ContentMd5.encode(spooled.md5()));
     } else {
       metadata.putAll(session.metadata());
       keepChecksum(opened, session, metadata);
@@ -426,10 +543,13 @@ public final class CopySteps {
               metadata,
               session,
               work.sourceEtagEntry.isEmpty(),
-              Optional.empty());
+              Optional.empty(),
+              null);
     }
+    work.writtenMetadata = metadata;
     state.provideCiphertext(upload);
-    return ObjectOperations.putObjectRequest(s3, upload, state.writeCondition());
+    return ObjectOperations.putObjectRequest(
+        s3, upload, state.writeCondition(), work.acl, work.settings);
   }
 
   /** The source's authenticated client checksum goes with the plaintext, sealed anew. */
@@ -450,10 +570,20 @@ public final class CopySteps {
     Work work = state.copy();
     EncryptedUpload.Whole upload = (EncryptedUpload.Whole) state.ciphertext();
     work.lastModified = Instant.now();
+    String written =
+        work.putAnswer instanceof software.amazon.awssdk.services.s3.model.PutObjectResponse put
+            ? put.versionId()
+            : null;
+    work.versionId = written;
     if (work.sourceEtagEntry.isPresent()
         && !work.sourceEtagEntry.get().equals(upload.session().plaintextEtag())) {
       work.plaintextMismatch = true;
-      return DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
+      // In a versioned bucket: that version, not a delete marker over it.
+      return DeleteObjectRequest.builder()
+          .bucket(s3.bucket())
+          .key(s3.key())
+          .versionId(written)
+          .build();
     }
     return null;
   }
@@ -474,8 +604,47 @@ public final class CopySteps {
       RequestState state, software.amazon.awssdk.services.s3.model.PutObjectResponse stored) {
     EncryptedUpload.Whole upload = (EncryptedUpload.Whole) state.ciphertext();
     return upload.etagAfterUpload()
-        ? ObjectOperations.recordEtagRequest(state.request(), upload, stored.eTag())
+        ? ObjectOperations.recordEtagRequest(
+            state.request(), upload, stored.eTag(), state.copy().acl)
         : null;
+  }
+
+  // ---- the copy's version
+
+  /**
+   * One turn of settling the new version: its id (a backend that names none in its answer, as Ceph
+   * RGW 16.2's CopyObject, is asked with a HEAD of the key, in a bucket that keeps versions), then
+   * its lock settings and tags, and its records protected like it. {@code answer} is the HEAD's on
+   * the second turn. Returns the HEAD to send, or null once settled.
+   */
+  HeadObjectRequest copyVersion(RequestState state, Object answer) {
+    S3Request s3 = state.request();
+    Work work = state.copy();
+    if (newVersions == null) {
+      state.provide(Fact.VERSION_SETTLED);
+      return null;
+    }
+    if (work.headAsked && answer instanceof HeadObjectResponse latest) {
+      String pinned = io.github.s3eg.s3.RequestedVersion.pin(latest.versionId());
+      String wrapped = work.writtenMetadata.get(io.github.s3eg.crypto.ObjectMetadata.DEK);
+      if (pinned == null) {
+        work.versionId = null;
+      } else if (java.util.Objects.equals(
+          latest.metadata().get(io.github.s3eg.crypto.ObjectMetadata.DEK), wrapped)) {
+        work.versionId = latest.versionId();
+      } else {
+        // A concurrent writer's version is the latest: look among the newest (not steps).
+        work.versionId = newVersions.locate(s3.bucket(), s3.key(), work.writtenMetadata);
+      }
+    } else if (!work.headAsked
+        && work.versionId == null
+        && newVersions.features().keepsVersions(s3.bucket())) {
+      work.headAsked = true;
+      return HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
+    }
+    newVersions.settle(s3.bucket(), s3.key(), work.versionId, work.writtenMetadata, work.settings);
+    state.provide(Fact.VERSION_SETTLED);
+    return null;
   }
 
   // ---- the answer
@@ -492,7 +661,11 @@ public final class CopySteps {
             .root("CopyObjectResult")
             .element("LastModified", ObjectHeaders.xmlDate(lastModified))
             .element("ETag", work.sourceDescribed.etag());
-    return S3Response.xml(200, xml.toBytes());
+    return S3Response.xml(200, xml.toBytes())
+        .header("x-amz-version-id", work.versionId)
+        .header(
+            "x-amz-copy-source-version-id",
+            io.github.s3eg.s3.RequestedVersion.pin(work.sourceObject.versionId()));
   }
 
   // ---- helpers
@@ -557,13 +730,33 @@ public final class CopySteps {
             // The destination's If-None-Match / If-Match ('checkWriteConditions'): the backend
             // write of the copy (CopyObject, the partwise Complete, the re-encrypted PUT) carries
             // it.
-            .requires(Fact.SOURCE_LOCATED, Fact.CACHE_INVALIDATED, Fact.WRITE_CHECKED)
+            .requires(
+                Fact.SOURCE_LOCATED,
+                Fact.CACHE_INVALIDATED,
+                Fact.WRITE_CHECKED,
+                Fact.BUCKET_FEATURES)
             .provides(Fact.COPY_PLANNED)
             .does((state, exchange) -> planCopy(state)));
     add.accept(
-        Step.named("rewrapRequest")
+        Step.named("sourceTags")
             .callsBackend()
             .requires(Fact.COPY_PLANNED)
+            .provides(Fact.SOURCE_TAGS)
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(sourceTags(state, exchange.getIn().getBody()))));
+    add.accept(
+        Step.named("copyVersion")
+            .callsBackend()
+            .requires(Fact.COPY_PLANNED, Fact.STORED)
+            .provides(Fact.VERSION_SETTLED)
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(copyVersion(state, exchange.getIn().getBody()))));
+    add.accept(
+        Step.named("rewrapRequest")
+            .callsBackend()
+            .requires(Fact.COPY_PLANNED, Fact.SOURCE_TAGS)
             .does((state, exchange) -> exchange.getIn().setBody(rewrapRequest(state))));
     add.accept(
         Step.named("serverSideCopied")
@@ -574,7 +767,7 @@ public final class CopySteps {
     add.accept(
         Step.named("partwiseCopyStart")
             .callsBackend()
-            .requires(Fact.COPY_PLANNED)
+            .requires(Fact.COPY_PLANNED, Fact.SOURCE_TAGS)
             .does((state, exchange) -> exchange.getIn().setBody(partwiseStart(state))));
     add.accept(
         Step.named("partwiseCopyNext")
@@ -596,7 +789,7 @@ public final class CopySteps {
     add.accept(
         Step.named("partwiseCopied")
             .requires(Fact.STORED)
-            .does((state, exchange) -> partwiseCopied(state)));
+            .does((state, exchange) -> partwiseCopied(state, exchange.getIn().getBody())));
     add.accept(
         Step.named("partwiseCopyAbort")
             .callsBackend()
@@ -609,7 +802,7 @@ public final class CopySteps {
     add.accept(
         Step.named("reencrypt")
             .callsBackend()
-            .requires(Fact.COPY_PLANNED)
+            .requires(Fact.COPY_PLANNED, Fact.SOURCE_TAGS)
             .provides(Fact.CIPHERTEXT)
             .does(
                 (state, exchange) -> {
@@ -647,7 +840,7 @@ public final class CopySteps {
                                     state.copy().putAnswer))));
     add.accept(
         Step.named("copyObjectResponse")
-            .requires(Fact.COPY_PLANNED, Fact.STORED)
+            .requires(Fact.COPY_PLANNED, Fact.STORED, Fact.VERSION_SETTLED)
             .provides(Fact.RESPONSE)
             .does((state, exchange) -> state.respond(copyObjectResponse(state))));
   }

@@ -4,6 +4,7 @@ import io.github.s3eg.backend.BackendClients;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.MultipartChecksumRecord;
 import io.github.s3eg.crypto.ObjectDecryptor;
+import io.github.s3eg.crypto.ObjectMetadata;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartChecksums;
 import io.github.s3eg.multipart.MultipartIndexes;
@@ -13,9 +14,6 @@ import io.github.s3eg.s3.S3Request;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Opens stored objects: validates an object's {@code s3eg-} metadata and unwraps its data key for
@@ -32,12 +30,23 @@ public final class DecryptObject {
   private final boolean allowPlaintextReads;
   private MultipartIndexes multipartIndexes;
   private MultipartChecksums multipartChecksums;
+  private S3ecReads s3ec;
 
   public DecryptObject(
       ObjectDecryptor decryptor, BackendClients backend, boolean allowPlaintextReads) {
     this.decryptor = decryptor;
     this.backend = backend;
     this.allowPlaintextReads = allowPlaintextReads;
+  }
+
+  /** Enables reading S3 Encryption Client objects ({@code ENCRYPTION_READ_S3EC=true}). */
+  public void readS3ec(S3ecReads reads) {
+    this.s3ec = reads;
+  }
+
+  /** The S3EC reader, or null when reading S3 Encryption Client objects is off. */
+  S3ecReads s3ecReads() {
+    return s3ec;
   }
 
   /** Enables reading multipart objects (their indexes are found through {@code indexes}). */
@@ -73,13 +82,22 @@ public final class DecryptObject {
    */
   ObjectKey resolve(String bucket, String key, Map<String, String> metadata)
       throws CryptoException {
+    if (s3ec != null && metadata.keySet().stream().noneMatch(ObjectMetadata::isCryptoEntry)) {
+      Optional<io.github.s3eg.crypto.s3ec.S3ecObject> object = s3ec.open(bucket, key, metadata);
+      if (object.isPresent()) {
+        // Served only by the steps that read S3EC objects; any other use of the key refuses it.
+        return ObjectKey.s3ec(object.get(), key);
+      }
+    }
     return ObjectKey.resolve(decryptor, allowPlaintextReads, bucket, key, metadata);
   }
 
-  ResponseInputStream<GetObjectResponse> fetch(S3Request s3, String range) {
-    return backend
-        .s3()
-        .getObject(
-            GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).range(range).build());
+  /**
+   * The version every further read of one request is of: the one the client named, else the one the
+   * first backend answer was (so a concurrent write to the key cannot mix its bytes in).
+   */
+  static String readVersion(S3Request s3, String firstAnswerVersion) {
+    String named = io.github.s3eg.s3.RequestedVersion.of(s3);
+    return named != null ? named : io.github.s3eg.s3.RequestedVersion.pin(firstAnswerVersion);
   }
 }

@@ -64,6 +64,8 @@ final class Decryption {
                 releaser);
         case Located.Described d ->
             throw new IllegalStateException("a HEAD has no body to decrypt");
+        case Located.S3ec e ->
+            throw new IllegalStateException("S3 Encryption Client objects are read by S3ecReads");
       };
     } catch (CryptoIOException e) {
       throw e;

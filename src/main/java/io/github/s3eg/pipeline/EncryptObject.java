@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.crypto.Compression;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
@@ -11,6 +12,8 @@ import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.body.ClientChecksum;
+import io.github.s3eg.versions.LockSettings;
+import io.github.s3eg.versions.WriteRequirements;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +37,14 @@ import org.apache.camel.spi.Synchronization;
  *   <li>with {@code Content-MD5} from the client (awscli, boto3, rclone) the entry is sealed up
  *       front; the body verification fails the upload before its last byte if the MD5 is wrong;
  *   <li>a body up to {@code ENCRYPTION_SPOOL_LIMIT} is encrypted into memory first;
- *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy.
+ *   <li>a larger body is uploaded, then the entry is added by a metadata-only server-side copy;
+ *   <li>except in a bucket with versioning (where that copy would be a second version) or one that
+ *       wants the ciphertext's MD5 (Object Lock, {@link WriteRequirements}): there a larger body's
+ *       ciphertext is spooled first ({@link UploadSpool}), so the PUT carries everything.
  * </ul>
+ *
+ * <p>The ciphertext's own MD5 goes to the backend as {@code Content-MD5} whenever the ciphertext is
+ * known whole before the upload (in memory or spooled).
  *
  * <p>The client's {@code x-amz-checksum-*} of the plaintext is kept the same way, as the
  * authenticated entry {@code s3eg-sum}: sealed up front when it came as a header, after the body
@@ -53,6 +62,7 @@ public final class EncryptObject {
   private final ObjectEncryptor encryptor;
   private final long spoolLimit;
   private final int compressionLevel;
+  private WriteRequirements requirements;
 
   public EncryptObject(ObjectEncryptor encryptor, long spoolLimit, int compressionLevel) {
     this.encryptor = encryptor;
@@ -60,9 +70,28 @@ public final class EncryptObject {
     this.compressionLevel = compressionLevel;
   }
 
+  /** Uploads larger than the spool limit follow the bucket's {@link WriteRequirements}. */
+  public void followBucketRequirements(WriteRequirements requirements) {
+    this.requirements = requirements;
+  }
+
+  /**
+   * Whether a body too large for memory is spooled anyway: its bucket wants the MD5 of its
+   * ciphertext, or has versioning and would otherwise get its ETag entry by a second write.
+   */
+  private boolean mustSpool(S3Request s3, boolean metadataAfterUpload) {
+    if (requirements == null) {
+      return false;
+    }
+    WriteRequirements.Needs needs =
+        requirements.of(s3.bucket(), !LockSettings.fromRequest(s3).isEmpty());
+    return needs.ciphertextMd5() || (needs.metadataUpFront() && metadataAfterUpload);
+  }
+
   Step step() {
     return Step.named("encrypt")
-        .requires(Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN, Fact.WRITE_CHECKED)
+        .requires(
+            Fact.REQUEST_BODY, Fact.COMPRESSION_CHOSEN, Fact.WRITE_CHECKED, Fact.BUCKET_FEATURES)
         .provides(Fact.CIPHERTEXT)
         .does(
             (state, exchange) -> {
@@ -72,13 +101,16 @@ public final class EncryptObject {
                   .getIn()
                   .setBody(
                       ObjectOperations.putObjectRequest(
-                          state.request(), upload, state.writeCondition()));
+                          state.request(), upload, state.writeCondition(), state.acl()));
             });
   }
 
   EncryptedUpload.Whole encrypt(RequestState state, Exchange exchange)
       throws IOException, CryptoException {
     S3Request s3 = state.request();
+    if (requirements != null) {
+      requirements.requireObjectLockFor(s3.bucket(), LockSettings.fromRequest(s3));
+    }
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     rejectReservedMetadata(headers.userMetadata());
     InputStream plaintext = state.body().stream();
@@ -106,12 +138,22 @@ public final class EncryptObject {
         .filter(ClientChecksum::knownUpFront)
         .ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
     boolean metadataAfterUpload = false;
+    String ciphertextMd5 = null;
     InputStream ciphertext;
     if (length <= spoolLimit && !(declaredMd5 != null && sealedUpFront)) {
       byte[] sealed = session.encrypt(plaintext).readAllBytes();
       stored.putAll(session.sealedTrailerMetadata());
       checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
       ciphertext = new ByteArrayInputStream(sealed);
+      ciphertextMd5 = ContentMd5.of(sealed);
+    } else if (mustSpool(s3, declaredMd5 == null || !sealedUpFront)) {
+      // Versioning or Object Lock: the whole ciphertext first (see WriteRequirements).
+      UploadSpool spool = UploadSpool.fill(session.encrypt(plaintext), spoolLimit);
+      exchange.getExchangeExtension().addOnCompletion(new SpoolCleanup(spool));
+      stored.putAll(session.sealedTrailerMetadata());
+      checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
+      ciphertext = spool.open();
+      ciphertextMd5 = ContentMd5.encode(spool.md5());
     } else {
       if (declaredMd5 != null) {
         stored.putAll(session.sealedTrailerMetadata(declaredMd5, length));
@@ -126,7 +168,8 @@ public final class EncryptObject {
         stored,
         session,
         metadataAfterUpload,
-        checksum);
+        checksum,
+        ciphertextMd5);
   }
 
   private static Map<String, String> sealedChecksum(
@@ -152,11 +195,18 @@ public final class EncryptObject {
     Optional<ClientChecksum> checksum = state.body().checksum();
     checksum.ifPresent(c -> stored.putAll(sealedChecksum(session, c)));
     return new EncryptedUpload.Whole(
-        spool.open(), spool.length(), headers, stored, session, false, checksum);
+        spool.open(),
+        spool.length(),
+        headers,
+        stored,
+        session,
+        false,
+        checksum,
+        ContentMd5.encode(spool.md5()));
   }
 
   /** Deletes a spool file when the exchange is done, whether the upload happened or not. */
-  private record SpoolCleanup(UploadSpool spool) implements Synchronization {
+  record SpoolCleanup(UploadSpool spool) implements Synchronization {
     @Override
     public void onComplete(Exchange exchange) {
       close();

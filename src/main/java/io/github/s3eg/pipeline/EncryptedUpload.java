@@ -34,6 +34,7 @@ public sealed interface EncryptedUpload {
     private final EncryptionSession session;
     private final boolean metadataAfterUpload;
     private final Optional<ClientChecksum> checksum;
+    private final String ciphertextMd5;
     private final long startedNanos = System.nanoTime();
 
     /**
@@ -41,6 +42,8 @@ public sealed interface EncryptedUpload {
      * @param metadataAfterUpload true when authenticated entries are added after the upload (the
      *     plaintext MD5, or the client's trailing checksum, was not known before the body)
      * @param checksum the client's checksum of the plaintext, if it sent one
+     * @param ciphertextMd5 the {@code Content-MD5} of the ciphertext when it is known before the
+     *     upload (in memory or spooled), else null
      */
     Whole(
         InputStream stream,
@@ -49,8 +52,10 @@ public sealed interface EncryptedUpload {
         Map<String, String> storedMetadata,
         EncryptionSession session,
         boolean metadataAfterUpload,
-        Optional<ClientChecksum> checksum) {
+        Optional<ClientChecksum> checksum,
+        String ciphertextMd5) {
       this.stream = stream;
+      this.ciphertextMd5 = ciphertextMd5;
       this.length = length;
       this.headers = headers;
       this.storedMetadata =
@@ -68,6 +73,11 @@ public sealed interface EncryptedUpload {
     @Override
     public long length() {
       return length;
+    }
+
+    /** The ciphertext's {@code Content-MD5}, or null when it was not known before the upload. */
+    public String ciphertextMd5() {
+      return ciphertextMd5;
     }
 
     /** The object headers to store. */
@@ -115,10 +125,20 @@ public sealed interface EncryptedUpload {
   final class Part implements EncryptedUpload {
     private final int partNumber;
     private final EncryptedPart part;
+    private final InputStream spooled;
 
     Part(int partNumber, EncryptedPart part) {
+      this(partNumber, part, null);
+    }
+
+    /**
+     * @param spooled the part's ciphertext read back from a spool (its MD5 was needed before the
+     *     upload), or null to stream it as it is encrypted
+     */
+    Part(int partNumber, EncryptedPart part, InputStream spooled) {
       this.partNumber = partNumber;
       this.part = part;
+      this.spooled = spooled;
     }
 
     public int partNumber() {
@@ -131,7 +151,7 @@ public sealed interface EncryptedUpload {
 
     @Override
     public InputStream stream() {
-      return part.stream();
+      return spooled != null ? spooled : part.stream();
     }
 
     @Override

@@ -15,8 +15,18 @@ public enum Fact {
   AUTHENTICATED("authenticate"),
   /** The principal's request rate was checked ({@code RATE_LIMIT_*}). */
   RATE_LIMITED("rateLimit"),
+  /**
+   * The principal's requests in progress were counted against {@code
+   * SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL}, before any body is read.
+   */
+  CONCURRENCY_LIMITED("concurrencyLimit"),
   /** Sub-resources the gateway does not proxy and its own reserved keys were refused. */
   REQUEST_CHECKED("rejectUnsupported"),
+  /**
+   * Whether the request's bucket keeps versions and has Object Lock is known to this instance (when
+   * the request depends on it), and the request was checked against it.
+   */
+  BUCKET_FEATURES("bucketFeatures"),
   /**
    * The write's conditions (If-None-Match, If-Match) held against the ETag clients see; the backend
    * write carries them so that it is as atomic as the backend ({@code ConditionalWrites}).
@@ -74,6 +84,15 @@ public enum Fact {
   RECORDED("backend:putRecord"),
   /** A multipart upload's data key, from its upload record. */
   UPLOAD_KEY("openUpload"),
+  /** A copy's tags decided: its own, or the source's (S3's COPY tagging directive). */
+  SOURCE_TAGS("sourceTags"),
+  /** A copy's or Complete's new version: its id known, its lock settings and tags applied. */
+  VERSION_SETTLED("copyVersion", "settleUpload"),
+  /**
+   * A forwarded configuration's document was read whole, and checked where it could reach the
+   * gateway's records (lifecycle rules, bucket policies, logging targets).
+   */
+  CONFIGURATION_CHECKED("readConfigurationDocument"),
   /**
    * The answer to an open request (a probe, the public metrics scrape): the rest of its branch
    * needs no authentication.

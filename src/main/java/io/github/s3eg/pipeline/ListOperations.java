@@ -31,11 +31,13 @@ public final class ListOperations {
 
   private static final int MAX_KEYS = 1000;
 
-  private final VisibleListing listing;
+  private final software.amazon.awssdk.services.s3.S3Client backendS3;
+  private VisibleListing listing;
   private final SegmentLayout layout;
 
   /** {@code layout}: the configured object layout, to report plaintext sizes by arithmetic. */
   public ListOperations(BackendClients backend, SegmentLayout layout) {
+    this.backendS3 = backend.s3();
     this.listing = new VisibleListing(backend.s3());
     this.layout = layout;
   }
@@ -92,6 +94,14 @@ public final class ListOperations {
   }
 
   private static final Pattern PART_COUNT = Pattern.compile("-(\\d{1,5})\"?$");
+
+  /**
+   * With {@code ENCRYPTION_READ_S3EC=true}: S3 Encryption Client instruction files ({@code
+   * key.instruction}) are left out of listings, as the S3EC's own clients never show them.
+   */
+  public void hideS3ecInstructionFiles() {
+    this.listing = new VisibleListing(backendS3, S3ecReads::isInstructionFileKey);
+  }
 
   public void listObjectsV2(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);

@@ -109,7 +109,8 @@ public final class MultipartOperations {
     Map<String, String> record = uploadRecord(s3);
     OpenedObject upload = openUpload(s3, record);
     Optional<UploadChecksum> checksum = UploadChecksum.fromRecord(record);
-    PlaintextReader.Described d = reader.describe(source.bucket(), source.key());
+    PlaintextReader.Described d =
+        reader.describe(source.bucket(), source.key(), source.versionId());
     CopyOperation.checkCopyConditions(s3, d.etag(), d.head().lastModified());
     String range = s3.header("x-amz-copy-source-range");
     if (range != null && !range.trim().matches("bytes=\\d{1,18}-\\d{1,18}")) {
@@ -171,7 +172,12 @@ public final class MultipartOperations {
             ObjectChecksum.elementName(checksum.get().algorithm()),
             Base64.getEncoder().encodeToString(value));
       }
-      RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+      RequestState.of(exchange)
+          .respond(
+              S3Response.xml(200, xml.toBytes())
+                  .header(
+                      "x-amz-copy-source-version-id",
+                      io.github.s3eg.s3.RequestedVersion.pin(d.head().versionId())));
     } finally {
       src.release().run();
     }

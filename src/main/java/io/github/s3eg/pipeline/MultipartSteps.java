@@ -1,5 +1,6 @@
 package io.github.s3eg.pipeline;
 
+import io.github.s3eg.backend.ContentMd5;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptedPart;
@@ -29,6 +30,9 @@ import io.github.s3eg.s3.checksum.ObjectChecksum;
 import io.github.s3eg.s3.checksum.PartChecksum;
 import io.github.s3eg.s3.checksum.UploadChecksum;
 import io.github.s3eg.s3.xml.XmlWriter;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.NewVersions;
+import io.github.s3eg.versions.WriteRequirements;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,6 +48,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
@@ -122,6 +127,23 @@ public final class MultipartSteps {
     PartChecksum partChecksum;
     long partStarted;
     boolean recordAsked;
+    String versionId;
+  }
+
+  private NewVersions newVersions;
+  private WriteRequirements requirements;
+  private long spoolLimit;
+
+  /**
+   * Completed objects get the lock settings and tags their upload asked for, and their records the
+   * object's protection ({@code versions}); parts go with their ciphertext's MD5 where the bucket
+   * needs it ({@code requirements}), spooled beyond {@code spoolLimit}.
+   */
+  public void followVersioning(
+      NewVersions versions, WriteRequirements requirements, long spoolLimit) {
+    this.newVersions = versions;
+    this.requirements = requirements;
+    this.spoolLimit = spoolLimit;
   }
 
   // ---- CreateMultipartUpload: POST /bucket/key?uploads
@@ -131,17 +153,28 @@ public final class MultipartSteps {
     ObjectHeaders headers = ObjectHeaders.fromRequest(s3);
     EncryptObject.rejectReservedMetadata(headers.userMetadata());
     Optional<UploadChecksum> checksum = UploadChecksum.fromCreate(s3);
+    NewVersionSettings settings = NewVersionSettings.fromPut(s3);
+    if (requirements != null) {
+      requirements.requireObjectLockFor(s3.bucket(), settings.lock());
+    }
     ObjectMetadata crypto = encryptor.beginMultipart(s3.bucket(), s3.key());
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(crypto.toMap());
     Work work = state.multipart();
     work.uploadEntries = new LinkedHashMap<>(crypto.toMap());
     checksum.ifPresent(c -> work.uploadEntries.put(UploadChecksum.RECORD_ENTRY, c.encode()));
+    // Kept for Complete: some backends drop them on Create (NewVersions applies them then).
+    work.uploadEntries.putAll(settings.toRecord());
     work.checksum = checksum;
     work.storedMetadata = stored;
     CreateMultipartUploadRequest.Builder b =
         CreateMultipartUploadRequest.builder().bucket(s3.bucket()).key(s3.key());
     BackendHeaders.apply(headers, stored, b);
+    settings.applyTo(b);
+    state
+        .acl()
+        .applyToObject(
+            b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return b.build();
   }
 
@@ -259,7 +292,7 @@ public final class MultipartSteps {
   // ---- UploadPart: PUT /bucket/key?partNumber=N&uploadId=ID
 
   /** Encrypts the verified plaintext body as the part; the request for the backend. */
-  UploadPartRequest encryptPart(RequestState state) {
+  UploadPartRequest encryptPart(RequestState state) throws IOException {
     S3Request s3 = state.request();
     int partNumber = MultipartOperations.partNumber(s3);
     long length = state.body().length();
@@ -272,13 +305,27 @@ public final class MultipartSteps {
         PartChecksum.of(work.checksum, state.body().checksum().orElse(null), state.body().stream());
     EncryptedPart part = state.upload().encryptPart(partNumber, length, checksum.stream());
     work.partChecksum = checksum;
-    state.provideCiphertext(new EncryptedUpload.Part(partNumber, part));
+    String md5 = null;
+    EncryptedUpload.Part upload;
+    if (requirements != null
+        && requirements.partNeedsMd5(
+            s3.bucket(), !NewVersionSettings.fromRecord(work.uploadEntries).lock().isEmpty())) {
+      // Object Lock without checksum trailers: the part's ciphertext MD5 goes with it.
+      UploadSpool spool = UploadSpool.fill(part.stream(), spoolLimit);
+      state.onDone(spool::close);
+      md5 = ContentMd5.encode(spool.md5());
+      upload = new EncryptedUpload.Part(partNumber, part, spool.open());
+    } else {
+      upload = new EncryptedUpload.Part(partNumber, part);
+    }
+    state.provideCiphertext(upload);
     work.partStarted = System.nanoTime();
     return UploadPartRequest.builder()
         .bucket(s3.bucket())
         .key(s3.key())
         .uploadId(uploadId(s3))
         .partNumber(partNumber)
+        .contentMD5(md5)
         .build();
   }
 
@@ -304,7 +351,7 @@ public final class MultipartSteps {
             stored.eTag(),
             value.get().algorithm().name(),
             value.get().value()),
-        new byte[0]);
+        MultipartChecksums.markerBody());
   }
 
   private static EncryptedPart storedPart(RequestState state, String step) {
@@ -501,10 +548,13 @@ public final class MultipartSteps {
    * upload begun by an earlier release (format version 3) gets its index only now, under the key's
    * one name, which the key's previous object used until this Complete; else null.
    */
-  GatewayRecord completedIndex(RequestState state) {
+  GatewayRecord completedIndex(RequestState state, Object completed) {
     state.require(Fact.STORED, "completedIndex");
     S3Request s3 = state.request();
     Work work = state.multipart();
+    if (completed instanceof CompleteMultipartUploadResponse r) {
+      work.versionId = r.versionId();
+    }
     records.completed(s3.bucket(), s3.key(), work.sealedIndex);
     return work.legacy
         ? new GatewayRecord(
@@ -572,6 +622,24 @@ public final class MultipartSteps {
         failure == null ? "?" : failure.getMessage());
   }
 
+  /**
+   * The lock settings and tags the upload asked for, and the object's protection for its index and
+   * checksum record (backend requests inside the step, only for an upload that asked for settings
+   * or a bucket with Object Lock: docs/customizing.md).
+   */
+  void settleUpload(RequestState state) {
+    S3Request s3 = state.request();
+    Work work = state.multipart();
+    if (newVersions != null) {
+      newVersions.settle(
+          s3.bucket(),
+          s3.key(),
+          work.versionId,
+          work.uploadEntries,
+          NewVersionSettings.fromRecord(work.uploadEntries));
+    }
+  }
+
   static S3Response completeResponse(RequestState state) {
     state.require(Fact.STORED, "completeResponse");
     S3Request s3 = state.request();
@@ -584,7 +652,7 @@ public final class MultipartSteps {
             .element("Key", s3.key())
             .element("ETag", "\"" + work.index.etag() + "\"");
     work.objectChecksum.ifPresent(c -> c.writeXml(xml, c.shown()));
-    return S3Response.xml(200, xml.toBytes());
+    return S3Response.xml(200, xml.toBytes()).header("x-amz-version-id", work.versionId);
   }
 
   // ---- AbortMultipartUpload: DELETE /bucket/key?uploadId=ID
@@ -763,6 +831,7 @@ public final class MultipartSteps {
     add.accept(
         Step.named("createMultipartUploadRequest")
             .callsBackend()
+            .requires(Fact.BUCKET_FEATURES)
             .does((state, exchange) -> exchange.getIn().setBody(createRequest(state))));
     add.accept(
         Step.named("uploadRecord")
@@ -795,7 +864,7 @@ public final class MultipartSteps {
     add.accept(
         Step.named("encryptPart")
             .callsBackend()
-            .requires(Fact.REQUEST_BODY, Fact.UPLOAD_KEY)
+            .requires(Fact.REQUEST_BODY, Fact.UPLOAD_KEY, Fact.BUCKET_FEATURES)
             .provides(Fact.CIPHERTEXT)
             .does((state, exchange) -> exchange.getIn().setBody(encryptPart(state))));
     add.accept(
@@ -862,7 +931,19 @@ public final class MultipartSteps {
         Step.named("completedIndex")
             .callsBackend()
             .requires(Fact.STORED, Fact.COMPLETE_CHECKED)
-            .does((state, exchange) -> exchange.getIn().setBody(completedIndex(state))));
+            .does(
+                (state, exchange) ->
+                    exchange.getIn().setBody(completedIndex(state, exchange.getIn().getBody()))));
+    add.accept(
+        Step.named("settleUpload")
+            .callsBackend()
+            .requires(Fact.STORED, Fact.COMPLETE_CHECKED, Fact.BUCKET_FEATURES)
+            .provides(Fact.VERSION_SETTLED)
+            .does(
+                (state, exchange) -> {
+                  settleUpload(state);
+                  state.provide(Fact.VERSION_SETTLED);
+                }));
     add.accept(
         Step.named("checksumRecord")
             .callsBackend()
@@ -884,7 +965,7 @@ public final class MultipartSteps {
                         state, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
     add.accept(
         Step.named("completeResponse")
-            .requires(Fact.STORED)
+            .requires(Fact.STORED, Fact.VERSION_SETTLED)
             .provides(Fact.RESPONSE)
             .does((state, exchange) -> state.respond(completeResponse(state))));
     add.accept(

@@ -5,6 +5,7 @@ import io.github.s3eg.crypto.MultipartIndex;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.pipeline.CiphertextLocator.Located;
 import io.github.s3eg.s3.ObjectHeaders;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
@@ -42,7 +43,11 @@ public final class ObjectAttributes {
   static HeadObjectRequest request(RequestState state) {
     S3Request s3 = state.request();
     requestedAttributes(s3);
-    return HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
+    return HeadObjectRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .versionId(RequestedVersion.of(s3))
+        .build();
   }
 
   /** Whether a multipart object's checksum record is needed to answer {@code s3}. */
@@ -90,7 +95,8 @@ public final class ObjectAttributes {
       xml.element("ObjectSize", described.plaintextSize());
     }
     return S3Response.xml(200, xml.toBytes())
-        .header("Last-Modified", ObjectHeaders.httpDate(stored.lastModified()));
+        .header("Last-Modified", ObjectHeaders.httpDate(stored.lastModified()))
+        .header("x-amz-version-id", stored.versionId());
   }
 
   // ---- the steps

@@ -8,6 +8,7 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
@@ -45,8 +46,8 @@ public final class ObjectCacheSteps {
 
   public void lookup(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    // A part of a multipart object is not the object.
-    if (!cache.enabled() || s3.has("partNumber")) {
+    // A part of a multipart object is not the object; the cache holds current objects only.
+    if (!cache.enabled() || s3.has("partNumber") || s3.has(RequestedVersion.PARAMETER)) {
       return;
     }
     Optional<CachedObject> hit = cache.get(s3.bucket(), s3.key());
@@ -110,7 +111,9 @@ public final class ObjectCacheSteps {
     ObjectCache.Ticket ticket = state.cacheTicket();
     S3Response response = state.responseOrNull();
     AuthenticatedPlaintext body = state.plaintextOrNull();
-    OpenedObject opened = body == null ? null : state.key().openedOrNull();
+    // Only the gateway's own encrypted objects are cached (not S3 Encryption Client ones).
+    OpenedObject opened =
+        body == null || state.key().s3ecOrNull() != null ? null : state.key().openedOrNull();
     if (ticket == null
         || response == null
         || response.status() != 200

@@ -16,10 +16,15 @@ final class ObjectHead {
   private ObjectHead() {}
 
   static HeadObjectResponse of(S3Client backend, String bucket, String key) {
+    return of(backend, bucket, key, (String) null);
+  }
+
+  /** Version {@code versionId} of the object (the current one for null). */
+  static HeadObjectResponse of(S3Client backend, String bucket, String key, String versionId) {
     try {
-      return backend.headObject(h -> h.bucket(bucket).key(key));
+      return backend.headObject(h -> h.bucket(bucket).key(key).versionId(versionId));
     } catch (software.amazon.awssdk.services.s3.model.S3Exception missing) {
-      of(backend, bucket, key, missing);
+      missingBucket(backend, bucket, missing);
       throw missing;
     }
   }
@@ -32,6 +37,14 @@ final class ObjectHead {
       S3Client backend,
       String bucket,
       String key,
+      software.amazon.awssdk.services.s3.model.S3Exception failure) {
+    missingBucket(backend, bucket, failure);
+  }
+
+  /** NoSuchBucket when {@code failure} was a 404 and the bucket does not exist. */
+  private static void missingBucket(
+      S3Client backend,
+      String bucket,
       software.amazon.awssdk.services.s3.model.S3Exception failure) {
     if (failure.statusCode() == 404 && !bucketExists(backend, bucket)) {
       throw new S3Exception(

@@ -20,9 +20,38 @@ import java.util.Optional;
 public final class ObjectKey {
 
   private final OpenedObject opened;
+  private final io.github.s3eg.crypto.s3ec.S3ecObject s3ec;
+  private final String key;
 
   private ObjectKey(OpenedObject opened) {
+    this(opened, null, null);
+  }
+
+  private ObjectKey(OpenedObject opened, io.github.s3eg.crypto.s3ec.S3ecObject s3ec, String key) {
     this.opened = opened;
+    this.s3ec = s3ec;
+    this.key = key;
+  }
+
+  /** An object the AWS S3 Encryption Client wrote ({@code ENCRYPTION_READ_S3EC=true}), opened. */
+  static ObjectKey s3ec(io.github.s3eg.crypto.s3ec.S3ecObject object, String key) {
+    return new ObjectKey(null, object, key);
+  }
+
+  /** The S3 Encryption Client object, or null for the gateway's own (or a plaintext) object. */
+  io.github.s3eg.crypto.s3ec.S3ecObject s3ecOrNull() {
+    return s3ec;
+  }
+
+  /** Refuses an S3EC object where a step reads only the gateway's own objects. */
+  private void notS3ec() {
+    if (s3ec != null) {
+      throw new S3Exception(
+              S3ErrorCode.NOT_IMPLEMENTED,
+              "This operation does not read S3 Encryption Client objects; convert them with"
+                  + " 'rewrap --convert' first.")
+          .with("Key", key);
+    }
   }
 
   /**
@@ -66,15 +95,17 @@ public final class ObjectKey {
 
   /** The opened object (its data key and layout); empty for an allowed plaintext object. */
   public Optional<OpenedObject> opened() {
+    notS3ec();
     return Optional.ofNullable(opened);
   }
 
   /** The opened object, or null for an allowed plaintext object. */
   OpenedObject openedOrNull() {
+    notS3ec();
     return opened;
   }
 
   public boolean encrypted() {
-    return opened != null;
+    return opened != null || s3ec != null;
   }
 }

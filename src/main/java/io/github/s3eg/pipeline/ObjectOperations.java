@@ -8,11 +8,16 @@ import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.keys.KeyReference;
 import io.github.s3eg.multipart.MultipartState;
 import io.github.s3eg.ops.GatewayMetrics;
+import io.github.s3eg.s3.AclHeaders;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
+import io.github.s3eg.versions.GovernanceBypass;
+import io.github.s3eg.versions.NewVersionSettings;
+import io.github.s3eg.versions.VersionDeletion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -26,6 +31,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -44,13 +50,21 @@ public final class ObjectOperations {
   private final BackendClients backend;
   private final GatewayMetrics metrics;
   private final MultipartState multipartState;
+  private final VersionDeletion versionDeletion;
 
-  /** {@code multipartState}: the part indexes that go with the objects written and deleted. */
+  /**
+   * {@code multipartState}: the part indexes that go with the objects written and deleted; {@code
+   * versionDeletion}: the records of a deleted version, deleted with it (null: none)
+   */
   public ObjectOperations(
-      BackendClients backend, GatewayMetrics metrics, MultipartState multipartState) {
+      BackendClients backend,
+      GatewayMetrics metrics,
+      MultipartState multipartState,
+      VersionDeletion versionDeletion) {
     this.backend = backend;
     this.metrics = metrics;
     this.multipartState = multipartState;
+    this.versionDeletion = versionDeletion;
   }
 
   /** Records which key wrapped the object's data key, for the audit log. */
@@ -91,10 +105,23 @@ public final class ObjectOperations {
    * the state by {@code backend:putObject}, which sets its exact length).
    */
   static PutObjectRequest putObjectRequest(
-      S3Request s3, EncryptedUpload.Whole upload, WriteCondition condition) {
+      S3Request s3, EncryptedUpload.Whole upload, WriteCondition condition, AclHeaders acl) {
+    return putObjectRequest(s3, upload, condition, acl, NewVersionSettings.fromPut(s3));
+  }
+
+  /** The same with the new version's lock settings and tags {@code settings} (a copy's). */
+  static PutObjectRequest putObjectRequest(
+      S3Request s3,
+      EncryptedUpload.Whole upload,
+      WriteCondition condition,
+      AclHeaders acl,
+      NewVersionSettings settings) {
     PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(s3.bucket()).key(s3.key());
     BackendHeaders.apply(upload.headers(), upload.storedMetadata(), b);
+    b.contentMD5(upload.ciphertextMd5());
+    settings.applyTo(b);
     condition.applyTo(b);
+    acl.applyToObject(b::acl, b::grantFullControl, b::grantRead, b::grantReadACP, b::grantWriteACP);
     return b.build();
   }
 
@@ -120,20 +147,25 @@ public final class ObjectOperations {
     }
     // The plaintext was read to its end (and so fully verified) before the last ciphertext byte.
     S3Response response =
-        S3Response.status(200).header("ETag", "\"" + upload.session().plaintextEtag() + "\"");
+        S3Response.status(200)
+            .header("ETag", "\"" + upload.session().plaintextEtag() + "\"")
+            .header("x-amz-version-id", stored.versionId());
     upload.answeredChecksum().ifPresent(c -> c.writeTo(response));
     state.respond(response);
-    return upload.etagAfterUpload() ? recordEtagRequest(s3, upload, stored.eTag()) : null;
+    return upload.etagAfterUpload()
+        ? recordEtagRequest(s3, upload, stored.eTag(), state.acl())
+        : null;
   }
 
   /**
    * The metadata-only copy of the object onto itself that adds the authenticated ETag entry (and
    * the client's trailing checksum). Only if the backend object is still the one just written
    * (copy-source-if-match): a concurrent writer's object is never given this ETag. If it fails, the
-   * object stays readable with a non-MD5 ETag.
+   * object stays readable with a non-MD5 ETag. The copy asks for the object's ACL again: S3 gives a
+   * copy the default ACL otherwise.
    */
   static CopyObjectRequest recordEtagRequest(
-      S3Request s3, EncryptedUpload.Whole upload, String backendEtag) {
+      S3Request s3, EncryptedUpload.Whole upload, String backendEtag, AclHeaders acl) {
     ObjectHeaders headers = upload.headers();
     Map<String, String> metadata = new LinkedHashMap<>(upload.storedMetadata());
     metadata.putAll(upload.metadataAfterUpload());
@@ -146,6 +178,7 @@ public final class ObjectOperations {
             .copySourceIfMatch(backendEtag)
             .metadataDirective(MetadataDirective.REPLACE);
     BackendHeaders.apply(headers, metadata, c);
+    acl.applyToObject(c::acl, c::grantFullControl, c::grantRead, c::grantReadACP, c::grantWriteACP);
     return c.build();
   }
 
@@ -168,22 +201,52 @@ public final class ObjectOperations {
 
   // ---- DeleteObject
 
-  static DeleteObjectRequest deleteObjectRequest(RequestState state) {
+  /**
+   * The backend request, with the version and governance bypass the client named. Deleting one
+   * version deletes the gateway's records of that version too: they are found now, while its
+   * metadata can still be read (backend requests inside the step, docs/customizing.md).
+   */
+  DeleteObjectRequest deleteObjectRequest(RequestState state) {
     S3Request s3 = state.request();
-    return DeleteObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
+    String versionId = RequestedVersion.of(s3);
+    if (versionId != null && versionDeletion != null) {
+      state.recordDeletedVersion(versionDeletion.recordsOf(s3.bucket(), s3.key(), versionId));
+    }
+    return DeleteObjectRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .versionId(versionId)
+        .bypassGovernanceRetention(GovernanceBypass.requested(s3) ? Boolean.TRUE : null)
+        .build();
   }
 
   /**
-   * A multipart object's indexes (and checksum record) go with it. One turn of listing the key's
-   * index names (one LIST finds none for an object that was never multipart): {@code answer} is the
-   * last page. Returns the next page's LIST, or null once listed.
+   * What goes with the object: a deleted version's own records; in an unversioned bucket the key's
+   * part indexes (and checksum record). A delete marker (a versioned bucket, no version named)
+   * removes nothing, so no record goes: every version stays readable. One turn of listing the key's
+   * index names (one LIST finds none for an object that was never multipart): the first turn takes
+   * the backend's DeleteObject answer, the others the last page. Returns the next page's LIST, or
+   * null once listed.
    */
   ListObjectsV2Request listIndexes(RequestState state, Object answer) {
     S3Request s3 = state.request();
     RecordListing listing = state.listing();
     if (listing == null) {
+      DeleteObjectResponse deleted = answer instanceof DeleteObjectResponse r ? r : null;
+      state.recordDeleteAnswer(deleted);
+      boolean marker = deleted != null && Boolean.TRUE.equals(deleted.deleteMarker());
+      String version = deleted == null ? null : deleted.versionId();
       multipartState.forgetIndex(s3.bucket(), s3.key());
-      listing = new RecordListing(s3.bucket(), ReservedKeys.index(s3.key()));
+      VersionDeletion.Pending records = state.deletedVersionOrNull();
+      if (records != null) {
+        versionDeletion.deleteRecords(
+            s3.bucket(), s3.key(), records, GovernanceBypass.requested(s3));
+        listing = RecordListing.nothing(s3.bucket());
+      } else if (marker || RequestedVersion.pin(version) != null) {
+        listing = RecordListing.nothing(s3.bucket());
+      } else {
+        listing = new RecordListing(s3.bucket(), ReservedKeys.index(s3.key()));
+      }
       state.startListing(listing);
       answer = null;
     }
@@ -210,7 +273,11 @@ public final class ObjectOperations {
       // Without 'deleteIndexes' the object's indexes would stay behind unnoticed.
       throw new MissingStepException(Fact.RECORDS_LISTED, "step 'deleteObjectResponse'");
     }
-    return S3Response.status(204);
+    DeleteObjectResponse r = state.deleteAnswerOrNull();
+    boolean marker = r != null && Boolean.TRUE.equals(r.deleteMarker());
+    return S3Response.status(204)
+        .header("x-amz-delete-marker", marker ? "true" : null)
+        .header("x-amz-version-id", r == null ? null : r.versionId());
   }
 
   // ---- helpers
@@ -286,7 +353,8 @@ public final class ObjectOperations {
     Map<String, String> user = new LinkedHashMap<>();
     metadata.forEach(
         (k, v) -> {
-          if (!ObjectMetadata.isCryptoEntry(k)) {
+          if (!ObjectMetadata.isCryptoEntry(k)
+              && !io.github.s3eg.crypto.s3ec.S3ecMetadata.isContentMetadataEntry(k)) {
             user.put(k, v);
           }
         });
@@ -305,6 +373,14 @@ public final class ObjectOperations {
 
   static S3Request request(Exchange exchange) {
     return RequestState.of(exchange).request();
+  }
+
+  /**
+   * The ACL headers a write forwards with its backend write ({@code rejectUnsupported} keeps them
+   * when ACLs are forwarded); none otherwise.
+   */
+  static AclHeaders acl(Exchange exchange) {
+    return RequestState.of(exchange).acl();
   }
 
   /** Releases a backend stream: back to the pool if fully read, else aborted (not drained). */

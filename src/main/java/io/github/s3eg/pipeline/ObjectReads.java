@@ -9,10 +9,12 @@ import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.pipeline.CiphertextLocator.Located;
 import io.github.s3eg.s3.ByteRange;
 import io.github.s3eg.s3.Preconditions;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.S3Request;
 import io.github.s3eg.s3.S3Response;
 import io.github.s3eg.s3.checksum.ObjectChecksum;
+import io.github.s3eg.versions.DeleteMarkers;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -42,13 +44,49 @@ public final class ObjectReads {
   private final SegmentLayout layout;
   private final MultipartState multipart;
   private final GatewayMetrics metrics;
+  private final DeleteMarkers deleteMarkers;
+  private final CiphertextLocator.OlderIndexes olderIndexes;
 
+  /**
+   * @param deleteMarkers explains a read's 404 that met a delete marker, as S3 answers it (null:
+   *     never)
+   * @param olderVersions finds a version's missing part index among the older versions of its name
+   *     (null: never)
+   */
   public ObjectReads(
-      DecryptObject keys, SegmentLayout layout, MultipartState multipart, GatewayMetrics metrics) {
+      DecryptObject keys,
+      SegmentLayout layout,
+      MultipartState multipart,
+      GatewayMetrics metrics,
+      DeleteMarkers deleteMarkers,
+      io.github.s3eg.versions.VersionRecords olderVersions) {
     this.keys = keys;
     this.layout = layout;
     this.multipart = multipart;
     this.metrics = metrics;
+    this.deleteMarkers = deleteMarkers;
+    this.olderIndexes =
+        olderVersions == null
+            ? null
+            : (bucket, name, opened) -> olderVersions.read(bucket, name, opened.header().encode());
+  }
+
+  /**
+   * S3's answer for a read whose backend answer was 404 because it met a delete marker (405 for a
+   * version that is one, 404 with {@code x-amz-delete-marker} for a current one), else {@code
+   * failure} as it is. The look-up is a backend request inside the step (docs/customizing.md).
+   */
+  Exception deleteMarkerOr(S3Request s3, String method, Exception failure) {
+    if (deleteMarkers != null
+        && failure instanceof software.amazon.awssdk.services.s3.model.S3Exception e
+        && e.statusCode() == 404) {
+      Optional<S3Exception> marker =
+          deleteMarkers.explain(s3.bucket(), s3.key(), RequestedVersion.of(s3), method);
+      if (marker.isPresent()) {
+        return marker.get();
+      }
+    }
+    return failure;
   }
 
   // ---- planRead, plannedRangeFailed, headObjectRequest
@@ -64,6 +102,7 @@ public final class ObjectReads {
     return GetObjectRequest.builder()
         .bucket(s3.bucket())
         .key(s3.key())
+        .versionId(RequestedVersion.of(s3))
         .range(plan.backendRange())
         .build();
   }
@@ -99,15 +138,24 @@ public final class ObjectReads {
             && plan != null
             && plan.backendRange() != null;
     if (!plannedRangeTooFar) {
-      throw failure;
+      throw deleteMarkerOr(state.request(), "GET", failure);
     }
     S3Request s3 = state.request();
-    return GetObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).range("bytes=0-0").build();
+    return GetObjectRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .versionId(RequestedVersion.of(s3))
+        .range("bytes=0-0")
+        .build();
   }
 
   static HeadObjectRequest headObjectRequest(RequestState state) {
     S3Request s3 = state.request();
-    return HeadObjectRequest.builder().bucket(s3.bucket()).key(s3.key()).build();
+    return HeadObjectRequest.builder()
+        .bucket(s3.bucket())
+        .key(s3.key())
+        .versionId(RequestedVersion.of(s3))
+        .build();
   }
 
   // ---- resolveKey, locateCiphertext, decrypt
@@ -134,7 +182,8 @@ public final class ObjectReads {
               plan != null && plan.backendRange() != null,
               multipart,
               state::release,
-              checksumWanted(state));
+              checksumWanted(state),
+              olderIndexes);
       state.startLocating(locator);
     } else if (locator.next() != null) {
       @SuppressWarnings("unchecked")
@@ -178,7 +227,10 @@ public final class ObjectReads {
     return opened == null ? Optional.empty() : opened.checksum().map(ObjectChecksum::of);
   }
 
-  static AuthenticatedPlaintext decrypt(RequestState state) throws Exception {
+  AuthenticatedPlaintext decrypt(RequestState state) throws Exception {
+    if (state.located() instanceof Located.S3ec s3ec) {
+      return keys.s3ecReads().readLocated(state.request(), s3ec, state::release);
+    }
     return Decryption.decrypt(state.key(), state.located(), state::release);
   }
 
@@ -188,7 +240,8 @@ public final class ObjectReads {
   S3Response getObjectResponse(RequestState state) {
     S3Request s3 = state.request();
     StoredObject stored = state.storedObject();
-    OpenedObject opened = state.key().openedOrNull();
+    boolean s3ec = state.key().s3ecOrNull() != null;
+    OpenedObject opened = s3ec ? null : state.key().openedOrNull();
     AuthenticatedPlaintext body = state.plaintext();
     String etag = body.etag() != null ? body.etag() : ObjectOperations.etag(opened, stored.eTag());
     try {
@@ -201,6 +254,7 @@ public final class ObjectReads {
         ObjectOperations.objectAnswer(
                 body.range() != null ? 206 : 200, s3, stored.headers(), etag, stored.lastModified())
             .header("Content-Range", body.range() == null ? null : body.range().contentRange());
+    stored.writeVersionHeaders(response);
     if (body.range() == null) {
       shownChecksum(state, opened).ifPresent(c -> c.writeTo(response));
     }
@@ -233,7 +287,8 @@ public final class ObjectReads {
             described.etag(),
             stored.lastModified(),
             described.plaintextSize());
-    if (s3.header("Range") == null) {
+    stored.writeVersionHeaders(response);
+    if (s3.header("Range") == null && state.key().s3ecOrNull() == null) {
       shownChecksum(state, state.key().openedOrNull()).ifPresent(c -> c.writeTo(response));
     }
     return response;
@@ -283,7 +338,21 @@ public final class ObjectReads {
                 exchange.getIn().setBody(locate(state, exchange.getIn().getBody())));
   }
 
-  static Step decryptStep() {
+  /** After a failed backend HEAD: S3's answer when it met a delete marker, else the failure. */
+  Step readFailedStep() {
+    return Step.named("readFailed")
+        .callsBackend()
+        .alwaysFails()
+        .does(
+            (state, exchange) -> {
+              throw deleteMarkerOr(
+                  state.request(),
+                  state.request().method(),
+                  exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+            });
+  }
+
+  Step decryptStep() {
     return Step.named("decrypt")
         .requires(Fact.DATA_KEY, Fact.CIPHERTEXT_LOCATED)
         .provides(Fact.PLAINTEXT)

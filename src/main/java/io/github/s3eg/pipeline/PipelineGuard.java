@@ -115,6 +115,13 @@ public final class PipelineGuard implements InterceptStrategy {
         return new MissingStepException(fact, where);
       }
     }
+    if (!needs.isEmpty()) {
+      try {
+        state.requireSigned(where);
+      } catch (MissingStepException pending) {
+        return pending;
+      }
+    }
     return null;
   }
 

@@ -1,11 +1,13 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.ops.AuditEventsEndpoint;
+import io.github.s3eg.ops.ConcurrencyLimit;
 import io.github.s3eg.ops.GatewayMetrics;
 import io.github.s3eg.ops.HealthEndpoint;
 import io.github.s3eg.ops.MetricsEndpoint;
 import io.github.s3eg.ops.RateLimit;
 import io.github.s3eg.ops.RewrapEndpoint;
+import io.github.s3eg.ops.ScrubEndpoint;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import io.github.s3eg.s3.auth.AuthResult;
@@ -47,7 +49,16 @@ public final class PipelineSteps {
       MultipartSteps multipartSteps,
       ConditionalWrites writeConditions,
       SendResponse sendResponse,
-      SendError sendError) {}
+      SendError sendError,
+      ConcurrencyLimit concurrencyLimit,
+      ScrubEndpoint scrub,
+      VersioningOperations versioning,
+      ObjectLockOperations objectLock,
+      ListVersionsOperation listVersions,
+      TaggingOperations tagging,
+      ForwardedConfiguration forwarded,
+      BrowserUpload browserUpload,
+      io.github.s3eg.versions.BucketFeatures bucketFeatures) {}
 
   public PipelineSteps(Services s) {
     beans.put("parseRequest", s.parseRequest());
@@ -64,7 +75,15 @@ public final class PipelineSteps {
                         "The gateway's pipeline is misconfigured: 'answerProbe' ran for a request"
                             + " that is not a probe.");
                   }
-                  state.respond(s.health().respond(exchange.getContext(), state.probe()));
+                  boolean details = s.health().detailsPublic();
+                  if (state.request().header("Authorization") != null) {
+                    // A signed probe: its credential must be one that may see the checks (403).
+                    state.authenticated(
+                        s.authenticate()
+                            .authenticate(state, state.request(), state.http().request()));
+                    details = true;
+                  }
+                  state.respond(s.health().respond(exchange.getContext(), state.probe(), details));
                 }));
     add(
         Step.named("answerMetrics")
@@ -86,13 +105,17 @@ public final class PipelineSteps {
             .provides(Fact.RATE_LIMITED)
             .does(
                 (state, exchange) -> {
-                  AuthResult auth = state.authentication().result();
-                  s.rateLimit()
-                      .acquire(
-                          auth.principal() != AuthResult.UNAUTHENTICATED
-                              ? "key:" + auth.principal().accessKey()
-                              : "address:" + state.request().clientAddress());
+                  s.rateLimit().acquire(principalKey(state));
                   state.provide(Fact.RATE_LIMITED);
+                }));
+    add(
+        Step.named("concurrencyLimit")
+            .requires(Fact.AUTHENTICATED)
+            .provides(Fact.CONCURRENCY_LIMITED)
+            .does(
+                (state, exchange) -> {
+                  s.concurrencyLimit().acquire(principalKey(state), exchange);
+                  state.provide(Fact.CONCURRENCY_LIMITED);
                 }));
     add(
         Step.named("rejectUnsupported")
@@ -100,9 +123,10 @@ public final class PipelineSteps {
             .provides(Fact.REQUEST_CHECKED)
             .does(
                 (state, exchange) -> {
-                  s.rejectUnsupported().check(state.request());
+                  state.keepAcl(s.rejectUnsupported().check(state.request(), state.operation()));
                   state.provide(Fact.REQUEST_CHECKED);
                 }));
+    add(new BucketFeatureLookup(s.bucketFeatures(), s.rejectUnsupported()).step());
     add(
         Step.named("methodNotAllowed")
             .requires(Fact.AUTHENTICATED)
@@ -128,6 +152,18 @@ public final class PipelineSteps {
             .does(
                 (state, exchange) ->
                     state.respond(s.auditEvents().events(state.authentication().principal()))));
+    add(
+        operation("scrub")
+            .does(
+                (state, exchange) ->
+                    state.respond(
+                        s.scrub().start(state.request(), state.authentication().principal()))));
+    add(
+        operation("scrubStatus")
+            .does(
+                (state, exchange) ->
+                    state.respond(
+                        s.scrub().status(state.request(), state.authentication().principal()))));
     add(
         operation("rewrap")
             .does(
@@ -197,7 +233,8 @@ public final class PipelineSteps {
     add(ObjectReads.headObjectRequestStep());
     add(s.reads().resolveKeyStep());
     add(s.reads().locateStep());
-    add(ObjectReads.decryptStep());
+    add(s.reads().decryptStep());
+    add(s.reads().readFailedStep());
     add(s.reads().getObjectResponseStep());
     add(ObjectReads.headObjectResponseStep());
     add(ObjectAttributes.requestStep());
@@ -209,7 +246,7 @@ public final class PipelineSteps {
             .callsBackend()
             .does(
                 (state, exchange) ->
-                    exchange.getIn().setBody(ObjectOperations.deleteObjectRequest(state))));
+                    exchange.getIn().setBody(s.objects().deleteObjectRequest(state))));
     add(
         Step.named("listIndexes")
             .callsBackend()
@@ -267,11 +304,91 @@ public final class PipelineSteps {
     add(operation("listObjectsV2").does((state, exchange) -> s.lists().listObjectsV2(exchange)));
     add(operation("listObjects").does((state, exchange) -> s.lists().listObjects(exchange)));
 
+    // ---- versioning, Object Lock, tags (versions.yaml): the backend keeps them
+    add(
+        operation("getBucketVersioning")
+            .does((state, exchange) -> s.versioning().getBucketVersioning(exchange)));
+    add(
+        operation("putBucketVersioning")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.versioning().putBucketVersioning(exchange)));
+    add(
+        operation("listObjectVersions")
+            .does((state, exchange) -> s.listVersions().listObjectVersions(exchange)));
+    add(
+        operation("getObjectLockConfiguration")
+            .does((state, exchange) -> s.objectLock().getObjectLockConfiguration(exchange)));
+    add(
+        operation("putObjectLockConfiguration")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.objectLock().putObjectLockConfiguration(exchange)));
+    add(
+        operation("getObjectRetention")
+            .does((state, exchange) -> s.objectLock().getObjectRetention(exchange)));
+    add(
+        operation("putObjectRetention")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.objectLock().putObjectRetention(exchange)));
+    add(
+        operation("getObjectLegalHold")
+            .does((state, exchange) -> s.objectLock().getObjectLegalHold(exchange)));
+    add(
+        operation("putObjectLegalHold")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.objectLock().putObjectLegalHold(exchange)));
+    add(
+        operation("getObjectTagging")
+            .does((state, exchange) -> s.tagging().getObjectTagging(exchange)));
+    add(
+        operation("putObjectTagging")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.tagging().putObjectTagging(exchange)));
+    add(
+        operation("deleteObjectTagging")
+            .does((state, exchange) -> s.tagging().deleteObjectTagging(exchange)));
+    add(
+        operation("getBucketTagging")
+            .does((state, exchange) -> s.tagging().getBucketTagging(exchange)));
+    add(
+        operation("putBucketTagging")
+            .requires(Fact.REQUEST_BODY)
+            .does((state, exchange) -> s.tagging().putBucketTagging(exchange)));
+    add(
+        operation("deleteBucketTagging")
+            .does((state, exchange) -> s.tagging().deleteBucketTagging(exchange)));
+
+    // ---- bucket configuration forwarded (bucket-configuration.yaml)
+    add(
+        Step.named("readConfigurationDocument")
+            .requires(Fact.AUTHENTICATED, Fact.REQUEST_BODY)
+            .provides(Fact.CONFIGURATION_CHECKED)
+            .does(
+                (state, exchange) -> {
+                  s.forwarded().readAndCheck(exchange);
+                  state.provide(Fact.CONFIGURATION_CHECKED);
+                }));
+    add(
+        operation("forwardConfiguration")
+            .requires(Fact.CONFIGURATION_CHECKED)
+            .does((state, exchange) -> s.forwarded().forward(exchange)));
+
+    // ---- browser uploads (POST Object)
+    add(s.browserUpload().readFormStep());
+    add(s.browserUpload().responseStep());
+
     // ---- multipart uploads
     s.multipartSteps().addTo(this::add);
     add(
         operation("uploadPartCopy")
             .does((state, exchange) -> s.multipart().uploadPartCopy(exchange)));
+  }
+
+  /** Whom the rate and concurrency limits count: the access key, else the client's address. */
+  private static String principalKey(RequestState state) {
+    AuthResult auth = state.authentication().result();
+    return auth.principal() != AuthResult.UNAUTHENTICATED
+        ? "key:" + auth.principal().accessKey()
+        : "address:" + state.request().clientAddress();
   }
 
   /** A step that calls the backend and provides the operation's answer. */

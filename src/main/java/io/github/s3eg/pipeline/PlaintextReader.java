@@ -8,6 +8,7 @@ import io.github.s3eg.crypto.MultipartDecryption;
 import io.github.s3eg.crypto.OpenedObject;
 import io.github.s3eg.multipart.MultipartIndexes;
 import io.github.s3eg.s3.ByteRange;
+import io.github.s3eg.s3.RequestedVersion;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import java.io.InputStream;
@@ -53,8 +54,14 @@ final class PlaintextReader {
       String etag,
       MultipartIndexes.Loaded multipart) {}
 
+  /** The current version of {@code key}. */
   Described describe(String bucket, String key) throws CryptoException {
-    HeadObjectResponse head = ObjectHead.of(backend.s3(), bucket, key);
+    return describe(bucket, key, null);
+  }
+
+  /** Version {@code versionId} of {@code key} (the current one for null). */
+  Described describe(String bucket, String key, String versionId) throws CryptoException {
+    HeadObjectResponse head = ObjectHead.of(backend.s3(), bucket, key, versionId);
     Optional<OpenedObject> opened = decryption.resolve(bucket, key, head.metadata()).opened();
     if (opened.isEmpty()) {
       return new Described(head, opened, head.contentLength(), head.eTag(), null);
@@ -79,6 +86,8 @@ final class PlaintextReader {
    * @throws S3Exception InvalidRange when the range lies outside the object
    */
   Source open(String bucket, String key, Described d, String rangeHeader) {
+    // Every read is of the version described, whatever was written to the key since.
+    String versionId = RequestedVersion.pin(d.head().versionId());
     Optional<ByteRange> range = ByteRange.resolve(rangeHeader, d.size());
     if (d.size() == 0) {
       return new Source(
@@ -87,7 +96,8 @@ final class PlaintextReader {
     long first = range.map(ByteRange::first).orElse(0L);
     long last = range.map(ByteRange::last).orElse(d.size() - 1);
     if (d.opened().isEmpty()) {
-      ResponseInputStream<GetObjectResponse> in = get(bucket, key, "bytes=" + first + "-" + last);
+      ResponseInputStream<GetObjectResponse> in =
+          get(bucket, key, versionId, "bytes=" + first + "-" + last);
       return source(in, in, first, last, d);
     }
     OpenedObject o = d.opened().get();
@@ -97,8 +107,12 @@ final class PlaintextReader {
           plan.startsAtPartStart()
               ? null
               : indexes.readRange(
-                  bucket, key, plan.firstPartStartRange(), MultipartDecryption.PART_START_LENGTH);
-      ResponseInputStream<GetObjectResponse> in = get(bucket, key, plan.httpRange());
+                  bucket,
+                  key,
+                  versionId,
+                  plan.firstPartStartRange(),
+                  MultipartDecryption.PART_START_LENGTH);
+      ResponseInputStream<GetObjectResponse> in = get(bucket, key, versionId, plan.httpRange());
       return source(
           plan.decrypt(new BoundedInputStream(in, plan.ciphertextLength()), start),
           in,
@@ -109,7 +123,7 @@ final class PlaintextReader {
     if (o.compression().isPresent()) {
       // A compressed source is read from its start (decompressing) and the range cut out: part
       // copies from compressed objects are rare, and this needs no frame-index lookup.
-      ResponseInputStream<GetObjectResponse> in = get(bucket, key, null);
+      ResponseInputStream<GetObjectResponse> in = get(bucket, key, versionId, null);
       InputStream whole = o.decrypt(in);
       try {
         whole.skipNBytes(first);
@@ -120,7 +134,7 @@ final class PlaintextReader {
       return source(new BoundedInputStream(whole, last - first + 1), in, first, last, d);
     }
     CiphertextRange needed = o.rangeFor(first, last, d.size());
-    ResponseInputStream<GetObjectResponse> in = get(bucket, key, needed.httpRange());
+    ResponseInputStream<GetObjectResponse> in = get(bucket, key, versionId, needed.httpRange());
     return source(
         o.decryptRange(new BoundedInputStream(in, needed.ciphertextLength()), needed),
         in,
@@ -145,10 +159,17 @@ final class PlaintextReader {
         () -> ObjectOperations.release(backendStream));
   }
 
-  private ResponseInputStream<GetObjectResponse> get(String bucket, String key, String range) {
+  private ResponseInputStream<GetObjectResponse> get(
+      String bucket, String key, String versionId, String range) {
     return backend
         .s3()
-        .getObject(GetObjectRequest.builder().bucket(bucket).key(key).range(range).build());
+        .getObject(
+            GetObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .versionId(versionId)
+                .range(range)
+                .build());
   }
 
   static S3Exception invalidRange(String what) {

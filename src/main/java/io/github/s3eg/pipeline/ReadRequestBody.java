@@ -58,7 +58,7 @@ public final class ReadRequestBody {
 
   Step step() {
     return Step.named("readRequestBody")
-        .requires(Fact.AUTHENTICATED)
+        .requires(Fact.AUTHENTICATED, Fact.CONCURRENCY_LIMITED)
         .provides(Fact.REQUEST_BODY)
         .does(
             (state, exchange) -> {

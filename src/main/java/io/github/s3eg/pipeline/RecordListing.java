@@ -27,6 +27,19 @@ final class RecordListing {
   private boolean listed;
   private int batched;
   private boolean handedOut;
+  private boolean nothing;
+
+  /**
+   * A listing with nothing to delete, not even the record {@link #nextName} would add (a delete
+   * marker, or a deleted version whose records went with it).
+   */
+  static RecordListing nothing(String bucket) {
+    RecordListing none = new RecordListing(bucket, ReservedKeys.PREFIX);
+    none.asked = true;
+    none.listed = true;
+    none.nothing = true;
+    return none;
+  }
 
   RecordListing(String bucket, String prefix) {
     if (!ReservedKeys.isReserved(prefix)) {
@@ -89,7 +102,7 @@ final class RecordListing {
     if (batched < all.size()) {
       return new RecordName(bucket, all.get(batched++));
     }
-    if (batched == all.size() && also != null) {
+    if (batched == all.size() && also != null && !nothing) {
       batched++;
       return new RecordName(bucket, also);
     }

@@ -70,6 +70,11 @@ public final class RequestState {
   private final java.util.List<String> backendCalls = new java.util.ArrayList<>(2);
   private io.github.s3eg.backend.WriteCondition writeCondition;
   private ConditionalWrites.Check writeConditionCheck;
+  private io.github.s3eg.s3.AclHeaders acl = io.github.s3eg.s3.AclHeaders.NONE;
+  private io.github.s3eg.versions.VersionDeletion.Pending deletedVersion;
+  private software.amazon.awssdk.services.s3.model.DeleteObjectResponse deleteAnswer;
+  private Object operationState;
+  private BucketFeatureLookup.Turn featureLookup;
 
   RequestState(HttpExchange http) {
     this.http = http;
@@ -115,6 +120,20 @@ public final class RequestState {
     }
   }
 
+  /**
+   * Fails unless the request's signature was verified: a browser upload's form is verified by
+   * {@code readForm}, and until then nothing may reach the backend.
+   *
+   * @param where the step or endpoint that needs it, for the message
+   */
+  public void requireSigned(String where) {
+    if (authentication != null && authentication.formPending()) {
+      throw new MissingStepException(
+          Fact.AUTHENTICATED,
+          where + " (a browser upload's form signature must be verified first, by 'readForm')");
+    }
+  }
+
   /** Records a fact that carries no value (rate limited, cache invalidated, request checked). */
   public void provide(Fact fact) {
     facts.add(fact);
@@ -132,6 +151,66 @@ public final class RequestState {
       throw new IllegalArgumentException(fact + " needs a value");
     }
     facts.add(fact);
+  }
+
+  // ---- rejectUnsupported: the ACL headers a write forwards
+
+  /**
+   * The ACL headers the request's backend write carries ({@code rejectUnsupported} keeps them when
+   * ACLs are forwarded, {@code SUBRESOURCES_FORWARDED}); none otherwise.
+   */
+  public io.github.s3eg.s3.AclHeaders acl() {
+    return acl;
+  }
+
+  void keepAcl(io.github.s3eg.s3.AclHeaders acl) {
+    this.acl = acl == null ? io.github.s3eg.s3.AclHeaders.NONE : acl;
+  }
+
+  // ---- bucketFeatures
+
+  BucketFeatureLookup.Turn featureLookup() {
+    return featureLookup;
+  }
+
+  void startFeatureLookup(BucketFeatureLookup.Turn turn) {
+    this.featureLookup = turn;
+  }
+
+  // ---- DeleteObject of a version
+
+  /** The records of the version a DELETE names, found before it goes (null: none named). */
+  io.github.s3eg.versions.VersionDeletion.Pending deletedVersionOrNull() {
+    return deletedVersion;
+  }
+
+  void recordDeletedVersion(io.github.s3eg.versions.VersionDeletion.Pending pending) {
+    this.deletedVersion = pending;
+  }
+
+  /** The backend's DeleteObject answer (its version, its delete marker), or null. */
+  software.amazon.awssdk.services.s3.model.DeleteObjectResponse deleteAnswerOrNull() {
+    return deleteAnswer;
+  }
+
+  void recordDeleteAnswer(software.amazon.awssdk.services.s3.model.DeleteObjectResponse answer) {
+    this.deleteAnswer = answer;
+  }
+
+  /**
+   * What an operation's own steps keep between them (a browser upload's form, a forwarded
+   * configuration document), typed by the steps that read it.
+   */
+  <T> T operationState(Class<T> type, String providedBy, String step) {
+    if (!type.isInstance(operationState)) {
+      throw new MissingStepException(
+          Fact.RESPONSE, "step '" + step + "' (it needs what '" + providedBy + "' provides)");
+    }
+    return type.cast(operationState);
+  }
+
+  void keepOperationState(Object value) {
+    this.operationState = value;
   }
 
   // ---- checkWriteConditions
@@ -212,6 +291,18 @@ public final class RequestState {
   void authenticated(Authentication authentication) {
     set(Fact.AUTHENTICATED, authentication);
     this.authentication = authentication;
+  }
+
+  /**
+   * A browser upload's form was verified ({@code readForm}): the request is now the PutObject the
+   * form asks for, by the principal its policy was signed by.
+   */
+  void formVerified(S3Request put, Authentication signed) {
+    if (authentication == null || !authentication.formPending() || signed.formPending()) {
+      throw new IllegalStateException("not a browser upload whose form is pending");
+    }
+    this.request = put;
+    this.authentication = signed;
   }
 
   /**

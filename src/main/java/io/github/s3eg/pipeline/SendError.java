@@ -99,12 +99,12 @@ public final class SendError implements Processor {
     if (close) {
       headers.put("Connection", List.of("close"));
     }
-    int status = error.errorCode().httpStatus();
+    int status = error.httpStatus();
     if (response.closed()) {
       // The client is gone (it reset the connection mid-upload): nobody to answer. Ending the
       // response keeps platform-http from trying to write one after the route.
       ResponseSender.abort(response);
-      listener.completed(state.completed(status, 0, error.errorCode().code(), false));
+      listener.completed(state.completed(status, 0, error.code(), false));
       return;
     }
     try {
@@ -131,7 +131,7 @@ public final class SendError implements Processor {
         // own timeout. S3 closes the connection in that case; so does the gateway.
         http.request().connection().close();
       }
-      listener.completed(state.completed(status, 0, error.errorCode().code(), false));
+      listener.completed(state.completed(status, 0, error.code(), false));
     }
   }
 
@@ -143,7 +143,7 @@ public final class SendError implements Processor {
   static S3Exception toS3Exception(Throwable failure, S3Request request, String requestId) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof S3Exception s3) {
-        if (s3.errorCode().httpStatus() >= 500 && s3.getCause() != null) {
+        if (s3.httpStatus() >= 500 && s3.getCause() != null) {
           // A step's verdict on a failure below it (e.g. the backend connection broke).
           LOG.warn("request {}: {}: {}", requestId, s3.getMessage(), describe(s3.getCause()));
         }
@@ -187,7 +187,7 @@ public final class SendError implements Processor {
 
   static byte[] errorDocument(S3Exception error, S3Request request, String requestId) {
     XmlWriter xml = new XmlWriter().start("Error");
-    xml.element("Code", error.errorCode().code()).element("Message", error.getMessage());
+    xml.element("Code", error.code()).element("Message", error.getMessage());
     Map<String, String> extra = error.extraElements();
     if (request != null) {
       if (request.bucket() != null && !extra.containsKey("BucketName") && request.key() == null) {

@@ -31,6 +31,7 @@ public final class Step implements Processor {
   private final Action action;
   private final boolean beforeAuthentication;
   private final boolean alwaysFails;
+  private final boolean completesAuthentication;
 
   private Step(
       String name,
@@ -38,8 +39,10 @@ public final class Step implements Processor {
       Set<Fact> provides,
       Action action,
       boolean beforeAuthentication,
-      boolean alwaysFails) {
+      boolean alwaysFails,
+      boolean completesAuthentication) {
     this.name = name;
+    this.completesAuthentication = completesAuthentication;
     this.beforeAuthentication = beforeAuthentication;
     this.alwaysFails = alwaysFails;
     this.requires = requires.isEmpty() ? EnumSet.noneOf(Fact.class) : EnumSet.copyOf(requires);
@@ -84,6 +87,9 @@ public final class Step implements Processor {
     for (Fact fact : requires) {
       state.require(fact, name);
     }
+    if (requires.contains(Fact.RATE_LIMITED) && !completesAuthentication) {
+      state.requireSigned(name);
+    }
     action.run(state, exchange);
   }
 
@@ -99,6 +105,7 @@ public final class Step implements Processor {
     private final Set<Fact> provides = EnumSet.noneOf(Fact.class);
     private boolean beforeAuthentication;
     private boolean alwaysFails;
+    private boolean completesAuthentication;
 
     private Builder(String name) {
       this.name = name;
@@ -135,8 +142,24 @@ public final class Step implements Processor {
       return this;
     }
 
+    /**
+     * Marks the step that verifies a browser upload's form signature ({@code readForm}): the one
+     * step with a backend contract that runs while the request's authentication is pending.
+     */
+    public Builder completesAuthentication() {
+      completesAuthentication = true;
+      return this;
+    }
+
     public Step does(Action action) {
-      return new Step(name, requires, provides, action, beforeAuthentication, alwaysFails);
+      return new Step(
+          name,
+          requires,
+          provides,
+          action,
+          beforeAuthentication,
+          alwaysFails,
+          completesAuthentication);
     }
   }
 }

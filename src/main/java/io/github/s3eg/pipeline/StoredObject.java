@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * @param windowStart where that body starts in the stored object
  * @param storedSize the stored object's whole size
  * @param storageClass the backend's storage class, or null for its default
+ * @param answer the backend's answer, for the version headers ({@link #writeVersionHeaders})
  */
 public record StoredObject(
     String bucket,
@@ -30,7 +31,8 @@ public record StoredObject(
     long windowStart,
     long windowLength,
     long storedSize,
-    String storageClass) {
+    String storageClass,
+    software.amazon.awssdk.core.SdkResponse answer) {
 
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
 
@@ -55,7 +57,8 @@ public record StoredObject(
         start,
         length,
         total,
-        r.storageClassAsString());
+        r.storageClassAsString(),
+        r);
   }
 
   static StoredObject of(String bucket, String key, HeadObjectResponse r) {
@@ -71,7 +74,24 @@ public record StoredObject(
         0,
         size,
         size,
-        r.storageClassAsString());
+        r.storageClassAsString(),
+        r);
+  }
+
+  /** The stored version's id, or null in a bucket without versioning. */
+  String versionId() {
+    return answer instanceof GetObjectResponse g
+        ? g.versionId()
+        : answer instanceof HeadObjectResponse h ? h.versionId() : null;
+  }
+
+  /** The version, lock and tag headers S3 answers a GET or HEAD with (VersionHeaders). */
+  void writeVersionHeaders(io.github.s3eg.s3.S3Response response) {
+    if (answer instanceof GetObjectResponse g) {
+      io.github.s3eg.versions.VersionHeaders.write(response, g);
+    } else if (answer instanceof HeadObjectResponse h) {
+      io.github.s3eg.versions.VersionHeaders.write(response, h);
+    }
   }
 
   /** The last byte of the window the GET returned. */

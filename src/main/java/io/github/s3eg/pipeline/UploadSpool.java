@@ -36,20 +36,24 @@ final class UploadSpool implements Closeable {
   private final byte[] memory;
   private final Path file;
   private final long length;
+  private final byte[] md5;
   private boolean opened;
 
-  private UploadSpool(byte[] memory, Path file, long length) {
+  private UploadSpool(byte[] memory, Path file, long length, byte[] md5) {
     this.memory = memory;
     this.file = file;
     this.length = length;
+    this.md5 = md5;
   }
 
   /**
    * Reads {@code body} to its end into a new spool; closes {@code body}. On failure nothing is left
    * behind.
    */
-  static UploadSpool fill(InputStream body, long memoryLimit) throws IOException {
-    try (body) {
+  static UploadSpool fill(InputStream input, long memoryLimit) throws IOException {
+    java.security.MessageDigest digest = io.github.s3eg.backend.ContentMd5.digest();
+    try (input;
+        InputStream body = new java.security.DigestInputStream(input, digest)) {
       byte[] buffer = new byte[64 * 1024];
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       int n;
@@ -57,7 +61,7 @@ final class UploadSpool implements Closeable {
         head.write(buffer, 0, n);
       }
       if (head.size() <= memoryLimit) {
-        return new UploadSpool(head.toByteArray(), null, head.size());
+        return new UploadSpool(head.toByteArray(), null, head.size(), digest.digest());
       }
       Path file = Files.createTempFile(FILE_PREFIX, ".bin", ownerOnly());
       try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
@@ -68,7 +72,7 @@ final class UploadSpool implements Closeable {
           out.write(buffer, 0, n);
           length += n;
         }
-        return new UploadSpool(null, file, length);
+        return new UploadSpool(null, file, length, digest.digest());
       } catch (IOException | RuntimeException | Error e) {
         Files.deleteIfExists(file);
         throw e;
@@ -88,6 +92,11 @@ final class UploadSpool implements Closeable {
   /** The body's exact length. */
   long length() {
     return length;
+  }
+
+  /** The MD5 of the body (its {@code Content-MD5} for the backend). */
+  byte[] md5() {
+    return md5.clone();
   }
 
   /** Whether the body went to a file (tests and metrics). */

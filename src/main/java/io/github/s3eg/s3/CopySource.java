@@ -5,24 +5,36 @@ package io.github.s3eg.s3;
  * ({@code bucket/key} or {@code /bucket/key}, percent-encoded). The second resource of those
  * requests: it is authorized (read) like the destination (write), and audited beside it. Bucket and
  * key are validated by the rules of the request line, so a source can name nothing a request path
- * could not.
+ * could not. A version ({@code ?versionId=} after the key) names an older version of the source;
+ * null names the current one.
  */
-public record CopySource(String bucket, String key) {
+public record CopySource(String bucket, String key, String versionId) {
 
   /** The header that names it. */
   public static final String HEADER = "x-amz-copy-source";
 
   /**
    * @throws S3Exception InvalidArgument for a source that names no bucket and key, or an invalid
-   *     bucket; NotImplemented for a version; the key checks of {@link S3RequestParser}
+   *     bucket, or with a query other than one version id; the key checks of {@link
+   *     S3RequestParser}
    */
   public static CopySource parse(String header) {
     String value = header.trim();
-    if (value.contains("?versionId=")) {
-      throw new S3Exception(
-          S3ErrorCode.NOT_IMPLEMENTED, "Copying a specific object version is not supported");
+    String versionId = null;
+    int query = value.indexOf('?');
+    if (query >= 0) {
+      // A '?' of the key itself is percent-encoded: this one starts the source's query.
+      String parameter = value.substring(query + 1);
+      if (!parameter.startsWith(RequestedVersion.PARAMETER + "=")) {
+        throw invalid("The only parameter a copy source takes is versionId.");
+      }
+      versionId =
+          RequestedVersion.check(
+              S3RequestParser.parseQuery(parameter).get(RequestedVersion.PARAMETER));
+      value = value.substring(0, query);
     }
-    String decoded = S3RequestParser.parseQuery("x=" + value.replace("+", "%2B")).get("x");
+    // One value, decoded as a whole: an '&' or '=' is part of the key, not a separator.
+    String decoded = PercentDecoding.headerValue(value);
     if (decoded.startsWith("/")) {
       decoded = decoded.substring(1);
     }
@@ -38,7 +50,7 @@ public record CopySource(String bucket, String key) {
       throw invalid("Invalid copy source bucket name");
     }
     S3RequestParser.validateKey(key);
-    return new CopySource(bucket, key);
+    return new CopySource(bucket, key, versionId);
   }
 
   /** The source of {@code request}, or null when it names none. */

@@ -32,6 +32,19 @@ public class S3Exception extends RuntimeException {
     return errorCode;
   }
 
+  /**
+   * The value of {@code <Code>}: the error code's, unless a subclass carries another (a backend's
+   * answer to a forwarded request, see {@link ForwardedError}).
+   */
+  public String code() {
+    return errorCode.code();
+  }
+
+  /** The HTTP status of the answer. */
+  public int httpStatus() {
+    return errorCode.httpStatus();
+  }
+
   /** Adds an element to the XML error body, such as {@code Key}, {@code BucketName}. */
   public S3Exception with(String element, String value) {
     if (value != null) {

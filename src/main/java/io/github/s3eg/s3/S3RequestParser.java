@@ -1,9 +1,5 @@
 package io.github.s3eg.s3;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +24,13 @@ public final class S3RequestParser {
   private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.\\-_]{1,61}[a-z0-9]");
   private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
+  /**
+   * Query parameters that hold keys or parts of keys: like a key, none may hold NUL (the backend
+   * refused it with a bare 400, which clients saw as a 500).
+   */
+  private static final List<String> KEY_PARAMETERS =
+      List.of("prefix", "marker", "start-after", "delimiter", "key-marker");
+
   private final Optional<String> serverDomain;
 
   public S3RequestParser(Optional<String> serverDomain) {
@@ -47,6 +50,14 @@ public final class S3RequestParser {
       throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "request target must be an absolute path");
     }
     Map<String, String> query = parseQuery(rawQuery);
+    for (String name : KEY_PARAMETERS) {
+      String value = query.get(name);
+      if (value != null && value.indexOf(0) >= 0) {
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, name + " must not contain NUL characters")
+            .with("ArgumentName", name);
+      }
+    }
 
     String bucket;
     String key;
@@ -68,8 +79,11 @@ public final class S3RequestParser {
     if (key != null) {
       validateKey(key);
     }
-    return new S3Request(
-        requestId, method, rawPath, rawQuery, bucket, key, query, headers, clientAddress);
+    S3Request request =
+        new S3Request(
+            requestId, method, rawPath, rawQuery, bucket, key, query, headers, clientAddress);
+    ObjectHeaders.checkStorageClass(request);
+    return request;
   }
 
   private String virtualHostBucket(Map<String, List<String>> headers) {
@@ -101,7 +115,7 @@ public final class S3RequestParser {
     }
   }
 
-  static void validateKey(String key) {
+  public static void validateKey(String key) {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new S3Exception(S3ErrorCode.KEY_TOO_LONG, "Your key is too long");
     }
@@ -137,51 +151,11 @@ public final class S3RequestParser {
   }
 
   /**
-   * Percent-decodes UTF-8. In the path {@code +} is a literal plus (as S3 and the SDKs treat it);
-   * in the query it stands for a space (form encoding).
+   * Percent-decodes UTF-8 the way the signature check does ({@link PercentDecoding}). In the path
+   * {@code +} is a literal plus (as S3 and the SDKs treat it); in the query it stands for a space
+   * (form encoding).
    */
   static String decode(String raw, boolean plusIsSpace) {
-    if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
-      return raw;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          throw invalidUri();
-        }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-          throw invalidUri();
-        }
-        bytes.write(hi << 4 | lo);
-        i += 2;
-      } else if (c == '+' && plusIsSpace) {
-        bytes.write(' ');
-      } else {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
-          encoded = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-          i++;
-        }
-        bytes.writeBytes(encoded);
-      }
-    }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw invalidUri();
-    }
-  }
-
-  private static S3Exception invalidUri() {
-    return new S3Exception(S3ErrorCode.INVALID_URI, "Couldn't parse the specified URI.");
+    return PercentDecoding.text(raw, plusIsSpace);
   }
 }

@@ -99,6 +99,8 @@ class CamelKRuntimeTest {
       // The child takes a free port itself and reports it (a port picked here could be taken
       // by someone else before the child binds it).
       env.put("LISTEN_ADDR", "127.0.0.1:0");
+      // The checks below read route ids from /ready, which lists them only with this setting.
+      env.put("HEALTH_DETAILS_PUBLIC", "true");
       env.put("DATA_DIR", data.toString());
 
       List<String> jvm = new ArrayList<>();

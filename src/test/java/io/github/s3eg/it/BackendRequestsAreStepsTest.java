@@ -39,6 +39,10 @@ class BackendRequestsAreStepsTest {
   private static final String BUCKET = "steps";
   private static final int MIB = 1024 * 1024;
 
+  /** The look-up of a bucket's versioning and Object Lock ({@code bucketFeatures} in s3-api). */
+  private static final List<String> BUCKET_FEATURE_CALLS =
+      List.of("getBucketVersioning", "getObjectLockConfiguration");
+
   private static GatewayFixture gateway;
   private static GatewayFixture cold;
   private static S3Client s3;
@@ -94,7 +98,8 @@ class BackendRequestsAreStepsTest {
     assertCalls(
         gateway,
         "CopyObject",
-        List.of("headObject", "copyObject"),
+        // The source's HEAD, its tags (a copy gets them: S3's COPY tagging directive), the copy.
+        List.of("headObject", "getObjectTagging", "copyObject"),
         () ->
             s3.copyObject(
                 b ->
@@ -201,6 +206,7 @@ class BackendRequestsAreStepsTest {
             "CopyObject",
             List.of(
                 "headObject",
+                "getObjectTagging",
                 "createMultipartUpload",
                 "uploadPartCopy",
                 "uploadPartCopy",
@@ -307,6 +313,22 @@ class BackendRequestsAreStepsTest {
             "requests the backend received for %s (%s): one per backend step (%s)",
             operation, g.probe().requests(), seen)
         .isEqualTo(g.probe().requests().size());
+    // The bucket's features are asked once a minute per bucket and instance, by the steps of
+    // s3-api ('bucketFeatures'): counted on the wire above like every step, compared here apart,
+    // since whether this request was the first of the minute depends on the tests before it.
+    Map<String, Integer> lookups = new TreeMap<>();
+    for (String call : BUCKET_FEATURE_CALLS) {
+      Integer n = seen.remove(operation + " " + call);
+      if (n != null) {
+        lookups.put(call, n);
+      }
+    }
+    assertThat(lookups.values())
+        .as("the bucket's features, asked at most once each for %s", operation)
+        .allMatch(n -> n == 1);
+    if (!lookups.isEmpty()) {
+      assertThat(backendSteps(g, "s3-api")).containsAll(lookups.keySet());
+    }
     assertThat(seen)
         .as("backend steps that ran for %s (on the wire: %s)", operation, g.probe().requests())
         .isEqualTo(expectedCounts);

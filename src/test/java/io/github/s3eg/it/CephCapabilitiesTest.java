@@ -723,6 +723,18 @@ class CephCapabilitiesTest {
   class KnownDeviations {
 
     @Test
+    void anEmptyBodySentAsSignedAwsChunkedIsRefused() {
+      String bucket = ceph.newBucket("dev-empty-chunked");
+      // The SDK signs bodies over plain HTTP as aws-chunked; RGW 16.2 finds the signature of the
+      // only (final, empty) chunk wrong. The gateway's part checksum markers carry one byte.
+      assertThat(
+              statusOf(() -> s3.putObject(b -> b.bucket(bucket).key("empty"), RequestBody.empty())))
+          .isEqualTo(400);
+      s3.putObject(b -> b.bucket(bucket).key("one"), RequestBody.fromString("\n"));
+      assertThat(get(bucket, "one")).isEqualTo("\n");
+    }
+
+    @Test
     void ifMatchComparesTheEtagWithoutQuotes() {
       String bucket = ceph.newBucket("dev-if-match");
       String etag =

@@ -48,7 +48,31 @@ class ClientErrorsTest {
         Arguments.of(
             "PUT /errors/copy HTTP/1.1\r\nx-amz-copy-source: /../errors/k\r\nContent-Length: 0\r\n\r\n",
             400,
-            "InvalidArgument"));
+            "InvalidArgument"),
+        // A request target that is no path: was Vert.x's plain-text 404.
+        Arguments.of("GET * HTTP/1.1\r\n\r\n", 400, "InvalidURI"),
+        Arguments.of("OPTIONS * HTTP/1.1\r\n\r\n", 400, "InvalidURI"),
+        Arguments.of("GET errors HTTP/1.1\r\n\r\n", 400, "InvalidURI"),
+        // NUL in a listing's key parameters: the backend's bare 400 was a 500.
+        Arguments.of("GET /errors?prefix=%00 HTTP/1.1\r\n\r\n", 400, "InvalidArgument"),
+        Arguments.of(
+            "GET /errors?list-type=2&start-after=a%00 HTTP/1.1\r\n\r\n", 400, "InvalidArgument"),
+        Arguments.of("GET /errors?marker=%00 HTTP/1.1\r\n\r\n", 400, "InvalidArgument"),
+        // A storage class S3 does not know: the backend's bare 400 was a 500.
+        Arguments.of(
+            "PUT /errors/k2 HTTP/1.1\r\nx-amz-storage-class: FOO\r\nContent-Length: 1\r\n\r\nx",
+            400,
+            "InvalidStorageClass"),
+        Arguments.of(
+            "PUT /errors/copy HTTP/1.1\r\nx-amz-copy-source: errors/k\r\n"
+                + "x-amz-storage-class: standard\r\nContent-Length: 0\r\n\r\n",
+            400,
+            "InvalidStorageClass"),
+        Arguments.of(
+            "POST /errors/mpu?uploads HTTP/1.1\r\nx-amz-storage-class: FOO\r\n"
+                + "Content-Length: 0\r\n\r\n",
+            400,
+            "InvalidStorageClass"));
   }
 
   @ParameterizedTest(name = "{0}")

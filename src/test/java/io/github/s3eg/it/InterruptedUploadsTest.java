@@ -69,7 +69,9 @@ class InterruptedUploadsTest {
                     "ENCRYPTION_PASSWORD",
                     GatewayFixture.PASSWORD,
                     "SERVER_REQUEST_TIMEOUT",
-                    "1500ms"),
+                    "1500ms",
+                    "METRICS_PUBLIC",
+                    "true"),
                 new Properties()));
     endpoint = URI.create("http://127.0.0.1:" + gateway.port());
     s3 =
@@ -141,6 +143,7 @@ class InterruptedUploadsTest {
   void aRefusedUploadLeavesTheBucketListable(String kind) throws Exception {
     boolean part = kind.endsWith("/part");
     String key = "refused-" + kind.replace(' ', '-').replace('/', '-');
+    double uploadsBefore = finishedUploads();
     switch (kind.replace("/part", "")) {
       case "bad chunk signature" -> {
         CapturedRequest r = signed(key, true, part);
@@ -174,6 +177,14 @@ class InterruptedUploadsTest {
       }
       default -> throw new IllegalArgumentException(kind);
     }
+    // The gateway may answer (or lose) the client before its worker has cut the backend upload:
+    // wait until it counts the request as finished, so the store has met the cut (generous: the
+    // machine may be loaded).
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (finishedUploads() <= uploadsBefore && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(finishedUploads()).as("the refused upload finished").isGreaterThan(uploadsBefore);
     assertListable(key);
   }
 
@@ -203,9 +214,10 @@ class InterruptedUploadsTest {
 
   /** Listings answer 200 with the stored objects only, no leftover remains, the key works. */
   private static void assertListable(String key) throws Exception {
-    // The gateway answers the client while the store may still be noticing the cut: allow it a
-    // moment, as a client's next request would (generous: the machine may be loaded).
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    // The store may still be noticing the cut the gateway made: allow it a moment, as a client's
+    // next request would (generous: the machine may be loaded). Listings are right meanwhile too
+    // (ListingDuringWritesTest); only the leftover check below needs the wait.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (leftovers().findAny().isPresent() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
@@ -221,6 +233,25 @@ class InterruptedUploadsTest {
     s3.putObject(b -> b.bucket("bucket").key("ok-" + key), RequestBody.fromBytes(data()));
     assertThat(s3.getObjectAsBytes(b -> b.bucket("bucket").key("ok-" + key)).asByteArray())
         .isEqualTo(data());
+  }
+
+  /** PutObject and UploadPart requests the gateway has finished with, whatever the outcome. */
+  private static double finishedUploads() throws Exception {
+    String metrics;
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      metrics =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+    }
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("s3_operations_total{"))
+        .filter(
+            l -> l.contains("operation=\"PutObject\"") || l.contains("operation=\"UploadPart\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** Files of the bucket's directory named like S3Proxy's temporary files. */

@@ -42,6 +42,8 @@ class KmipRotationTest {
   private static Map<String, String> kmipSettings(PyKmipServer kmip, String keys) {
     Map<String, String> s = new HashMap<>();
     s.put("KEY_MANAGER_ENABLED", "true");
+    // The outage check below reads which check is down from /ready.
+    s.put("HEALTH_DETAILS_PUBLIC", "true");
     s.put("KEY_MANAGER_PROVIDER", "kmip");
     s.put("KEY_MANAGER_DUAL_READ_WINDOW", "1");
     s.put("COSMIAN_KMS_ENDPOINT", "kmip://127.0.0.1:" + kmip.port());

@@ -493,7 +493,7 @@ class S3ApiTest {
         400,
         "MetadataTooLarge");
     assertStatus(
-        () -> s3.getObjectAcl(b -> b.bucket("errors-bucket").key("k")), 501, "NotImplemented");
+        () -> s3.getObjectTorrent(b -> b.bucket("errors-bucket").key("k")), 501, "NotImplemented");
     assertStatus(
         () -> s3.listObjectsV2(b -> b.bucket("errors-bucket").maxKeys(-1)), 400, "InvalidArgument");
   }

@@ -28,9 +28,15 @@ final class SignedHttp {
 
   static HttpResponse<String> signedGet(URI uri, String accessKey, String secretKey)
       throws Exception {
+    return signed("GET", uri, accessKey, secretKey);
+  }
+
+  /** A signed request without a body (an admin endpoint's POST, for one). */
+  static HttpResponse<String> signed(String method, URI uri, String accessKey, String secretKey)
+      throws Exception {
     SdkHttpRequest unsigned =
         SdkHttpRequest.builder()
-            .method(SdkHttpMethod.GET)
+            .method(SdkHttpMethod.fromValue(method))
             .uri(uri)
             .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
             .build();
@@ -44,7 +50,8 @@ final class SignedHttp {
                         .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
                         .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
             .request();
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
     for (Map.Entry<String, java.util.List<String>> h : signed.headers().entrySet()) {
       if (!h.getKey().equalsIgnoreCase("Host")) {
         h.getValue().forEach(v -> request.header(h.getKey(), v));

@@ -6,6 +6,8 @@ public enum AuthMethod {
   SIGV4_HEADER,
   /** {@code ?X-Amz-Algorithm=AWS4-HMAC-SHA256&…} (presigned URL). */
   SIGV4_PRESIGNED,
+  /** A browser upload's form: a policy signed with SigV4 ({@code x-amz-signature}). */
+  SIGV4_POST_POLICY,
   /** {@code Authorization: AWS <key>:<signature>} (legacy, off unless enabled). */
   SIGV2_HEADER,
   /** {@code ?AWSAccessKeyId=…&Expires=…&Signature=…} (legacy presigned, off unless enabled). */

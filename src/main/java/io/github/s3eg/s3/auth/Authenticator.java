@@ -37,8 +37,10 @@ public final class Authenticator {
   private final SigV4Authenticator sigV4;
   private final SigV2Authenticator sigV2;
   private final boolean allowSigV2;
+  private final PostPolicySignature postPolicy;
 
   private Authenticator(Builder b) {
+    this.postPolicy = new PostPolicySignature(b.store);
     this.sigV4 = new SigV4Authenticator(b.store, b.clock, b.maxSkew);
     this.sigV2 = new SigV2Authenticator(b.store, b.clock, b.maxSkew, b.virtualHostDomains);
     this.allowSigV2 = b.allowSigV2;
@@ -60,6 +62,27 @@ public final class Authenticator {
     } catch (AuthenticationException e) {
       throw e;
     } catch (S3Exception e) {
+      throw new AuthenticationException(e, attempt.accessKey, attempt.method);
+    }
+  }
+
+  /**
+   * Authenticates a browser upload by the signature of its policy (the form's fields before the
+   * file); the policy's conditions are checked by the caller.
+   *
+   * @throws AuthenticationException if the form is not signed by a known credential
+   */
+  public AuthResult authenticatePostPolicy(java.util.Map<String, String> fields) {
+    AuthAttempt attempt = new AuthAttempt();
+    attempt.method = AuthMethod.SIGV4_POST_POLICY;
+    try {
+      return postPolicy.verify(fields);
+    } catch (S3Exception e) {
+      String credential = fields.get("x-amz-credential");
+      attempt.accessKey =
+          credential == null || credential.indexOf('/') < 0
+              ? null
+              : credential.substring(0, credential.indexOf('/'));
       throw new AuthenticationException(e, attempt.accessKey, attempt.method);
     }
   }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -98,13 +99,31 @@ final class SigV2Authenticator {
     Instant now = clock.instant();
     if (now.getEpochSecond() > expiresEpoch) {
       throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Request has expired")
-          .with("Expires", AmzDates.formatIsoBasic(Instant.ofEpochSecond(expiresEpoch)))
+          .with("Expires", expiresText(expiresEpoch))
+          .with("ServerTime", AmzDates.formatIsoBasic(now));
+    }
+    // SigV2 carries no signing time, only the end of validity: a URL valid for more than the
+    // SigV4 limit from now is refused, so a leaked V2 URL lives no longer than a V4 one.
+    if (expiresEpoch - now.getEpochSecond() > SigV4QueryParser.MAX_EXPIRES_SECONDS) {
+      throw new S3Exception(
+              S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+              "Expires must be less than a week (604800 seconds) from now")
+          .with("Expires", expiresText(expiresEpoch))
           .with("ServerTime", AmzDates.formatIsoBasic(now));
     }
     String stringToSign =
         SigV2StringToSign.build(request, query, expires, virtualHostBucket(request));
     verify(credential, stringToSign, signature);
     return result(credential, request, AuthMethod.SIGV2_QUERY);
+  }
+
+  /** A client's {@code Expires} for an error message; any long, even one no Instant can hold. */
+  private static String expiresText(long epochSecond) {
+    try {
+      return AmzDates.formatIsoBasic(Instant.ofEpochSecond(epochSecond));
+    } catch (DateTimeException e) {
+      return Long.toString(epochSecond);
+    }
   }
 
   private static void verify(ClientCredential credential, String stringToSign, String signature) {

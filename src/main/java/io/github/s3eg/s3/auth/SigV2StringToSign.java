@@ -1,5 +1,6 @@
 package io.github.s3eg.s3.auth;
 
+import io.github.s3eg.s3.PercentDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,13 @@ import java.util.TreeMap;
  * joined with commas, each {@code name:value\n}. CanonicalizedResource is {@code /bucket} (for
  * virtual-hosted requests) plus the path as sent, plus the S3 sub-resources of the query, sorted,
  * with decoded values.
+ *
+ * <p>The gateway's own operations ({@code ?s3eg-audit}, {@code ?s3eg-rewrap}) are not S3
+ * sub-resources, so no SigV2 client library knows them; left out, an admin's signed {@code GET /}
+ * or {@code POST /bucket?delete} could be replayed as an audit download or a rewrap. A query that
+ * names one ({@value #GATEWAY_PARAMETER_PREFIX}…) is therefore signed whole: every parameter but
+ * the query-authentication ones, sorted by name, name and value percent-encoded (as in SigV4) so
+ * that an {@code &} or {@code =} inside a value cannot pass for a separator.
  */
 final class SigV2StringToSign {
 
@@ -58,6 +66,13 @@ final class SigV2StringToSign {
           "versions",
           "website");
 
+  /** Names the gateway's own query parameters. */
+  static final String GATEWAY_PARAMETER_PREFIX = "s3eg-";
+
+  /** The parameters that carry a presigned URL's signature: never part of what is signed. */
+  private static final Set<String> QUERY_AUTHENTICATION =
+      Set.of("AWSAccessKeyId", "Expires", "Signature");
+
   private SigV2StringToSign() {}
 
   /**
@@ -89,13 +104,21 @@ final class SigV2StringToSign {
     if (virtualHostBucket != null) {
       sb.append('/').append(virtualHostBucket);
     }
-    sb.append(request.rawPath());
+    // The path as sent, its raw octets (if any) read as UTF-8, as the key parser reads them.
+    sb.append(PercentDecoding.asSent(request.rawPath()));
+    boolean gatewayOperation =
+        query.all().stream().anyMatch(p -> p.name().startsWith(GATEWAY_PARAMETER_PREFIX));
     Map<String, List<String>> subResources = new TreeMap<>();
     for (QueryParameters.Parameter p : query.all()) {
       if (SUB_RESOURCES.contains(p.name())) {
         subResources
             .computeIfAbsent(p.name(), k -> new ArrayList<>())
             .add(p.hasValue() ? p.name() + "=" + p.value() : p.name());
+      } else if (gatewayOperation && !QUERY_AUTHENTICATION.contains(p.name())) {
+        String name = UriEncoding.encode(p.name());
+        subResources
+            .computeIfAbsent(name, k -> new ArrayList<>())
+            .add(p.hasValue() ? name + "=" + UriEncoding.encode(p.value()) : name);
       }
     }
     char separator = '?';

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param rawPath the path of the request line, still percent-encoded and not normalised ({@code
  *     //}, {@code ./} and {@code ../} are significant in S3). Characters up to U+00FF are taken as
  *     single octets — that is how Vert.x/Netty hand over the request line, so a client that sent
- *     raw UTF-8 is understood; characters above U+00FF are encoded as UTF-8.
+ *     raw UTF-8 is understood; characters above U+00FF are encoded as UTF-8. The key parser reads
+ *     it the same way ({@link io.github.s3eg.s3.PercentDecoding}).
  * @param rawQuery the query string without {@code ?}, still percent-encoded; empty if none
  * @param headers all request headers; for HTTP/2 the lead must supply {@code host} from {@code
  *     :authority}

@@ -1,8 +1,8 @@
 package io.github.s3eg.s3.auth;
 
+import io.github.s3eg.s3.PercentDecoding;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,39 +33,15 @@ public final class UriEncoding {
    * @param plusIsSpace whether {@code +} means space (query strings) or itself (paths)
    */
   public static byte[] decode(String raw, boolean plusIsSpace) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-    int i = 0;
-    while (i < raw.length()) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          throw malformed();
-        }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-          throw malformed();
-        }
-        out.write(hi << 4 | lo);
-        i += 3;
-      } else if (c == '+' && plusIsSpace) {
-        out.write(' ');
-        i++;
-      } else if (c <= 0xFF) {
-        out.write(c);
-        i++;
-      } else {
-        int cp = raw.codePointAt(i);
-        out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-        i += Character.charCount(cp);
-      }
-    }
-    return out.toByteArray();
+    return PercentDecoding.octets(raw, plusIsSpace);
   }
 
-  /** Decodes to a string, reading the octets as UTF-8 (for names and values we interpret). */
+  /**
+   * Decodes to a string, reading the octets as UTF-8, strictly: octets that are not UTF-8 are
+   * {@code InvalidURI}, so that two different query strings never canonicalise alike.
+   */
   public static String decodeToString(String raw, boolean plusIsSpace) {
-    return new String(decode(raw, plusIsSpace), StandardCharsets.UTF_8);
+    return PercentDecoding.text(raw, plusIsSpace);
   }
 
   /** Encodes octets; unreserved characters stay, and {@code /} stays if {@code keepSlash}. */
@@ -95,9 +71,5 @@ public final class UriEncoding {
         || c == '.'
         || c == '_'
         || c == '~';
-  }
-
-  private static S3Exception malformed() {
-    return new S3Exception(S3ErrorCode.INVALID_URI, "Couldn't parse the specified URI.");
   }
 }

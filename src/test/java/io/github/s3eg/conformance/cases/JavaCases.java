@@ -21,6 +21,7 @@ public final class JavaCases {
     BucketCases.addTo(t);
     ErrorCases.addTo(t);
     SubresourceCases.addTo(t);
+    VersioningCases.addTo(t);
     ChecksumCases.addTo(t);
     PresignedCases.addTo(t);
     return t.cases();

@@ -49,7 +49,14 @@ class AbortedTransfersTest {
     int transfers = Integer.getInteger("s3eg.faults.abortedTransfers", 250);
     try (FaultyGateway g =
             FaultyGateway.start(
-                Map.of("SERVER_MAX_CONCURRENT_REQUESTS", Integer.toString(WORKERS)));
+                Map.of(
+                    "SERVER_MAX_CONCURRENT_REQUESTS",
+                    Integer.toString(WORKERS),
+                    // One client fills every worker here on purpose, back to back: a permit
+                    // comes back just after the response's last byte, so a cap of exactly
+                    // WORKERS could refuse a request that follows one that just ended.
+                    "SERVER_MAX_CONCURRENT_REQUESTS_PER_PRINCIPAL",
+                    Integer.toString(WORKERS * 2)));
         S3Client s3 = g.client();
         S3Presigner presigner = g.presigner()) {
       s3.createBucket(b -> b.bucket(BUCKET));

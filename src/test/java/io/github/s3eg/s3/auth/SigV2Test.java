@@ -144,6 +144,123 @@ class SigV2Test {
     assertThat(sigV2(Instant.parse("2007-03-28T01:49:49Z")).authenticate(request)).isNotNull();
   }
 
+  /**
+   * Raw (not percent-encoded) UTF-8 in the path arrives one character per octet; SigV2 hashes the
+   * octets that were sent, as the client did, and the key parser reads the same octets as UTF-8.
+   * Before, the gateway hashed those characters re-encoded ("cafÃ©"), so a signature made for the
+   * key "cafÃ©" was accepted for a request that the parser read as "café" (issue 17 finding 6).
+   */
+  @Test
+  void rawPathOctetsAreSignedAsTheOctetsSent() throws Exception {
+    String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+    String received =
+        new String(
+            "/photos/caf\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    String signedByClient = hmacSha1("GET\n\n\n" + date + "\n/johnsmith/photos/caf\u00e9");
+    String signedForAnotherKey =
+        hmacSha1("GET\n\n\n" + date + "\n/johnsmith/photos/caf\u00c3\u00a9");
+
+    assertThat(sigV2(MARCH_27_2007).authenticate(rawPathRequest(received, date, signedByClient)))
+        .isNotNull();
+    assertS3Error(
+        () ->
+            sigV2(MARCH_27_2007).authenticate(rawPathRequest(received, date, signedForAnotherKey)),
+        S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+  }
+
+  private static SignedRequest rawPathRequest(String path, String date, String signature) {
+    return request(
+        "GET",
+        path,
+        "",
+        "Host",
+        "johnsmith.s3.amazonaws.com",
+        "Date",
+        date,
+        "Authorization",
+        "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+  }
+
+  /**
+   * The gateway's own operations are signed (issue 17 finding 5): an admin's V2-signed {@code GET
+   * /} or {@code POST /bucket?delete} cannot be replayed as an audit download or a rewrap, and a
+   * rewrap's other parameters cannot be dropped or changed.
+   */
+  @Test
+  void theGatewaysOwnQueryParametersAreSigned() throws Exception {
+    String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+    Authenticator auth = sigV2(MARCH_27_2007);
+    String listBuckets = hmacSha1("GET\n\n\n" + date + "\n/");
+    assertThat(auth.authenticate(signedAt("GET", "/", "", date, listBuckets))).isNotNull();
+    assertS3Error(
+        () -> auth.authenticate(signedAt("GET", "/", "s3eg-audit", date, listBuckets)),
+        S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+    String audit = hmacSha1("GET\n\n\n" + date + "\n/?s3eg-audit");
+    assertThat(auth.authenticate(signedAt("GET", "/", "s3eg-audit", date, audit))).isNotNull();
+
+    String deleteObjects = hmacSha1("POST\n\n\n" + date + "\n/bkt/?delete");
+    assertThat(auth.authenticate(signedAt("POST", "/bkt/", "delete", date, deleteObjects)))
+        .isNotNull();
+    assertS3Error(
+        () ->
+            auth.authenticate(signedAt("POST", "/bkt/", "delete&s3eg-rewrap", date, deleteObjects)),
+        S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+
+    String dryRun = hmacSha1("POST\n\n\n" + date + "\n/bkt/?dry-run=true&prefix=a%26b&s3eg-rewrap");
+    String query = "s3eg-rewrap&dry-run=true&prefix=a%26b";
+    assertThat(auth.authenticate(signedAt("POST", "/bkt/", query, date, dryRun))).isNotNull();
+    for (String changed :
+        List.of("s3eg-rewrap&prefix=a%26b", "s3eg-rewrap&dry-run=true&prefix=a&b", "s3eg-rewrap")) {
+      assertS3Error(
+          () -> auth.authenticate(signedAt("POST", "/bkt/", changed, date, dryRun)),
+          S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+    }
+  }
+
+  private static SignedRequest signedAt(
+      String method, String path, String query, String date, String signature) {
+    return request(
+        method,
+        path,
+        query,
+        "Host",
+        "s3.amazonaws.com",
+        "Date",
+        date,
+        "Authorization",
+        "AWS AKIAIOSFODNN7EXAMPLE:" + signature);
+  }
+
+  /** A V2 presigned URL may not outlive a V4 one: 7 days from now at most (finding 5). */
+  @Test
+  void presignedExpiryIsCappedAtSevenDays() throws Exception {
+    long now = MARCH_27_2007.getEpochSecond();
+    for (long expires : List.of(now + 604_800, now + 60)) {
+      assertThat(sigV2(MARCH_27_2007).authenticate(presigned(expires))).isNotNull();
+    }
+    for (long expires : List.of(now + 604_801, now + 100L * 365 * 86_400, Long.MAX_VALUE)) {
+      S3Exception e =
+          assertS3Error(
+              () -> sigV2(MARCH_27_2007).authenticate(presigned(expires)),
+              S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR);
+      assertThat(e.getMessage()).contains("less than a week");
+    }
+    assertS3Error(
+        () -> sigV2(MARCH_27_2007).authenticate(presigned(Long.MIN_VALUE)),
+        S3ErrorCode.ACCESS_DENIED);
+  }
+
+  private static SignedRequest presigned(long expires) throws Exception {
+    String signature = hmacSha1("GET\n\n\n" + expires + "\n/johnsmith/photos/puppy.jpg");
+    return SignedRequest.of(
+        "GET",
+        "/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires="
+            + expires
+            + "&Signature="
+            + UriEncoding.encode(signature),
+        headers("Host", "johnsmith.s3.amazonaws.com"));
+  }
+
   @Test
   void amzHeadersAreCanonicalizedAndXAmzDateEmptiesTheDateLine() throws Exception {
     String stringToSign =
