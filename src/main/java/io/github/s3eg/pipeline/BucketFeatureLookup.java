@@ -103,7 +103,8 @@ final class BucketFeatureLookup {
       return false; // a browser upload's form is verified first (readForm)
     }
     CopySource source = CopySource.of(s3);
-    return DEPENDS.contains(state.operation())
+    // A request no S3 operation matches (POST on a key) has no operation name; Set.of refuses null.
+    return (state.operation() != null && DEPENDS.contains(state.operation()))
         || RequestedVersion.of(s3) != null
         || (source != null && source.versionId() != null)
         || !LockSettings.fromRequest(s3).isEmpty();
