@@ -173,7 +173,11 @@ public final class BackendClients implements AutoCloseable {
   private static S3ClientBuilder builder(
       BackendConfig config, URI endpoint, AwsCredentialsProvider credentials, SdkHttpClient http) {
     boolean trailers = !config.embedded() && config.provider().acceptsChecksumTrailers();
-    return S3Client.builder()
+    S3ClientBuilder builder = S3Client.builder();
+    if (config.unsignedPayload()) {
+      builder.putAuthScheme(UnsignedPayloadSigner.authScheme());
+    }
+    return builder
         .endpointOverride(endpoint)
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)

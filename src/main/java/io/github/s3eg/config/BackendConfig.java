@@ -23,6 +23,7 @@ public record BackendConfig(
     int maxRetries,
     boolean multipartEtagsCountParts,
     boolean keysArePaths,
+    boolean unsignedPayload,
     Optional<SecondBackend> second,
     Optional<MirrorBackend> mirror) {
 
@@ -75,8 +76,19 @@ public record BackendConfig(
         // A backend that resolves "./x" to "x" would let a client name the gateway's reserved
         // keys, or another client key, under a second spelling: such keys are refused there.
         s.getBoolean("BACKEND_KEYS_ARE_PATHS", endpoint.isEmpty() || provider.keysArePaths()),
+        // Bodies sent to the backend are ciphertext whose every segment is authenticated: a signed
+        // payload (one more SHA-256 pass over it) adds nothing where nobody can sit in between.
+        // Over HTTPS the SDK sends UNSIGNED-PAYLOAD anyway.
+        s.getBoolean(
+            "BACKEND_UNSIGNED_PAYLOAD", endpoint.isEmpty() || isLoopback(endpoint.get().getHost())),
         SecondBackend.from(s, endpoint.isEmpty()),
         MirrorBackend.from(s));
+  }
+
+  /** A loopback host name or address as it appears in a URL (no DNS lookup). */
+  static boolean isLoopback(String host) {
+    return host != null
+        && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }
 
   static URI parseEndpoint(String setting, String text) {

@@ -51,6 +51,7 @@ public final class ConfigFile {
     map("backend.timeout", "BACKEND_TIMEOUT");
     map("backend.max_connections", "BACKEND_MAX_CONNECTIONS");
     map("backend.max_retries", "BACKEND_MAX_RETRIES");
+    map("backend.unsigned_payload", "BACKEND_UNSIGNED_PAYLOAD");
     map("auth.enabled", "AUTH_ENABLED");
     map("auth.allow_anonymous_network", "AUTH_ALLOW_ANONYMOUS_NETWORK");
     map("auth.access_key", "AUTH_ACCESS_KEY");

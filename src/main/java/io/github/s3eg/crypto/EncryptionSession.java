@@ -35,6 +35,7 @@ public final class EncryptionSession {
   private final PlaintextDigests digests;
   private final int compressionLevel;
   private boolean started;
+  private byte[] verifiedMd5;
 
   EncryptionSession(
       ObjectMetadata metadata, byte[] dek, Set<PlaintextChecksum> checksums, int compressionLevel) {
@@ -123,7 +124,29 @@ public final class EncryptionSession {
 
   /** The plaintext MD5 (16 bytes); after the end, if MD5 was requested (it is by default). */
   public byte[] plaintextMd5() {
+    if (verifiedMd5 != null) {
+      requireComplete();
+      return verifiedMd5.clone();
+    }
     return digests.value(PlaintextChecksum.MD5);
+  }
+
+  /**
+   * Takes the plaintext MD5 the client declared ({@code Content-MD5}) as this session's, instead of
+   * computing it a second time over the same bytes: for a session begun without MD5 whose plaintext
+   * stream verifies that MD5 before it releases its last byte (the gateway's body verification), so
+   * that the session cannot complete unless the plaintext really has it.
+   *
+   * @throws IllegalStateException if the session computes the MD5 itself or has started
+   */
+  public void useVerifiedMd5(byte[] md5) {
+    if (digests.computes(PlaintextChecksum.MD5) || started) {
+      throw new IllegalStateException("the MD5 is computed by this session, or it has started");
+    }
+    if (md5.length != 16) {
+      throw new IllegalArgumentException("an MD5 is 16 bytes");
+    }
+    this.verifiedMd5 = md5.clone();
   }
 
   /** The plaintext ETag: lowercase hex MD5 without quotes. */

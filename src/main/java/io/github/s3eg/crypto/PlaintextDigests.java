@@ -49,6 +49,11 @@ final class PlaintextDigests {
     }
   }
 
+  /** Whether {@code checksum} is one of those computed. */
+  boolean computes(PlaintextChecksum checksum) {
+    return accumulators.containsKey(checksum);
+  }
+
   boolean finished() {
     return finished;
   }

@@ -6,6 +6,7 @@ import io.github.s3eg.crypto.CryptoException;
 import io.github.s3eg.crypto.EncryptionSession;
 import io.github.s3eg.crypto.ObjectEncryptor;
 import io.github.s3eg.crypto.ObjectMetadata;
+import io.github.s3eg.crypto.PlaintextChecksum;
 import io.github.s3eg.s3.ObjectHeaders;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
@@ -17,6 +18,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -118,11 +120,19 @@ public final class EncryptObject {
     if (compression.isPresent()) {
       return encryptCompressed(state, exchange, s3, headers, plaintext, compression.get());
     }
-    EncryptionSession session = encryptor.begin(s3.bucket(), s3.key());
+    byte[] declaredMd5 = declaredMd5(s3);
+    EncryptionSession session;
+    if (declaredMd5 == null) {
+      session = encryptor.begin(s3.bucket(), s3.key());
+    } else {
+      // readRequestBody verifies Content-MD5 before the body's last byte: computing the MD5 again
+      // here would hash every byte twice.
+      session = encryptor.begin(s3.bucket(), s3.key(), EnumSet.noneOf(PlaintextChecksum.class));
+      session.useVerifiedMd5(declaredMd5);
+    }
     Optional<ClientChecksum> checksum = state.body().checksum();
     Map<String, String> stored = new LinkedHashMap<>(headers.userMetadata());
     stored.putAll(session.metadata());
-    byte[] declaredMd5 = declaredMd5(s3);
     boolean sealedUpFront = checksum.isEmpty() || checksum.get().knownUpFront();
     checksum
         .filter(ClientChecksum::knownUpFront)

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,6 +103,30 @@ class ObjectEncryptionTest {
     Streams.readAll(none.encrypt(new ByteArrayInputStream(new byte[5])));
     assertThat(none.plaintextSize()).isEqualTo(5);
     assertThatThrownBy(none::plaintextMd5).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aVerifiedDeclaredMd5ReplacesTheSessionsOwn() throws Exception {
+    byte[] plaintext = Streams.randomBytes(33, 200_000);
+    byte[] md5 = MessageDigest.getInstance("MD5").digest(plaintext);
+    EncryptionSession session = new ObjectEncryptor(keys).begin("bucket", "declared", Set.of());
+    session.useVerifiedMd5(md5);
+    InputStream body = session.encrypt(new ByteArrayInputStream(plaintext));
+    body.readNBytes(1000);
+    assertThatThrownBy(session::plaintextMd5)
+        .as("known only once the (verifying) plaintext stream has ended")
+        .isInstanceOf(IllegalStateException.class);
+    body.readAllBytes();
+    assertThat(session.plaintextMd5()).isEqualTo(md5);
+    Map<String, String> stored = new HashMap<>(session.metadata());
+    stored.putAll(session.sealedTrailerMetadata());
+    assertThat(decryptor.open("bucket", "declared", stored).plaintextEtag())
+        .hasValue(HexFormat.of().formatHex(md5));
+
+    EncryptionSession computing = new ObjectEncryptor(keys).begin("bucket", "own");
+    assertThatThrownBy(() -> computing.useVerifiedMd5(md5))
+        .as("a session computing its MD5 never takes one from outside")
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
