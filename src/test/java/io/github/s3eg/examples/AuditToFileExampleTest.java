@@ -49,11 +49,17 @@ class AuditToFileExampleTest {
                         AwsBasicCredentials.create(GatewayFixture.CLIENT_KEY, "not-the-secret")))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
+      // A request's line is written after its answer: each request waits for the line of the one
+      // before, so that the file's order is the requests' order.
       s3.createBucket(b -> b.bucket("audited"));
+      waitForLines(log, 1);
       s3.putObject(b -> b.bucket("audited").key("a.txt"), RequestBody.fromString("first"));
+      waitForLines(log, 2);
       s3.getObjectAsBytes(b -> b.bucket("audited").key("a.txt"));
+      waitForLines(log, 3);
       assertThatThrownBy(() -> wrongSecret.getObjectAsBytes(b -> b.bucket("audited").key("a.txt")))
           .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
+      waitForLines(log, 4);
       s3.deleteObject(b -> b.bucket("audited").key("a.txt"));
 
       List<String> lines = waitForLines(log, 5);
