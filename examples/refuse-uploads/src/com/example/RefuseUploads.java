@@ -1,6 +1,7 @@
 package com.example;
 
 import io.github.s3eg.pipeline.RequestState;
+import io.github.s3eg.pipeline.RequestStates;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public final class RefuseUploads implements Processor {
 
   @Override
   public void process(Exchange exchange) {
-    RequestState state = RequestState.of(exchange);
+    RequestState state = RequestStates.of(exchange);
     String type = mediaType(state.request().header("Content-Type"));
     if (refusedTypes.contains(type)) {
       throw new S3Exception(

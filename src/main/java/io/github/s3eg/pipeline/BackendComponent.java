@@ -95,7 +95,7 @@ public final class BackendComponent extends DefaultComponent {
       return new DefaultProducer(this) {
         @Override
         public void process(Exchange exchange) {
-          RequestState state = RequestState.of(exchange);
+          RequestState state = RequestStates.of(exchange);
           for (Fact fact : BackendContract.requires("backend:" + call.callName())) {
             state.require(fact, uri);
           }

@@ -50,7 +50,7 @@ public final class BucketOperations {
   @SuppressWarnings("unchecked")
   public void listBucketsResponse(Exchange exchange) {
     List<Bucket> buckets = exchange.getIn().getBody(List.class);
-    Authentication auth = RequestState.of(exchange).authentication();
+    Authentication auth = RequestStates.of(exchange).authentication();
     XmlWriter xml = new XmlWriter().root("ListAllMyBucketsResult");
     xml.start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
     xml.start("Buckets");
@@ -64,7 +64,7 @@ public final class BucketOperations {
           .end();
     }
     xml.end();
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   /**
@@ -84,7 +84,7 @@ public final class BucketOperations {
       // The backend creates the bucket versioned and able to lock (versions.yaml does the rest).
       b.objectLockEnabledForBucket(true);
     }
-    java.io.InputStream body = RequestState.of(exchange).body().stream();
+    java.io.InputStream body = RequestStates.of(exchange).body().stream();
 
     if (body != null) {
       byte[] bytes = body.readNBytes(XmlReader.MAX_BYTES + 1);
@@ -134,7 +134,8 @@ public final class BucketOperations {
             .with("Header", "x-amz-bucket-object-lock-enabled");
       }
     }
-    RequestState.of(exchange).respond(S3Response.status(200).header("Location", "/" + s3.bucket()));
+    RequestStates.of(exchange)
+        .respond(S3Response.status(200).header("Location", "/" + s3.bucket()));
   }
 
   /**
@@ -152,7 +153,7 @@ public final class BucketOperations {
     if (multipartState != null) {
       multipartState.forgetBucket(s3.bucket());
     }
-    RequestState.of(exchange).respond(S3Response.status(204));
+    RequestStates.of(exchange).respond(S3Response.status(204));
   }
 
   /** HeadBucket and GetBucketLocation look the bucket up with a {@code backend:headBucket}. */

@@ -66,7 +66,7 @@ public final class DeleteObjectsOperation {
 
   public void deleteObjects(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
-    InputStream body = RequestState.of(exchange).body().stream();
+    InputStream body = RequestStates.of(exchange).body().stream();
     if (body == null) {
       throw new S3Exception(S3ErrorCode.MALFORMED_XML, "The XML you provided was empty.");
     }
@@ -94,7 +94,7 @@ public final class DeleteObjectsOperation {
               .versionId(versionId == null ? null : RequestedVersion.check(versionId.trim()))
               .build());
     }
-    RequestState.of(exchange).auditDeletedKeys(ids.stream().map(ObjectIdentifier::key).toList());
+    RequestStates.of(exchange).auditDeletedKeys(ids.stream().map(ObjectIdentifier::key).toList());
     boolean quiet = "true".equalsIgnoreCase(delete.childText("Quiet"));
     boolean bypass = GovernanceBypass.requested(s3);
     // The records of each named version, found while its metadata can still be read.
@@ -313,6 +313,6 @@ public final class DeleteObjectsOperation {
           .element("Message", e.message())
           .end();
     }
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 }

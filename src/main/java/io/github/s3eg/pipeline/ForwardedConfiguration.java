@@ -48,7 +48,7 @@ public final class ForwardedConfiguration {
   public void readDocument(Exchange exchange) throws IOException {
     S3Request s3 = ObjectOperations.request(exchange);
     byte[] document = new byte[0];
-    InputStream body = RequestState.of(exchange).body().stream();
+    InputStream body = RequestStates.of(exchange).body().stream();
     if (body != null) {
       document = body.readNBytes(ForwardedRequests.MAX_DOCUMENT_BYTES + 1);
       if (document.length > ForwardedRequests.MAX_DOCUMENT_BYTES) {
@@ -60,7 +60,7 @@ public final class ForwardedConfiguration {
       throw new S3Exception(
           S3ErrorCode.INVALID_REQUEST, "A " + s3.method() + " of a sub-resource takes no body.");
     }
-    RequestState.of(exchange).keepOperationState(new Document(document));
+    RequestStates.of(exchange).keepOperationState(new Document(document));
   }
 
   /**
@@ -106,7 +106,7 @@ public final class ForwardedConfiguration {
     if (document.length == 0) {
       return;
     }
-    AuthResult auth = RequestState.of(exchange).authentication().result();
+    AuthResult auth = RequestStates.of(exchange).authentication().result();
     ConfigurationChecks.loggingTarget(document)
         .ifPresent(target -> auth.principal().authorize(S3Action.WRITE, target));
   }
@@ -156,7 +156,7 @@ public final class ForwardedConfiguration {
             ? S3Response.status(answer.status())
             : S3Response.xml(answer.status(), answer.body())
                 .header("Content-Type", answer.contentType().orElse("application/xml"));
-    RequestState.of(exchange).respond(response);
+    RequestStates.of(exchange).respond(response);
   }
 
   private static void copyHeader(S3Request s3, String name, Map<String, String> headers) {
@@ -170,7 +170,7 @@ public final class ForwardedConfiguration {
   record Document(byte[] bytes) {}
 
   private static byte[] document(Exchange exchange) {
-    return RequestState.of(exchange)
+    return RequestStates.of(exchange)
         .operationState(Document.class, "readConfigurationDocument", "forwardConfiguration")
         .bytes();
   }

@@ -133,7 +133,7 @@ public final class ListOperations {
         .element("StartAfter", enc.apply(startAfter));
     writeContents(xml, s3.bucket(), page.contents(), enc, "true".equals(s3.param("fetch-owner")));
     writePrefixes(xml, page.commonPrefixes(), enc);
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void listObjects(Exchange exchange) {
@@ -156,7 +156,7 @@ public final class ListOperations {
         .element("IsTruncated", page.truncated());
     writeContents(xml, s3.bucket(), page.contents(), enc, true);
     writePrefixes(xml, page.commonPrefixes(), enc);
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   /**

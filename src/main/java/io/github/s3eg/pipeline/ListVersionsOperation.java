@@ -108,7 +108,7 @@ public final class ListVersionsOperation {
       }
     }
     prefixes.forEach(p -> xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end());
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   private static void writeVersion(

@@ -172,7 +172,7 @@ public final class MultipartOperations {
             ObjectChecksum.elementName(checksum.get().algorithm()),
             Base64.getEncoder().encodeToString(value));
       }
-      RequestState.of(exchange)
+      RequestStates.of(exchange)
           .respond(
               S3Response.xml(200, xml.toBytes())
                   .header(

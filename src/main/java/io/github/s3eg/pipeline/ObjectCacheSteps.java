@@ -51,7 +51,7 @@ public final class ObjectCacheSteps {
       return;
     }
     Optional<CachedObject> hit = cache.get(s3.bucket(), s3.key());
-    RequestState state = RequestState.of(exchange);
+    RequestState state = RequestStates.of(exchange);
     if (hit.isPresent()) {
       state.recordCacheHit(hit.get());
     } else {
@@ -62,7 +62,7 @@ public final class ObjectCacheSteps {
   /** GetObject or HeadObject from the cached copy, as the backend path would answer them. */
   public void respond(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
-    CachedObject cached = RequestState.of(exchange).cacheHit();
+    CachedObject cached = RequestStates.of(exchange).cacheHit();
     if (cached == null) {
       throw new MissingStepException(Fact.RESPONSE, "step 'cacheRespond' (no cached copy)");
     }
@@ -71,7 +71,7 @@ public final class ObjectCacheSteps {
           ObjectOperations.headAnswer(
               s3, cached.headers(), cached.etag(), cached.lastModified(), cached.size());
       showChecksum(s3, cached, head);
-      RequestState.of(exchange).respond(head);
+      RequestStates.of(exchange).respond(head);
       return;
     }
     // The range before the conditions: the backend path resolves it in its decrypt step.
@@ -95,7 +95,7 @@ public final class ObjectCacheSteps {
     if (cached.keyReference() != null) {
       ObjectOperations.auditKey(exchange, Map.of(ObjectMetadata.KEK, cached.keyReference()));
     }
-    RequestState.of(exchange).respond(response);
+    RequestStates.of(exchange).respond(response);
   }
 
   private static void showChecksum(S3Request s3, CachedObject cached, S3Response response) {
@@ -107,7 +107,7 @@ public final class ObjectCacheSteps {
   /** After getObjectResponse: captures a whole small encrypted object on its way out. */
   @SuppressWarnings("unchecked")
   public void fill(Exchange exchange) {
-    RequestState state = RequestState.of(exchange);
+    RequestState state = RequestStates.of(exchange);
     ObjectCache.Ticket ticket = state.cacheTicket();
     S3Response response = state.responseOrNull();
     AuthenticatedPlaintext body = state.plaintextOrNull();

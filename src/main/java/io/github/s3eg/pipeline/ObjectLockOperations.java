@@ -70,7 +70,7 @@ public final class ObjectLockOperations {
             .end();
       }
     }
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void putObjectLockConfiguration(Exchange exchange) throws IOException {
@@ -101,7 +101,7 @@ public final class ObjectLockOperations {
     } finally {
       features.forget(s3.bucket());
     }
-    RequestState.of(exchange).respond(S3Response.status(200));
+    RequestStates.of(exchange).respond(S3Response.status(200));
   }
 
   private static DefaultRetention defaultRetention(XmlReader.Element d) {
@@ -145,7 +145,7 @@ public final class ObjectLockOperations {
                   ? null
                   : ObjectHeaders.xmlDate(retention.retainUntilDate()));
     }
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void putObjectRetention(Exchange exchange) throws IOException {
@@ -190,7 +190,7 @@ public final class ObjectLockOperations {
       records.retention(s3.bucket(), s3.key(), versionId, value, false);
       version.run();
     }
-    RequestState.of(exchange).respond(S3Response.status(200));
+    RequestStates.of(exchange).respond(S3Response.status(200));
   }
 
   // ---- object: ?legal-hold
@@ -206,7 +206,7 @@ public final class ObjectLockOperations {
     if (r.legalHold() != null) {
       xml.element("Status", r.legalHold().statusAsString());
     }
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void putObjectLegalHold(Exchange exchange) throws IOException {
@@ -242,7 +242,7 @@ public final class ObjectLockOperations {
       version.run();
       records.legalHold(s3.bucket(), s3.key(), versionId, parsed);
     }
-    RequestState.of(exchange).respond(S3Response.status(200));
+    RequestStates.of(exchange).respond(S3Response.status(200));
   }
 
   private static S3Exception malformed(String message) {

@@ -69,7 +69,7 @@ public final class ObjectOperations {
 
   /** Records which key wrapped the object's data key, for the audit log. */
   static void auditKey(Exchange exchange, Map<String, String> metadata) {
-    auditKey(RequestState.of(exchange), metadata);
+    auditKey(RequestStates.of(exchange), metadata);
   }
 
   static void auditKey(RequestState state, Map<String, String> metadata) {
@@ -372,7 +372,7 @@ public final class ObjectOperations {
   }
 
   static S3Request request(Exchange exchange) {
-    return RequestState.of(exchange).request();
+    return RequestStates.of(exchange).request();
   }
 
   /**
@@ -380,7 +380,7 @@ public final class ObjectOperations {
    * when ACLs are forwarded); none otherwise.
    */
   static AclHeaders acl(Exchange exchange) {
-    return RequestState.of(exchange).acl();
+    return RequestStates.of(exchange).acl();
   }
 
   /** Releases a backend stream: back to the pool if fully read, else aborted (not drained). */

@@ -25,7 +25,7 @@ public final class OperationNaming implements RoutePolicyFactory {
       public void onExchangeBegin(Route route, Exchange exchange) {
         // The first route after the entry route is the operation; routes it calls in turn
         // (shared steps) do not rename it.
-        RequestState state = RequestState.find(exchange);
+        RequestState state = RequestStates.find(exchange);
         if (state != null
             && !route.getRouteId().equals(exchange.getFromRouteId())
             && state.routedOperation() == null) {

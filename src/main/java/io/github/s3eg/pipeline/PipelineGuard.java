@@ -90,7 +90,7 @@ public final class PipelineGuard implements InterceptStrategy {
           return true;
         }
         if (aws2Call != null) {
-          RequestState state = RequestState.find(exchange);
+          RequestState state = RequestStates.find(exchange);
           if (state != null) {
             state.backendCalled(aws2Call);
           }
@@ -101,7 +101,7 @@ public final class PipelineGuard implements InterceptStrategy {
   }
 
   private static MissingStepException check(Exchange exchange, Set<Fact> needs, String where) {
-    RequestState state = RequestState.find(exchange);
+    RequestState state = RequestStates.find(exchange);
     if (state == null) {
       return exchange.getIn() instanceof HttpMessage
           ? new MissingStepException(Fact.PARSED, where)

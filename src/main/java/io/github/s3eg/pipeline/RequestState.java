@@ -13,7 +13,6 @@ import io.github.s3eg.s3.auth.AuthResult;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.camel.Exchange;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -26,7 +25,12 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * that fails with {@link MissingStepException} when that step did not run, so that a deleted or
  * misplaced step is an error naming the step, never a null read as "not encrypted" or "nobody".
  *
- * <p>Routes may read it in expressions, e.g. {@code ${exchangeProperty.s3eg.operation}}.
+ * <p>Routes may read it in expressions, e.g. {@code ${exchangeProperty.s3eg.operation}}; Java steps
+ * get it with {@link RequestStates#of}. No public method of this class, or of a class its accessors
+ * return, takes a parameter Camel's bean binding fills by type ({@code Exchange}, {@code Message},
+ * {@code CamelContext}, …): Camel would then cache the bean information of each request's instance,
+ * and its bean cache would keep the last thousand requests alive, with their buffers ({@code
+ * ExpressionsDoNotPinRequestsTest}).
  */
 public final class RequestState {
 
@@ -78,20 +82,6 @@ public final class RequestState {
 
   RequestState(HttpExchange http) {
     this.http = http;
-  }
-
-  /** The state of the request {@code exchange} carries. */
-  public static RequestState of(Exchange exchange) {
-    RequestState state = find(exchange);
-    if (state == null) {
-      throw new MissingStepException(Fact.PARSED);
-    }
-    return state;
-  }
-
-  /** The state, or null when the exchange is not an S3 request (or was not parsed). */
-  public static RequestState find(Exchange exchange) {
-    return exchange.getProperty(PROPERTY, RequestState.class);
   }
 
   // ---- what every request has

@@ -57,7 +57,7 @@ public final class SendError implements Processor {
   @Override
   public void process(Exchange exchange) throws Exception {
     Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    RequestState state = RequestState.find(exchange);
+    RequestState state = RequestStates.find(exchange);
     if (state == null) {
       LOG.error("request failed before it was parsed", failure);
       return;

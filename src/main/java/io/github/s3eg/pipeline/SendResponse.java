@@ -42,7 +42,7 @@ public final class SendResponse implements Processor {
 
   @Override
   public void process(Exchange exchange) throws Exception {
-    RequestState state = RequestState.of(exchange);
+    RequestState state = RequestStates.of(exchange);
     send(state, state.http(), state.request(), state.response());
   }
 

@@ -83,7 +83,7 @@ public final class Step implements Processor {
 
   @Override
   public void process(Exchange exchange) throws Exception {
-    RequestState state = RequestState.of(exchange);
+    RequestState state = RequestStates.of(exchange);
     for (Fact fact : requires) {
       state.require(fact, name);
     }

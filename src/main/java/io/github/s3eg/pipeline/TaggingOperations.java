@@ -30,7 +30,7 @@ public final class TaggingOperations {
         backend
             .s3()
             .getObjectTagging(g -> g.bucket(s3.bucket()).key(s3.key()).versionId(versionId));
-    RequestState.of(exchange)
+    RequestStates.of(exchange)
         .respond(
             S3Response.xml(200, TagSet.of(r.tagSet()).toXml())
                 .header("x-amz-version-id", r.versionId() != null ? r.versionId() : versionId));
@@ -51,7 +51,8 @@ public final class TaggingOperations {
                         .versionId(RequestedVersion.of(s3))
                         .tagging(tags.toTagging()))
             .versionId();
-    RequestState.of(exchange).respond(S3Response.status(200).header("x-amz-version-id", versionId));
+    RequestStates.of(exchange)
+        .respond(S3Response.status(200).header("x-amz-version-id", versionId));
   }
 
   public void deleteObjectTagging(Exchange exchange) {
@@ -62,13 +63,14 @@ public final class TaggingOperations {
             .deleteObjectTagging(
                 d -> d.bucket(s3.bucket()).key(s3.key()).versionId(RequestedVersion.of(s3)))
             .versionId();
-    RequestState.of(exchange).respond(S3Response.status(204).header("x-amz-version-id", versionId));
+    RequestStates.of(exchange)
+        .respond(S3Response.status(204).header("x-amz-version-id", versionId));
   }
 
   public void getBucketTagging(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     var r = backend.s3().getBucketTagging(g -> g.bucket(s3.bucket()));
-    RequestState.of(exchange).respond(S3Response.xml(200, TagSet.of(r.tagSet()).toXml()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, TagSet.of(r.tagSet()).toXml()));
   }
 
   public void putBucketTagging(Exchange exchange) throws IOException {
@@ -77,12 +79,12 @@ public final class TaggingOperations {
         TagSet.fromXml(
             XmlReader.parse(VersioningOperations.body(exchange)), TagSet.MAX_BUCKET_TAGS);
     backend.s3().putBucketTagging(p -> p.bucket(s3.bucket()).tagging(tags.toTagging()));
-    RequestState.of(exchange).respond(S3Response.status(204));
+    RequestStates.of(exchange).respond(S3Response.status(204));
   }
 
   public void deleteBucketTagging(Exchange exchange) {
     S3Request s3 = ObjectOperations.request(exchange);
     backend.s3().deleteBucketTagging(d -> d.bucket(s3.bucket()));
-    RequestState.of(exchange).respond(S3Response.status(204));
+    RequestStates.of(exchange).respond(S3Response.status(204));
   }
 }

@@ -36,7 +36,7 @@ public final class VersioningOperations {
     GetBucketVersioningResponse r = backend.s3().getBucketVersioning(g -> g.bucket(s3.bucket()));
     XmlWriter xml = new XmlWriter().root("VersioningConfiguration");
     xml.element("Status", r.statusAsString()).element("MfaDelete", r.mfaDeleteAsString());
-    RequestState.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
+    RequestStates.of(exchange).respond(S3Response.xml(200, xml.toBytes()));
   }
 
   public void putBucketVersioning(Exchange exchange) throws IOException {
@@ -64,11 +64,11 @@ public final class VersioningOperations {
     } finally {
       features.forget(s3.bucket());
     }
-    RequestState.of(exchange).respond(S3Response.status(200));
+    RequestStates.of(exchange).respond(S3Response.status(200));
   }
 
   static InputStream body(Exchange exchange) {
-    InputStream body = RequestState.of(exchange).body().stream();
+    InputStream body = RequestStates.of(exchange).body().stream();
     if (body == null) {
       throw new S3Exception(S3ErrorCode.MALFORMED_XML, "The XML you provided was empty.");
     }
