@@ -156,13 +156,33 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public S3ClientBuilder clientBuilder() {
+    return clientBuilder(CLIENT_KEY, CLIENT_SECRET);
+  }
+
+  /** A client builder that signs as {@code accessKey} (a credential of a credentials file). */
+  public S3ClientBuilder clientBuilder(String accessKey, String secretKey) {
     return S3Client.builder()
         .endpointOverride(endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(CLIENT_KEY, CLIENT_SECRET)))
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
         .forcePathStyle(true)
         .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(5)));
+  }
+
+  /** An SDK client with the SDK's default settings that signs as {@code accessKey}. */
+  public S3Client client(String accessKey, String secretKey) {
+    return clientBuilder(accessKey, secretKey).build();
+  }
+
+  /**
+   * A client that signs as {@code accessKey} and makes one attempt per call: a refusal the SDK
+   * would retry (503 SlowDown) reaches the test as it was answered.
+   */
+  public S3Client singleAttemptClient(String accessKey, String secretKey) {
+    return clientBuilder(accessKey, secretKey)
+        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
+        .build();
   }
 
   @Override

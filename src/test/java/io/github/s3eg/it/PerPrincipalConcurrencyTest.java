@@ -1,5 +1,6 @@
 package io.github.s3eg.it;
 
+import static io.github.s3eg.it.CredentialsFile.Credential.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -45,21 +43,10 @@ class PerPrincipalConcurrencyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path credentials = dir.resolve("credentials.yaml");
-    Files.writeString(
-        credentials,
-        String.join(
-            "\n",
-            "credentials:",
-            "  - accessKey: hog",
-            "    secretKey: \"hog" + SECRET + "\"",
-            "    buckets: [\"*\"]",
-            "    permission: admin",
-            "  - accessKey: other",
-            "    secretKey: \"other" + SECRET + "\"",
-            "    buckets: [\"*\"]",
-            "    permission: admin",
-            ""));
+    Path credentials =
+        CredentialsFile.write(
+            dir.resolve("credentials.yaml"),
+            List.of(admin("hog", "hog" + SECRET), admin("other", "other" + SECRET)));
     fixture =
         GatewayFixture.start(
             Map.of(
@@ -133,13 +120,7 @@ class PerPrincipalConcurrencyTest {
   }
 
   private static S3Client client(String principal) {
-    return fixture
-        .clientBuilder()
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(principal, principal + SECRET)))
-        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
-        .build();
+    return fixture.singleAttemptClient(principal, principal + SECRET);
   }
 
   /** The request line and headers of a SigV4-signed PUT (unsigned payload) of {@code length}. */

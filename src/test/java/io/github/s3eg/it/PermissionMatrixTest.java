@@ -3,6 +3,7 @@ package io.github.s3eg.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.s3eg.it.CredentialsFile.Credential;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -80,19 +79,16 @@ class PermissionMatrixTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path credentials = dir.resolve("credentials.yaml");
-    Files.writeString(
-        credentials,
-        String.join(
-            "\n",
-            "credentials:",
-            entry("pub-read", "[pub]", "read"),
-            entry("pub-write", "[pub]", "write"),
-            entry("pub-admin", "[pub, scratch]", "admin"),
-            entry("both-write", "[pub, secret]", "write"),
-            entry("all-read", "[\"*\"]", "read"),
-            entry("root", "[\"*\"]", "admin"),
-            ""));
+    Path credentials =
+        CredentialsFile.write(
+            dir.resolve("credentials.yaml"),
+            List.of(
+                entry("pub-read", List.of("pub"), "read"),
+                entry("pub-write", List.of("pub"), "write"),
+                entry("pub-admin", List.of("pub", "scratch"), "admin"),
+                entry("both-write", List.of("pub", "secret"), "write"),
+                entry("all-read", List.of("*"), "read"),
+                entry("root", List.of("*"), "admin")));
     fixture =
         GatewayFixture.start(
             Map.of(
@@ -115,25 +111,12 @@ class PermissionMatrixTest {
     fixture.close();
   }
 
-  private static String entry(String key, String buckets, String permission) {
-    return "  - accessKey: "
-        + key
-        + "\n    secretKey: \""
-        + key
-        + SECRET
-        + "\"\n    buckets: "
-        + buckets
-        + "\n    permission: "
-        + permission;
+  private static Credential entry(String key, List<String> buckets, String permission) {
+    return new Credential(key, key + SECRET, buckets, permission);
   }
 
   private static S3Client client(String principal) {
-    return fixture
-        .clientBuilder()
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(principal, principal + SECRET)))
-        .build();
+    return fixture.client(principal, principal + SECRET);
   }
 
   /** The matrix as docs/security.md states it. */

@@ -1,21 +1,20 @@
 package io.github.s3eg.ops;
 
+import static io.github.s3eg.it.CredentialsFile.Credential.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.s3eg.it.CredentialsFile;
 import io.github.s3eg.it.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -29,21 +28,10 @@ class RateLimitTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path credentials = dir.resolve("credentials.yaml");
-    Files.writeString(
-        credentials,
-        String.join(
-            "\n",
-            "credentials:",
-            "  - accessKey: alice",
-            "    secretKey: alice-secret-123456",
-            "    buckets: [\"*\"]",
-            "    permission: admin",
-            "  - accessKey: bob",
-            "    secretKey: bob-secret-1234567",
-            "    buckets: [\"*\"]",
-            "    permission: admin",
-            ""));
+    Path credentials =
+        CredentialsFile.write(
+            dir.resolve("credentials.yaml"),
+            List.of(admin("alice", "alice-secret-123456"), admin("bob", "bob-secret-1234567")));
     fixture =
         GatewayFixture.start(
             Map.of(
@@ -62,20 +50,10 @@ class RateLimitTest {
     fixture.close();
   }
 
-  private static S3Client client(String key, String secret) {
-    return fixture
-        .clientBuilder()
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-        .overrideConfiguration(
-            o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
-        .build();
-  }
-
   @Test
   void requestOverTheLimitSlowsDownThatPrincipalOnly() throws Exception {
-    try (S3Client alice = client("alice", "alice-secret-123456");
-        S3Client bob = client("bob", "bob-secret-1234567")) {
+    try (S3Client alice = fixture.singleAttemptClient("alice", "alice-secret-123456");
+        S3Client bob = fixture.singleAttemptClient("bob", "bob-secret-1234567")) {
       for (int i = 0; i < LIMIT; i++) {
         alice.listBuckets();
       }
