@@ -1,18 +1,16 @@
 package io.github.s3eg.crypto.s3ec;
 
 import io.github.s3eg.crypto.CryptoException;
+import io.github.s3eg.crypto.Hkdf;
 import io.github.s3eg.keys.KeyManager;
 import io.github.s3eg.keys.KeyManagerException;
 import io.github.s3eg.keys.KeyReference;
 import io.github.s3eg.keys.WrappedKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Opens the data key of an S3 Encryption Client object with the gateway's own key source, and
@@ -41,7 +39,6 @@ public final class S3ecKeys {
 
   private static final byte[] SUITE_ID = {0x00, 0x73};
   private static final byte[] V3_IV = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-  private static final String HMAC = "HmacSHA512";
 
   private final KeyManager keys;
   private final List<KeyReference> candidates;
@@ -104,9 +101,11 @@ public final class S3ecKeys {
     if (metadata.format() == S3ecMetadata.Format.V2) {
       return new S3ecObject(metadata.format(), kek, dataKey, metadata.nonce(), new byte[0]);
     }
-    byte[] prk = hmac(metadata.nonce(), dataKey);
-    byte[] commitment = expand(prk, label("COMMITKEY"), S3ecMetadata.COMMITMENT_BYTES);
-    byte[] contentKey = expand(prk, label("DERIVEKEY"), 32);
+    // The PRK is HKDF-Extract with the message id as salt; both keys are expanded from it.
+    byte[] prk = Hkdf.extract(Hkdf.Hash.SHA512, metadata.nonce(), dataKey);
+    byte[] commitment =
+        Hkdf.expand(Hkdf.Hash.SHA512, prk, label("COMMITKEY"), S3ecMetadata.COMMITMENT_BYTES);
+    byte[] contentKey = Hkdf.expand(Hkdf.Hash.SHA512, prk, label("DERIVEKEY"), 32);
     try {
       if (!MessageDigest.isEqual(commitment, metadata.commitment())) {
         throw new CryptoException.MetadataAuthenticationFailed(
@@ -126,39 +125,5 @@ public final class S3ecKeys {
     System.arraycopy(SUITE_ID, 0, out, 0, 2);
     System.arraycopy(text, 0, out, 2, text.length);
     return out;
-  }
-
-  private static byte[] hmac(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(new SecretKeySpec(key, HMAC));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA512 is required by every Java platform", e);
-    }
-  }
-
-  /** HKDF-Expand (RFC 5869) with HMAC-SHA512. */
-  private static byte[] expand(byte[] prk, byte[] info, int length) {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(new SecretKeySpec(prk, HMAC));
-      byte[] out = new byte[length];
-      byte[] block = new byte[0];
-      int written = 0;
-      for (int i = 1; written < length; i++) {
-        mac.update(block);
-        mac.update(info);
-        mac.update((byte) i);
-        block = mac.doFinal();
-        int n = Math.min(block.length, length - written);
-        System.arraycopy(block, 0, out, written, n);
-        written += n;
-      }
-      Arrays.fill(block, (byte) 0);
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA512 is required by every Java platform", e);
-    }
   }
 }
