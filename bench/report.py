@@ -267,7 +267,7 @@ def targets(doc, alg):
 
 def cold_start_section(cs):
     """The cold-start figures of the run (bench/cold-start.sh, after the throughput rows)."""
-    lines = ["### Cold start", ""]
+    lines = ["### Cold start (this run)", ""]
     if not cs or cs.get("status") == "not measured":
         return lines + [f"Not measured in this run: {(cs or {}).get('reason', 'bench/cold-start.sh was not run')}.", ""]
     lines += [f"`bench/cold-start.sh {cs['runs_per_variant']}`, run after the throughput rows (their gateways "
