@@ -427,8 +427,8 @@ def svg(doc):
            f'<text x="10" y="20" font-size="14" font-weight="bold">Gateway / direct, higher is better '
            f'({html.escape(doc["mode"])} run {html.escape(doc["started"][:16])}Z)</text>',
            '<text x="10" y="38" fill="#555">Rates: gateway/direct. LIST: direct time/gateway time. '
-           'Dashed: 0.7 and 0.8 targets, solid: parity.</text>']
-    for v, dash in ((0.7, "4,3"), (0.8, "4,3"), (1.0, None)):
+           'Dashed: 0.6, 0.7 and 0.8 targets, solid: parity.</text>']
+    for v, dash in ((0.6, "4,3"), (0.7, "4,3"), (0.8, "4,3"), (1.0, None)):
         d = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<line x1="{x(v):.1f}" y1="{head - 4}" x2="{x(v):.1f}" y2="{height - 30}" '
                    f'stroke="#888"{d}/>')
