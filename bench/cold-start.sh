@@ -12,7 +12,8 @@
 # S3Proxy 2.9 (the embedded store's server) in the harness, in pairs. Then the medians, each
 # marked met/missed against issue 20's targets (/ready <= 2 s; p50 overhead <= 2 ms), and the
 # load average (on a busy machine every wall-clock figure stretches; CPU-seconds much less).
-# The summary is also written to bench/results/cold-start-<UTC date-time>.txt.
+# The summary is also written to bench/results/cold-start-<UTC date-time>.txt (or to
+# $COLD_START_OUT: bench/run.sh names it after its own results file and merges it into that JSON).
 #
 # BENCH_SKIP_BUILD=1 builds nothing (neither the jar, the test classpath nor the cache: without a
 # cache the AOT rows are left out); MVN_FLAGS=-o builds offline.
@@ -36,7 +37,7 @@ cache_arg=-
 [ -s "$CACHE" ] && cache_arg="$(realpath "$CACHE")"
 
 mkdir -p bench/results
-out="bench/results/cold-start-$(date -u +%Y%m%dT%H%M%SZ).txt"
+out="${COLD_START_OUT:-bench/results/cold-start-$(date -u +%Y%m%dT%H%M%SZ).txt}"
 "$JAVA_HOME/bin/java" -Xmx512m --sun-misc-unsafe-memory-access=allow \
   -cp "target/test-classes:target/classes:$(cat target/bench.cp)" \
   io.github.s3eg.bench.ColdStartBench "$(realpath "$JAR")" "$cache_arg" "$runs" | tee "$out"

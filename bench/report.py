@@ -3,11 +3,18 @@
 docs/performance.md (between the BEGIN/END gateway-benchmark markers; the rest of the file is left
 alone) and docs/performance-chart.svg (gateway/direct ratio per row, plain SVG text).
 
-  python3 bench/report.py bench/results/X.json docs/performance.md docs/performance-chart.svg
+  python3 bench/report.py [--cold-start COLD.txt] bench/results/X.json docs/performance.md \
+      docs/performance-chart.svg
+
+--cold-start: the summary bench/cold-start.sh wrote in the same run; its figures are merged into
+X.json (key "cold_start", the JSON file is rewritten) and into the targets table. A missing or
+unreadable file is recorded as not measured.
 """
 import html
 import json
 import os
+import re
+import statistics
 import sys
 
 BEGIN = "<!-- BEGIN gateway-benchmark -->"
@@ -16,6 +23,61 @@ SEGMENT = 65552  # one encrypted 64 KiB segment: 65,536 bytes of data + 16-byte 
 RANGE = 100 * 1024
 CPU_PUT = 2.0  # issue 20: gateway CPU-seconds per GiB encrypted (AES-256-GCM, 64 KiB segments)
 CPU_GET = 0.6  # issue 20: gateway CPU-seconds per GiB decrypted
+LARGE_RATIO = 0.80  # issues 10 (single stream) and 20 (single stream and 8 streams, SDK and plain)
+SMALL_RATIO = 0.60  # issue 20 (issue 10 asked 0.70), 1 KiB and 64 KiB at concurrency 16
+SMALL_RATIO_10 = 0.70
+P50_OVERHEAD_MS = 1.0  # issue 20 (issue 10 asked 2 ms), 1 KiB at concurrency 1
+P50_OVERHEAD_MS_10 = 2.0
+READY_MS = 2000  # issue 20: `java -jar` to /ready with the embedded store
+FIRST_500_OVERHEAD_MS = 2.0  # issue 20: p50 overhead of the first 500 1 KiB GETs after a start
+CACHED = "java -XX:AOTCache -jar"
+UNCACHED = "java -jar"
+
+# The lines bench/cold-start.sh (ColdStartBench) prints: one per start, then one median per variant.
+START_LINE = re.compile(
+    r"^(?P<variant>java -jar|java -XX:AOTCache -jar)\s+/live\s+(?P<live_ms>\d+) ms\s+/ready\s+"
+    r"(?P<ready_ms>\d+) ms\s+CPU to ready\s+(?P<cpu_s>[\d.]+) s\s+first (?P<gets>\d+) GETs p50 "
+    r"(?P<p50_ms>[\d.]+) / p90 (?P<p90_ms>[\d.]+) ms \(direct (?P<direct_p50_ms>[\d.]+) / "
+    r"(?P<direct_p90_ms>[\d.]+), p50 overhead (?P<p50_overhead_ms>[-+][\d.]+) ms\)\s+load (?P<load>\S+)")
+MEDIAN_LINE = re.compile(
+    r"^(?P<variant>java -jar|java -XX:AOTCache -jar)\s+median of (?P<runs>\d+): /live (?P<live_ms>\d+) "
+    r"ms, /ready (?P<ready_ms>\d+) ms \(target <= \d+ ms: \w+\), CPU to ready (?P<cpu_s>[\d.]+) s; "
+    r"first (?P<gets>\d+) GETs p50 overhead (?P<p50_overhead_ms>[-+][\d.]+) ms \(target <= \d+ ms: "
+    r"\w+\), p90 overhead (?P<p90_overhead_ms>[-+][\d.]+) ms")
+
+
+def number(v):
+    return int(v) if re.fullmatch(r"[-+]?\d+", v) else float(v)
+
+
+def parse_cold_start(path):
+    """The figures of a bench/cold-start.sh summary, or a "not measured" record saying why."""
+    if not path or not os.path.exists(path):
+        return {"status": "not measured", "reason": f"no cold-start summary ({path or 'none given'})"}
+    text = open(path).read()
+    starts, variants = [], {}
+    for line in text.splitlines():
+        m = START_LINE.match(line)
+        if m:
+            starts.append({k: (v if k in ("variant", "load") else number(v)) for k, v in m.groupdict().items()})
+            continue
+        m = MEDIAN_LINE.match(line)
+        if m:
+            variants[m["variant"]] = {k: number(v) for k, v in m.groupdict().items() if k != "variant"}
+    for name, v in variants.items():
+        mine = [x for x in starts if x["variant"] == name]
+        for key in ("p50_ms", "p90_ms", "direct_p50_ms", "direct_p90_ms"):
+            v[key] = round(statistics.median(x[key] for x in mine), 2) if mine else None
+    head = re.search(r"(\d+) run\(s\) per variant, (\d+) cores, load average (\S+)", text)
+    end = re.search(r"load average at the end: (\S+)", text)
+    doc = {"source": path, "runs_per_variant": int(head[1]) if head else None,
+           "cpus": int(head[2]) if head else None, "loadavg_at_start": head[3] if head else None,
+           "loadavg_at_end": end[1] if end else None, "variants": variants, "starts": starts}
+    if not variants:
+        doc.update(status="not measured", reason=f"no medians in {path} (the cold-start run failed?)")
+    elif CACHED not in variants:
+        doc["cached_missing"] = "no AOT cache (target/s3-encryption-gateway.aot; scripts/aot-cache.sh makes it)"
+    return doc
 
 
 def metric(row_id):
@@ -50,25 +112,113 @@ def status(m):
     return m.get("status") if isinstance(m, dict) else None
 
 
+def verdict(ok, quick):
+    if ok is None:
+        return "not measured"
+    return ("met" if ok else "**missed**") + (" (quick run)" if quick else "")
+
+
+def cold_start_targets(doc):
+    """Issue 20's cold-start targets, judged on the start with the AOT cache (the image build makes
+    it, and it is the tool the issue names); the start without it is shown beside."""
+    cs = doc.get("cold_start")
+    if not cs or cs.get("status") == "not measured":
+        why = (cs or {}).get("reason", "bench/cold-start.sh was not run")
+        return [("20", "Cold start: `java -jar` to /ready, embedded store", f"≤ {READY_MS:,} ms, judged with the AOT cache",
+                 f"not measured: {why}", None),
+                ("20", "Cold start: first 500 1 KiB GETs, p50 overhead over direct", f"≤ {FIRST_500_OVERHEAD_MS:g} ms, judged with the AOT cache",
+                 f"not measured: {why}", None)]
+    v = cs["variants"]
+    c, u = v.get(CACHED), v.get(UNCACHED)
+
+    def beside(m, key, unit, limit, digits):
+        if not m:
+            return "without the cache: not measured"
+        val = m[key]
+        shown = f"{val:+.{digits}f}" if key.endswith("overhead_ms") else f"{val:,.{digits}f}"
+        return (f"without the cache {shown}{unit} ({'met' if val <= limit else 'missed'} there)")
+
+    out = []
+    if c:
+        out.append(("20", "Cold start: `java -jar` to /ready, embedded store", f"≤ {READY_MS:,} ms, judged with the AOT cache",
+                    f"{c['ready_ms']:,} ms with `-XX:AOTCache` (median of {c['runs']}; /live {c['live_ms']:,} ms, "
+                    f"{fmt(c['cpu_s'], 2)} CPU-s to ready); {beside(u, 'ready_ms', ' ms', READY_MS, 0)}",
+                    c["ready_ms"] <= READY_MS))
+        out.append(("20", "Cold start: first 500 1 KiB GETs, p50 overhead over direct",
+                    f"≤ {FIRST_500_OVERHEAD_MS:g} ms, judged with the AOT cache",
+                    f"{c['p50_overhead_ms']:+.2f} ms with `-XX:AOTCache` (median of {c['runs']}; p50 "
+                    f"{fmt(c['p50_ms'], 2)} vs {fmt(c['direct_p50_ms'], 2)} ms direct); "
+                    f"{beside(u, 'p50_overhead_ms', ' ms', FIRST_500_OVERHEAD_MS, 2)}",
+                    c["p50_overhead_ms"] <= FIRST_500_OVERHEAD_MS))
+    else:
+        why = cs.get("cached_missing", "no cached start measured")
+        out.append(("20", "Cold start: `java -jar` to /ready, embedded store", f"≤ {READY_MS:,} ms, judged with the AOT cache",
+                    f"not measured with the cache ({why}); {beside(u, 'ready_ms', ' ms', READY_MS, 0)}", None))
+        out.append(("20", "Cold start: first 500 1 KiB GETs, p50 overhead over direct",
+                    f"≤ {FIRST_500_OVERHEAD_MS:g} ms, judged with the AOT cache",
+                    f"not measured with the cache ({why}); {beside(u, 'p50_overhead_ms', ' ms', FIRST_500_OVERHEAD_MS, 2)}", None))
+    return out
+
+
 def targets(doc, alg):
+    """(issue, target, threshold, measured, ok) per target; ok None = not measured in this run."""
     rows = {r["id"]: r for r in doc["rows"]}
     proc = doc["gateway_process"].get(alg, {})
     out = []
 
-    def row(prefix):
-        for rid, r in rows.items():
-            if rid.startswith(prefix):
-                return rid, r["direct"], r["gateway"][alg]
-        return None, None, None
+    # Issue 20: the gateway's own CPU per GiB over the large-object rows (user + system of its
+    # process from /proc/<pid>/stat; includes JIT compilation and GC).
+    for op, key, limit in (("PUT", "cpu_seconds_per_gib_encrypted", CPU_PUT),
+                           ("GET", "cpu_seconds_per_gib_decrypted", CPU_GET)):
+        v = proc.get(key)
+        aes = doc["gateway_process"].get("AES256-GCM", {}).get(key)
+        if alg == "AES256-GCM" or aes is None:
+            out.append(("20", f"Gateway CPU per GiB, large {op} rows", f"≤ {limit} CPU-s",
+                        f"{fmt(v, 2)} CPU-s per GiB", v is not None and v <= limit))
+        elif alg.startswith("CHACHA20"):
+            out.append(("20", f"Gateway CPU per GiB, large {op} rows, against AES-256-GCM", "≤ 1.5 × AES",
+                        f"{fmt(v, 2)} vs {fmt(aes, 2)} CPU-s per GiB ({fmt(v / aes if v and aes else None, 2)} ×)",
+                        bool(v is not None and aes and v <= 1.5 * aes)))
+        else:
+            out.append(("20", f"Gateway CPU per GiB, large {op} rows ({alg}; the target is for AES-256-GCM)",
+                        f"≤ {limit} CPU-s", f"{fmt(v, 2)} CPU-s per GiB", v is not None and v <= limit))
+        pv = proc.get(key + "_presigned")
+        if pv is not None and alg == "AES256-GCM":
+            out.append(("20", f"Gateway CPU per GiB, large presigned {op} rows (plain client)", f"≤ {limit} CPU-s",
+                        f"{fmt(pv, 2)} CPU-s per GiB", pv <= limit))
+    if alg == next(iter(doc["gateway_process"])):
+        if not any(a.startswith("CHACHA20") for a in doc["gateway_process"]):
+            out.append(("20", "Gateway CPU per GiB, large PUT and GET rows, ChaCha20-Poly1305 against AES-256-GCM",
+                        "≤ 1.5 × AES", f"not measured: no ChaCha20-Poly1305 gateway in {doc['mode']} mode "
+                        "(`bench/run.sh --full` runs one)", None))
+        out += cold_start_targets(doc)
 
     for op in ("PUT", "GET"):
-        for rid in [k for k in rows if k.startswith(f"large {op} ") and k.endswith("x1")]:
+        for rid in [k for k in rows if k.startswith(f"large {op} ")]:
+            streams = rid.rsplit(" x", 1)[1]
             d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
             r = ratio(rid, d, g)
-            size = rid[len(f"large {op} "):-len(" x1")]
-            out.append((f"Large {op} throughput, single stream, {size}", "≥ 0.80 × direct",
-                        f"{fmt(r, 2)} × ({fmt(g['mb_per_s'])} vs {fmt(d['mb_per_s'])} MB/s)",
-                        r is not None and r >= 0.80))
+            size = rid[len(f"large {op} "):rid.rindex(" x")]
+            label = "single stream" if streams == "1" else f"{streams} streams"
+            out.append(("10, 20" if streams == "1" else "20",
+                        f"Large {op} throughput, {label}, {size}, SDK client"
+                        + (" (signed chunked uploads)" if op == "PUT" else ""),
+                        f"≥ {LARGE_RATIO:.2f} × direct",
+                        f"{fmt(r, 2)} × ({fmt(g.get('mb_per_s'))} vs {fmt(d.get('mb_per_s'))} MB/s)",
+                        None if r is None else r >= LARGE_RATIO))
+    plain = [k for k in rows if "presigned" in k]
+    for rid in plain:
+        d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
+        r = ratio(rid, d, g)
+        out.append(("20", f"{rid}, plain client", f"≥ {LARGE_RATIO:.2f} × direct",
+                    f"{fmt(r, 2)} × ({fmt(g.get('mb_per_s'))} vs {fmt(d.get('mb_per_s'))} MB/s)",
+                    None if r is None else r >= LARGE_RATIO))
+    if not plain:
+        out.append(("20", "Large PUT and GET, single stream and 8 streams, plain client (presigned, unsigned payload)",
+                    f"≥ {LARGE_RATIO:.2f} × direct",
+                    "not measured: the harness has no plain-client row yet (measured by hand with curl in "
+                    "\"Where the CPU goes\" above)", None))
+
     cap = proc.get("xmx256m_check")
     if cap:
         ok = bool(cap.get("completed"))
@@ -77,58 +227,77 @@ def targets(doc, alg):
                     f"({fmt(cap.get('put_mb_per_s'))} / {fmt(cap.get('get_mb_per_s'))} MB/s, "
                     f"{cap.get('gcs_during_large_rows')} GCs); with -Xmx512m G1 used up to "
                     f"{fmt(proc.get('heap_high_water_mib'))} MiB before a GC")
-        out.append(("Gateway heap high-water, any object size", "≤ 256 MiB", measured, ok))
+        out.append(("10, 20", "Gateway heap high-water, any object size", "≤ 256 MiB", measured, ok))
     else:
         heap = proc.get("heap_high_water_mib")
-        out.append(("Gateway heap high-water (large rows)", "≤ 256 MiB",
+        out.append(("10, 20", "Gateway heap high-water (large rows)", "≤ 256 MiB",
                     f"{fmt(heap)} MiB used before GC (after GC ≤ {fmt(proc.get('heap_after_gc_max_mib'))} MiB)",
-                    heap is not None and heap <= 256))
+                    None if heap is None else heap <= 256))
     for op in ("PUT", "GET"):
         rid = f"small {op} 1 KiB c=1"
         if rid in rows:
             d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
             over = g["p50_ms"] - d["p50_ms"]
-            out.append((f"Small 1 KiB {op} p50 overhead, concurrency 1", "≤ 2 ms",
-                        f"{over:+.2f} ms ({g['p50_ms']:.2f} vs {d['p50_ms']:.2f} ms)", over <= 2.0))
+            out.append(("10, 20", f"Small 1 KiB {op} p50 overhead, concurrency 1",
+                        f"≤ {P50_OVERHEAD_MS:g} ms (issue 20; issue 10: ≤ {P50_OVERHEAD_MS_10:g} ms)",
+                        f"{over:+.2f} ms ({g['p50_ms']:.2f} vs {d['p50_ms']:.2f} ms); issue 10's "
+                        f"{P50_OVERHEAD_MS_10:g} ms: {'met' if over <= P50_OVERHEAD_MS_10 else 'missed'}",
+                        over <= P50_OVERHEAD_MS))
     for rid in [k for k in rows if k.startswith("small") and k.endswith("c=16")]:
         d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
         r = ratio(rid, d, g)
-        out.append((f"Small {rid[6:-5]} throughput, concurrency 16", "≥ 0.70 × direct",
-                    f"{fmt(r, 2)} × ({fmt(g['req_per_s'])} vs {fmt(d['req_per_s'])} req/s)",
-                    r is not None and r >= 0.70))
+        out.append(("10, 20", f"Small {rid[6:-5]} throughput, concurrency 16",
+                    f"≥ {SMALL_RATIO:.2f} × direct (issue 20; issue 10: {SMALL_RATIO_10:.2f})",
+                    f"{fmt(r, 2)} × ({fmt(g['req_per_s'])} vs {fmt(d['req_per_s'])} req/s); issue 10's "
+                    f"{SMALL_RATIO_10:.2f}: {'met' if r is not None and r >= SMALL_RATIO_10 else 'missed'}",
+                    None if r is None else r >= SMALL_RATIO))
     rid = next((k for k in rows if k.startswith("ranged")), None)
     if rid:
         d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
+        r = ratio(rid, d, g)
+        out.append(("10, 20", "Ranged 100 KiB throughput", "≥ 0.70 × direct",
+                    f"{fmt(r, 2)} × ({fmt(g['req_per_s'])} vs {fmt(d['req_per_s'])} req/s)",
+                    None if r is None else r >= 0.70))
         limit = RANGE + 2 * SEGMENT
         b = g.get("backend_bytes_per_request")
-        out.append(("Ranged 100 KiB: backend bytes per request", f"≤ {limit:,} (100 KiB + 2 segments)",
+        out.append(("10", "Ranged 100 KiB: backend bytes per request", f"≤ {limit:,} (100 KiB + 2 segments)",
                     f"{fmt(b)} bytes incl. response headers (direct {fmt(d.get('backend_bytes_per_request'))}); "
                     f"{fmt(g['backend_requests'] / max(1, g['requests']), 2)} backend requests per GET",
-                    b is not None and b <= limit))
-        r = ratio(rid, d, g)
-        out.append(("Ranged 100 KiB throughput", "≥ 0.70 × direct",
-                    f"{fmt(r, 2)} × ({fmt(g['req_per_s'])} vs {fmt(d['req_per_s'])} req/s)",
-                    r is not None and r >= 0.70))
-    # Issue 20: the gateway's own CPU per GiB over the large-object rows (user + system of its
-    # process from /proc/<pid>/stat; includes JIT compilation and GC).
-    for op, key, limit in (("PUT", "cpu_seconds_per_gib_encrypted", CPU_PUT),
-                           ("GET", "cpu_seconds_per_gib_decrypted", CPU_GET)):
-        v = proc.get(key)
-        aes = doc["gateway_process"].get("AES256-GCM", {}).get(key)
-        if alg == "AES256-GCM" or aes is None:
-            out.append((f"Gateway CPU per GiB, large {op} rows", f"≤ {limit} CPU-s",
-                        f"{fmt(v, 2)} CPU-s per GiB", v is not None and v <= limit))
-        elif alg.startswith("CHACHA20"):
-            out.append((f"Gateway CPU per GiB, large {op} rows, against AES-256-GCM", "≤ 1.5 × AES",
-                        f"{fmt(v, 2)} vs {fmt(aes, 2)} CPU-s per GiB ({fmt(v / aes if v and aes else None, 2)} ×)",
-                        v is not None and aes and v <= 1.5 * aes))
+                    None if b is None else b <= limit))
     rid = next((k for k in rows if k.startswith("LIST")), None)
     if rid:
         d, g = rows[rid]["direct"], rows[rid]["gateway"][alg]
-        out.append((f"{rid}: backend requests", "= direct",
+        out.append(("10", f"{rid}: backend requests", "= direct",
                     f"{g['backend_requests']} vs {d['backend_requests']} (keys listed {g['keys']} vs {d['keys']})",
                     g["backend_requests"] == d["backend_requests"] and g["keys"] == d["keys"]))
     return out
+
+
+def cold_start_section(cs):
+    """The cold-start figures of the run (bench/cold-start.sh, after the throughput rows)."""
+    lines = ["### Cold start (this run)", ""]
+    if not cs or cs.get("status") == "not measured":
+        return lines + [f"Not measured in this run: {(cs or {}).get('reason', 'bench/cold-start.sh was not run')}.", ""]
+    lines += [f"`bench/cold-start.sh {cs['runs_per_variant']}`, run after the throughput rows (their gateways "
+              "and backend stopped): the jar started in trial mode (embedded store, `java -jar`) "
+              f"{cs['runs_per_variant']} time(s) without and with its AOT cache (`scripts/aot-cache.sh`), "
+              "alternately; for each start the ms until `/live` and `/ready` answer, the process's CPU-seconds "
+              "at `/ready`, and the first 500 1 KiB GETs through it paired with 500 sent directly to an "
+              "S3Proxy 2.9 in the harness. Medians over the starts; load average "
+              f"`{cs.get('loadavg_at_start')}` at its start, `{cs.get('loadavg_at_end')}` at its end "
+              f"(summary: `{cs['source']}`).", "",
+              "| Start | Runs | /live ms | /ready ms | CPU-s to ready | First 500 GETs p50 / p90 ms | "
+              "Direct p50 / p90 ms | p50 overhead ms | p90 overhead ms |",
+              "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for name in (UNCACHED, CACHED):
+        v = cs["variants"].get(name)
+        if not v:
+            lines.append(f"| `{name}` | – | – | – | – | – | – | – | – |")
+            continue
+        lines.append(f"| `{name}` | {v['runs']} | {v['live_ms']:,} | {v['ready_ms']:,} | {fmt(v['cpu_s'], 2)} | "
+                     f"{fmt(v['p50_ms'], 2)} / {fmt(v['p90_ms'], 2)} | {fmt(v['direct_p50_ms'], 2)} / "
+                     f"{fmt(v['direct_p90_ms'], 2)} | {v['p50_overhead_ms']:+.2f} | {v['p90_overhead_ms']:+.2f} |")
+    return lines + [""]
 
 
 def cap_text(p):
@@ -145,6 +314,7 @@ def cap_text(p):
 def markdown(doc, json_path, svg_path, md_path):
     algs = list(doc["gateway_process"].keys())
     s = doc["settings"]
+    quick = doc["mode"] != "full"
     lines = [BEGIN, "", "## Gateway benchmark (end to end)", "",
              "Generated by `bench/run.sh` from "
              f"[`{os.path.relpath(json_path, os.path.dirname(md_path))}`]"
@@ -169,6 +339,7 @@ def markdown(doc, json_path, svg_path, md_path):
              + f"LIST pages {s['list_keys']:,} keys by 1,000 (measured on the second listing). "
              "MB/s are 10^6 bytes/s. Ratio = gateway / direct "
              "(for LIST: direct time / gateway time, so above 1 is always better).", ""]
+    lines += cold_start_section(doc.get("cold_start"))
     for alg in algs:
         lines += [f"### {alg}", "",
                   "| Row | Unit | Direct | Gateway | Ratio | Direct p50 / p99 ms | Gateway p50 / p99 ms | Notes |",
@@ -210,22 +381,34 @@ def markdown(doc, json_path, svg_path, md_path):
                   f"{fmt(p.get('heap_committed_max_mib'))} MiB, {p.get('gcs_during_large_rows')} GCs), "
                   f"RSS high-water (VmHWM) {fmt(p.get('rss_high_water_mib'))} MiB, CPU "
                   f"{fmt(p.get('cpu_seconds_per_gib_encrypted'), 2)} s per GiB encrypted (PUT rows) and "
-                  f"{fmt(p.get('cpu_seconds_per_gib_decrypted'), 2)} s per GiB decrypted (GET rows), "
+                  f"{fmt(p.get('cpu_seconds_per_gib_decrypted'), 2)} s per GiB decrypted (GET rows) with the SDK client, "
+                  f"{fmt(p.get('cpu_seconds_per_gib_encrypted_presigned'), 2)} / "
+                  f"{fmt(p.get('cpu_seconds_per_gib_decrypted_presigned'), 2)} with the plain client (presigned rows), "
                   "user + system from `/proc/<pid>/stat` (includes HTTP, signing and backend I/O, not "
                   "only the cipher)." + cap_text(p), "",
-                  f"Targets of issues 10 and 20 ({alg}):", "",
-                  "| Target | Threshold | Measured | Met |", "|---|---|---|---|"]
-        missed = []
-        for name, threshold, measured, ok in targets(doc, alg):
-            lines.append(f"| {name} | {threshold} | {measured} | {'met' if ok else '**missed**'} |")
-            if not ok:
+                  f"Targets of issues 10 and 20 ({alg}; the Issue column says which issue asks for "
+                  "each, where both do with different thresholds the row is judged on issue 20's):", ""]
+        if quick:
+            lines += ["Judged on a **quick run** (short cells, 64 MiB large objects, "
+                      f"{(doc.get('cold_start') or {}).get('runs_per_variant') or 'no'} cold start(s) per variant): "
+                      "every met/missed below is marked \"(quick run)\" and is indicative only; issue 20's "
+                      "targets are judged on a full run (`bench/run.sh --full`).", ""]
+        lines += ["| Issue | Target | Threshold | Measured | Met |", "|---|---|---|---|---|"]
+        missed, unmeasured = [], []
+        for issue, name, threshold, measured, ok in targets(doc, alg):
+            lines.append(f"| {issue} | {name} | {threshold} | {measured} | {verdict(ok, quick)} |")
+            if ok is None:
+                unmeasured.append(name)
+            elif not ok:
                 missed.append(name)
         lines.append("")
         if missed:
             lines += [f"Missed in this run: {'; '.join(missed)}. Why, and what was done about it: see "
                       "\"Where the gateway stands\" above (the analysis is written by hand; this section "
                       "is generated).", ""]
-        else:
+        if unmeasured:
+            lines += [f"Not measured by this run: {'; '.join(unmeasured)}.", ""]
+        if not missed and not unmeasured:
             lines += ["All targets met in this run.", ""]
     lines += [f"![Gateway/direct ratio per row]({os.path.relpath(svg_path, os.path.dirname(md_path))})", "",
               END]
@@ -254,8 +437,8 @@ def svg(doc):
            f'<text x="10" y="20" font-size="14" font-weight="bold">Gateway / direct, higher is better '
            f'({html.escape(doc["mode"])} run {html.escape(doc["started"][:16])}Z)</text>',
            '<text x="10" y="38" fill="#555">Rates: gateway/direct. LIST: direct time/gateway time. '
-           'Dashed: 0.7 and 0.8 targets, solid: parity.</text>']
-    for v, dash in ((0.7, "4,3"), (0.8, "4,3"), (1.0, None)):
+           'Dashed: 0.6, 0.7 and 0.8 targets, solid: parity.</text>']
+    for v, dash in ((0.6, "4,3"), (0.7, "4,3"), (0.8, "4,3"), (1.0, None)):
         d = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<line x1="{x(v):.1f}" y1="{head - 4}" x2="{x(v):.1f}" y2="{height - 30}" '
                    f'stroke="#888"{d}/>')
@@ -277,9 +460,18 @@ def svg(doc):
 
 
 def main():
-    json_path, md_path, svg_path = sys.argv[1:4]
+    args = sys.argv[1:]
+    cold = None
+    if args[:1] == ["--cold-start"]:
+        cold, args = args[1], args[2:]
+    json_path, md_path, svg_path = args[:3]
     with open(json_path) as f:
         doc = json.load(f)
+    if cold is not None:
+        doc["cold_start"] = parse_cold_start(cold)
+        with open(json_path, "w") as f:
+            json.dump(doc, f, indent=2)
+            f.write("\n")
     section = markdown(doc, json_path, svg_path, md_path)
     text = open(md_path).read() if os.path.exists(md_path) else "# Performance\n"
     if BEGIN in text and END in text:

@@ -34,6 +34,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The gateway benchmark of issue 10: the same AWS SDK v2 client code is driven directly against an
@@ -228,6 +229,7 @@ public final class GatewayBench {
             new Target(
                 "direct",
                 client(probe.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY),
+                presigner(probe.endpoint(), TestBackend.ACCESS_KEY, TestBackend.SECRET_KEY),
                 "direct",
                 null,
                 null,
@@ -244,6 +246,7 @@ public final class GatewayBench {
               new Target(
                   variant.name(),
                   client(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET),
+                  presigner(URI.create("http://127.0.0.1:" + port), CLIENT_KEY, CLIENT_SECRET),
                   "gw-"
                       + variant
                           .name()
@@ -257,6 +260,7 @@ public final class GatewayBench {
       } finally {
         for (Target t : targets) {
           t.s3().close();
+          t.presigner().close();
         }
         stopGateways();
       }
@@ -288,13 +292,21 @@ public final class GatewayBench {
   record Target(
       String name,
       S3Client s3,
+      S3Presigner presigner,
       String bucket,
       Process process,
       Path gcLog,
       Map<String, Object> proc,
       Map<String, Map<String, Object>> results) {
-    Target(String name, S3Client s3, String bucket, Process p, Path gcLog, Map<String, Object> m) {
-      this(name, s3, bucket, p, gcLog, m, new LinkedHashMap<>());
+    Target(
+        String name,
+        S3Client s3,
+        S3Presigner presigner,
+        String bucket,
+        Process p,
+        Path gcLog,
+        Map<String, Object> m) {
+      this(name, s3, presigner, bucket, p, gcLog, m, new LinkedHashMap<>());
     }
   }
 
@@ -394,12 +406,52 @@ public final class GatewayBench {
         }
       }
     }
+    // The same with a plain HTTP client, as curl or a browser sends: presigned URLs, the body as
+    // UNSIGNED-PAYLOAD, no checksums. Single stream at the largest size, parallel streams at the
+    // smallest (8 x 1 GiB more per target would double a full run).
+    Map<Target, long[]> plainTicks = new java.util.IdentityHashMap<>();
+    for (Target t : targets) {
+      plainTicks.put(t, new long[4]);
+    }
+    List<long[]> plainCells =
+        List.of(
+            new long[] {mode.largeSize(), 1},
+            new long[] {mode.largeSizes().get(0), mode.parallelStreams()});
+    for (long[] cell : plainCells) {
+      long size = cell[0];
+      int streams = (int) cell[1];
+      for (String op : new String[] {"PUT", "GET"}) {
+        int slot = op.equals("PUT") ? 0 : 1;
+        row(
+            targets,
+            "large presigned " + op + " " + sizeName(size) + " x" + streams,
+            t -> {
+              long before = cpuTicks(t.process());
+              Map<String, Object> m = largePlainTransfer(t, op, streams, size);
+              plainTicks.get(t)[slot] += cpuTicks(t.process()) - before;
+              plainTicks.get(t)[slot + 2] += (long) streams * size;
+              return m;
+            });
+      }
+    }
     for (Target t : targets) {
       for (int i = 0; i < mode.parallelStreams(); i++) {
         String key = "large/" + i;
         t.s3().deleteObject(b -> b.bucket(t.bucket()).key(key));
+        String plainKey = "large-plain/" + i;
+        t.s3().deleteObject(b -> b.bucket(t.bucket()).key(plainKey));
       }
       if (t.proc() != null) {
+        long[] p = plainTicks.get(t);
+        double gibs = 1L << 30;
+        t.proc()
+            .put(
+                "cpu_seconds_per_gib_encrypted_presigned",
+                round(p[0] / (double) ticksPerSecond / (p[2] / gibs)));
+        t.proc()
+            .put(
+                "cpu_seconds_per_gib_decrypted_presigned",
+                round(p[1] / (double) ticksPerSecond / (p[3] / gibs)));
         double gib = 1L << 30;
         long[] k = ticks.get(t);
         t.proc()
@@ -845,6 +897,107 @@ public final class GatewayBench {
     m.put("seconds", round(seconds));
     m.put("mb_per_s", round(total / seconds / 1e6));
     return m;
+  }
+
+  /**
+   * PUT or GET of {@code streams} large objects in parallel through presigned URLs with the JDK's
+   * HTTP client (no SDK, no payload signing, no checksums): aggregate MB/s (10^6 bytes/s).
+   */
+  Map<String, Object> largePlainTransfer(Target t, String op, int streams, long size)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(streams);
+    List<Future<Long>> futures = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < streams; i++) {
+      String key = "large-plain/" + i;
+      futures.add(
+          pool.submit(
+              () -> {
+                if (op.equals("PUT")) {
+                  URI url =
+                      t.presigner()
+                          .presignPutObject(
+                              r ->
+                                  r.signatureDuration(Duration.ofHours(1))
+                                      .putObjectRequest(b -> b.bucket(t.bucket()).key(key)))
+                          .url()
+                          .toURI();
+                  java.net.http.HttpResponse<String> r =
+                      plainHttp.send(
+                          java.net.http.HttpRequest.newBuilder(url)
+                              .PUT(
+                                  java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                                      java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                          () -> new PatternStream(pattern, size)),
+                                      size))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString());
+                  if (r.statusCode() != 200) {
+                    throw new IllegalStateException(
+                        "presigned PUT: " + r.statusCode() + " " + r.body());
+                  }
+                  return size;
+                }
+                URI url =
+                    t.presigner()
+                        .presignGetObject(
+                            r ->
+                                r.signatureDuration(Duration.ofHours(1))
+                                    .getObjectRequest(b -> b.bucket(t.bucket()).key(key)))
+                        .url()
+                        .toURI();
+                java.net.http.HttpResponse<InputStream> r =
+                    plainHttp.send(
+                        java.net.http.HttpRequest.newBuilder(url).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                long n = 0;
+                try (InputStream in = r.body()) {
+                  if (r.statusCode() != 200) {
+                    throw new IllegalStateException("presigned GET: " + r.statusCode());
+                  }
+                  byte[] buf = new byte[256 * KIB];
+                  for (int k; (k = in.read(buf)) > 0; ) {
+                    n += k;
+                  }
+                }
+                if (n != size) {
+                  throw new IllegalStateException("GET returned " + n + " of " + size + " bytes");
+                }
+                return n;
+              }));
+    }
+    long total = 0;
+    for (Future<Long> f : futures) {
+      total += f.get(30, TimeUnit.MINUTES);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdownNow();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("streams", streams);
+    m.put("bytes", total);
+    m.put("seconds", round(seconds));
+    m.put("mb_per_s", round(total / seconds / 1e6));
+    m.put("client", "JDK HttpClient, presigned URLs (UNSIGNED-PAYLOAD)");
+    return m;
+  }
+
+  private final java.net.http.HttpClient plainHttp =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  static S3Presigner presigner(URI endpoint, String key, String secret) {
+    return S3Presigner.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
+        .serviceConfiguration(
+            software.amazon.awssdk.services.s3.S3Configuration.builder()
+                .pathStyleAccessEnabled(true)
+                .build())
+        .build();
   }
 
   void put(S3Client s3, String bucket, String key, int size) {
