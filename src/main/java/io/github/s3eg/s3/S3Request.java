@@ -9,11 +9,11 @@ import java.util.TreeMap;
 /**
  * One S3 request as the client sent it: method, bucket and key taken from the raw request URI (not
  * Vert.x's normalised path, which would turn {@code a//b} into {@code a/b}), the decoded query
- * parameters, and a case-insensitive copy of the headers. Immutable; the routes read it through the
- * exchange property {@value #PROPERTY}.
+ * parameters, and a case-insensitive copy of the headers. Immutable; it is the request state's
+ * {@code request} slot.
  *
- * <p>The dispatch in the routes uses the {@link S3Operation} named from it; steps may still read
- * it, for example {@code ${exchangeProperty.s3.method} == 'PUT'}.
+ * <p>The dispatch in the routes uses the {@link S3Operation} named from it; routes may still read
+ * it, for example {@code ${exchangeProperty.s3eg.request.method} == 'PUT'}.
  */
 public record S3Request(
     String requestId,
@@ -27,8 +27,6 @@ public record S3Request(
     String clientAddress) {
 
   /** The exchange property that holds the parsed request. */
-  public static final String PROPERTY = "s3";
-
   public S3Request {
     query = Collections.unmodifiableMap(query);
     TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
