@@ -31,8 +31,11 @@ final class PostFormCases {
 
   /** Posts {@code form} signed by the target's credentials. */
   static HttpResult post(CaseContext c, PostForm form, byte[] file) {
-    return post(c, form.signedFields(c.bucket(), c.target().accessKey(), c.target().secretKey()),
-        form, file);
+    return post(
+        c,
+        form.signedFields(c.bucket(), c.target().accessKey(), c.target().secretKey()),
+        form,
+        file);
   }
 
   /** Posts these exact fields (a case changes a signed one to see it refused). */
@@ -96,10 +99,7 @@ final class PostFormCases {
         c -> {
           byte[] file = bytes(10);
           HttpResult r =
-              post(
-                  c,
-                  new PostForm().field("key", "k").field("success_action_status", "201"),
-                  file);
+              post(c, new PostForm().field("key", "k").field("success_action_status", "201"), file);
           assertThat(r.status()).as(r.toString()).isEqualTo(201);
           assertThat(r.text()).contains("<PostResponse");
           assertThat(r.xml().text("/PostResponse/Bucket")).isEqualTo(c.bucket());
