@@ -24,6 +24,7 @@ public final class JavaCases {
     VersioningCases.addTo(t);
     ChecksumCases.addTo(t);
     PresignedCases.addTo(t);
+    PostFormCases.addTo(t);
     return t.cases();
   }
 }
