@@ -859,31 +859,97 @@ public final class GatewayBench {
   /** PUT or GET of {@code streams} large objects in parallel: aggregate MB/s (10^6 bytes/s). */
   Map<String, Object> largeTransfer(S3Client s3, String bucket, String op, int streams, long size)
       throws Exception {
+    return parallel(
+        streams,
+        "large/",
+        key -> {
+          if (op.equals("PUT")) {
+            putLarge(s3, bucket, key, size);
+            return size;
+          }
+          try (ResponseInputStream<GetObjectResponse> in =
+              s3.getObject(b -> b.bucket(bucket).key(key))) {
+            return drain(in, size);
+          }
+        });
+  }
+
+  /**
+   * PUT or GET of {@code streams} large objects in parallel through presigned URLs with the JDK's
+   * HTTP client (no SDK, no payload signing, no checksums): aggregate MB/s (10^6 bytes/s).
+   */
+  Map<String, Object> largePlainTransfer(Target t, String op, int streams, long size)
+      throws Exception {
+    Map<String, Object> m =
+        parallel(
+            streams,
+            "large-plain/",
+            key -> {
+              if (op.equals("PUT")) {
+                URI url =
+                    t.presigner()
+                        .presignPutObject(
+                            r ->
+                                r.signatureDuration(Duration.ofHours(1))
+                                    .putObjectRequest(b -> b.bucket(t.bucket()).key(key)))
+                        .url()
+                        .toURI();
+                java.net.http.HttpResponse<String> r =
+                    plainHttp.send(
+                        java.net.http.HttpRequest.newBuilder(url)
+                            .PUT(
+                                java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                                    java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new PatternStream(pattern, size)),
+                                    size))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                  throw new IllegalStateException(
+                      "presigned PUT: " + r.statusCode() + " " + r.body());
+                }
+                return size;
+              }
+              URI url =
+                  t.presigner()
+                      .presignGetObject(
+                          r ->
+                              r.signatureDuration(Duration.ofHours(1))
+                                  .getObjectRequest(b -> b.bucket(t.bucket()).key(key)))
+                      .url()
+                      .toURI();
+              java.net.http.HttpResponse<InputStream> r =
+                  plainHttp.send(
+                      java.net.http.HttpRequest.newBuilder(url).GET().build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+              try (InputStream in = r.body()) {
+                if (r.statusCode() != 200) {
+                  throw new IllegalStateException("presigned GET: " + r.statusCode());
+                }
+                return drain(in, size);
+              }
+            });
+    m.put("client", "JDK HttpClient, presigned URLs (UNSIGNED-PAYLOAD)");
+    return m;
+  }
+
+  /** One stream's transfer of the object named {@code key}: the bytes it moved. */
+  interface StreamTransfer {
+    long run(String key) throws Exception;
+  }
+
+  /**
+   * Runs {@code transfer} on {@code streams} threads at once, on keys {@code prefix + i}: aggregate
+   * MB/s (10^6 bytes/s).
+   */
+  static Map<String, Object> parallel(int streams, String prefix, StreamTransfer transfer)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(streams);
     List<Future<Long>> futures = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < streams; i++) {
-      String key = "large/" + i;
-      futures.add(
-          pool.submit(
-              () -> {
-                if (op.equals("PUT")) {
-                  putLarge(s3, bucket, key, size);
-                  return size;
-                }
-                long n = 0;
-                try (ResponseInputStream<GetObjectResponse> in =
-                    s3.getObject(b -> b.bucket(bucket).key(key))) {
-                  byte[] buf = new byte[256 * KIB];
-                  for (int k; (k = in.read(buf)) > 0; ) {
-                    n += k;
-                  }
-                }
-                if (n != size) {
-                  throw new IllegalStateException("GET returned " + n + " of " + size + " bytes");
-                }
-                return n;
-              }));
+      String key = prefix + i;
+      futures.add(pool.submit(() -> transfer.run(key)));
     }
     long total = 0;
     for (Future<Long> f : futures) {
@@ -899,86 +965,17 @@ public final class GatewayBench {
     return m;
   }
 
-  /**
-   * PUT or GET of {@code streams} large objects in parallel through presigned URLs with the JDK's
-   * HTTP client (no SDK, no payload signing, no checksums): aggregate MB/s (10^6 bytes/s).
-   */
-  Map<String, Object> largePlainTransfer(Target t, String op, int streams, long size)
-      throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(streams);
-    List<Future<Long>> futures = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int i = 0; i < streams; i++) {
-      String key = "large-plain/" + i;
-      futures.add(
-          pool.submit(
-              () -> {
-                if (op.equals("PUT")) {
-                  URI url =
-                      t.presigner()
-                          .presignPutObject(
-                              r ->
-                                  r.signatureDuration(Duration.ofHours(1))
-                                      .putObjectRequest(b -> b.bucket(t.bucket()).key(key)))
-                          .url()
-                          .toURI();
-                  java.net.http.HttpResponse<String> r =
-                      plainHttp.send(
-                          java.net.http.HttpRequest.newBuilder(url)
-                              .PUT(
-                                  java.net.http.HttpRequest.BodyPublishers.fromPublisher(
-                                      java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                                          () -> new PatternStream(pattern, size)),
-                                      size))
-                              .build(),
-                          java.net.http.HttpResponse.BodyHandlers.ofString());
-                  if (r.statusCode() != 200) {
-                    throw new IllegalStateException(
-                        "presigned PUT: " + r.statusCode() + " " + r.body());
-                  }
-                  return size;
-                }
-                URI url =
-                    t.presigner()
-                        .presignGetObject(
-                            r ->
-                                r.signatureDuration(Duration.ofHours(1))
-                                    .getObjectRequest(b -> b.bucket(t.bucket()).key(key)))
-                        .url()
-                        .toURI();
-                java.net.http.HttpResponse<InputStream> r =
-                    plainHttp.send(
-                        java.net.http.HttpRequest.newBuilder(url).GET().build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
-                long n = 0;
-                try (InputStream in = r.body()) {
-                  if (r.statusCode() != 200) {
-                    throw new IllegalStateException("presigned GET: " + r.statusCode());
-                  }
-                  byte[] buf = new byte[256 * KIB];
-                  for (int k; (k = in.read(buf)) > 0; ) {
-                    n += k;
-                  }
-                }
-                if (n != size) {
-                  throw new IllegalStateException("GET returned " + n + " of " + size + " bytes");
-                }
-                return n;
-              }));
+  /** Reads {@code in} to its end; fails unless it held exactly {@code size} bytes. */
+  static long drain(InputStream in, long size) throws IOException {
+    long n = 0;
+    byte[] buf = new byte[256 * KIB];
+    for (int k; (k = in.read(buf)) > 0; ) {
+      n += k;
     }
-    long total = 0;
-    for (Future<Long> f : futures) {
-      total += f.get(30, TimeUnit.MINUTES);
+    if (n != size) {
+      throw new IllegalStateException("GET returned " + n + " of " + size + " bytes");
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    pool.shutdownNow();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("streams", streams);
-    m.put("bytes", total);
-    m.put("seconds", round(seconds));
-    m.put("mb_per_s", round(total / seconds / 1e6));
-    m.put("client", "JDK HttpClient, presigned URLs (UNSIGNED-PAYLOAD)");
-    return m;
+    return n;
   }
 
   private final java.net.http.HttpClient plainHttp =
