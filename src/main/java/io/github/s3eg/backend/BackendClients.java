@@ -99,13 +99,15 @@ public final class BackendClients implements AutoCloseable {
     SdkHttpClient http =
         new StalledUploadGuard(
             new OneLineHeaders(
-                ApacheHttpClient.builder()
-                    .maxConnections(config.maxConnections())
-                    .connectionTimeout(config.connectTimeout())
-                    .socketTimeout(config.requestTimeout())
-                    .connectionAcquisitionTimeout(config.connectTimeout())
-                    .expectContinueEnabled(false)
-                    .build()),
+                ConnectionBuffers.enlarge(
+                    (ApacheHttpClient)
+                        ApacheHttpClient.builder()
+                            .maxConnections(config.maxConnections())
+                            .connectionTimeout(config.connectTimeout())
+                            .socketTimeout(config.requestTimeout())
+                            .connectionAcquisitionTimeout(config.connectTimeout())
+                            .expectContinueEnabled(false)
+                            .build())),
             config.requestTimeout(),
             timer);
     // Half jitter: each retry waits between half and all of its exponential delay. The SDK's
