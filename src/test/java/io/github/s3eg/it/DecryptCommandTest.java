@@ -1,5 +1,7 @@
 package io.github.s3eg.it;
 
+import static io.github.s3eg.it.TestObjects.compressibleText;
+import static io.github.s3eg.it.TestObjects.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.s3eg.ops.DecryptCommand;
@@ -8,18 +10,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * {@code decrypt} reads objects straight from the backend with the gateway's configuration, no
@@ -50,7 +49,7 @@ class DecryptCommandTest {
       put(s3, "docs/empty", new byte[0], null);
       put(s3, "docs/small.bin", random(1000, 1), null);
       put(s3, "docs/large.bin", random(3 * MIB + 17, 2), null);
-      put(s3, "docs/text.txt", text(2 * MIB), "text/plain");
+      put(s3, "docs/text.txt", compressibleText(2 * MIB), "text/plain");
       multipart(s3, "docs/parts/mpu.bin", random(11 * MIB + 5, 3), 5 * MIB);
       put(s3, "docs/tampered.bin", random(200_000, 4), null);
       put(s3, "other/outside", random(10, 5), null);
@@ -62,12 +61,7 @@ class DecryptCommandTest {
       put(s3, "docs/chacha.bin", random(300_000, 6), null);
     }
     S3Client direct = backend.directClient();
-    var stored = direct.getObjectAsBytes(b -> b.bucket(BUCKET).key("docs/tampered.bin"));
-    byte[] body = stored.asByteArray();
-    body[150_000] ^= 1;
-    direct.putObject(
-        b -> b.bucket(BUCKET).key("docs/tampered.bin").metadata(stored.response().metadata()),
-        RequestBody.fromBytes(body));
+    TestObjects.flipStoredByte(direct, BUCKET, "docs/tampered.bin", 150_000);
     direct.putObject(
         b -> b.bucket(BUCKET).key("plain/before-the-gateway"),
         RequestBody.fromString("stored in plaintext"));
@@ -85,36 +79,8 @@ class DecryptCommandTest {
   }
 
   static void multipart(S3Client s3, String key, byte[] content, int partSize) {
-    String id = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
-    List<CompletedPart> parts = new ArrayList<>();
-    for (int n = 1, off = 0; off < content.length; n++, off += partSize) {
-      int number = n;
-      byte[] part =
-          java.util.Arrays.copyOfRange(content, off, Math.min(content.length, off + partSize));
-      String etag =
-          s3.uploadPart(
-                  b -> b.bucket(BUCKET).key(key).uploadId(id).partNumber(number),
-                  RequestBody.fromBytes(part))
-              .eTag();
-      parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-    }
-    s3.completeMultipartUpload(
-        b -> b.bucket(BUCKET).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
+    TestObjects.multipart(s3, BUCKET, key, content, partSize);
     written.put(key, content);
-  }
-
-  static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  static byte[] text(int size) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; s.length() < size; i++) {
-      s.append("line ").append(i).append(" of a compressible text\n");
-    }
-    return s.substring(0, size).getBytes(StandardCharsets.US_ASCII);
   }
 
   record Run(int exit, byte[] stdout, String stderr) {}
