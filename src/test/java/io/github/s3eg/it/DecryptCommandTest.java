@@ -33,7 +33,7 @@ class DecryptCommandTest {
 
   @TempDir static Path dir;
   static TestBackend backend;
-  static Map<String, byte[]> written = new HashMap<>();
+  static final WrittenObjects written = new WrittenObjects(BUCKET);
 
   @BeforeAll
   static void writeThroughGateways() throws Exception {
@@ -46,19 +46,19 @@ class DecryptCommandTest {
                     "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = gateway.defaultClient()) {
       s3.createBucket(b -> b.bucket(BUCKET));
-      put(s3, "docs/empty", new byte[0], null);
-      put(s3, "docs/small.bin", random(1000, 1), null);
-      put(s3, "docs/large.bin", random(3 * MIB + 17, 2), null);
-      put(s3, "docs/text.txt", compressibleText(2 * MIB), "text/plain");
-      multipart(s3, "docs/parts/mpu.bin", random(11 * MIB + 5, 3), 5 * MIB);
-      put(s3, "docs/tampered.bin", random(200_000, 4), null);
-      put(s3, "other/outside", random(10, 5), null);
+      written.put(s3, "docs/empty", new byte[0], null);
+      written.put(s3, "docs/small.bin", random(1000, 1), null);
+      written.put(s3, "docs/large.bin", random(3 * MIB + 17, 2), null);
+      written.put(s3, "docs/text.txt", compressibleText(2 * MIB), "text/plain");
+      written.multipart(s3, "docs/parts/mpu.bin", random(11 * MIB + 5, 3), 5 * MIB);
+      written.put(s3, "docs/tampered.bin", random(200_000, 4), null);
+      written.put(s3, "other/outside", random(10, 5), null);
     }
     try (GatewayFixture chacha =
             GatewayFixture.startOn(
                 backend, Map.of("ENCRYPTION_PREFERRED_ALGORITHM", "CHACHA20-POLY1305"));
         S3Client s3 = chacha.defaultClient()) {
-      put(s3, "docs/chacha.bin", random(300_000, 6), null);
+      written.put(s3, "docs/chacha.bin", random(300_000, 6), null);
     }
     S3Client direct = backend.directClient();
     TestObjects.flipStoredByte(direct, BUCKET, "docs/tampered.bin", 150_000);
@@ -70,17 +70,6 @@ class DecryptCommandTest {
   @AfterAll
   static void stop() throws Exception {
     backend.close();
-  }
-
-  static void put(S3Client s3, String key, byte[] content, String contentType) {
-    s3.putObject(
-        b -> b.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(content));
-    written.put(key, content);
-  }
-
-  static void multipart(S3Client s3, String key, byte[] content, int partSize) {
-    TestObjects.multipart(s3, BUCKET, key, content, partSize);
-    written.put(key, content);
   }
 
   record Run(int exit, byte[] stdout, String stderr) {}
@@ -135,7 +124,7 @@ class DecryptCommandTest {
         .contains("s3://recover/docs/tampered.bin: refused: TamperedSegment")
         .contains("6 object(s) decrypted")
         .contains("1 refused");
-    for (var e : written.entrySet()) {
+    for (var e : written.byKey().entrySet()) {
       if (e.getKey().startsWith("docs/") && !e.getKey().equals("docs/tampered.bin")) {
         assertThat(Files.readAllBytes(out.resolve(e.getKey().substring("docs/".length()))))
             .as(e.getKey())
@@ -177,7 +166,7 @@ class DecryptCommandTest {
   void refusesAMultipartObjectWithoutItsIndex() throws Exception {
     try (GatewayFixture gateway = GatewayFixture.startOn(backend, Map.of());
         S3Client s3 = gateway.defaultClient()) {
-      multipart(s3, "indexless/mpu.bin", random(6 * MIB, 9), 5 * MIB);
+      written.multipart(s3, "indexless/mpu.bin", random(6 * MIB, 9), 5 * MIB);
     }
     S3Client direct = backend.directClient();
     direct

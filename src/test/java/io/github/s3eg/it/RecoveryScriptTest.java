@@ -50,7 +50,7 @@ class RecoveryScriptTest {
   @TempDir static Path dir;
   static TestBackend backend;
   static S3Client direct;
-  static final Map<String, byte[]> written = new HashMap<>();
+  static final WrittenObjects written = new WrittenObjects(BUCKET);
   static Path passwordFile;
   static Path keyring;
 
@@ -77,14 +77,14 @@ class RecoveryScriptTest {
                     "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = gateway.defaultClient()) {
       s3.createBucket(b -> b.bucket(BUCKET));
-      put(s3, "aes/empty", new byte[0], null);
-      put(s3, "aes/small.bin", random(25, 1), null);
-      put(s3, "aes/one-mb.bin", random(1_000_000, 2), null);
-      put(s3, "aes/text.txt", compressibleText(700_000), "text/plain");
-      multipart(s3, "aes/three-parts.bin", random(11 * MIB + 3, 3), 5 * MIB);
-      put(s3, "aes/tampered.bin", random(200_000, 4), null);
-      put(s3, "aes/cut.bin", random(200_000, 5), null);
-      multipart(s3, "aes/index-deleted.bin", random(6 * MIB, 6), 5 * MIB);
+      written.put(s3, "aes/empty", new byte[0], null);
+      written.put(s3, "aes/small.bin", random(25, 1), null);
+      written.put(s3, "aes/one-mb.bin", random(1_000_000, 2), null);
+      written.put(s3, "aes/text.txt", compressibleText(700_000), "text/plain");
+      written.multipart(s3, "aes/three-parts.bin", random(11 * MIB + 3, 3), 5 * MIB);
+      written.put(s3, "aes/tampered.bin", random(200_000, 4), null);
+      written.put(s3, "aes/cut.bin", random(200_000, 5), null);
+      written.multipart(s3, "aes/index-deleted.bin", random(6 * MIB, 6), 5 * MIB);
     }
     try (GatewayFixture chacha =
             GatewayFixture.startOn(
@@ -95,9 +95,9 @@ class RecoveryScriptTest {
                     "COMPRESSION_ENABLED", "true",
                     "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = chacha.defaultClient()) {
-      put(s3, "chacha/single.bin", random(300_000, 7), null);
-      put(s3, "chacha/zstd.txt", compressibleText(600_001), "text/plain");
-      multipart(s3, "chacha/two-parts.bin", random(7 * MIB, 8), 5 * MIB);
+      written.put(s3, "chacha/single.bin", random(300_000, 7), null);
+      written.put(s3, "chacha/zstd.txt", compressibleText(600_001), "text/plain");
+      written.multipart(s3, "chacha/two-parts.bin", random(7 * MIB, 8), 5 * MIB);
     }
     try (GatewayFixture ring =
             GatewayFixture.startOn(
@@ -112,8 +112,8 @@ class RecoveryScriptTest {
                     "KEYRING_FILE",
                     keyring.toString()));
         S3Client s3 = ring.defaultClient()) {
-      put(s3, "ring/single.bin", random(70_000, 9), null);
-      multipart(s3, "ring/two-parts.bin", random(5 * MIB + 1, 10), 5 * MIB);
+      written.put(s3, "ring/single.bin", random(70_000, 9), null);
+      written.multipart(s3, "ring/two-parts.bin", random(5 * MIB + 1, 10), 5 * MIB);
     }
     TestObjects.flipStoredByte(direct, BUCKET, "aes/tampered.bin", 150_000);
     var cut = direct.getObjectAsBytes(b -> b.bucket(BUCKET).key("aes/cut.bin"));
@@ -125,17 +125,6 @@ class RecoveryScriptTest {
   @AfterAll
   static void stop() throws Exception {
     backend.close();
-  }
-
-  static void put(S3Client s3, String key, byte[] content, String contentType) {
-    s3.putObject(
-        b -> b.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(content));
-    written.put(key, content);
-  }
-
-  static void multipart(S3Client s3, String key, byte[] content, int partSize) {
-    TestObjects.multipart(s3, BUCKET, key, content, partSize);
-    written.put(key, content);
   }
 
   record Run(int exit, byte[] stdout, String stderr) {}
