@@ -70,32 +70,19 @@ class RoutesFromAFolderTest {
 
   // ---- refused at start-up
 
-  @Test
-  void withoutResolveKeyTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("objects.yaml", "resolveKey"),
-        "route 'GetObject': step 'decrypt' needs what 'resolveKey' provides");
-  }
-
-  @Test
-  void withoutDecryptTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("objects.yaml", "decrypt"),
-        "route 'GetObject': step 'getObjectResponse' needs what 'decrypt' provides");
-  }
-
-  @Test
-  void withoutAuthenticateTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("s3-api.yaml", "authenticate"),
-        "route 's3-api': step 'rateLimit' needs what 'authenticate' provides");
-  }
-
-  @Test
-  void withoutEncryptTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("objects.yaml", "encrypt"),
-        "route 'PutObject': 'backend:putObject' needs what 'encrypt' or 'encryptPart' provides");
+  @ParameterizedTest(name = "without {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "objects.yaml | resolveKey | route 'GetObject': step 'decrypt' needs what 'resolveKey' provides",
+        "objects.yaml | decrypt | route 'GetObject': step 'getObjectResponse' needs what 'decrypt' provides",
+        "s3-api.yaml | authenticate | route 's3-api': step 'rateLimit' needs what 'authenticate' provides",
+        "objects.yaml | encrypt | route 'PutObject': 'backend:putObject' needs what 'encrypt' or 'encryptPart' provides"
+      })
+  void withoutAGuardingStepTheGatewayDoesNotStart(
+      String file, String step, String problem, @TempDir Path dir) throws Exception {
+    assertRefused(RouteFolder.copyOf(dir).deleteStep(file, step), problem);
   }
 
   private static void assertRefused(RouteFolder routes, String problem) {
