@@ -10,12 +10,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /** Object contents for tests and the few ways tests write or damage them. */
-final class TestObjects {
+public final class TestObjects {
 
   private TestObjects() {}
 
   /** {@code size} bytes that repeat for the same seed and do not compress. */
-  static byte[] random(int size, long seed) {
+  public static byte[] random(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return b;
@@ -31,7 +31,8 @@ final class TestObjects {
   }
 
   /** Uploads {@code content} in parts of {@code partSize} bytes (the last one shorter). */
-  static void multipart(S3Client s3, String bucket, String key, byte[] content, int partSize) {
+  public static void multipart(
+      S3Client s3, String bucket, String key, byte[] content, int partSize) {
     String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
     List<CompletedPart> parts = new ArrayList<>();
     for (int n = 1, off = 0; off < content.length; n++, off += partSize) {
