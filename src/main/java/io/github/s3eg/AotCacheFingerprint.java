@@ -107,8 +107,8 @@ final class AotCacheFingerprint {
 
   /**
    * The jar a class was loaded from: its code source's location, or, where the JVM gives none, the
-   * class path, which under {@code java -jar} is that one jar. Measured with Temurin 25.0.3: a class
-   * loaded from an ahead-of-time cache whose training named the jar by another path (relative
+   * class path, which under {@code java -jar} is that one jar. Measured with Temurin 25.0.3: a
+   * class loaded from an ahead-of-time cache whose training named the jar by another path (relative
    * there, absolute here) has a code source without a location.
    */
   static Optional<Path> jarOf(URL location, String classPath) {

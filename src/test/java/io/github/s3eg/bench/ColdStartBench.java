@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -244,8 +244,7 @@ public final class ColdStartBench {
           }
           String stat = Files.readString(task.resolve("stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks.put(
-              task.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+          ticks.put(task.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
         } catch (IOException ended) {
           // The thread ended between the listing and the read.
         }
