@@ -52,6 +52,7 @@ public final class BackendClients implements AutoCloseable {
   private final S3Client uploads;
   private final boolean acceptsChecksumHeaders;
   private final java.util.function.Function<String, ForwardedRequests> forwarded;
+  private final java.util.function.Function<String, DirectObjectReads> reads;
   private final AutoCloseable resources;
 
   private BackendClients(
@@ -59,9 +60,11 @@ public final class BackendClients implements AutoCloseable {
       S3Client uploads,
       boolean acceptsChecksumHeaders,
       java.util.function.Function<String, ForwardedRequests> forwarded,
+      java.util.function.Function<String, DirectObjectReads> reads,
       AutoCloseable resources) {
     this.acceptsChecksumHeaders = acceptsChecksumHeaders;
     this.forwarded = forwarded;
+    this.reads = reads;
     this.s3 = s3;
     this.uploads = uploads;
     this.resources = resources;
@@ -78,6 +81,7 @@ public final class BackendClients implements AutoCloseable {
         BucketRouting.between(first.uploads(), second.uploads(), routing),
         first.acceptsChecksumHeaders() && second.acceptsChecksumHeaders(),
         bucket -> routing.holds(bucket) ? second.forwarded(bucket) : first.forwarded(bucket),
+        bucket -> routing.holds(bucket) ? second.reads(bucket) : first.reads(bucket),
         () -> {
           try {
             first.close();
@@ -131,11 +135,20 @@ public final class BackendClients implements AutoCloseable {
             .build();
     ForwardedRequests forwarded =
         new ForwardedRequests(http, endpoint, config.pathStyle(), config.region(), credentials, s3);
+    // The same retry strategy object as s3(): the same attempts, backoff and retry quota.
+    DirectObjectReads reads =
+        new DirectObjectReads(
+            http,
+            new BackendAddress(endpoint, config.pathStyle()),
+            config.region(),
+            credentials,
+            retrying);
     return new BackendClients(
         s3,
         uploads,
         !config.embedded() && config.provider().acceptsChecksumTrailers(),
         bucket -> forwarded,
+        bucket -> reads,
         () -> {
           http.close();
           timer.shutdownNow();
@@ -212,6 +225,11 @@ public final class BackendClients implements AutoCloseable {
   /** Configuration requests (ACLs, policy, CORS, …) sent to the backend as the client sent them. */
   public ForwardedRequests forwarded(String bucket) {
     return forwarded.apply(bucket);
+  }
+
+  /** GET and HEAD of an object without the SDK's request pipeline (same answers, less CPU). */
+  public DirectObjectReads reads(String bucket) {
+    return reads.apply(bucket);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.github.s3eg.backend;
 import io.github.s3eg.s3.ForwardedError;
 import io.github.s3eg.s3.S3ErrorCode;
 import io.github.s3eg.s3.S3Exception;
-import io.github.s3eg.s3.auth.UriEncoding;
 import io.github.s3eg.s3.xml.XmlReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,8 +57,7 @@ public final class ForwardedRequests {
   static final String GUARD_PREFIX = ReservedKeys.PREFIX + "guards/";
 
   private final SdkHttpClient http;
-  private final URI endpoint;
-  private final boolean pathStyle;
+  private final BackendAddress address;
   private final String region;
   private final AwsCredentialsProvider credentials;
   private final S3Client s3;
@@ -73,8 +71,7 @@ public final class ForwardedRequests {
       AwsCredentialsProvider credentials,
       S3Client s3) {
     this.http = http;
-    this.endpoint = endpoint;
-    this.pathStyle = pathStyle;
+    this.address = new BackendAddress(endpoint, pathStyle);
     this.region = region;
     this.credentials = credentials;
     this.s3 = s3;
@@ -190,12 +187,7 @@ public final class ForwardedRequests {
 
   private Response sendOnce(Request request) {
     SdkHttpFullRequest.Builder b =
-        SdkHttpFullRequest.builder()
-            .method(SdkHttpMethod.fromValue(request.method()))
-            .protocol(endpoint.getScheme())
-            .host(pathStyle ? endpoint.getHost() : request.bucket() + "." + endpoint.getHost())
-            .port(endpoint.getPort())
-            .encodedPath(path(request));
+        address.request(SdkHttpMethod.fromValue(request.method()), request.bucket(), request.key());
     request.query().forEach(b::putRawQueryParameter);
     request.headers().forEach(b::putHeader);
     byte[] body = request.body();
@@ -279,21 +271,6 @@ public final class ForwardedRequests {
     }
   }
 
-  private String path(Request request) {
-    String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    String key =
-        request.key() == null
-            ? ""
-            : UriEncoding.encode(request.key().getBytes(StandardCharsets.UTF_8), true);
-    if (pathStyle) {
-      return base + "/" + request.bucket() + (request.key() == null ? "" : "/" + key);
-    }
-    return base + "/" + key;
-  }
-
   private static byte[] read(HttpExecuteResponse answer) throws IOException {
     if (answer.responseBody().isEmpty()) {
       return new byte[0];
@@ -324,7 +301,7 @@ public final class ForwardedRequests {
   }
 
   /** {@code Code} and {@code Message} of an S3 error document, or nothing. */
-  private static Map<String, String> errorDocument(byte[] body) {
+  static Map<String, String> errorDocument(byte[] body) {
     Map<String, String> fields = new LinkedHashMap<>();
     if (body.length == 0) {
       return fields;

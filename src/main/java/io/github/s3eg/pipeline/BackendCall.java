@@ -1,6 +1,7 @@
 package io.github.s3eg.pipeline;
 
 import io.github.s3eg.backend.BackendClients;
+import io.github.s3eg.backend.DirectObjectReads;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.versions.BucketFeatures;
 import io.github.s3eg.versions.TransientRecords;
@@ -45,11 +46,23 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  */
 enum BackendCall {
   GET_OBJECT(
-      "getObject", GetObjectRequest.class, (c, r, s, t) -> c.s3().getObject((GetObjectRequest) r)),
+      "getObject",
+      GetObjectRequest.class,
+      (c, r, s, t) -> {
+        GetObjectRequest get = (GetObjectRequest) r;
+        return DirectObjectReads.handles(get)
+            ? c.reads(get.bucket()).getObject(get)
+            : c.s3().getObject(get);
+      }),
   HEAD_OBJECT(
       "headObject",
       HeadObjectRequest.class,
-      (c, r, s, t) -> c.s3().headObject((HeadObjectRequest) r)),
+      (c, r, s, t) -> {
+        HeadObjectRequest head = (HeadObjectRequest) r;
+        return DirectObjectReads.handles(head)
+            ? c.reads(head.bucket()).headObject(head)
+            : c.s3().headObject(head);
+      }),
   PUT_OBJECT(
       "putObject",
       PutObjectRequest.class,
