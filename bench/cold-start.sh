@@ -15,6 +15,10 @@
 # The summary is also written to bench/results/cold-start-<UTC date-time>.txt (or to
 # $COLD_START_OUT: bench/run.sh names it after its own results file and merges it into that JSON).
 #
+# For each start it also prints the gateway's CPU-seconds during those 500 GETs and the share of its
+# JIT compiler threads. COLD_START_JVM_OPTS adds JVM flags to every measured start (to try a flag
+# of the JIT, e.g. COLD_START_JVM_OPTS=-XX:TieredStopAtLevel=1; docs/performance.md, "Cold start").
+#
 # BENCH_SKIP_BUILD=1 builds nothing (neither the jar, the test classpath nor the cache: without a
 # cache the AOT rows are left out); MVN_FLAGS=-o builds offline.
 set -euo pipefail

@@ -38,7 +38,9 @@ START_LINE = re.compile(
     r"^(?P<variant>java -jar|java -XX:AOTCache -jar)\s+/live\s+(?P<live_ms>\d+) ms\s+/ready\s+"
     r"(?P<ready_ms>\d+) ms\s+CPU to ready\s+(?P<cpu_s>[\d.]+) s\s+first (?P<gets>\d+) GETs p50 "
     r"(?P<p50_ms>[\d.]+) / p90 (?P<p90_ms>[\d.]+) ms \(direct (?P<direct_p50_ms>[\d.]+) / "
-    r"(?P<direct_p90_ms>[\d.]+), p50 overhead (?P<p50_overhead_ms>[-+][\d.]+) ms\)\s+load (?P<load>\S+)")
+    r"(?P<direct_p90_ms>[\d.]+), p50 overhead (?P<p50_overhead_ms>[-+][\d.]+) ms\)"
+    r"(?:\s+gateway CPU during them (?P<gets_cpu_s>[\d.]+) s \(JIT threads (?P<gets_jit_cpu_s>[\d.]+) s\))?"
+    r"\s+load (?P<load>\S+)")
 MEDIAN_LINE = re.compile(
     r"^(?P<variant>java -jar|java -XX:AOTCache -jar)\s+median of (?P<runs>\d+): /live (?P<live_ms>\d+) "
     r"ms, /ready (?P<ready_ms>\d+) ms \(target <= \d+ ms: \w+\), CPU to ready (?P<cpu_s>[\d.]+) s; "
@@ -59,7 +61,8 @@ def parse_cold_start(path):
     for line in text.splitlines():
         m = START_LINE.match(line)
         if m:
-            starts.append({k: (v if k in ("variant", "load") else number(v)) for k, v in m.groupdict().items()})
+            starts.append({k: (v if k in ("variant", "load") else number(v))
+                           for k, v in m.groupdict().items() if v is not None})
             continue
         m = MEDIAN_LINE.match(line)
         if m:
@@ -300,6 +303,14 @@ def cold_start_section(cs):
     return lines + [""]
 
 
+def first_large_text(p):
+    put, get = p.get("first_large_put_seconds"), p.get("first_large_get_seconds")
+    if put is None:
+        return ""
+    return (f" The process's first streaming PUT and GET (64 MiB, SDK, unmeasured warm-up right before "
+            f"these rows; the small rows run only the in-memory path): {fmt(put, 2)} s and {fmt(get, 2)} s.")
+
+
 def cap_text(p):
     cap = p.get("xmx256m_check")
     if not cap:
@@ -385,7 +396,7 @@ def markdown(doc, json_path, svg_path, md_path):
                   f"{fmt(p.get('cpu_seconds_per_gib_encrypted_presigned'), 2)} / "
                   f"{fmt(p.get('cpu_seconds_per_gib_decrypted_presigned'), 2)} with the plain client (presigned rows), "
                   "user + system from `/proc/<pid>/stat` (includes HTTP, signing and backend I/O, not "
-                  "only the cipher)." + cap_text(p), "",
+                  "only the cipher)." + first_large_text(p) + cap_text(p), "",
                   f"Targets of issues 10 and 20 ({alg}; the Issue column says which issue asks for "
                   "each, where both do with different thresholds the row is judged on issue 20's):", ""]
         if quick:

@@ -59,4 +59,18 @@ class AotCacheFingerprintTest {
     assertThat(AotCacheFingerprint.cacheNamedBy(List.of("-XX:AOTCache="), "-XX:AOTCache="))
         .isEmpty();
   }
+
+  @Test
+  void theJarIsFoundWhenTheJvmGivesItsClassesNoCodeLocation() throws Exception {
+    // A class from an AOT cache trained on the jar by another path: no location (Temurin 25.0.3).
+    assertThat(AotCacheFingerprint.jarOf(null, "/app/gateway.jar"))
+        .contains(Path.of("/app/gateway.jar"));
+    assertThat(AotCacheFingerprint.jarOf(null, "target/classes" + java.io.File.pathSeparator + "x"))
+        .isEmpty();
+    assertThat(AotCacheFingerprint.jarOf(null, null)).isEmpty();
+    assertThat(
+            AotCacheFingerprint.jarOf(
+                Path.of("/opt/g/gateway.jar").toUri().toURL(), "/elsewhere/other.jar"))
+        .contains(Path.of("/opt/g/gateway.jar"));
+  }
 }

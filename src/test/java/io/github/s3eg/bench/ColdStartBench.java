@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -51,6 +53,8 @@ public final class ColdStartBench {
       long liveMs,
       long readyMs,
       double cpuSeconds,
+      double getsCpuSeconds,
+      double getsJitCpuSeconds,
       double[] gateway,
       double[] direct) {
 
@@ -107,6 +111,11 @@ public final class ColdStartBench {
     if (cache != null) {
       command.add("-XX:AOTCache=" + cache);
     }
+    // JVM flags to try on the start, e.g. the JIT's thresholds (docs/performance.md, "Cold start").
+    String extra = System.getenv("COLD_START_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder pb =
@@ -129,6 +138,8 @@ public final class ColdStartBench {
         credentials.load(in);
       }
       double[] through = new double[GETS];
+      long getsCpu;
+      long getsJit;
       double[] straight = new double[GETS];
       try (S3Client s3 =
           client(
@@ -137,9 +148,16 @@ public final class ColdStartBench {
               credentials.getProperty("secret_key"))) {
         s3.createBucket(b -> b.bucket("cold"));
         s3.putObject(b -> b.bucket("cold").key("object"), RequestBody.fromBytes(body));
+        getsCpu = -GatewayBench.cpuTicks(process);
+        Map<String, Long> jitBefore = jitTicks(process);
         for (int i = 0; i < GETS; i++) {
           through[i] = timedGet(s3);
           straight[i] = timedGet(direct);
+        }
+        getsCpu += GatewayBench.cpuTicks(process);
+        getsJit = 0;
+        for (Map.Entry<String, Long> thread : jitTicks(process).entrySet()) {
+          getsJit += thread.getValue() - jitBefore.getOrDefault(thread.getKey(), 0L);
         }
       }
       Run run =
@@ -148,12 +166,15 @@ public final class ColdStartBench {
               liveMs,
               readyMs,
               cpu,
+              getsCpu / 100.0,
+              getsJit / 100.0,
               through,
               straight);
       System.out.printf(
           Locale.ROOT,
           "%-24s /live %5d ms  /ready %5d ms  CPU to ready %5.2f s  first %d GETs p50 %.2f"
-              + " / p90 %.2f ms (direct %.2f / %.2f, p50 overhead %+.2f ms)  load %s%n",
+              + " / p90 %.2f ms (direct %.2f / %.2f, p50 overhead %+.2f ms)  gateway CPU during"
+              + " them %.2f s (JIT threads %.2f s)  load %s%n",
           run.variant(),
           liveMs,
           readyMs,
@@ -164,6 +185,8 @@ public final class ColdStartBench {
           percentile(straight, 50),
           percentile(straight, 90),
           run.overheadP50(),
+          run.getsCpuSeconds(),
+          run.getsJitCpuSeconds(),
           loadAverage());
       return run;
     } finally {
@@ -204,6 +227,30 @@ public final class ColdStartBench {
         OVERHEAD_TARGET_MS,
         overhead <= OVERHEAD_TARGET_MS ? "met" : "missed",
         p90);
+  }
+
+  /**
+   * CPU ticks of each JIT compiler thread of {@code process}, by thread id (the JVM ends idle
+   * compiler threads: a difference counts the threads alive at its end, a lower bound).
+   */
+  static Map<String, Long> jitTicks(Process process) throws IOException {
+    Map<String, Long> ticks = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String name = Files.readString(task.resolve("comm"));
+          if (!name.startsWith("C") || !name.contains("CompilerThre")) {
+            continue;
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.put(task.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        } catch (IOException ended) {
+          // The thread ended between the listing and the read.
+        }
+      }
+    }
+    return ticks;
   }
 
   private static double timedGet(S3Client s3) {

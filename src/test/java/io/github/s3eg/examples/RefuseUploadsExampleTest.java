@@ -1,7 +1,7 @@
 package io.github.s3eg.examples;
 
+import static io.github.s3eg.it.SdkErrors.assertSdkError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.s3eg.it.ExampleFolder;
 import io.github.s3eg.it.GatewayFixture;
@@ -92,48 +92,36 @@ class RefuseUploadsExampleTest {
 
   @Test
   void anUploadOverTheLimitIsEntityTooLargeAndNothingIsStored() {
-    software.amazon.awssdk.services.s3.model.S3Exception refused =
-        catchThrowableOfType(
-            software.amazon.awssdk.services.s3.model.S3Exception.class,
-            () ->
-                s3.putObject(
-                    b -> b.bucket(BUCKET).key("large.txt").contentType("text/plain"),
-                    RequestBody.fromBytes(text(1024 * 1024 + 1))));
-
-    assertThat(refused).as("refused").isNotNull();
-    assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("EntityTooLarge");
+    assertSdkError(
+        () ->
+            s3.putObject(
+                b -> b.bucket(BUCKET).key("large.txt").contentType("text/plain"),
+                RequestBody.fromBytes(text(1024 * 1024 + 1))),
+        400,
+        "EntityTooLarge");
     assertThat(keysStartingWith("large.txt")).isEmpty();
   }
 
   @Test
   void anUploadOfARefusedTypeIsAccessDeniedAndNothingIsStored() {
-    software.amazon.awssdk.services.s3.model.S3Exception refused =
-        catchThrowableOfType(
-            software.amazon.awssdk.services.s3.model.S3Exception.class,
-            () ->
-                s3.putObject(
-                    b -> b.bucket(BUCKET).key("setup.exe").contentType("application/x-msdownload"),
-                    RequestBody.fromBytes(text(100))));
-
-    assertThat(refused).as("refused").isNotNull();
-    assertThat(refused.statusCode()).isEqualTo(403);
-    assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+    assertSdkError(
+        () ->
+            s3.putObject(
+                b -> b.bucket(BUCKET).key("setup.exe").contentType("application/x-msdownload"),
+                RequestBody.fromBytes(text(100))),
+        403,
+        "AccessDenied");
     assertThat(keysStartingWith("setup.exe")).isEmpty();
   }
 
   @Test
   void aMultipartUploadOfARefusedTypeIsNotCreated() {
-    software.amazon.awssdk.services.s3.model.S3Exception refused =
-        catchThrowableOfType(
-            software.amazon.awssdk.services.s3.model.S3Exception.class,
-            () ->
-                s3.createMultipartUpload(
-                    b -> b.bucket(BUCKET).key("install.sh").contentType("application/x-sh")));
-
-    assertThat(refused).as("refused").isNotNull();
-    assertThat(refused.statusCode()).isEqualTo(403);
-    assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+    assertSdkError(
+        () ->
+            s3.createMultipartUpload(
+                b -> b.bucket(BUCKET).key("install.sh").contentType("application/x-sh")),
+        403,
+        "AccessDenied");
     assertThat(direct.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
     assertThat(keysStartingWith("install.sh")).isEmpty();
   }

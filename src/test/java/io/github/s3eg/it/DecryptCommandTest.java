@@ -1,5 +1,7 @@
 package io.github.s3eg.it;
 
+import static io.github.s3eg.it.TestObjects.compressibleText;
+import static io.github.s3eg.it.TestObjects.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.s3eg.ops.DecryptCommand;
@@ -8,18 +10,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * {@code decrypt} reads objects straight from the backend with the gateway's configuration, no
@@ -34,7 +33,7 @@ class DecryptCommandTest {
 
   @TempDir static Path dir;
   static TestBackend backend;
-  static Map<String, byte[]> written = new HashMap<>();
+  static final WrittenObjects written = new WrittenObjects(BUCKET);
 
   @BeforeAll
   static void writeThroughGateways() throws Exception {
@@ -47,27 +46,22 @@ class DecryptCommandTest {
                     "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = gateway.defaultClient()) {
       s3.createBucket(b -> b.bucket(BUCKET));
-      put(s3, "docs/empty", new byte[0], null);
-      put(s3, "docs/small.bin", random(1000, 1), null);
-      put(s3, "docs/large.bin", random(3 * MIB + 17, 2), null);
-      put(s3, "docs/text.txt", text(2 * MIB), "text/plain");
-      multipart(s3, "docs/parts/mpu.bin", random(11 * MIB + 5, 3), 5 * MIB);
-      put(s3, "docs/tampered.bin", random(200_000, 4), null);
-      put(s3, "other/outside", random(10, 5), null);
+      written.put(s3, "docs/empty", new byte[0], null);
+      written.put(s3, "docs/small.bin", random(1000, 1), null);
+      written.put(s3, "docs/large.bin", random(3 * MIB + 17, 2), null);
+      written.put(s3, "docs/text.txt", compressibleText(2 * MIB), "text/plain");
+      written.multipart(s3, "docs/parts/mpu.bin", random(11 * MIB + 5, 3), 5 * MIB);
+      written.put(s3, "docs/tampered.bin", random(200_000, 4), null);
+      written.put(s3, "other/outside", random(10, 5), null);
     }
     try (GatewayFixture chacha =
             GatewayFixture.startOn(
                 backend, Map.of("ENCRYPTION_PREFERRED_ALGORITHM", "CHACHA20-POLY1305"));
         S3Client s3 = chacha.defaultClient()) {
-      put(s3, "docs/chacha.bin", random(300_000, 6), null);
+      written.put(s3, "docs/chacha.bin", random(300_000, 6), null);
     }
     S3Client direct = backend.directClient();
-    var stored = direct.getObjectAsBytes(b -> b.bucket(BUCKET).key("docs/tampered.bin"));
-    byte[] body = stored.asByteArray();
-    body[150_000] ^= 1;
-    direct.putObject(
-        b -> b.bucket(BUCKET).key("docs/tampered.bin").metadata(stored.response().metadata()),
-        RequestBody.fromBytes(body));
+    TestObjects.flipStoredByte(direct, BUCKET, "docs/tampered.bin", 150_000);
     direct.putObject(
         b -> b.bucket(BUCKET).key("plain/before-the-gateway"),
         RequestBody.fromString("stored in plaintext"));
@@ -76,45 +70,6 @@ class DecryptCommandTest {
   @AfterAll
   static void stop() throws Exception {
     backend.close();
-  }
-
-  static void put(S3Client s3, String key, byte[] content, String contentType) {
-    s3.putObject(
-        b -> b.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(content));
-    written.put(key, content);
-  }
-
-  static void multipart(S3Client s3, String key, byte[] content, int partSize) {
-    String id = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
-    List<CompletedPart> parts = new ArrayList<>();
-    for (int n = 1, off = 0; off < content.length; n++, off += partSize) {
-      int number = n;
-      byte[] part =
-          java.util.Arrays.copyOfRange(content, off, Math.min(content.length, off + partSize));
-      String etag =
-          s3.uploadPart(
-                  b -> b.bucket(BUCKET).key(key).uploadId(id).partNumber(number),
-                  RequestBody.fromBytes(part))
-              .eTag();
-      parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-    }
-    s3.completeMultipartUpload(
-        b -> b.bucket(BUCKET).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
-    written.put(key, content);
-  }
-
-  static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  static byte[] text(int size) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; s.length() < size; i++) {
-      s.append("line ").append(i).append(" of a compressible text\n");
-    }
-    return s.substring(0, size).getBytes(StandardCharsets.US_ASCII);
   }
 
   record Run(int exit, byte[] stdout, String stderr) {}
@@ -169,7 +124,7 @@ class DecryptCommandTest {
         .contains("s3://recover/docs/tampered.bin: refused: TamperedSegment")
         .contains("6 object(s) decrypted")
         .contains("1 refused");
-    for (var e : written.entrySet()) {
+    for (var e : written.byKey().entrySet()) {
       if (e.getKey().startsWith("docs/") && !e.getKey().equals("docs/tampered.bin")) {
         assertThat(Files.readAllBytes(out.resolve(e.getKey().substring("docs/".length()))))
             .as(e.getKey())
@@ -211,7 +166,7 @@ class DecryptCommandTest {
   void refusesAMultipartObjectWithoutItsIndex() throws Exception {
     try (GatewayFixture gateway = GatewayFixture.startOn(backend, Map.of());
         S3Client s3 = gateway.defaultClient()) {
-      multipart(s3, "indexless/mpu.bin", random(6 * MIB, 9), 5 * MIB);
+      written.multipart(s3, "indexless/mpu.bin", random(6 * MIB, 9), 5 * MIB);
     }
     S3Client direct = backend.directClient();
     direct

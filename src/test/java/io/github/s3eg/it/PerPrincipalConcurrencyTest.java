@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -136,18 +134,7 @@ class PerPrincipalConcurrencyTest {
             .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
             .putHeader("Content-Length", Long.toString(length))
             .build();
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(AwsCredentialsIdentity.create(principal, principal + SECRET))
-                        .request(unsigned)
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
-            .request();
+    SdkHttpRequest signed = SigV4Signer.sign(unsigned, principal, principal + SECRET);
     StringBuilder head = new StringBuilder("PUT " + path + " HTTP/1.1\r\n");
     head.append("Host: ").append(endpoint.getHost()).append(':').append(endpoint.getPort());
     head.append("\r\n");

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.s3eg.it.CredentialsFile.Credential;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,10 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 import software.amazon.awssdk.services.s3.model.CORSRule;
@@ -1106,48 +1099,20 @@ class PermissionMatrixTest {
    * returns the answer's body.
    */
   static String raw(String principal, String method, String pathAndQuery) throws Exception {
-    URI uri = URI.create(fixture.endpoint() + pathAndQuery);
-    SdkHttpRequest unsigned =
-        SdkHttpRequest.builder()
-            .method(SdkHttpMethod.fromValue(method))
-            .uri(uri)
-            .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-            .build();
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(AwsCredentialsIdentity.create(principal, principal + SECRET))
-                        .request(unsigned)
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
-            .request();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
-    signed
-        .headers()
-        .forEach(
-            (name, values) -> {
-              if (!name.equalsIgnoreCase("Host")) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 300) {
-        Matcher code = Pattern.compile("<Code>([^<]*)</Code>").matcher(response.body());
-        throw S3Exception.builder()
-            .statusCode(response.statusCode())
-            .awsErrorDetails(
-                software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
-                    .errorCode(code.find() ? code.group(1) : "")
-                    .errorMessage(response.body())
-                    .build())
-            .build();
-      }
-      return response.body();
+    SigV4Http.Response response =
+        new SigV4Http(fixture.endpoint(), principal, principal + SECRET, Clock.systemUTC())
+            .send(method, pathAndQuery, Map.of(), new byte[0]);
+    if (response.status() >= 300) {
+      Matcher code = Pattern.compile("<Code>([^<]*)</Code>").matcher(response.body());
+      throw S3Exception.builder()
+          .statusCode(response.status())
+          .awsErrorDetails(
+              software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                  .errorCode(code.find() ? code.group(1) : "")
+                  .errorMessage(response.body())
+                  .build())
+          .build();
     }
+    return response.body();
   }
 }

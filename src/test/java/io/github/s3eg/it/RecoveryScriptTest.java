@@ -1,5 +1,7 @@
 package io.github.s3eg.it;
 
+import static io.github.s3eg.it.TestObjects.compressibleText;
+import static io.github.s3eg.it.TestObjects.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +30,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * {@code tools/recover.py}, the recovery reference written from docs/object-format.md and
@@ -49,7 +50,7 @@ class RecoveryScriptTest {
   @TempDir static Path dir;
   static TestBackend backend;
   static S3Client direct;
-  static final Map<String, byte[]> written = new HashMap<>();
+  static final WrittenObjects written = new WrittenObjects(BUCKET);
   static Path passwordFile;
   static Path keyring;
 
@@ -76,14 +77,14 @@ class RecoveryScriptTest {
                     "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = gateway.defaultClient()) {
       s3.createBucket(b -> b.bucket(BUCKET));
-      put(s3, "aes/empty", new byte[0], null);
-      put(s3, "aes/small.bin", random(25, 1), null);
-      put(s3, "aes/one-mb.bin", random(1_000_000, 2), null);
-      put(s3, "aes/text.txt", text(700_000), "text/plain");
-      multipart(s3, "aes/three-parts.bin", random(11 * MIB + 3, 3), 5 * MIB);
-      put(s3, "aes/tampered.bin", random(200_000, 4), null);
-      put(s3, "aes/cut.bin", random(200_000, 5), null);
-      multipart(s3, "aes/index-deleted.bin", random(6 * MIB, 6), 5 * MIB);
+      written.put(s3, "aes/empty", new byte[0], null);
+      written.put(s3, "aes/small.bin", random(25, 1), null);
+      written.put(s3, "aes/one-mb.bin", random(1_000_000, 2), null);
+      written.put(s3, "aes/text.txt", compressibleText(700_000), "text/plain");
+      written.multipart(s3, "aes/three-parts.bin", random(11 * MIB + 3, 3), 5 * MIB);
+      written.put(s3, "aes/tampered.bin", random(200_000, 4), null);
+      written.put(s3, "aes/cut.bin", random(200_000, 5), null);
+      written.multipart(s3, "aes/index-deleted.bin", random(6 * MIB, 6), 5 * MIB);
     }
     try (GatewayFixture chacha =
             GatewayFixture.startOn(
@@ -94,9 +95,9 @@ class RecoveryScriptTest {
                     "COMPRESSION_ENABLED", "true",
                     "COMPRESSION_CONTENT_TYPES", "text/plain"));
         S3Client s3 = chacha.defaultClient()) {
-      put(s3, "chacha/single.bin", random(300_000, 7), null);
-      put(s3, "chacha/zstd.txt", text(600_001), "text/plain");
-      multipart(s3, "chacha/two-parts.bin", random(7 * MIB, 8), 5 * MIB);
+      written.put(s3, "chacha/single.bin", random(300_000, 7), null);
+      written.put(s3, "chacha/zstd.txt", compressibleText(600_001), "text/plain");
+      written.multipart(s3, "chacha/two-parts.bin", random(7 * MIB, 8), 5 * MIB);
     }
     try (GatewayFixture ring =
             GatewayFixture.startOn(
@@ -111,15 +112,10 @@ class RecoveryScriptTest {
                     "KEYRING_FILE",
                     keyring.toString()));
         S3Client s3 = ring.defaultClient()) {
-      put(s3, "ring/single.bin", random(70_000, 9), null);
-      multipart(s3, "ring/two-parts.bin", random(5 * MIB + 1, 10), 5 * MIB);
+      written.put(s3, "ring/single.bin", random(70_000, 9), null);
+      written.multipart(s3, "ring/two-parts.bin", random(5 * MIB + 1, 10), 5 * MIB);
     }
-    var stored = direct.getObjectAsBytes(b -> b.bucket(BUCKET).key("aes/tampered.bin"));
-    byte[] body = stored.asByteArray();
-    body[150_000] ^= 1;
-    direct.putObject(
-        b -> b.bucket(BUCKET).key("aes/tampered.bin").metadata(stored.response().metadata()),
-        RequestBody.fromBytes(body));
+    TestObjects.flipStoredByte(direct, BUCKET, "aes/tampered.bin", 150_000);
     var cut = direct.getObjectAsBytes(b -> b.bucket(BUCKET).key("aes/cut.bin"));
     direct.putObject(
         b -> b.bucket(BUCKET).key("aes/cut.bin").metadata(cut.response().metadata()),
@@ -129,48 +125,6 @@ class RecoveryScriptTest {
   @AfterAll
   static void stop() throws Exception {
     backend.close();
-  }
-
-  static void put(S3Client s3, String key, byte[] content, String contentType) {
-    s3.putObject(
-        b -> b.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(content));
-    written.put(key, content);
-  }
-
-  static void multipart(S3Client s3, String key, byte[] content, int partSize) {
-    multipart(s3, BUCKET, key, content, partSize);
-    written.put(key, content);
-  }
-
-  static void multipart(S3Client s3, String bucket, String key, byte[] content, int partSize) {
-    String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-    List<CompletedPart> parts = new ArrayList<>();
-    for (int n = 1, off = 0; off < content.length; n++, off += partSize) {
-      int number = n;
-      byte[] part = Arrays.copyOfRange(content, off, Math.min(content.length, off + partSize));
-      String etag =
-          s3.uploadPart(
-                  b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
-                  RequestBody.fromBytes(part))
-              .eTag();
-      parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-    }
-    s3.completeMultipartUpload(
-        b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
-  }
-
-  static byte[] random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  static byte[] text(int size) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; s.length() < size; i++) {
-      s.append("line ").append(i).append(" of a compressible text\n");
-    }
-    return s.substring(0, size).getBytes(StandardCharsets.US_ASCII);
   }
 
   record Run(int exit, byte[] stdout, String stderr) {}
@@ -363,7 +317,7 @@ class RecoveryScriptTest {
                 .build()) {
       s3.createBucket(b -> b.bucket("trial"));
       s3.putObject(b -> b.bucket("trial").key("dir/single.bin"), RequestBody.fromBytes(single));
-      multipart(s3, "trial", "dir/parts.bin", parts, 5 * MIB);
+      TestObjects.multipart(s3, "trial", "dir/parts.bin", parts, 5 * MIB);
     }
     Path kek = data.resolve("gateway-kek.b64");
     assertThat(Files.readString(kek)).matches("[A-Za-z0-9+/]{43}=\n");

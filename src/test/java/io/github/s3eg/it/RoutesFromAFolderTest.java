@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -68,32 +70,19 @@ class RoutesFromAFolderTest {
 
   // ---- refused at start-up
 
-  @Test
-  void withoutResolveKeyTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("objects.yaml", "resolveKey"),
-        "route 'GetObject': step 'decrypt' needs what 'resolveKey' provides");
-  }
-
-  @Test
-  void withoutDecryptTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("objects.yaml", "decrypt"),
-        "route 'GetObject': step 'getObjectResponse' needs what 'decrypt' provides");
-  }
-
-  @Test
-  void withoutAuthenticateTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("s3-api.yaml", "authenticate"),
-        "route 's3-api': step 'rateLimit' needs what 'authenticate' provides");
-  }
-
-  @Test
-  void withoutEncryptTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
-    assertRefused(
-        RouteFolder.copyOf(dir).deleteStep("objects.yaml", "encrypt"),
-        "route 'PutObject': 'backend:putObject' needs what 'encrypt' or 'encryptPart' provides");
+  @ParameterizedTest(name = "without {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "objects.yaml | resolveKey | route 'GetObject': step 'decrypt' needs what 'resolveKey' provides",
+        "objects.yaml | decrypt | route 'GetObject': step 'getObjectResponse' needs what 'decrypt' provides",
+        "s3-api.yaml | authenticate | route 's3-api': step 'rateLimit' needs what 'authenticate' provides",
+        "objects.yaml | encrypt | route 'PutObject': 'backend:putObject' needs what 'encrypt' or 'encryptPart' provides"
+      })
+  void withoutAGuardingStepTheGatewayDoesNotStart(
+      String file, String step, String problem, @TempDir Path dir) throws Exception {
+    assertRefused(RouteFolder.copyOf(dir).deleteStep(file, step), problem);
   }
 
   private static void assertRefused(RouteFolder routes, String problem) {
@@ -104,27 +93,18 @@ class RoutesFromAFolderTest {
 
   // ---- and if such routes ran anyway: errors, nothing stored, nothing served
 
-  @Test
-  void withoutResolveKeyAGetIsAnErrorAndServesNoCiphertext(@TempDir Path dir) throws Exception {
-    RouteFolder routes = RouteFolder.copyOf(dir).deleteStep("objects.yaml", "resolveKey");
+  /** Either step of the read path missing: the object is stored encrypted, a GET is refused. */
+  @ParameterizedTest(name = "without {0}")
+  @CsvSource({"resolveKey, no-resolve-key", "decrypt, no-decrypt"})
+  void withoutAReadStepAGetIsAnErrorAndServesNoCiphertext(
+      String step, String bucket, @TempDir Path dir) throws Exception {
+    RouteFolder routes = RouteFolder.copyOf(dir).deleteStep("objects.yaml", step);
     try (GatewayFixture gateway = unvalidated(routes);
         S3Client s3 = noRetries(gateway).build()) {
-      s3.createBucket(b -> b.bucket("no-resolve-key"));
-      s3.putObject(b -> b.bucket("no-resolve-key").key("k"), RequestBody.fromBytes(SECRET));
-      assertStoredAsCiphertext("no-resolve-key", "k");
-      assertInternalError(() -> s3.getObjectAsBytes(b -> b.bucket("no-resolve-key").key("k")));
-    }
-  }
-
-  @Test
-  void withoutDecryptAGetIsAnErrorAndServesNoCiphertext(@TempDir Path dir) throws Exception {
-    RouteFolder routes = RouteFolder.copyOf(dir).deleteStep("objects.yaml", "decrypt");
-    try (GatewayFixture gateway = unvalidated(routes);
-        S3Client s3 = noRetries(gateway).build()) {
-      s3.createBucket(b -> b.bucket("no-decrypt"));
-      s3.putObject(b -> b.bucket("no-decrypt").key("k"), RequestBody.fromBytes(SECRET));
-      assertStoredAsCiphertext("no-decrypt", "k");
-      assertInternalError(() -> s3.getObjectAsBytes(b -> b.bucket("no-decrypt").key("k")));
+      s3.createBucket(b -> b.bucket(bucket));
+      s3.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromBytes(SECRET));
+      assertStoredAsCiphertext(bucket, "k");
+      assertInternalError(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")));
     }
   }
 

@@ -9,13 +9,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Plain SigV4-signed HTTP requests (unsigned payload) to a gateway or a backend, to read what a
@@ -32,9 +27,6 @@ final class SigV4Http {
       return values == null || values.isEmpty() ? null : values.get(0);
     }
   }
-
-  /** Headers the JDK client sets itself and refuses to be given. */
-  private static final Set<String> RESTRICTED = Set.of("host", "content-length");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -72,42 +64,27 @@ final class SigV4Http {
   Response send(String method, String pathAndQuery, Map<String, String> headers, byte[] body)
       throws IOException, InterruptedException {
     URI uri = URI.create(endpoint + pathAndQuery);
-    SdkHttpRequest.Builder unsigned =
-        SdkHttpRequest.builder()
-            .method(SdkHttpMethod.fromValue(method))
-            .uri(uri)
-            .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+    SdkHttpRequest.Builder unsigned = SigV4Signer.request(method, uri);
     headers.forEach(unsigned::putHeader);
     if (body.length > 0) {
       unsigned.putHeader("Content-Length", Integer.toString(body.length));
     }
     SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(AwsCredentialsIdentity.create(accessKey, secretKey))
-                        .request(unsigned.build())
-                        .payload(ContentStreamProvider.fromByteArray(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                        // S3 signs the path as sent: no second encoding, no dot-segment removal.
-                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                        .putProperty(HttpSigner.SIGNING_CLOCK, clock))
-            .request();
+        SigV4Signer.sign(
+            unsigned.build(),
+            ContentStreamProvider.fromByteArray(body),
+            accessKey,
+            secretKey,
+            clock);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .method(
-                method,
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    for (Map.Entry<String, List<String>> h : signed.headers().entrySet()) {
-      if (!RESTRICTED.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-        h.getValue().forEach(v -> request.header(h.getKey(), v));
-      }
-    }
+        SigV4Signer.withHeaders(
+            signed,
+            HttpRequest.newBuilder(uri)
+                .method(
+                    method,
+                    body.length == 0
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body)));
     HttpResponse<String> response =
         HTTP.send(
             request.build(),

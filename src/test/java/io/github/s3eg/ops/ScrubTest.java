@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.s3eg.backend.ReservedKeys;
 import io.github.s3eg.it.GatewayFixture;
 import io.github.s3eg.it.TestBackend;
+import io.github.s3eg.it.TestObjects;
 import io.github.s3eg.recovery.Throttle;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 
 /**
@@ -118,22 +117,7 @@ class ScrubTest {
   }
 
   static void multipart(S3Client s3, String key, int size) {
-    byte[] content = new byte[size];
-    new Random(size).nextBytes(content);
-    String id = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
-    List<CompletedPart> parts = new ArrayList<>();
-    for (int n = 1, off = 0; off < size; n++, off += 5 * MIB) {
-      int number = n;
-      byte[] part = java.util.Arrays.copyOfRange(content, off, Math.min(size, off + 5 * MIB));
-      String etag =
-          s3.uploadPart(
-                  b -> b.bucket(BUCKET).key(key).uploadId(id).partNumber(number),
-                  RequestBody.fromBytes(part))
-              .eTag();
-      parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-    }
-    s3.completeMultipartUpload(
-        b -> b.bucket(BUCKET).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
+    TestObjects.multipart(s3, BUCKET, key, TestObjects.random(size, size), 5 * MIB);
   }
 
   interface BodyChange {

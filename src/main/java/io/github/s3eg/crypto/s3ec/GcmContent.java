@@ -103,28 +103,22 @@ final class GcmContent {
     };
   }
 
-  /** Plaintext as it decrypts; the tag check replaces the end of the stream. */
-  private static final class DeferredStream extends InputStream {
+  /**
+   * Plaintext as it decrypts (through a {@link CtrStream} over the body, never asked for more than
+   * the ciphertext so the tag stays unread); the tag check replaces the end of the stream.
+   */
+  private static final class DeferredStream extends ChunkedFilter {
     private final InputStream body;
-    private final Cipher ctr;
     private final Cipher tag;
     private long remaining;
     private byte[] scratch = new byte[BUFFER + 32];
-    private final byte[] in = new byte[BUFFER];
     private boolean verified;
 
     DeferredStream(InputStream body, long plaintextSize, Cipher ctr, Cipher tag) {
+      super(new CtrStream(body, ctr));
       this.body = body;
       this.remaining = plaintextSize;
-      this.ctr = ctr;
       this.tag = tag;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -136,20 +130,19 @@ final class GcmContent {
         verify();
         return -1;
       }
-      int n = body.read(in, 0, (int) Math.min(Math.min(len, in.length), remaining));
+      int n = in.read(b, off, (int) Math.min(len, remaining));
       if (n < 0) {
         throw new CryptoException.TruncatedCiphertext(
                 "the body ended " + (remaining + S3ecObject.TAG_BYTES) + " bytes early")
             .asIOException();
       }
       try {
-        int out = ctr.update(in, 0, n, b, off);
-        if (scratch.length < tag.getOutputSize(out)) {
-          scratch = new byte[tag.getOutputSize(out)];
+        if (scratch.length < tag.getOutputSize(n)) {
+          scratch = new byte[tag.getOutputSize(n)];
         }
-        tag.update(b, off, out, scratch, 0);
+        tag.update(b, off, n, scratch, 0);
         remaining -= n;
-        return out;
+        return n;
       } catch (GeneralSecurityException e) {
         throw new IOException("cipher failure", e);
       }
@@ -179,15 +172,10 @@ final class GcmContent {
       }
       verified = true;
     }
-
-    @Override
-    public void close() throws IOException {
-      body.close();
-    }
   }
 
   /** Copies the ciphertext of plaintext bytes {@code first..last} to a spool as it passes. */
-  private static final class RangeTee extends FilterInputStream {
+  private static final class RangeTee extends ChunkedFilter {
     private final long first;
     private final long last;
     private final OutputStream spool;
@@ -198,13 +186,6 @@ final class GcmContent {
       this.first = first;
       this.last = last;
       this.spool = spool;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -222,21 +203,14 @@ final class GcmContent {
     }
   }
 
-  /** Decrypts spooled ciphertext with a positioned AES-CTR. */
-  private static final class CtrStream extends FilterInputStream {
+  /** Decrypts ciphertext with a positioned AES-CTR, byte for byte as it is read. */
+  private static final class CtrStream extends ChunkedFilter {
     private final Cipher ctr;
     private final byte[] buffer = new byte[BUFFER];
 
     CtrStream(InputStream ciphertext, Cipher ctr) {
       super(ciphertext);
       this.ctr = ctr;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -251,9 +225,31 @@ final class GcmContent {
         throw new IOException("cipher failure", e);
       }
     }
+  }
+
+  /**
+   * A filter whose every byte passes through {@link #read(byte[], int, int)}: single-byte reads and
+   * skips go through it, and nothing reaches the wrapped stream around it (no skip, mark or
+   * available of its own), so a cipher or tag fed there sees each byte exactly once.
+   */
+  private abstract static class ChunkedFilter extends FilterInputStream {
+
+    ChunkedFilter(InputStream in) {
+      super(in);
+    }
 
     @Override
-    public long skip(long n) throws IOException {
+    public abstract int read(byte[] b, int off, int len) throws IOException;
+
+    @Override
+    public final int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public final long skip(long n) throws IOException {
       long skipped = 0;
       byte[] discard = new byte[(int) Math.min(BUFFER, Math.max(n, 1))];
       while (skipped < n) {
@@ -267,8 +263,21 @@ final class GcmContent {
     }
 
     @Override
-    public int available() {
+    public final int available() {
       return 0;
+    }
+
+    @Override
+    public final boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public final void mark(int readlimit) {}
+
+    @Override
+    public final void reset() throws IOException {
+      throw new IOException("mark/reset not supported");
     }
   }
 }

@@ -126,6 +126,38 @@ class S3ecObjectTest {
     }
   }
 
+  /** Single-byte reads and skips pass every byte through the tag, so both still verify. */
+  @Test
+  void singleByteReadsAndSkipsStillCheckTheTag() throws Exception {
+    byte[] data = plaintext(70_000);
+    Stored s = write(S3ecWriter.Format.V2, false, "bytewise", data);
+    S3ecObject o = s.open();
+    try (InputStream in = o.decryptDeferred(new ByteArrayInputStream(s.body()), s.body().length)) {
+      assertThat(in.read()).isEqualTo(data[0] & 0xff);
+      assertThat(in.skip(40_000)).isEqualTo(40_000);
+      assertThat(in.read()).isEqualTo(data[40_001] & 0xff);
+      assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 40_002, data.length));
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    byte[] flipped = s.body().clone();
+    flipped[20_000] ^= 1;
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in =
+                  o.decryptDeferred(new ByteArrayInputStream(flipped), flipped.length)) {
+                in.skip(60_000);
+                while (in.read() >= 0) {
+                  // the tag is checked at the end
+                }
+              }
+            })
+        .satisfies(
+            e ->
+                assertThat(CryptoException.of(e))
+                    .get()
+                    .isInstanceOf(CryptoException.TamperedSegment.class));
+  }
+
   @ParameterizedTest
   @EnumSource(S3ecWriter.Format.class)
   void readsMetadataFromInstructionFiles(S3ecWriter.Format format) throws Exception {
