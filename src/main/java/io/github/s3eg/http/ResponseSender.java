@@ -1,5 +1,8 @@
 package io.github.s3eg.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -38,9 +41,17 @@ public final class ResponseSender {
   static final int CHUNKS_IN_FLIGHT = 8;
 
   private final long drainTimeoutMillis;
+  private final ByteBufAllocator allocator;
 
+  /** Writes from Netty's shared pool of direct buffers, the kind socket writes go out from. */
   public ResponseSender(long drainTimeoutMillis) {
+    this(drainTimeoutMillis, PooledByteBufAllocator.DEFAULT);
+  }
+
+  /** With a pool of its own: tests count what is still allocated after a response. */
+  ResponseSender(long drainTimeoutMillis, ByteBufAllocator allocator) {
     this.drainTimeoutMillis = drainTimeoutMillis;
+    this.allocator = allocator;
   }
 
   /** Sends headers only (HEAD, 204, 304, …): {@code Content-Length} is whatever the caller set. */
@@ -76,13 +87,14 @@ public final class ResponseSender {
     response.putHeader("Content-Length", Long.toString(length));
     int chunkSize = (int) Math.min(CHUNK, Math.max(1, length));
     Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
+    // One array per response, refilled for every write: what goes to Vert.x is a copy in a pooled
+    // direct buffer, the form Netty writes to the socket (a heap buffer would be copied into one on
+    // the event loop anyway), so no 64 KiB array is allocated, zeroed and collected per write.
+    byte[] chunk = new byte[chunkSize];
     long sent = 0;
     try {
       while (sent < length) {
-        // A fresh array per write, filled as far as the body allows: Vert.x keeps the buffer until
-        // the event loop has written it, and a full one goes out without another copy.
-        byte[] chunk = new byte[(int) Math.min(chunkSize, length - sent)];
-        int n = body.readNBytes(chunk, 0, chunk.length);
+        int n = body.readNBytes(chunk, 0, (int) Math.min(chunkSize, length - sent));
         if (n <= 0) {
           throw new IOException("body ended after " + sent + " of " + length + " bytes");
         }
@@ -90,9 +102,7 @@ public final class ResponseSender {
           throw new ClientGoneException();
         }
         awaitCredit(response, inFlight);
-        response
-            .write(Buffer.buffer(n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n)))
-            .onComplete(done -> inFlight.release());
+        write(response, chunk, n, inFlight);
         sent += n;
       }
     } catch (IOException | RuntimeException e) {
@@ -100,6 +110,32 @@ public final class ResponseSender {
       throw e;
     }
     await(response.end());
+  }
+
+  /**
+   * Writes {@code n} bytes of {@code chunk} through a pooled direct buffer, returned to the pool
+   * (and the credit to {@code inFlight}) when the write has reached the socket or failed. Vert.x
+   * never releases a buffer it was given ({@link Buffer#buffer(ByteBuf)} writes an unreleasable
+   * view of it), so this is the only release.
+   */
+  private void write(HttpServerResponse response, byte[] chunk, int n, Semaphore inFlight) {
+    ByteBuf direct = allocator.directBuffer(n, n);
+    boolean handedOver = false;
+    try {
+      direct.writeBytes(chunk, 0, n);
+      Future<Void> written = response.write(Buffer.buffer(direct));
+      handedOver = true;
+      written.onComplete(
+          done -> {
+            direct.release();
+            inFlight.release();
+          });
+    } finally {
+      if (!handedOver) {
+        direct.release();
+        inFlight.release();
+      }
+    }
   }
 
   /** Resets the connection: what a client must see when a body fails after its headers went out. */
