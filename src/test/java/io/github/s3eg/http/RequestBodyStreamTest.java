@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The body hand-off under the gateway's server options: a reader that stops taking the body (a
- * slow backend) holds back the client instead of having the gateway buffer the body, and a reader
- * that goes on gets every byte in order.
+ * The body hand-off under the gateway's server options: a reader that stops taking the body (a slow
+ * backend) holds back the client instead of having the gateway buffer the body, and a reader that
+ * goes on gets every byte in order.
  */
 class RequestBodyStreamTest {
 
