@@ -73,6 +73,11 @@ public final class RequestBodyStream extends InputStream {
     request.exceptionHandler(this::onFailure);
     if (request.isEnded()) {
       onEnd();
+    } else if (request.response().closed()) {
+      // The connection closed while the request was being authenticated, before these handlers
+      // existed: Vert.x reported it to no one, and no more body will come. Without this the reader
+      // would wait for the rest of the body until SERVER_REQUEST_TIMEOUT.
+      onFailure(new IOException("the client closed the connection before its body was read"));
     }
   }
 

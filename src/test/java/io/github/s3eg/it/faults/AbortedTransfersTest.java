@@ -1,6 +1,7 @@
 package io.github.s3eg.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -134,6 +136,44 @@ class AbortedTransfersTest {
     }
   }
 
+  /**
+   * A client that resets an upload before the gateway has started reading its body: the reset
+   * arrives while the request is still being authenticated, so the worker must notice it when it
+   * opens the body, not wait for the body until {@code SERVER_REQUEST_TIMEOUT}. The body is far
+   * smaller than the read window, so nothing else makes the gateway read from the socket again.
+   */
+  @Test
+  void uploadsResetBeforeTheirBodyIsReadFreeTheirWorkers() throws Exception {
+    try (FaultyGateway g = FaultyGateway.start(Map.of("SERVER_REQUEST_TIMEOUT", "10m"));
+        S3Client s3 = g.client();
+        S3Presigner presigner = g.presigner()) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+      URL put =
+          presigner
+              .presignPutObject(
+                  p ->
+                      p.signatureDuration(Duration.ofMinutes(30))
+                          .putObjectRequest(r -> r.bucket(BUCKET).key("reset-early")))
+              .url();
+      for (int i = 0; i < 20; i++) {
+        abortUpload(put, 32 << 10);
+      }
+      try {
+        // Ten minutes is the body timeout; a worker that waits for it is the bug.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> assertThat(g.requestsInProgress()).as("requests in progress").isZero());
+      } catch (AssertionError e) {
+        dumpWorkers();
+        throw e;
+      }
+      assertThatThrownBy(() -> g.direct().headObject(b -> b.bucket(BUCKET).key("reset-early")))
+          .as("no reset upload stored an object")
+          .isInstanceOf(NoSuchKeyException.class);
+    }
+  }
+
   /** On failure: where the gateway's workers are stuck. */
   private static void dumpWorkers() {
     Thread.getAllStackTraces()
@@ -172,12 +212,17 @@ class AbortedTransfersTest {
 
   /** Sends the head and part of the body of a PUT, then resets the connection. */
   private static void abortUpload(URL url) throws IOException {
+    abortUpload(url, UPLOAD_SENT);
+  }
+
+  /** Sends the head and the first {@code sent} bytes of a 1 MiB PUT, then resets the connection. */
+  private static void abortUpload(URL url, int sent) throws IOException {
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       OutputStream out = socket.getOutputStream();
       out.write(
           head("PUT", url, "Content-Length: " + UPLOAD_DECLARED + "\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
-      out.write(new byte[UPLOAD_SENT]);
+      out.write(new byte[sent]);
       out.flush();
       socket.setSoLinger(true, 0);
     }
