@@ -130,10 +130,14 @@ class LargeObjectStreamingTest {
   static final class ChildGateway implements AutoCloseable {
     private final Process process;
     private final int port;
+    private final Path log;
+    private final Path dataDir;
 
-    private ChildGateway(Process process, int port) {
+    private ChildGateway(Process process, int port, Path log, Path dataDir) {
       this.process = process;
       this.port = port;
+      this.log = log;
+      this.dataDir = dataDir;
     }
 
     static ChildGateway start(TestBackend backend, String... jvmOptions) throws Exception {
@@ -156,12 +160,16 @@ class LargeObjectStreamingTest {
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(GatewayFixture.baseSettings(backend));
       pb.environment().put("LISTEN_ADDR", "127.0.0.1:0");
-      pb.environment().put("DATA_DIR", Files.createTempDirectory("s3eg-child").toString());
+      Path dataDir = Files.createTempDirectory("s3eg-child");
+      pb.environment().put("DATA_DIR", dataDir.toString());
       pb.environment().putAll(settings);
       Process process = pb.start();
       try {
         return new ChildGateway(
-            process, ListeningPort.await(process, log, java.time.Duration.ofSeconds(90)));
+            process,
+            ListeningPort.await(process, log, java.time.Duration.ofSeconds(90)),
+            log,
+            dataDir);
       } catch (Exception | Error e) {
         process.destroyForcibly();
         throw e;
@@ -191,11 +199,24 @@ class LargeObjectStreamingTest {
       return process.isAlive();
     }
 
+    /**
+     * Stops the child and removes its data directory. Its log is removed too, unless the child had
+     * already exited on its own (an out-of-memory exit, a crash): then the log stays for the
+     * failing test's reader, and its path is printed.
+     */
     @Override
     public void close() throws Exception {
+      boolean exitedOnItsOwn = !process.isAlive();
       process.destroy();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+      }
+      TempTrees.delete(dataDir);
+      if (exitedOnItsOwn) {
+        System.err.println("child gateway exited on its own; its log: " + log);
+      } else {
+        Files.deleteIfExists(log);
       }
     }
   }
